@@ -1,0 +1,7 @@
+"""`icsatlas contracts ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="Contracts: see docs/reference/cli.md.")

@@ -1,0 +1,59 @@
+"""The embedded default: a DuckDB file (or ``:memory:``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from icsatlas.store.base import Params, Store
+
+
+class DuckDBStore(Store):
+    dialect = "duckdb"
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.url = f"duckdb:///{path}"
+        self.connection = duckdb.connect(path)
+
+    def execute(self, sql: str, params: Params = ()) -> None:
+        self.connection.execute(sql, list(params) if params else None)
+
+    def executemany(self, sql: str, rows: list[Params]) -> None:
+        if rows:
+            self.connection.executemany(sql, [list(r) for r in rows])
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[tuple]:
+        return self.connection.execute(sql, list(params) if params else None).fetchall()
+
+    def fetch_df(self, sql: str, params: Params = ()) -> pd.DataFrame:
+        return self.connection.execute(sql, list(params) if params else None).df()
+
+    def insert_df(self, table: str, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        self.connection.register("_icsatlas_insert", frame)
+        try:
+            self.connection.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _icsatlas_insert"
+            )
+        finally:
+            self.connection.unregister("_icsatlas_insert")
+
+    def _begin(self) -> None:
+        self.connection.begin()
+
+    def _commit(self) -> None:
+        self.connection.commit()
+
+    def _rollback(self) -> None:
+        self.connection.rollback()
+
+    def close(self) -> None:
+        self.connection.close()
