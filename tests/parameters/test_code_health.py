@@ -20,7 +20,7 @@ def test_parameter_is_labelled_and_sourced(name):
 
 def test_missing_reference_is_an_error_naming_the_file():
     located = yamlio.load("p.yaml", "label: x\nunit: GBP\nvalues:\n  2020-01-01: 1\n")
-    with pytest.raises(InputError, match="p.yaml:1: missing 'reference'"):
+    with pytest.raises(InputError, match=r"p\.yaml:1: missing 'reference'"):
         parameters.parse(located, "x")
 
 
