@@ -18,9 +18,19 @@ from datetime import date
 
 import pandas as pd
 
+from icsatlas.errors import IcsatlasError
 from icsatlas.provenance import Provenance
-from icsatlas.register import accountability, build, operations, persist, queries, reforms
+from icsatlas.register import (
+    accountability,
+    build,
+    governance,
+    operations,
+    persist,
+    queries,
+    reforms,
+)
 from icsatlas.register.impact import Impact, impact
+from icsatlas.register.model import Changeset
 from icsatlas.register.register import Register
 from icsatlas.results import Result
 from icsatlas.store import Store, connect
@@ -78,6 +88,98 @@ class Atlas:
             atlas = atlas.with_reform(name)
         return atlas
 
+    # -- writes (each one change in the audit log) --------------------------------------
+    def _writable(self) -> Store:
+        if self.store is None or self.what_if or self.as_of_change is not None:
+            raise IcsatlasError(
+                "changes are saved only to the current register of a workspace "
+                "(not on top of --reform what-ifs or --as-of-change)"
+            )
+        return self.store
+
+    def apply_reform(
+        self, name_or_path: str, reason: str, actor: str | None = None
+    ) -> persist.Saved:
+        """Apply a reform and save it: the register changes for everyone using the workspace."""
+        store = self._writable()
+        reform = reforms.load(name_or_path, set(self.register.functions))
+        after = operations.apply(self.register, reform)
+        saved = persist.save(
+            store,
+            self.register,
+            after,
+            kind="reform",
+            reason=f"{reason} (apply reform {reform.name}: {reform.title})",
+            source=reform.source,
+            actor=actor,
+            detail={"reform": reform.name},
+        )
+        self.register = after
+        return saved
+
+    def import_board(self, path: str, reason: str, actor: str | None = None) -> persist.Saved:
+        """Import board members from CSV (checked whole first; all or nothing)."""
+        store = self._writable()
+        members = governance.read_members(path, self.register)
+        after = self.register.with_changes(Changeset(added=list(members)))
+        saved = persist.save(
+            store,
+            self.register,
+            after,
+            kind="import",
+            reason=reason,
+            source=str(path),
+            actor=actor,
+            detail={"board_members": len(members)},
+        )
+        self.register = after
+        return saved
+
+    def boards(self, on: DateLike = None) -> Result:
+        day = as_date(on)
+        checks = governance.checks(self.register, day)
+        frame = pd.DataFrame(
+            {
+                "board": [c.board_name for c in checks],
+                "members": [c.members for c in checks],
+                "councillors": [c.councillors for c in checks],
+                "councillor_share": [c.councillor_share for c in checks],
+                "statutory_minimum": ["met" if c.statutory_ok else "not met" for c in checks],
+                "missing": ["; ".join(c.missing_statutory + c.missing_policy) for c in checks],
+            }
+        )
+        members = int(frame.members.sum()) if checks else 0
+        councillors = int(frame.councillors.sum()) if checks else 0
+        share = f"{councillors} of {members} members" if members else "no members recorded"
+        notes = (
+            f"across the boards recorded: {share} are councillors",
+            "statutory minimum: chair, chief executive, at least 3 ordinary members incl. "
+            "partner members from trusts, primary care and councils (NHS Act 2006 Sch 1B)",
+            "NHS England policy adds finance, medical and nursing directors and 2+ non-executives",
+        )
+        return Result(frame, self.provenance(), f"Boards on {day}", notes)
+
+    def board(self, icb: str, on: DateLike = None) -> Result:
+        day = as_date(on)
+        body = self.register.organisation(icb)
+        members = governance.members_on(self.register, day, body.org_id)
+        frame = pd.DataFrame(
+            {
+                "person": [m.person for m in members],
+                "role": [governance.ROLES[m.role] for m in members],
+                "nominated_by": [m.nominated_by for m in members],
+                "councillor": [m.is_councillor for m in members],
+                "from": [m.valid_from for m in members],
+                "until": [m.valid_to for m in members],
+                "source": [m.source for m in members],
+            }
+        )
+        found = governance.check(self.register, body.org_id, day)
+        notes = [f"statutory minimum {'met' if found.statutory_ok else 'NOT met'}"]
+        notes += [f"missing (statute): {m}" for m in found.missing_statutory]
+        notes += [f"missing (NHS England policy): {m}" for m in found.missing_policy]
+        return Result(frame, self.provenance(), f"{body.name} board on {day}", tuple(notes))
+
     # -- provenance -------------------------------------------------------------------
     def provenance(self, **extra: str) -> Provenance:
         history = ", ".join(self.register.reforms) or "none"
@@ -106,13 +208,21 @@ class Atlas:
                 "within": [r.parent.name if r.parent else None for r in rows],
                 "from": [r.area.valid_from for r in rows],
                 "until": [r.area.valid_to for r in rows],
-                "registered_patients": [r.registered_patients for r in rows],
+                "registered_patients_2026_08": [r.registered_patients for r in rows],
+                "allocation_population_2025_26": [r.allocation_population for r in rows],
             }
+        ).astype(
+            {"registered_patients_2026_08": "Int64", "allocation_population_2025_26": "Float64"}
         )
         notes = sorted({n for r in rows for n in r.notes})
         title = f"{len(rows)} {area_type or 'area'} areas in force on {day}"
-        patients = "NHS England, Patients Registered at a GP Practice, 1 Aug 2026"
-        return Result(frame, self.provenance(registered_patients=patients), title, tuple(notes))
+        sources = {
+            "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
+            "1 Aug 2026 (areas in force then)",
+            "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
+            "populations summed to the 42 ICBs",
+        }
+        return Result(frame, self.provenance(**sources), title, tuple(notes))
 
     def who(self, function: str, area: str, on: DateLike = None, history: bool = False) -> Result:
         day = as_date(on)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.progress import Progress
 
 from icsatlas.atlas import Atlas
 from icsatlas.cli.render import Format, FormatOption, console, render
 from icsatlas.register import build as build_module
+from icsatlas.register import operations as operations_module
 from icsatlas.register import persist
+from icsatlas.register import reforms as reforms_module
+from icsatlas.results import Result
 from icsatlas.store import connect
+from icsatlas.store.audit import changes
 
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Date (YYYY-MM-DD) to ask about; default today.")
@@ -165,3 +170,98 @@ def add_commands(app: typer.Typer) -> None:
         accountability,
     ):
         app.command()(command)
+    app.add_typer(reform_app, name="reform")
+    app.add_typer(board_app, name="board")
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why: kept in the audit log.")]
+
+reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
+board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, show, check.")
+
+
+@reform_app.command("list")
+def reform_list(fmt: FormatOption = Format.table) -> None:
+    """The reforms shipped with icsatlas."""
+    rows = []
+    for name in reforms_module.shipped():
+        reform = reforms_module.load(name)
+        rows.append(
+            {
+                "name": name,
+                "title": reform.title,
+                "operations": len(reform.operations),
+                "uncertain": len(reform.uncertain),
+                "source": reform.source,
+            }
+        )
+    render(Result(pd.DataFrame(rows), title="Shipped reforms"), fmt)
+
+
+@reform_app.command("check")
+def reform_check(
+    path: Annotated[str, typer.Argument(help="Reform YAML file or shipped name.")],
+) -> None:
+    """Check a reform file, and that it applies cleanly to the register (nothing is saved)."""
+    atlas = open_atlas()
+    reform = reforms_module.load(path, set(atlas.register.functions))
+    operations_module.apply(atlas.register, reform)
+    console.print(f"{path}: {len(reform.operations)} operations, applies cleanly")
+
+
+@reform_app.command("apply")
+def reform_apply(
+    path: Annotated[str, typer.Argument(help="Reform YAML file or shipped name.")],
+    reason: ReasonOption,
+) -> None:
+    """Apply a reform to the workspace's register and record it in the audit log."""
+    saved = open_atlas().apply_reform(path, reason)
+    console.print(
+        f"change {saved.change.change_id}: {saved.added} records added, "
+        f"{saved.retracted} superseded"
+    )
+
+
+@board_app.command("import")
+def board_import(
+    path: Annotated[str, typer.Argument(help="CSV in the board template (docs/reference).")],
+    reason: ReasonOption,
+) -> None:
+    """Import board members from CSV; a bad row rejects the whole file."""
+    saved = open_atlas().import_board(path, reason)
+    console.print(f"change {saved.change.change_id}: {saved.added} board members imported")
+
+
+@board_app.command("show")
+def board_show(
+    icb: Annotated[str, typer.Argument(help="ICB (or ICP) code or name.")],
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One board's members on a date, checked against the statutory minimum."""
+    render(open_atlas().board(icb, on), fmt)
+
+
+@board_app.command("check")
+def board_check(on: OnOption = None, fmt: FormatOption = Format.table) -> None:
+    """Every recorded board: minimum board met?, councillors and their share."""
+    render(open_atlas().boards(on), fmt)
+
+
+def log(
+    limit: Annotated[int, typer.Option(help="Show the last N changes.")] = 20,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The audit log: every change to the register, who made it, when, why, on what source."""
+    entries = changes(connect())[-limit:]
+    frame = pd.DataFrame(
+        {
+            "change": [c.change_id for c in entries],
+            "recorded_at": [c.recorded_at for c in entries],
+            "actor": [c.actor for c in entries],
+            "kind": [c.kind for c in entries],
+            "reason": [c.reason for c in entries],
+            "source": [c.source for c in entries],
+        }
+    )
+    render(Result(frame, title="Audit log (use --as-of-change N to see the register then)"), fmt)

@@ -339,6 +339,29 @@ class Population(Record):
         return f"{self.area_id}|{self.measure}|{self.as_of}"
 
 
+@dataclass(frozen=True)
+class BoardMember(Record):
+    """A member of an ICB (or ICP) board in a role, for an interval."""
+
+    kind: ClassVar[str] = "board_member"
+    member_id: str
+    board_id: str
+    person: str
+    role: str
+    nominated_by: str = ""
+    is_councillor: str = "unknown"  # yes | no | unknown
+    valid_from: date | None = None
+    valid_to: date | None = None
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.member_id
+
+    def in_force(self, on: date) -> bool:
+        return in_force(self.valid_from, self.valid_to, on)
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Organisation,
     Area,
@@ -349,6 +372,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Target,
     Relationship,
     Population,
+    BoardMember,
 )
 
 

@@ -330,6 +330,7 @@ class AreaRow:
     parent: Area | None
     body: Organisation | None
     registered_patients: float | None = None
+    allocation_population: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -337,13 +338,15 @@ def areas_on(register: Register, on: date, area_type: str | None = None) -> list
     rows = []
     for area in register.areas_on(on, area_type):
         body = register.organisations.get(area.org_id) if area.org_id else None
-        patients = [p.value for p in register.population(area.area_id, "registered-patients")]
+        patients = register.population(area.area_id, "registered-patients")
+        allocation = register.population(area.area_id, "allocation-population-2025/26")
         rows.append(
             AreaRow(
                 area=area,
                 parent=register.parent(area.area_id, on),
                 body=body,
-                registered_patients=patients[0] if patients else None,
+                registered_patients=patients[0].value if patients else None,
+                allocation_population=allocation[0].value if allocation else None,
                 notes=area.gaps,
             )
         )

@@ -145,3 +145,18 @@ CREATE TABLE register_population (
     retracted_in BIGINT
 );
 CREATE INDEX register_population_key ON register_population (rkey, retracted_in);
+CREATE TABLE register_board_member (
+    rkey TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    board_id TEXT NOT NULL,
+    person TEXT NOT NULL,
+    role TEXT NOT NULL,
+    nominated_by TEXT,
+    is_councillor TEXT NOT NULL,
+    valid_from DATE,
+    valid_to DATE,
+    source TEXT NOT NULL,
+    recorded_in BIGINT NOT NULL,
+    retracted_in BIGINT
+);
+CREATE INDEX register_board_member_key ON register_board_member (rkey, retracted_in);
