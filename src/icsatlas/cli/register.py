@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 
 from icsatlas.atlas import Atlas
-from icsatlas.cli.render import Format, FormatOption, console, render
+from icsatlas.cli.render import Format, FormatOption, console, errors, render
 from icsatlas.register import build as build_module
 from icsatlas.register import operations as operations_module
 from icsatlas.register import persist
@@ -33,7 +33,7 @@ AsOfOption = Annotated[
 
 def open_atlas(reforms: list[str] | None = None, as_of_change: int | None = None) -> Atlas:
     """The workspace register (built from shipped data on first use), plus what-ifs."""
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=errors, transient=True) as progress:
         task = progress.add_task("building the register from shipped data", total=None)
 
         def note(step: str) -> None:
@@ -52,7 +52,7 @@ def build(
         console.print(f"the register is already built in {store.url}")
         return
     steps = build_module.steps()
-    with Progress(console=console) as progress:
+    with Progress(console=errors) as progress:
         task = progress.add_task("building", total=len(steps) + 1)
         for step, _ in build_module.run(store):
             progress.update(task, advance=1, description=step.name)
@@ -155,25 +155,6 @@ def tour() -> None:
     run(open_atlas())
 
 
-def add_commands(app: typer.Typer) -> None:
-    """Attach the register's top-level commands to the main app."""
-    for command in (
-        tour,
-        build,
-        areas,
-        who,
-        diff,
-        gaps,
-        impact,
-        functions,
-        organisations,
-        accountability,
-    ):
-        app.command()(command)
-    app.add_typer(reform_app, name="reform")
-    app.add_typer(board_app, name="board")
-
-
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why: kept in the audit log.")]
 
 reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
@@ -265,3 +246,24 @@ def log(
         }
     )
     render(Result(frame, title="Audit log (use --as-of-change N to see the register then)"), fmt)
+
+
+def add_commands(app: typer.Typer) -> None:
+    """Attach the register's top-level commands to the main app."""
+    commands = (
+        tour,
+        build,
+        areas,
+        who,
+        diff,
+        gaps,
+        impact,
+        functions,
+        organisations,
+        accountability,
+        log,
+    )
+    for command in commands:
+        app.command()(command)
+    app.add_typer(reform_app, name="reform")
+    app.add_typer(board_app, name="board")
