@@ -27,14 +27,20 @@ from icsatlas.register import build, persist, queries
 from icsatlas.store import connect
 
 FILES = [
-    "sicbl_icb_region_2023", "sicbl_aug2026", "gp_practice_map_aug2026",
-    "gp_registered_patients_age_sex_aug2026", "nhs_trusts_etr_nov2023",
-    "icb_partner_trusts_2023", "icb_partner_local_authorities_2023",
-    "utla_current_to_icb_2023_population_shares", "lad19_to_icb_2023_population_shares",
-    "lsoa11_sicbl_icb_region", "imd2019_lsoa11",
+    "sicbl_icb_region_2023",
+    "sicbl_aug2026",
+    "gp_practice_map_aug2026",
+    "gp_registered_patients_age_sex_aug2026",
+    "nhs_trusts_etr_nov2023",
+    "icb_partner_trusts_2023",
+    "icb_partner_local_authorities_2023",
+    "utla_current_to_icb_2023_population_shares",
+    "lad19_to_icb_2023_population_shares",
+    "lsoa11_sicbl_icb_region",
+    "imd2019_lsoa11",
     "allocation_weighted_population_practice_2023_24_to_2025_26",
     "icb_allocation_need_indices_2023_24_to_2025_26",
-]  # fmt: skip
+]
 
 SQL_WHO = """
 WITH RECURSIVE lineage(area_id, depth) AS (
@@ -96,8 +102,11 @@ def linear_scan(register):
 
     def ask(function_id, area, day):
         for level in [area, *register.ancestors(area.area_id, day)]:
-            held = [a for a in assignments if a.function_id == function_id
-                    and a.area_id == level.area_id and a.in_force(day)]  # fmt: skip
+            held = [
+                a
+                for a in assignments
+                if a.function_id == function_id and a.area_id == level.area_id and a.in_force(day)
+            ]
             if held:
                 return held
         return []
@@ -125,8 +134,9 @@ def main() -> None:
             indexed = latencies(lambda f, a, d: queries.who_holds(register, f, a, d), questions)
 
             def sql(function_id, area, day):
-                return store.fetchall(SQL_WHO, (area.area_id, day, day, function_id, day, day,
-                                                function_id, day, day))  # fmt: skip
+                return store.fetchall(
+                    SQL_WHO, (area.area_id, day, day, function_id, day, day, function_id, day, day)
+                )
 
             for question in questions[:200]:  # the baselines answer the same question
                 expected = {h.holder.org_id for h in queries.who_holds(register, *question)}
@@ -139,8 +149,10 @@ def main() -> None:
     print(f"icsatlas (indexed register)  median {median:9.1f}   p99 {p99:9.1f}")
     for label, times in (("baseline: SQL per look-up", by_sql), ("baseline: linear scan", scanned)):
         base_median, base_p99 = summary(times)
-        print(f"{label:28s} median {base_median:9.1f}   p99 {base_p99:9.1f}   "
-              f"ratio (median) {base_median / median:7.1f}x slower ({len(times):,} look-ups)")  # fmt: skip
+        print(
+            f"{label:28s} median {base_median:9.1f}   p99 {base_p99:9.1f}   "
+            f"ratio (median) {base_median / median:7.1f}x slower ({len(times):,} look-ups)"
+        )
 
 
 if __name__ == "__main__":

@@ -24,18 +24,36 @@ def test_areas_lists_42_icbs_in_2022_and_36_in_2026(cli):
 
 
 def test_json_output_carries_provenance(cli):
-    code, output = cli("areas", "--type", "region", "--on", "2025-01-01", "--format", "json")
+    _, output = cli("areas", "--type", "region", "--on", "2025-01-01", "--format", "json")
     document = json.loads(output)
     assert len(document["data"]) == 7
     assert "registered_patients_2026_08" in document["provenance"]["data"]
 
 
 def test_gaps_after_the_blueprint_flag_functions_under_review(cli):
-    code, output = cli("gaps", "--on", "2026-06-01", "--reform", "blueprint-2025",
-                       "--area", "Frimley", "--format", "json")  # fmt: skip
+    code, output = cli(
+        "gaps",
+        "--on",
+        "2026-06-01",
+        "--reform",
+        "blueprint-2025",
+        "--area",
+        "Frimley",
+        "--format",
+        "json",
+    )
     assert code == 2 and "is not in force on 2026-06-01" in output
-    code, output = cli("gaps", "--on", "2026-06-01", "--reform", "blueprint-2025",
-                       "--area", "QRL", "--format", "json")  # fmt: skip
+    code, output = cli(
+        "gaps",
+        "--on",
+        "2026-06-01",
+        "--reform",
+        "blueprint-2025",
+        "--area",
+        "QRL",
+        "--format",
+        "json",
+    )
     assert code == 0
     statuses = {(r["function"], r["status"]) for r in data_of(output)}
     assert ("Emergency preparedness, resilience and response (EPRR)", "under review") in statuses
@@ -44,7 +62,9 @@ def test_gaps_after_the_blueprint_flag_functions_under_review(cli):
 def test_diff_shows_frimley_abolished_into_three_icbs(cli):
     code, output = cli("diff", "--from", "2026-03-31", "--to", "2026-04-01", "--format", "json")
     assert code == 0
-    frimley = next(r for r in data_of(output) if r["subject"] == "NHS Frimley Integrated Care Board")
+    frimley = next(
+        r for r in data_of(output) if r["subject"] == "NHS Frimley Integrated Care Board"
+    )
     assert frimley["change"] == "abolished"
     for successor in ("Thames Valley", "Surrey and Sussex", "Hampshire and Isle of Wight"):
         assert successor in frimley["detail"]
@@ -59,8 +79,10 @@ def test_functions_are_found_by_synonym(cli):
 
 def test_a_bad_reform_file_is_refused_with_its_line_and_nothing_changes(cli, tmp_path):
     bad = tmp_path / "wave-2027.yaml"
-    bad.write_text("name: wave-2027\ntitle: t\nsource: s\neffective: 2027-04-01\noperations:\n"
-                   "  - transfer: {function: eprr, from: icb, to: nhs-regon}\n")  # fmt: skip
+    bad.write_text(
+        "name: wave-2027\ntitle: t\nsource: s\neffective: 2027-04-01\noperations:\n"
+        "  - transfer: {function: eprr, from: icb, to: nhs-regon}\n"
+    )
     code, output = cli("reform", "apply", str(bad), "--reason", "test")
     assert code == 2
     assert "wave-2027.yaml:6: operations[0].transfer.to: unknown holder type 'nhs-regon'" in output
@@ -70,9 +92,11 @@ def test_a_bad_reform_file_is_refused_with_its_line_and_nothing_changes(cli, tmp
 
 def test_applying_a_reform_is_recorded_and_reversible_in_time(cli, tmp_path):
     wave = tmp_path / "eprr.yaml"
-    wave.write_text("name: eprr-to-regions\ntitle: EPRR to regions\nsource: https://example.org\n"
-                    "effective: 2027-04-01\noperations:\n"
-                    "  - transfer: {function: eprr, from: icb, to: nhs-region}\n")  # fmt: skip
+    wave.write_text(
+        "name: eprr-to-regions\ntitle: EPRR to regions\nsource: https://example.org\n"
+        "effective: 2027-04-01\noperations:\n"
+        "  - transfer: {function: eprr, from: icb, to: nhs-region}\n"
+    )
     code, output = cli("reform", "apply", str(wave), "--reason", "what the 2027 wave may do")
     assert code == 0, output
     code, log = cli("log", "--format", "json")

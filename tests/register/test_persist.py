@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
+import psycopg
 import pytest
 
 from icsatlas.register import build, persist
@@ -63,9 +65,14 @@ def test_a_write_that_fails_leaves_the_store_as_it_was(built, register):
         persist.save(built, register, after, kind="edit", reason="should not land")
     broken = register.with_changes(Changeset())
     broken.records["assignment"]["bad"] = Assignment(
-        "bad", "gp-it", area.area_id, "Y62", None, date(2026, 6, 1)  # type: ignore[arg-type]
+        "bad",
+        "gp-it",
+        area.area_id,
+        "Y62",
+        None,
+        date(2026, 6, 1),  # type: ignore[arg-type]
     )
-    with pytest.raises(Exception):  # NOT NULL basis: the database refuses mid-save
+    with pytest.raises((duckdb.Error, psycopg.Error)):  # NOT NULL basis: refused mid-save
         persist.save(built, register, broken, kind="edit", reason="half a write")
     assert built.scalar("SELECT count(*) FROM change_log") == before
     assert built.scalar("SELECT count(*) FROM register_assignment") == rows

@@ -37,8 +37,17 @@ ROLES = {
 ORDINARY = {r for r in ROLES if r not in ("chair", "chief-executive")}
 STATUTE = "https://legislation.gov.uk/ukpga/2006/41/schedule/1B/part/1/data.xht"
 POLICY = "https://hertsandwestessex.icb.nhs.uk/us/constitution/2"
-COLUMNS = ("board_ods", "board_name", "person", "role", "nominated_by", "is_councillor",
-           "valid_from", "valid_to", "source")  # fmt: skip
+COLUMNS = (
+    "board_ods",
+    "board_name",
+    "person",
+    "role",
+    "nominated_by",
+    "is_councillor",
+    "valid_from",
+    "valid_to",
+    "source",
+)
 COUNCILLOR = {
     "true": "yes",
     "yes": "yes",
@@ -174,8 +183,11 @@ def check(register: Register, board_id: str, on: date) -> BoardCheck:
     for role in ("partner-trusts", "partner-primary-care", "partner-local-authority"):
         if role not in roles:
             statutory.append(ROLES[role])
-    policy = [ROLES[r] for r in ("executive-finance", "executive-medical", "executive-nursing")
-              if r not in roles]  # fmt: skip
+    policy = [
+        ROLES[r]
+        for r in ("executive-finance", "executive-medical", "executive-nursing")
+        if r not in roles
+    ]
     if roles.count("non-executive") < 2:
         policy.append(f"at least 2 non-executive members (has {roles.count('non-executive')})")
     board = register.organisations[board_id]
