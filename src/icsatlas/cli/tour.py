@@ -59,24 +59,35 @@ def _blueprint(atlas: Atlas) -> None:
     for function in atlas.register.functions.values():
         before = queries.who_holds(atlas.register, function.function_id, area, AFTER_BLUEPRINT)
         later = queries.who_holds(after.register, function.function_id, area, AFTER_BLUEPRINT)
-        names_before = ", ".join(h.holder.name for h in before)
-        names_after = ", ".join(h.holder.name for h in later)
-        flags = "; ".join(sorted({c for h in later for c in h.caveats()}))
-        if names_before != names_after or flags:
-            rows.append(
-                {
-                    "function": function.label,
-                    "before the Blueprint": names_before,
-                    "after (as reported)": names_after or "nobody",
-                    "caveats": flags,
-                }
-            )
+        moved = {h.holder.org_id for h in before} != {h.holder.org_id for h in later}
+        flags = [f.text for h in later for f in h.flags]
+        if not (moved or flags):
+            continue
+        caveats = [h.assignment.note for h in later if moved and h.uncertain] + flags
+        rows.append(
+            {
+                "function": function.label,
+                "before the Blueprint": _names(before),
+                "after (as reported)": _names(later) or "nobody",
+                "accountability": f"{_score(before)} -> {_score(later)}",
+                "caveats": "; ".join(dict.fromkeys(caveats)),
+            }
+        )
     console.print(
-        f"\n[bold]2. Who holds what in {area.name} on {AFTER_BLUEPRINT}, without and "
-        "with the Model ICB Blueprint[/bold]"
+        f"\n[bold]2. Who holds what in {area.name} on {AFTER_BLUEPRINT}, without and with the "
+        "Model ICB Blueprint[/bold] (accountability score 0-100: icsatlas accountability)"
     )
     console.print(table(Result(pd.DataFrame(rows))))
     result, _ = atlas.impact("blueprint-2025")
     console.print("\n[bold]3. Across England (icsatlas impact blueprint-2025)[/bold]")
     for line in result.headline():
         console.print(f"   - {line}")
+
+
+def _names(holdings: list[queries.Holding]) -> str:
+    return ", ".join(h.holder.name for h in holdings)
+
+
+def _score(holdings: list[queries.Holding]) -> str:
+    scores = [h.profile.score for h in holdings if h.profile]
+    return f"{min(scores):g}" if scores else "-"

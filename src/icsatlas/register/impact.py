@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from icsatlas.register import accountability, operations
 from icsatlas.register.model import Area, Assignment, Flag, Function, Organisation, Target
@@ -101,9 +101,12 @@ class Impact:
             lines.append(f"{len(self.uncertain_moves)} of the moves are uncertain (flagged)")
         if self.flags:
             lines.append(f"{len(self.flags)} functions are left under review for transfer")
-        if self.new_gaps:
-            areas = len({g.area.area_id for g in self.new_gaps})
-            lines.append(f"{len(self.new_gaps)} new gaps or caveats in {areas} areas")
+        by_status: dict[str, set[str]] = defaultdict(set)
+        for gap in self.new_gaps:
+            by_status[gap.status].add(gap.area.area_id)
+        for status, areas in sorted(by_status.items()):
+            count = sum(1 for g in self.new_gaps if g.status == status)
+            lines.append(f"new '{status}' caveats: {count} (function x area) in {len(areas)} areas")
         return lines
 
 
@@ -137,47 +140,35 @@ def impact(register: Register, reform: Reform) -> Impact:
 
 
 def _moves(before: Register, after: Register, day: date, reform: str) -> list[Move]:
-    eve = day - timedelta(days=1)
+    """Slots (function x area) whose holder type on ``day`` differs with and without the
+    reform; areas the reform itself creates have no 'before' and are not moves."""
     found = []
     for area in after.areas_on(day):
-        for assignment in after.assignments_in_area(area.area_id, day):
-            if assignment.reform != reform or assignment.valid_from != day:
+        if area.area_id not in before.areas or not before.areas[area.area_id].in_force(day):
+            continue
+        for function_id, function in after.functions.items():
+            old = before.assignments_at(function_id, area.area_id, day)
+            new = after.assignments_at(function_id, area.area_id, day)
+            old_types = {before.organisations[a.holder_id].org_type for a in old}
+            new_types = {after.organisations[a.holder_id].org_type for a in new}
+            if old_types == new_types:
                 continue
-            for old in _previous(before, assignment.function_id, area, eve, day):
-                holder = before.organisations[old.holder_id]
-                if holder.org_type != after.organisations[assignment.holder_id].org_type:
+            for previous in old:
+                holder = before.organisations[previous.holder_id]
+                if not new:
+                    found.append(Move(function, area, day, holder, None, None))
+                for current in new:
                     found.append(
                         Move(
-                            after.functions[assignment.function_id],
+                            function,
                             area,
                             day,
                             holder,
-                            after.organisations[assignment.holder_id],
-                            assignment,
+                            after.organisations[current.holder_id],
+                            current,
                         )
                     )
-        for old in before.assignments_in_area(area.area_id, eve):
-            ended = old.key in after.assignments and after.assignments[old.key].valid_to == day
-            if ended and not after.assignments_at(old.function_id, area.area_id, day):
-                found.append(
-                    Move(
-                        after.functions[old.function_id],
-                        area,
-                        day,
-                        before.organisations[old.holder_id],
-                        None,
-                        None,
-                    )
-                )
     return found
-
-
-def _previous(
-    before: Register, function_id: str, area: Area, eve: date, day: date
-) -> list[Assignment]:
-    if area.area_id in before.areas and before.areas[area.area_id].in_force(eve):
-        return before.assignments_at(function_id, area.area_id, eve)
-    return []
 
 
 def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
