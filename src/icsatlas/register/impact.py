@@ -72,7 +72,9 @@ class Shift:
     @property
     def sentence(self) -> str:
         strong, weak = PHRASES[self.criterion]
-        return f"{self.functions} functions in {self.areas} areas move from {strong} to {weak}"
+        where = f"{_count(self.functions, 'function')} in {_count(self.areas, 'area')}"
+        verb = "moves" if self.functions == 1 else "move"
+        return f"{where} {verb} from {strong} to {weak}"
 
 
 @dataclass
@@ -92,15 +94,16 @@ class Impact:
         return [g for g in self.groups if g.certainty == "uncertain"]
 
     def headline(self) -> list[str]:
+        functions = len({g.function.function_id for g in self.groups})
+        areas = len({m.area.area_id for m in self.moves})
         lines = [
-            f"{len({g.function.function_id for g in self.groups})} functions change holder "
-            f"type in {len({m.area.area_id for m in self.moves})} areas"
+            f"holder type changes for {_count(functions, 'function')} in {_count(areas, 'area')}"
         ]
         lines += [s.sentence for s in self.shifts]
         if self.uncertain_moves:
-            lines.append(f"{len(self.uncertain_moves)} of the moves are uncertain (flagged)")
+            lines.append(f"uncertain (flagged): {_count(len(self.uncertain_moves), 'move')}")
         if self.flags:
-            lines.append(f"{len(self.flags)} functions are left under review for transfer")
+            lines.append(f"left under review for transfer: {_count(len(self.flags), 'function')}")
         by_status: dict[str, set[str]] = defaultdict(set)
         for gap in self.new_gaps:
             by_status[gap.status].add(gap.area.area_id)
@@ -144,10 +147,9 @@ def _moves(before: Register, after: Register, day: date, reform: str) -> list[Mo
     reform; areas the reform itself creates have no 'before' and are not moves."""
     found = []
     for area in after.areas_on(day):
-        if area.area_id not in before.areas or not before.areas[area.area_id].in_force(day):
-            continue
+        earlier = _same_ground(before, after, area, day)
         for function_id, function in after.functions.items():
-            old = before.assignments_at(function_id, area.area_id, day)
+            old = [a for e in earlier for a in before.assignments_at(function_id, e.area_id, day)]
             new = after.assignments_at(function_id, area.area_id, day)
             old_types = {before.organisations[a.holder_id].org_type for a in old}
             new_types = {after.organisations[a.holder_id].org_type for a in new}
@@ -169,6 +171,19 @@ def _moves(before: Register, after: Register, day: date, reform: str) -> list[Mo
                         )
                     )
     return found
+
+
+def _same_ground(before: Register, after: Register, area: Area, day: date) -> list[Area]:
+    """The area itself in ``before``, or (for an area the reform creates) the areas that
+    held its sub-ICB locations before the reform."""
+    if area.area_id in before.areas and before.areas[area.area_id].in_force(day):
+        return [area]
+    found = {}
+    for child in after.children(area.area_id, day):
+        parent = before.parent(child.area_id, day) if child.area_id in before.areas else None
+        if parent is not None and parent.in_force(day):
+            found[parent.area_id] = parent
+    return list(found.values())
 
 
 def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
@@ -228,3 +243,7 @@ def _shifts(moves: list[Move]) -> list[Shift]:
         Shift(c, len({m.function.function_id for m in items}), len({m.area.area_id for m in items}))
         for c, items in losing.items()
     ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

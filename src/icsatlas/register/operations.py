@@ -634,7 +634,7 @@ def transfer(ctx: Context) -> None:
             "function", f"no {spec['from']} holds {function_id} on {ctx.on} in those areas"
         )
     default_basis = "blueprint-transfer" if ctx.operation.kind == "transfer" else "delegation"
-    date_certainty = spec.get("date_certainty", ctx.operation.certainty)
+    date_certainty = spec.get("date_certainty", "verified")
     certainty = worst_certainty(ctx.operation.certainty, date_certainty)
     note = spec.get("note", "")
     if date_certainty == "uncertain":
