@@ -146,15 +146,20 @@ class Context:
             raise self.fail(key, f"{found.name} is not in force on {when}")
         return found  # type: ignore[return-value]
 
-    def area_by_code(self, code: str, key: str, area_type: str | None = None) -> Area:
+    def area_by_code(
+        self, code: str, key: str, area_type: str | None = None, on: date | None = None
+    ) -> Area:
+        """The one area ``code`` names on ``on`` (default: the day before the operation,
+        when what it changes still stands)."""
+        when = on or self.day_before
         candidates = [
             self.current(a)
             for a in self.register.find_areas(str(code))
-            if a.in_force(self.day_before) and (area_type is None or a.area_type == area_type)
+            if a.in_force(when) and (area_type is None or a.area_type == area_type)
         ]
         if len(candidates) != 1:
             what = "no" if not candidates else "more than one"
-            raise self.fail(key, f"{what} area in force on {self.day_before} matches {code!r}")
+            raise self.fail(key, f"{what} area in force on {when} matches {code!r}")
         return candidates[0]  # type: ignore[return-value]
 
     def organisation(self, org_id: str) -> Organisation:
@@ -428,7 +433,7 @@ def _new_area(ctx: Context) -> None:
     spec = ctx.spec
     if "parent" not in spec or ("ons" not in spec and "id" not in spec):
         raise ctx.fail(None, "a new area needs an id (or ons code) and a parent area")
-    parent = ctx.area_by_code(spec["parent"], "parent")
+    parent = ctx.area_by_code(spec["parent"], "parent", on=ctx.on)
     area = ctx.add(
         Area(
             area_id=spec.get("ons") or spec["id"],
@@ -459,7 +464,7 @@ def _new_organisation(ctx: Context, org_type: str) -> None:
         )
     )
     for i, code in enumerate(spec.get("areas") or []):
-        area = ctx.area_by_code(code, f"areas[{i}]")
+        area = ctx.area_by_code(code, f"areas[{i}]", on=ctx.on)
         ctx.add(Relationship(org.org_id, "serves", area.area_id, ctx.on, source=spec["source"]))
 
 
@@ -685,7 +690,7 @@ def assign(ctx: Context) -> None:
     if areas == "all":
         raise ctx.fail("areas", "assign needs a list of areas")
     for i, code in enumerate(areas):
-        area = ctx.area_by_code(code, f"areas[{i}]")
+        area = ctx.area_by_code(code, f"areas[{i}]", on=ctx.on)
         holder = ctx.resolve_holder(spec["holder"], area, ctx.on, "holder")
         ctx.open_assignment(
             spec["function"],
@@ -719,7 +724,7 @@ def _area_filter(ctx: Context) -> Callable[[str], bool]:
     areas = ctx.spec.get("areas", "all")
     if areas == "all":
         return lambda _: True
-    chosen = {ctx.area_by_code(c, f"areas[{i}]").area_id for i, c in enumerate(areas)}
+    chosen = {ctx.area_by_code(c, f"areas[{i}]", on=ctx.on).area_id for i, c in enumerate(areas)}
 
     def within(area_id: str) -> bool:
         lineage = {area_id, *(a.area_id for a in ctx.register.ancestors(area_id, ctx.on))}
