@@ -143,16 +143,23 @@ class Atlas:
                 "board": [c.board_name for c in checks],
                 "members": [c.members for c in checks],
                 "councillors": [c.councillors for c in checks],
+                "status_unknown": [c.unknown for c in checks],
                 "councillor_share": [c.councillor_share for c in checks],
                 "statutory_minimum": ["met" if c.statutory_ok else "not met" for c in checks],
                 "missing": ["; ".join(c.missing_statutory + c.missing_policy) for c in checks],
             }
         )
-        members = int(frame.members.sum()) if checks else 0
-        councillors = int(frame.councillors.sum()) if checks else 0
-        share = f"{councillors} of {members} members" if members else "no members recorded"
+        members = sum(c.members for c in checks)
+        unknown = sum(c.unknown for c in checks)
+        councillors = sum(c.councillors for c in checks)
+        share = (
+            f"{councillors} of the {members - unknown} members whose status is known are "
+            f"councillors ({unknown} unknown)"
+            if members
+            else "no members recorded"
+        )
         notes = (
-            f"across the boards recorded: {share} are councillors",
+            f"across the boards recorded: {share}",
             "statutory minimum: chair, chief executive, at least 3 ordinary members incl. "
             "partner members from trusts, primary care and councils (NHS Act 2006 Sch 1B)",
             "NHS England policy adds finance, medical and nursing directors and 2+ non-executives",

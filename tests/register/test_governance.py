@@ -48,8 +48,8 @@ def test_a_full_board_meets_the_minimum(register, tmp_path):
     after = with_members(register, csv_file(tmp_path, FULL_BOARD))
     check = governance.check(after, "QYG", date(2025, 1, 1))
     assert check.statutory_ok and not check.missing_policy
-    assert (check.members, check.councillors) == (10, 1)
-    assert check.councillor_share == pytest.approx(0.1)
+    assert (check.members, check.councillors, check.unknown) == (10, 1, 1)
+    assert check.councillor_share == pytest.approx(1 / 9)  # of those whose status is known
 
 
 def test_a_board_without_a_local_authority_partner_fails_the_statute(register, tmp_path):
@@ -94,3 +94,15 @@ def test_the_shipped_template_has_the_documented_columns():
 
     template = resources.files("icsatlas.data") / "templates" / "board_members.csv"
     assert template.read_text().strip().split(",") == list(governance.COLUMNS)
+
+
+def test_the_shipped_real_example_meets_the_minimum_until_the_icb_is_abolished(register):
+    # Hertfordshire and West Essex ICB constitution, section 2 (data/examples/*.md).
+    from importlib import resources
+
+    path = resources.files("icsatlas.data") / "examples" / "board_hertfordshire_west_essex.csv"
+    after = with_members(register, path)
+    check = governance.check(after, "QM7", date(2025, 6, 1))
+    assert check.statutory_ok and not check.missing_policy
+    assert check.councillor_share is None  # nobody's status is known: not reported as 0%
+    assert governance.members_on(after, date(2026, 4, 1), "QM7") == []

@@ -152,13 +152,16 @@ class BoardCheck:
     board_name: str
     members: int
     councillors: int
+    unknown: int
     statutory_ok: bool
     missing_statutory: tuple[str, ...]
     missing_policy: tuple[str, ...]
 
     @property
     def councillor_share(self) -> float | None:
-        return self.councillors / self.members if self.members else None
+        """Councillors among members whose status is known (None if none is known)."""
+        known = self.members - self.unknown
+        return self.councillors / known if known else None
 
 
 def members_on(register: Register, on: date, board_id: str | None = None) -> list[BoardMember]:
@@ -166,7 +169,9 @@ def members_on(register: Register, on: date, board_id: str | None = None) -> lis
     return [
         m
         for m in register.records[BoardMember.kind].values()
-        if m.in_force(on) and board_id in (None, m.board_id)  # type: ignore[attr-defined]
+        if m.in_force(on)  # type: ignore[attr-defined]
+        and board_id in (None, m.board_id)  # type: ignore[attr-defined]
+        and register.organisations[m.board_id].in_force(on)  # type: ignore[attr-defined]
     ]  # type: ignore[misc]
 
 
@@ -196,6 +201,7 @@ def check(register: Register, board_id: str, on: date) -> BoardCheck:
         board_name=board.name,
         members=len(members),
         councillors=sum(1 for m in members if m.is_councillor == "yes"),
+        unknown=sum(1 for m in members if m.is_councillor == "unknown"),
         statutory_ok=not statutory,
         missing_statutory=tuple(statutory),
         missing_policy=tuple(policy),
