@@ -72,7 +72,7 @@ def analyse(
     )  # fmt: skip
     direction = data["series"].map({k: DIRECTIONS[_per(improvement, k)] for k in keys})
     points = _points(data, result, direction.to_numpy(), chosen)
-    summary = _summary(points, keys, improvement, target)
+    summary = _summary(points, improvement, target)
     notes = _notes(summary, chosen)
     return SpcResult(points=points, summary=summary, rules=chosen, notes=notes)
 
@@ -193,7 +193,8 @@ def assurance(target: float | None, lpl: float, upl: float, improvement: Improve
     return "inconsistent"
 
 
-def _summary(points: pd.DataFrame, keys: list[str], improvement, target) -> pd.DataFrame:
+def _summary(points: pd.DataFrame, improvement, target) -> pd.DataFrame:
+    """One row per series, in input order (``ptd_spc`` summary plus the icons)."""
     rows = []
     for key, group in points.groupby("series", sort=False):
         counts = group.point_type.value_counts()
@@ -212,7 +213,7 @@ def _summary(points: pd.DataFrame, keys: list[str], improvement, target) -> pd.D
             "assurance": assurance(goal, last.lpl, last.upl, direction),
             "trial_limits": bool(last.trial_limits), "points_in_latest_limits": len(latest),
         })  # fmt: skip
-    return pd.DataFrame(rows).set_index("series").loc[keys].reset_index()
+    return pd.DataFrame(rows)
 
 
 def _notes(summary: pd.DataFrame, rules: RuleSet) -> tuple[str, ...]:
