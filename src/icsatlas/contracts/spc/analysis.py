@@ -213,7 +213,9 @@ def _summary(points: pd.DataFrame, improvement, target) -> pd.DataFrame:
             "assurance": assurance(goal, last.lpl, last.upl, direction),
             "trial_limits": bool(last.trial_limits), "points_in_latest_limits": len(latest),
         })  # fmt: skip
-    return pd.DataFrame(rows)
+    summary = pd.DataFrame(rows)
+    summary["assurance"] = pd.Series([r["assurance"] for r in rows], dtype=object)
+    return summary
 
 
 def _notes(summary: pd.DataFrame, rules: RuleSet) -> tuple[str, ...]:
