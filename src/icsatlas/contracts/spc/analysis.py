@@ -27,13 +27,8 @@ from icsatlas.errors import InputError
 Improvement = Literal["increase", "decrease", "neutral"]
 DIRECTIONS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
 
-RULE_NAMES = {
-    engine.COMMON: "common_cause",
-    engine.OUTSIDE: "outside_limits",
-    engine.TREND: "trend",
-    engine.TWO_OF_THREE: "two_of_three",
-    engine.SHIFT: "shift",
-}
+# indexed by the engine's rule codes (COMMON, OUTSIDE, TREND, TWO_OF_THREE, SHIFT)
+RULE_NAMES = np.array(["common_cause", "outside_limits", "trend", "two_of_three", "shift"])
 
 
 @dataclass(frozen=True)
@@ -72,7 +67,7 @@ def analyse(
     )  # fmt: skip
     direction = data["series"].map({k: DIRECTIONS[_per(improvement, k)] for k in keys})
     points = _points(data, result, direction.to_numpy(), chosen)
-    summary = _summary(points, improvement, target)
+    summary = _summary(points, keys, improvement, target)
     notes = _notes(summary, chosen)
     return SpcResult(points=points, summary=summary, rules=chosen, notes=notes)
 
@@ -109,19 +104,28 @@ def _per(value, key: str):
 
 
 def _rebase_groups(data: pd.DataFrame, keys: list[str], rebase) -> np.ndarray:
-    groups = np.zeros(len(data), dtype=int)
-    for key in keys:
-        dates = _per(rebase, key) if isinstance(rebase, Mapping) else rebase
-        wanted = {pd.Timestamp(d).date() for d in dates or ()}
-        rows = np.flatnonzero(data["series"].to_numpy() == key)
-        on_date = data["date"].to_numpy()[rows]
-        unknown = wanted - set(on_date)
-        if unknown:
-            raise InputError(
-                f"rebase date {min(unknown)} is not a date of series {key!r}", field="rebase"
-            )
-        groups[rows] = np.cumsum([d in wanted for d in on_date])
-    return groups
+    """0 before a series' first rebase date, 1 from it, 2 from the next, ..."""
+    pairs = [
+        (key, pd.Timestamp(d).date())
+        for key in keys
+        for d in (_per(rebase, key) if isinstance(rebase, Mapping) else rebase) or ()
+    ]
+    if not pairs:
+        return np.zeros(len(data), dtype=int)
+    wanted = pd.DataFrame(pairs, columns=["series", "date"]).drop_duplicates()
+    found = wanted.merge(data[["series", "date"]], how="left", indicator=True)
+    unknown = found[found["_merge"] == "left_only"]
+    if len(unknown):
+        first = unknown.iloc[0]
+        raise InputError(
+            f"rebase date {first.date} is not a date of series {first.series!r}", field="rebase"
+        )
+    marks = pd.MultiIndex.from_frame(data[["series", "date"]]).isin(
+        pd.MultiIndex.from_frame(wanted)
+    )
+    return (
+        pd.Series(marks.astype(int), index=data.index).groupby(data["series"]).cumsum().to_numpy()
+    )
 
 
 def _points(data: pd.DataFrame, result: engine.Classified, direction, rules: RuleSet):
@@ -132,7 +136,7 @@ def _points(data: pd.DataFrame, result: engine.Classified, direction, rules: Rul
         near_lpl=limits.nlpl, near_upl=limits.nupl,
         outside_limits=result.outside_limits, trend=result.trend,
         two_of_three=result.two_of_three, shift=result.shift,
-        rule=[RULE_NAMES[c] for c in result.rule],
+        rule=pd.Categorical.from_codes(result.rule, RULE_NAMES),
         special_cause_type=_labels(result, rules),
         point_type=_point_types(result.sign, direction),
         trial_limits=result.segment_size < rules.trial_limits_below,
@@ -140,82 +144,103 @@ def _points(data: pd.DataFrame, result: engine.Classified, direction, rules: Rul
     return points
 
 
-def _labels(result: engine.Classified, rules: RuleSet) -> list[str]:
+def _labels(result: engine.Classified, rules: RuleSet) -> pd.Categorical:
     """The texts NHSRplotthedots gives ``special_cause_type`` (run lengths from the rules)."""
-    up = result.sign > 0
-    texts = {
-        (engine.OUTSIDE, True): "Above UCL",
-        (engine.OUTSIDE, False): "Below LCL",
-        (engine.TREND, True): f"{rules.trend_points} Point Trend (Increasing)",
-        (engine.TREND, False): f"{rules.trend_points} Point Trend (Decreasing)",
-        (engine.TWO_OF_THREE, True): "2 in 3 Above CL",
-        (engine.TWO_OF_THREE, False): "2 in 3 Below CL",
-        (engine.SHIFT, True): f"{rules.shift_points} Points Above CL",
-        (engine.SHIFT, False): f"{rules.shift_points} Points Below CL",
-    }
-    return [
-        texts.get((code, bool(u)), "Common Cause") for code, u in zip(result.rule, up, strict=True)
-    ]
+    trend, shift = rules.trend_points, rules.shift_points
+    texts = np.array([
+        "Common Cause",
+        "Below LCL", "Above UCL",
+        f"{trend} Point Trend (Decreasing)", f"{trend} Point Trend (Increasing)",
+        "2 in 3 Below CL", "2 in 3 Above CL",
+        f"{shift} Points Below CL", f"{shift} Points Above CL",
+    ])  # fmt: skip
+    codes = np.where(result.rule == engine.COMMON, 0, result.rule * 2 - 1 + (result.sign > 0))
+    return pd.Categorical.from_codes(codes, texts)
 
 
-def _point_types(sign: np.ndarray, direction: np.ndarray) -> np.ndarray:
+POINT_TYPES = np.array([
+    "common_cause", "special_cause_neutral_high", "special_cause_neutral_low",
+    "special_cause_improvement", "special_cause_concern",
+])  # fmt: skip
+
+
+def _point_types(sign: np.ndarray, direction: np.ndarray) -> pd.Categorical:
     """``ptd_point_type``: improvement/concern by direction, or neutral high/low."""
     oriented = sign * direction
-    return np.select(
+    codes = np.select(
         [(direction == 0) & (sign > 0), (direction == 0) & (sign < 0), oriented > 0, oriented < 0],
-        ["special_cause_neutral_high", "special_cause_neutral_low",
-         "special_cause_improvement", "special_cause_concern"],
-        "common_cause",
-    )  # fmt: skip
+        [1, 2, 3, 4],
+        0,
+    )
+    return pd.Categorical.from_codes(codes, POINT_TYPES)
 
 
 def variation_icon(point_type: str, improvement: Improvement) -> str:
     """The Making Data Count variation icon for a series' latest point."""
-    if point_type == "common_cause":
-        return "common_cause"
-    if point_type.startswith("special_cause_neutral_"):
-        return "neutral_" + point_type.rsplit("_", 1)[1]
+    return str(_variation_icons(np.array([point_type]), np.array([improvement]))[0])
+
+
+def _variation_icons(point_type: np.ndarray, improvement: np.ndarray) -> np.ndarray:
+    """geom_ptd_icon.R: concern when higher is better is the "low" icon, and so on."""
     up = improvement == "increase"
-    if point_type == "special_cause_improvement":
-        return "improvement_high" if up else "improvement_low"
-    return "concern_low" if up else "concern_high"
+    return np.select(
+        [point_type == "special_cause_neutral_high", point_type == "special_cause_neutral_low",
+         (point_type == "special_cause_improvement") & up,
+         point_type == "special_cause_improvement",
+         (point_type == "special_cause_concern") & up,
+         point_type == "special_cause_concern"],
+        ["neutral_high", "neutral_low", "improvement_high", "improvement_low",
+         "concern_low", "concern_high"],
+        "common_cause",
+    )  # fmt: skip
 
 
 def assurance(target: float | None, lpl: float, upl: float, improvement: Improvement) -> str | None:
     """``ptd_calculate_assurance_type`` on the latest limits."""
-    if target is None or improvement == "neutral" or pd.isna(target):
-        return None
-    increasing = improvement == "increase"
-    if target > upl:
-        return "consistent_fail" if increasing else "consistent_pass"
-    if target < lpl:
-        return "consistent_pass" if increasing else "consistent_fail"
-    return "inconsistent"
+    return _assurance(np.array([target], dtype=float), lpl, upl, np.array([improvement]))[0]
 
 
-def _summary(points: pd.DataFrame, improvement, target) -> pd.DataFrame:
+def _assurance(target: np.ndarray, lpl, upl, improvement: np.ndarray) -> np.ndarray:
+    up = improvement == "increase"
+    known = ~np.isnan(target) & (improvement != "neutral")
+    with np.errstate(invalid="ignore"):
+        verdict = np.select(
+            [target > upl, target < lpl], [np.where(up, "consistent_fail", "consistent_pass"),
+                                           np.where(up, "consistent_pass", "consistent_fail")],
+            "inconsistent",
+        )  # fmt: skip
+    return np.where(known, verdict, None).astype(object)
+
+
+def _summary(points: pd.DataFrame, keys: list[str], improvement, target) -> pd.DataFrame:
     """One row per series, in input order (``ptd_spc`` summary plus the icons)."""
-    rows = []
-    for key, group in points.groupby("series", sort=False):
-        counts = group.point_type.value_counts()
-        last = group.iloc[-1]
-        latest = group[group.rebase_group == last.rebase_group]
-        direction = _per(improvement, key)
-        goal = _per(target, key)
-        rows.append({
-            "series": key, "n": len(group), "from": group.date.iloc[0], "to": last.date,
-            "latest_value": last.value, "mean": last["mean"], "lpl": last.lpl, "upl": last.upl,
-            "improvement": direction, "target": goal,
-            "special_cause_improvement": int(counts.get("special_cause_improvement", 0)),
-            "special_cause_concern": int(counts.get("special_cause_concern", 0)),
-            "latest_point_type": last.point_type,
-            "variation": variation_icon(last.point_type, direction),
-            "assurance": assurance(goal, last.lpl, last.upl, direction),
-            "trial_limits": bool(last.trial_limits), "points_in_latest_limits": len(latest),
-        })  # fmt: skip
-    summary = pd.DataFrame(rows)
-    summary["assurance"] = pd.Series([r["assurance"] for r in rows], dtype=object)
+    by_series = points.groupby("series", sort=False)
+    last = by_series.tail(1).set_index("series").loc[keys]
+    latest = points.groupby(["series", "rebase_group"], sort=False).size()
+    direction = np.array([_per(improvement, k) for k in keys], dtype=object)
+    goal = np.array([_per(target, k) for k in keys], dtype=float)
+    counts = pd.crosstab(points.series, points.point_type).reindex(keys)
+    summary_assurance = _assurance(goal, last.lpl.to_numpy(), last.upl.to_numpy(), direction)
+    summary = pd.DataFrame({
+        "series": keys, "n": by_series.size().loc[keys].to_numpy(),
+        "from": by_series.date.first().loc[keys].to_numpy(), "to": last.date.to_numpy(),
+        "latest_value": last.value.to_numpy(), "mean": last["mean"].to_numpy(),
+        "lpl": last.lpl.to_numpy(), "upl": last.upl.to_numpy(),
+        "improvement": direction, "target": goal,
+        "special_cause_improvement": _count(counts, "special_cause_improvement"),
+        "special_cause_concern": _count(counts, "special_cause_concern"),
+        "latest_point_type": last.point_type.to_numpy(),
+        "variation": _variation_icons(last.point_type.to_numpy(), direction),
+        "trial_limits": last.trial_limits.to_numpy(),
+        "points_in_latest_limits": latest.loc[list(zip(keys, last.rebase_group, strict=True))]
+        .to_numpy(),
+    })  # fmt: skip
+    summary["assurance"] = pd.Series(summary_assurance, dtype=object)
     return summary
+
+
+def _count(counts: pd.DataFrame, column: str) -> np.ndarray:
+    return counts[column].to_numpy() if column in counts else np.zeros(len(counts), dtype=int)
 
 
 def _notes(summary: pd.DataFrame, rules: RuleSet) -> tuple[str, ...]:
