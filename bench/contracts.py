@@ -40,11 +40,13 @@ def run_engine(y: np.ndarray, rules) -> tuple[np.ndarray, float]:
 def run_analyse(y: np.ndarray) -> float:
     """The whole table pipeline: points with limits, labels and point types, icons."""
     series, points = y.shape
-    frame = pd.DataFrame({
-        "series": np.repeat(np.arange(series), points).astype(str),
-        "date": np.tile(pd.date_range("2020-01-01", periods=points, freq="MS"), series),
-        "value": y.ravel(),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(series), points).astype(str),
+            "date": np.tile(pd.date_range("2020-01-01", periods=points, freq="MS"), series),
+            "value": y.ravel(),
+        }
+    )
     start = time.perf_counter()
     analyse(frame)
     return time.perf_counter() - start

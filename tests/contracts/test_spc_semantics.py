@@ -20,15 +20,33 @@ BASELINE = [12.0, 10.0] * 6
 
 # set.seed(123); rnorm(20) in R: the data of NHSRplotthedots' tests/testthat/test-ptd_spc*.R
 RNORM_20 = [
-    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621,
-    -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272,
-    -0.55584113, 1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141,
-]  # fmt: skip
+    -0.56047565,
+    -0.23017749,
+    1.55870831,
+    0.07050839,
+    0.12928774,
+    1.71506499,
+    0.46091621,
+    -1.26506123,
+    -0.68685285,
+    -0.44566197,
+    1.22408180,
+    0.35981383,
+    0.40077145,
+    0.11068272,
+    -0.55584113,
+    1.78691314,
+    0.49785048,
+    -1.96661716,
+    0.70135590,
+    -0.47279141,
+]
 
 
 def frame(values, start="2024-01-01", freq="MS") -> pd.DataFrame:
-    return pd.DataFrame({"date": pd.date_range(start, periods=len(values), freq=freq),
-                         "value": values})  # fmt: skip
+    return pd.DataFrame(
+        {"date": pd.date_range(start, periods=len(values), freq=freq), "value": values}
+    )
 
 
 def spc(values, **kwargs):
@@ -249,8 +267,9 @@ def test_a_rebase_date_that_is_not_in_the_series_is_an_error():
 
 
 def test_many_series_with_their_own_direction_and_target():
-    data = pd.concat([frame([*BASELINE, 17]).assign(series="a"),
-                      frame([*BASELINE, 17]).assign(series="b")])  # fmt: skip
+    data = pd.concat(
+        [frame([*BASELINE, 17]).assign(series="a"), frame([*BASELINE, 17]).assign(series="b")]
+    )
     summary = analyse(
         data, fix_after=12, improvement={"a": "increase", "b": "decrease"}, target={"a": 20}
     ).summary

@@ -29,8 +29,9 @@ class Rows:
         unknown = [c for c in columns if known and c not in (*required, *known)]
         if unknown:
             allowed = ", ".join((*required, *known))
-            raise InputError(f"unknown column(s) {', '.join(unknown)}; allowed: {allowed}",
-                             file=self.file, row=1)  # fmt: skip
+            raise InputError(
+                f"unknown column(s) {', '.join(unknown)}; allowed: {allowed}", file=self.file, row=1
+            )
         self._rows = [
             (number, {k.strip(): (v or "").strip() for k, v in row.items() if k})
             for number, row in enumerate(reader, start=2)

@@ -35,19 +35,34 @@ WITH_STANDSTILL = ("direct-award-c", "most-suitable-provider", "competitive")
 DIRECT = ("direct-award-a", "direct-award-b", "direct-award-c")
 
 _ALIASES = {
-    "a": "direct-award-a", "direct award a": "direct-award-a", "da-a": "direct-award-a",
-    "b": "direct-award-b", "direct award b": "direct-award-b", "da-b": "direct-award-b",
-    "c": "direct-award-c", "direct award c": "direct-award-c", "da-c": "direct-award-c",
-    "msp": "most-suitable-provider", "most suitable provider": "most-suitable-provider",
-    "competitive process": "competitive", "competition": "competitive",
-}  # fmt: skip
+    "a": "direct-award-a",
+    "direct award a": "direct-award-a",
+    "da-a": "direct-award-a",
+    "b": "direct-award-b",
+    "direct award b": "direct-award-b",
+    "da-b": "direct-award-b",
+    "c": "direct-award-c",
+    "direct award c": "direct-award-c",
+    "da-c": "direct-award-c",
+    "msp": "most-suitable-provider",
+    "most suitable provider": "most-suitable-provider",
+    "competitive process": "competitive",
+    "competition": "competitive",
+}
 
 COLUMNS = ("reference", "authority", "process")
 OPTIONAL = (
-    "provider", "service", "contract_value", "decision_date", "intention_notice_date",
-    "representations_date", "representations_decision_date", "award_date",
-    "award_notice_date", "ocid",
-)  # fmt: skip
+    "provider",
+    "service",
+    "contract_value",
+    "decision_date",
+    "intention_notice_date",
+    "representations_date",
+    "representations_decision_date",
+    "award_date",
+    "award_notice_date",
+    "ocid",
+)
 DATES = tuple(c for c in OPTIONAL if c.endswith("_date"))
 
 
@@ -156,9 +171,13 @@ def import_decisions(store: Store, path: str | Path, actor: str | None = None) -
     rows.raise_if_errors()
     with store.transaction():
         change = record_change(
-            store, kind="import", reason="import Provider Selection Regime decisions",
-            source=str(path), actor=actor, detail={"decisions": len(parsed)},
-        )  # fmt: skip
+            store,
+            kind="import",
+            reason="import Provider Selection Regime decisions",
+            source=str(path),
+            actor=actor,
+            detail={"decisions": len(parsed)},
+        )
         for decision in parsed:
             store.execute("DELETE FROM psr_decision WHERE reference = ?", (decision["reference"],))
             columns = [*decision, "change_id"]
@@ -171,12 +190,17 @@ def import_decisions(store: Store, path: str | Path, actor: str | None = None) -
 
 
 def _parse(rows: Rows, number: int, row: dict[str, str]) -> dict:
-    decision: dict = {"reference": rows.require(number, "reference", row["reference"]),
-                      "authority": rows.require(number, "authority", row["authority"])}  # fmt: skip
+    decision: dict = {
+        "reference": rows.require(number, "reference", row["reference"]),
+        "authority": rows.require(number, "authority", row["authority"]),
+    }
     decision["process"] = rows.parse(
-        number, "process", row["process"], process_code,
+        number,
+        "process",
+        row["process"],
+        process_code,
         f"a PSR process ({', '.join(PROCESSES)})",
-    )  # fmt: skip
+    )
     if not row["process"]:
         rows.error(number, "process", "required")
     for column in ("provider", "service", "ocid"):
@@ -215,16 +239,21 @@ def decisions(store: Store, today: date | None = None) -> pd.DataFrame:
             else None
         )
         worst = min(findings, key=lambda f: _SEVERITY.index(f.status)).status
-        rows.append({
-            "reference": record["reference"], "authority": record["authority"],
-            "provider": record["provider"], "process": record["process"],
-            "contract_value": record["contract_value"],
-            "intention_notice": record["intention_notice_date"],
-            "standstill_ends": period.ends if period else None,
-            "award_from": period.award_from if period else None,
-            "award_date": record["award_date"], "status": worst,
-            "findings": "; ".join(f"{f.obligation}: {f.status} ({f.detail})" for f in findings),
-        })  # fmt: skip
+        rows.append(
+            {
+                "reference": record["reference"],
+                "authority": record["authority"],
+                "provider": record["provider"],
+                "process": record["process"],
+                "contract_value": record["contract_value"],
+                "intention_notice": record["intention_notice_date"],
+                "standstill_ends": period.ends if period else None,
+                "award_from": period.award_from if period else None,
+                "award_date": record["award_date"],
+                "status": worst,
+                "findings": "; ".join(f"{f.obligation}: {f.status} ({f.detail})" for f in findings),
+            }
+        )
     return pd.DataFrame(rows)
 
 

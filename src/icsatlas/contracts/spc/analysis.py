@@ -62,9 +62,12 @@ def analyse(
     data["rebase_group"] = _rebase_groups(data, keys, rebase)
     segment = data.groupby(["series", "rebase_group"], sort=False).ngroup().to_numpy()
     result = engine.classify(
-        data["value"].to_numpy(), segment, chosen,
-        screen_outliers=screen_outliers, fix_after=fix_after,
-    )  # fmt: skip
+        data["value"].to_numpy(),
+        segment,
+        chosen,
+        screen_outliers=screen_outliers,
+        fix_after=fix_after,
+    )
     direction = data["series"].map({k: DIRECTIONS[_per(improvement, k)] for k in keys})
     points = _points(data, result, direction.to_numpy(), chosen)
     summary = _summary(points, keys, improvement, target)
@@ -132,36 +135,52 @@ def _points(data: pd.DataFrame, result: engine.Classified, direction, rules: Rul
     limits = result.limits
     points = data[["series", "date", "value", "rebase_group"]].reset_index(drop=True)
     points = points.assign(
-        mean=limits.mean, lpl=limits.lpl, upl=limits.upl,
-        near_lpl=limits.nlpl, near_upl=limits.nupl,
-        outside_limits=result.outside_limits, trend=result.trend,
-        two_of_three=result.two_of_three, shift=result.shift,
+        mean=limits.mean,
+        lpl=limits.lpl,
+        upl=limits.upl,
+        near_lpl=limits.nlpl,
+        near_upl=limits.nupl,
+        outside_limits=result.outside_limits,
+        trend=result.trend,
+        two_of_three=result.two_of_three,
+        shift=result.shift,
         rule=pd.Categorical.from_codes(result.rule, RULE_NAMES),
         special_cause_type=_labels(result, rules),
         point_type=_point_types(result.sign, direction),
         trial_limits=result.segment_size < rules.trial_limits_below,
-    )  # fmt: skip
+    )
     return points
 
 
 def _labels(result: engine.Classified, rules: RuleSet) -> pd.Categorical:
     """The texts NHSRplotthedots gives ``special_cause_type`` (run lengths from the rules)."""
     trend, shift = rules.trend_points, rules.shift_points
-    texts = np.array([
-        "Common Cause",
-        "Below LCL", "Above UCL",
-        f"{trend} Point Trend (Decreasing)", f"{trend} Point Trend (Increasing)",
-        "2 in 3 Below CL", "2 in 3 Above CL",
-        f"{shift} Points Below CL", f"{shift} Points Above CL",
-    ])  # fmt: skip
+    texts = np.array(
+        [
+            "Common Cause",
+            "Below LCL",
+            "Above UCL",
+            f"{trend} Point Trend (Decreasing)",
+            f"{trend} Point Trend (Increasing)",
+            "2 in 3 Below CL",
+            "2 in 3 Above CL",
+            f"{shift} Points Below CL",
+            f"{shift} Points Above CL",
+        ]
+    )
     codes = np.where(result.rule == engine.COMMON, 0, result.rule * 2 - 1 + (result.sign > 0))
     return pd.Categorical.from_codes(codes, texts)
 
 
-POINT_TYPES = np.array([
-    "common_cause", "special_cause_neutral_high", "special_cause_neutral_low",
-    "special_cause_improvement", "special_cause_concern",
-])  # fmt: skip
+POINT_TYPES = np.array(
+    [
+        "common_cause",
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+        "special_cause_improvement",
+        "special_cause_concern",
+    ]
+)
 
 
 def _point_types(sign: np.ndarray, direction: np.ndarray) -> pd.Categorical:
@@ -184,15 +203,24 @@ def _variation_icons(point_type: np.ndarray, improvement: np.ndarray) -> np.ndar
     """geom_ptd_icon.R: concern when higher is better is the "low" icon, and so on."""
     up = improvement == "increase"
     return np.select(
-        [point_type == "special_cause_neutral_high", point_type == "special_cause_neutral_low",
-         (point_type == "special_cause_improvement") & up,
-         point_type == "special_cause_improvement",
-         (point_type == "special_cause_concern") & up,
-         point_type == "special_cause_concern"],
-        ["neutral_high", "neutral_low", "improvement_high", "improvement_low",
-         "concern_low", "concern_high"],
+        [
+            point_type == "special_cause_neutral_high",
+            point_type == "special_cause_neutral_low",
+            (point_type == "special_cause_improvement") & up,
+            point_type == "special_cause_improvement",
+            (point_type == "special_cause_concern") & up,
+            point_type == "special_cause_concern",
+        ],
+        [
+            "neutral_high",
+            "neutral_low",
+            "improvement_high",
+            "improvement_low",
+            "concern_low",
+            "concern_high",
+        ],
         "common_cause",
-    )  # fmt: skip
+    )
 
 
 def assurance(target: float | None, lpl: float, upl: float, improvement: Improvement) -> str | None:
@@ -205,10 +233,13 @@ def _assurance(target: np.ndarray, lpl, upl, improvement: np.ndarray) -> np.ndar
     known = ~np.isnan(target) & (improvement != "neutral")
     with np.errstate(invalid="ignore"):
         verdict = np.select(
-            [target > upl, target < lpl], [np.where(up, "consistent_fail", "consistent_pass"),
-                                           np.where(up, "consistent_pass", "consistent_fail")],
+            [target > upl, target < lpl],
+            [
+                np.where(up, "consistent_fail", "consistent_pass"),
+                np.where(up, "consistent_pass", "consistent_fail"),
+            ],
             "inconsistent",
-        )  # fmt: skip
+        )
     return np.where(known, verdict, None).astype(object)
 
 
@@ -221,20 +252,28 @@ def _summary(points: pd.DataFrame, keys: list[str], improvement, target) -> pd.D
     goal = np.array([_per(target, k) for k in keys], dtype=float)
     counts = pd.crosstab(points.series, points.point_type).reindex(keys)
     summary_assurance = _assurance(goal, last.lpl.to_numpy(), last.upl.to_numpy(), direction)
-    summary = pd.DataFrame({
-        "series": keys, "n": by_series.size().loc[keys].to_numpy(),
-        "from": by_series.date.first().loc[keys].to_numpy(), "to": last.date.to_numpy(),
-        "latest_value": last.value.to_numpy(), "mean": last["mean"].to_numpy(),
-        "lpl": last.lpl.to_numpy(), "upl": last.upl.to_numpy(),
-        "improvement": direction, "target": goal,
-        "special_cause_improvement": _count(counts, "special_cause_improvement"),
-        "special_cause_concern": _count(counts, "special_cause_concern"),
-        "latest_point_type": last.point_type.to_numpy(),
-        "variation": _variation_icons(last.point_type.to_numpy(), direction),
-        "trial_limits": last.trial_limits.to_numpy(),
-        "points_in_latest_limits": latest.loc[list(zip(keys, last.rebase_group, strict=True))]
-        .to_numpy(),
-    })  # fmt: skip
+    summary = pd.DataFrame(
+        {
+            "series": keys,
+            "n": by_series.size().loc[keys].to_numpy(),
+            "from": by_series.date.first().loc[keys].to_numpy(),
+            "to": last.date.to_numpy(),
+            "latest_value": last.value.to_numpy(),
+            "mean": last["mean"].to_numpy(),
+            "lpl": last.lpl.to_numpy(),
+            "upl": last.upl.to_numpy(),
+            "improvement": direction,
+            "target": goal,
+            "special_cause_improvement": _count(counts, "special_cause_improvement"),
+            "special_cause_concern": _count(counts, "special_cause_concern"),
+            "latest_point_type": last.point_type.to_numpy(),
+            "variation": _variation_icons(last.point_type.to_numpy(), direction),
+            "trial_limits": last.trial_limits.to_numpy(),
+            "points_in_latest_limits": latest.loc[
+                list(zip(keys, last.rebase_group, strict=True))
+            ].to_numpy(),
+        }
+    )
     summary["assurance"] = pd.Series(summary_assurance, dtype=object)
     return summary
 

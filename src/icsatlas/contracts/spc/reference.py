@@ -44,8 +44,16 @@ def standard(y: list[float], rules: RuleSet, screen_outliers: bool = True, fix_a
         near = beyond
     else:
         near = [b and not o for b, o in zip(beyond, outside, strict=True)]
-    return {"mean": mean, "lpl": lpl, "upl": upl, "nlpl": nlpl, "nupl": nupl,
-            "outside": outside, "rtm": rtm, "close": near}  # fmt: skip
+    return {
+        "mean": mean,
+        "lpl": lpl,
+        "upl": upl,
+        "nlpl": nlpl,
+        "nupl": nupl,
+        "outside": outside,
+        "rtm": rtm,
+        "close": near,
+    }
 
 
 def one_side_of_mean(v: list[int], points: int) -> list[int]:
@@ -80,10 +88,14 @@ def two_in_three(v: list[bool], rtm: list[int]) -> list[int]:
     vp = [0, 0, *map(int, v), 0, 0]
     rp = [0, 0, *rtm, 0, 0]
     return [
-        int(any(sum(vp[i + k : i + k + 3]) >= 2 and abs(sum(rp[i + k : i + k + 3])) == 3
-                for k in range(3)))
+        int(
+            any(
+                sum(vp[i + k : i + k + 3]) >= 2 and abs(sum(rp[i + k : i + k + 3])) == 3
+                for k in range(3)
+            )
+        )
         for i in range(len(v))
-    ]  # fmt: skip
+    ]
 
 
 def special_cause(y: list[float], rules: RuleSet, screen_outliers=True, fix_after=None):
