@@ -202,6 +202,25 @@ def import_classification(store: Store, path: str | Path, actor: str | None = No
     return len(entries)
 
 
+def reclassify(store: Store, register: Register | None = None) -> int:
+    """Classify every contract's supplier again (after the classification file changed)."""
+    register = register or baseline_register()
+    known = listed(store)
+    rows = store.fetchall(
+        "SELECT contract_key, supplier_name, supplier_identifier FROM contract"
+        " WHERE supplier_name IS NOT NULL OR supplier_identifier IS NOT NULL"
+    )
+    with store.transaction():
+        for key, name, ident in rows:
+            party = classify(name, [ident] if ident else [], known, register)
+            store.execute(
+                "UPDATE contract SET supplier_org_id = ?, supplier_class = ?,"
+                " supplier_class_basis = ? WHERE contract_key = ?",
+                (party.org_id, party.party_class, party.class_basis, key),
+            )
+    return len(rows)
+
+
 def icb_of(register: Register, org_id: str | None) -> str | None:
     """The ICB (ODS code) a buyer is, or the ICB a trust belongs to (ODS etr file)."""
     if not org_id or org_id not in register.organisations:

@@ -124,6 +124,7 @@ def extract(compiled: dict, releases: list[dict], listed: dict, register: Regist
                 "buyer_class": buyer.party_class if buyer else None,
                 "icb_ods": parties.icb_of(register, buyer.org_id) if buyer else None,
                 "supplier_name": supplier.name if supplier else None,
+                "supplier_identifier": supplier.identifier if supplier else None,
                 "supplier_org_id": supplier.org_id if supplier else None,
                 "supplier_class": supplier.party_class if supplier else "unclassified",
                 "supplier_class_basis": supplier.class_basis if supplier else "no supplier named",

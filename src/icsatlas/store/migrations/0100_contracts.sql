@@ -50,6 +50,7 @@ CREATE TABLE contract (
     buyer_class TEXT,
     icb_ods TEXT,
     supplier_name TEXT,
+    supplier_identifier TEXT,
     supplier_org_id TEXT,
     supplier_class TEXT,
     supplier_class_basis TEXT,
