@@ -85,7 +85,7 @@ def subsidiaries(frame: pd.DataFrame) -> pd.DataFrame:
 def kpi_concerns(store: Store, frame: pd.DataFrame, rules: str | None = None) -> pd.DataFrame:
     """Contracts with a KPI series (linked by contract, or by the supplier as provider)
     whose latest point is special-cause concern."""
-    stored = kpi.series(store)
+    stored = kpi.series(store).drop(columns="target")
     if stored.empty or frame.empty:
         return pd.DataFrame(
             columns=[
