@@ -22,9 +22,9 @@ def contracts(store: Store, icb: str | None = None) -> pd.DataFrame:
         frame = frame[frame.icb_ods == icb.upper()]
         if frame.empty:
             raise NotFoundError(f"no contracts recorded for ICB {icb!r}")
+    when = pd.to_datetime(frame.date_signed).fillna(pd.to_datetime(frame.start_date))
     for column in ("start_date", "end_date", "date_signed"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
-    when = pd.to_datetime(frame.date_signed.fillna(frame.start_date))
     year = when.dt.year - (when.dt.month < 4)
     frame = frame.assign(
         financial_year=[f"{y}/{(y + 1) % 100:02d}" if pd.notna(y) else "unknown" for y in year]
