@@ -184,6 +184,8 @@ def amendments(
     )
     if frame.empty:
         raise NotFoundError(f"no contract {contract_key!r} (see `icsatlas contracts list`)")
+    for column in ("amendment_date", "end_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
     render(Result(frame, title=f"Amendments of {contract_key}"), fmt)
 
 
@@ -311,7 +313,25 @@ def kpi_(
         for code in summary.series:
             chart.save(result, chart_dir / (code.replace("/", "_") + ".html"), series=code)
         errors.print(f"{len(summary):,} charts written to {chart_dir}")
+    if fmt is Format.table:
+        summary = summary[KPI_COLUMNS]
     render(Result(summary.reset_index(drop=True), provenance, "KPI series", result.notes), fmt)
+
+
+KPI_COLUMNS = [
+    "series",
+    "name",
+    "n",
+    "to",
+    "latest_value",
+    "mean",
+    "lpl",
+    "upl",
+    "target",
+    "variation",
+    "assurance",
+    "trial_limits",
+]
 
 
 @psr_app.command("standstill")

@@ -23,6 +23,7 @@ from icsatlas.contracts.spc import SpcResult, analyse
 from icsatlas.contracts.spc.analysis import DIRECTIONS
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.provenance import Provenance
+from icsatlas.register.reference import tidy_name
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
 
@@ -156,7 +157,7 @@ def _ae() -> tuple[list[SeriesMeta], pd.DataFrame]:
     metas = [
         SeriesMeta(
             c,
-            f"A&E 4-hour performance, {n.title()}",
+            f"A&E 4-hour performance, {tidy_name(n)}",
             "proportion",
             "increase",
             target,
@@ -279,7 +280,8 @@ def spc(store: Store, pattern: str = "%", rules: str | None = None) -> tuple[Spc
     """SPC over every stored series matching ``pattern``, each with its own direction and
     target."""
     meta = store.fetch_df(
-        "SELECT code, improvement, target, source FROM kpi_series WHERE code LIKE ? ORDER BY code",
+        "SELECT code, name, improvement, target, source FROM kpi_series WHERE code LIKE ?"
+        " ORDER BY code",
         (pattern,),
     )
     if meta.empty:
@@ -295,6 +297,8 @@ def spc(store: Store, pattern: str = "%", rules: str | None = None) -> tuple[Spc
         target={c: t for c, t in zip(meta.code, meta.target, strict=True) if pd.notna(t)},
         rules=rules,
     )
+    names = dict(zip(meta.code, meta.name, strict=True))
+    result.summary.insert(1, "name", result.summary.series.map(names))
     sources = dict(enumerate(sorted(set(meta.source))))
     provenance = Provenance(
         data={f"source {k + 1}": v for k, v in sources.items()},
