@@ -160,3 +160,16 @@ def test_a_copy_of_the_fixture_under_another_name_is_the_same_data(store, tmp_pa
     shutil.copy(PACKAGE, tmp_path / "copy.json")
     load.import_file(store, PACKAGE)
     assert load.import_file(store, tmp_path / "copy.json").new_releases == 0
+
+
+def test_a_release_id_reused_with_other_content_is_an_error(store, tmp_path):
+    load.import_file(store, PACKAGE)
+    package = json.loads(PACKAGE.read_text())
+    package["releases"][2]["contracts"][0]["value"]["amount"] = 9_999_999
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(package))
+    with pytest.raises(
+        InputErrors, match=r"release 006001-2024 of ocds-h6vhtk-0a1b2c was imported"
+    ):
+        load.import_file(store, changed)
+    assert store.scalar("SELECT count(*) FROM change_log WHERE kind = 'import'") == 1
