@@ -173,3 +173,18 @@ def test_a_release_id_reused_with_other_content_is_an_error(store, tmp_path):
     ):
         load.import_file(store, changed)
     assert store.scalar("SELECT count(*) FROM change_log WHERE kind = 'import'") == 1
+
+
+def test_a_real_contracts_finder_award_links_the_council_and_its_17_suppliers(store):
+    # Contracts Finder award notice 53216327-668e-4a7b-a645-f8855a2a5412 (11 March 2025)
+    imported = load.import_file(store, FIXTURES / "contracts_finder_award_warwickshire.json")
+    assert (imported.releases, imported.records, imported.contracts) == (1, 1, 1)
+    row = store.fetch_dicts("SELECT * FROM contract")[0]
+    assert row["buyer_class"] == "local-authority"
+    assert row["icb_ods"] == "QWU"  # NHS Coventry and Warwickshire ICB
+    assert row["service_category"] == "CPV 85323000 Community health services"
+    assert row["procurement_route"] == "open"
+    assert row["supplier_name"].count(";") == 16  # a framework with 17 suppliers
+    parties = store.fetch_dicts("SELECT * FROM contract_party WHERE roles = 'supplier'")
+    assert len(parties) == 17
+    assert {p["party_class"] for p in parties} == {"unclassified"}  # no identifiers published

@@ -19,6 +19,7 @@ Classes: ``nhs-body``, ``trust-subsidiary``, ``independent-sector``, ``voluntary
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -123,12 +124,38 @@ def classify(
             basis = f"company {ident}, not listed as a trust subsidiary in the classification file"
             return Party(name, ident, None, None, "independent-sector", basis)
     if name:
-        exact = [
-            o for o in register.find_organisations(name) if normalise(o.name) == normalise(name)
-        ]
-        if len(exact) >= 1:
-            return _from_register(name, primary, exact[-1], f"name matches {exact[-1].org_id}")
+        found = _by_name(register, name)
+        if found is not None:
+            return _from_register(name, primary, found, f"name matches {found.org_id}")
     return Party(name, primary, None, None, "unclassified", "no identifier or listing settles it")
+
+
+_BRACKETS = re.compile(r"\([^)]*\)")
+_COUNCIL_WORDS = re.compile(
+    r"\b(council|county|city|borough|metropolitan|district|royal|corporation|of|the)\b"
+)
+
+
+def _by_name(register: Register, name: str):
+    """The one organisation a name denotes exactly, or a council named by its area
+    ("Warwickshire County Council (WCC)" is the council of Warwickshire)."""
+    key = normalise(_BRACKETS.sub(" ", name))
+    exact = [o for o in register.find_organisations(name) if normalise(o.name) == key]
+    if exact:
+        return exact[-1]
+    if "council" not in key:
+        return None
+    area = _area_words(key)
+    councils = [o for o in _councils(register) if _area_words(normalise(o.name)) == area]
+    return councils[0] if len(councils) == 1 else None
+
+
+def _area_words(key: str) -> str:
+    return " ".join(_COUNCIL_WORDS.sub(" ", key).split())
+
+
+def _councils(register: Register) -> list:
+    return [o for o in register.organisations.values() if o.org_type == "local-authority"]
 
 
 def _register_org(register: Register, code: str):
@@ -222,13 +249,25 @@ def reclassify(store: Store, register: Register | None = None) -> int:
 
 
 def icb_of(register: Register, org_id: str | None) -> str | None:
-    """The ICB (ODS code) a buyer is, or the ICB a trust belongs to (ODS etr file)."""
+    """The ICB (ODS code) a buyer is, the ICB a trust belongs to (ODS etr file), or the
+    ICB covering most of a council's population."""
     if not org_id or org_id not in register.organisations:
         return None
     org = register.organisations[org_id]
     if org.org_type == "icb":
         return org.ods_code
+    if org.org_type == "local-authority":
+        return _council_icbs().get(org.ons_code or "")
     return _trust_icbs().get(org.ods_code or "")
+
+
+@cache
+def _council_icbs() -> dict[str, str]:
+    """Each upper-tier council's ICB (42-ICB geography): the one holding most of its
+    population."""
+    shares = data.read("utla_current_to_icb_2023_population_shares", dtype={"UTLACD": str})
+    largest = shares.sort_values("share_of_la_population").groupby("UTLACD").tail(1)
+    return dict(zip(largest.UTLACD, largest.ICB23CDH, strict=True))
 
 
 @cache
