@@ -153,3 +153,21 @@ def test_shipped_rtt_series_matches_the_published_figure(store):
     )
     assert round(value, 3) == 0.580
     assert kpi.series(store).points.iloc[0] == 224
+
+
+def test_a_psr_decision_sets_the_route_of_its_contract(store, tmp_path):
+    from icsatlas.contracts import psr
+
+    load.import_file(store, FIXTURES / "nhs_release_package.json")
+    log = tmp_path / "psr.csv"
+    log.write_text(
+        "reference,authority,process,intention_notice_date,ocid\n"
+        "P-9,NHS Frimley ICB,most suitable provider,2024-06-03,ocds-h6vhtk-0d4e5f\n"
+    )
+    psr.import_decisions(store, log)
+    frame = outsourcing.contracts(store, icb="QNQ").set_index("contract_key")
+    assert frame.loc["ocds-h6vhtk-0d4e5f/007777-2024-1", "procurement_route"] == (
+        "most-suitable-provider"
+    )
+    routes = outsourcing.award_routes(frame.reset_index()).set_index(["financial_year", "route"])
+    assert routes.loc[("2024/25", "most suitable provider"), "contracts"] == 1

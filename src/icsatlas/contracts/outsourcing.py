@@ -16,8 +16,15 @@ COMPETITIVE = {"competitive", "open", "selective"}
 
 
 def contracts(store: Store, icb: str | None = None) -> pd.DataFrame:
-    """Contracts in scope (an ICB's, by ``icb_ods``, or all) with their financial year."""
-    frame = store.fetch_df("SELECT * FROM contract ORDER BY contract_key")
+    """Contracts in scope (an ICB's, by ``icb_ods``, or all) with their financial year; a
+    contract whose ``ocid`` is in the PSR decision log takes the process recorded there."""
+    frame = store.fetch_df(
+        "SELECT c.*, d.process AS psr_process FROM contract c"
+        " LEFT JOIN (SELECT ocid, max(process) AS process FROM psr_decision"
+        " WHERE ocid IS NOT NULL GROUP BY ocid) d ON d.ocid = c.ocid"
+        " ORDER BY c.contract_key"
+    )
+    frame["procurement_route"] = frame.psr_process.fillna(frame.procurement_route)
     if icb:
         frame = frame[frame.icb_ods == icb.upper()]
         if frame.empty:
