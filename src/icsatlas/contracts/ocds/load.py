@@ -78,16 +78,15 @@ def import_file(
         for item in reader.items(source):
             row = checker.check(item)
             total += 1
-            if row is not None and not checker.errors:
-                batch.append((*row, import_id))
-                touched.add(row[0])
+            if row is not None:
+                batch.append(row)
             if len(batch) >= BATCH:
-                _insert(store, batch)
+                touched |= _insert(store, checker.new_in(batch), import_id)
                 batch = []
             if progress and total % 1000 == 0:
                 progress(total)
+        touched |= _insert(store, checker.new_in(batch), import_id)
         checker.finish(total)
-        _insert(store, batch)
         contracts = _compile(store, sorted(touched), import_id, register)
         store.execute(
             "INSERT INTO contract_import (import_id, change_id, source, format, ocds_version,"
@@ -115,6 +114,7 @@ class _Checker:
         self.errors: list[InputError] = []
         self.version: str | None = None
         self.seen: dict[tuple[str, str], str] = {}
+        self.pending: list[reader.Item] = []
         self.new = 0
         stored = [v for (v,) in store.fetchall("SELECT DISTINCT ocds_version FROM ocds_release")]
         self.stored_version = stored[0] if stored else None
@@ -176,20 +176,33 @@ class _Checker:
                 self.error(item, "id", f"release {key[1]} of {key[0]} appears twice, differently")
             return None
         self.seen[key] = digest
-        stored = self.store.scalar(
-            "SELECT body FROM ocds_release WHERE ocid = ? AND release_id = ?", key
-        )
-        if stored is not None:
-            if stored != body:
-                self.error(
-                    item,
-                    "id",
-                    f"release {key[1]} of {key[0]} was imported before with different content",
-                )
-            return None
-        self.new += 1
         tags = ",".join(str(t) for t in release.get("tag") or [])
+        self.pending.append(item)
         return (key[0], key[1], str(release["date"]), tags, self.version, body)
+
+    def new_in(self, batch: list[tuple]) -> list[tuple]:
+        """The releases of ``batch`` not yet in the store; one stored with other content
+        under the same id is an error."""
+        items, self.pending = self.pending, []
+        ocids = sorted({row[0] for row in batch})
+        stored = {}
+        for chunk in _chunks(ocids):
+            marks = ", ".join("?" * len(chunk))
+            for ocid, release_id, body in self.store.fetchall(
+                f"SELECT ocid, release_id, body FROM ocds_release WHERE ocid IN ({marks})",
+                chunk,
+            ):
+                stored[(ocid, release_id)] = body
+        fresh = []
+        for row, item in zip(batch, items, strict=True):
+            before = stored.get((row[0], row[1]))
+            if before is None:
+                fresh.append(row)
+            elif before != row[5]:
+                message = f"release {row[1]} of {row[0]} was imported before with different content"
+                self.error(item, "id", message)
+        self.new += len(fresh)
+        return fresh
 
     def finish(self, total: int) -> None:
         if total == 0:
@@ -198,46 +211,60 @@ class _Checker:
             raise InputErrors(self.errors)
 
 
-def _insert(store: Store, batch: list[tuple]) -> None:
-    store.executemany(
-        "INSERT INTO ocds_release (ocid, release_id, release_date, tags, ocds_version, body,"
-        " import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        batch,
-    )
+def _insert(store: Store, batch: list[tuple], import_id: int) -> set[str]:
+    """Store new releases; returns their ocids."""
+    columns = ["ocid", "release_id", "release_date", "tags", "ocds_version", "body"]
+    if batch:
+        frame = pd.DataFrame(batch, columns=columns).assign(import_id=import_id)
+        store.insert_df("ocds_release", frame)
+    return {row[0] for row in batch}
+
+
+def _chunks(values: list, size: int = BATCH) -> list[list]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def _compile(store: Store, ocids: list[str], import_id: int, register: Register) -> int:
-    """Merge every release of each touched ocid into a compiled release; re-derive its
-    contracts, parties and amendments."""
+    """Merge every release of each touched ocid into a compiled release and re-derive its
+    contracts, parties and amendments, a chunk of processes at a time."""
     listed = parties.listed(store)
     count = 0
-    for ocid in ocids:
-        bodies = store.fetchall(
-            "SELECT body, ocds_version FROM ocds_release WHERE ocid = ? ORDER BY release_date",
-            (ocid,),
+    for chunk in _chunks(ocids):
+        marks = ", ".join("?" * len(chunk))
+        rows = store.fetchall(
+            "SELECT ocid, body, ocds_version FROM ocds_release"
+            f" WHERE ocid IN ({marks}) ORDER BY ocid, release_date",
+            chunk,
         )
-        releases = [json.loads(b) for b, _ in bodies]
-        compiled = merger().create_compiled_release(releases)
-        compiled["ocid"] = ocid
-        store.execute("DELETE FROM ocds_record WHERE ocid = ?", (ocid,))
-        store.execute(
-            "INSERT INTO ocds_record (ocid, ocds_version, compiled, import_id) VALUES (?, ?, ?, ?)",
-            (ocid, bodies[0][1], json.dumps(compiled), import_id),
-        )
-        count += _store_contracts(store, ocid, compiled, releases, listed, register, import_id)
+        by_ocid: dict[str, list] = {}
+        for ocid, body, version in rows:
+            by_ocid.setdefault(ocid, []).append((json.loads(body), version))
+        records, contracts, party_rows, amendments = [], [], [], []
+        for ocid, found in by_ocid.items():
+            releases = [r for r, _ in found]
+            compiled = merger().create_compiled_release(releases)
+            compiled["ocid"] = ocid
+            records.append((ocid, found[0][1], json.dumps(compiled), import_id))
+            rows_c, rows_p, rows_a = extract(compiled, releases, listed, register)
+            contracts += rows_c
+            party_rows += rows_p
+            amendments += rows_a
+        _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id)
+        count += len(contracts)
     return count
 
 
-def _store_contracts(store, ocid, compiled, releases, listed, register, import_id) -> int:
-    contracts, party_rows, amendments = extract(compiled, releases, listed, register)
-    keys = [c["contract_key"] for c in contracts]
-    old = [
-        k for (k,) in store.fetchall("SELECT contract_key FROM contract WHERE ocid = ?", (ocid,))
-    ]
-    for key in {*old, *keys}:
-        store.execute("DELETE FROM contract_amendment WHERE contract_key = ?", (key,))
-    store.execute("DELETE FROM contract WHERE ocid = ?", (ocid,))
-    store.execute("DELETE FROM contract_party WHERE ocid = ?", (ocid,))
+def _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id):
+    """Swap a chunk of processes' derived rows for the new ones, in bulk."""
+    store.execute(
+        "DELETE FROM contract_amendment WHERE contract_key IN"
+        f" (SELECT contract_key FROM contract WHERE ocid IN ({marks}))",
+        chunk,
+    )
+    for table in ("ocds_record", "contract", "contract_party"):
+        store.execute(f"DELETE FROM {table} WHERE ocid IN ({marks})", chunk)
+    columns = ["ocid", "ocds_version", "compiled", "import_id"]
+    store.insert_df("ocds_record", pd.DataFrame(records, columns=columns))
     if contracts:
         frame = pd.DataFrame(contracts).assign(source="ocds", import_id=import_id)
         store.insert_df("contract", frame)
@@ -245,4 +272,3 @@ def _store_contracts(store, ocid, compiled, releases, listed, register, import_i
         store.insert_df("contract_party", pd.DataFrame(party_rows))
     if amendments:
         store.insert_df("contract_amendment", pd.DataFrame(amendments))
-    return len(contracts)
