@@ -126,3 +126,43 @@ def test_kpi_loads_shipped_series_and_flags_concern(run, tmp_path):
 def test_rules_lists_the_rule_sets(run):
     _, output = run("rules", "--format", "json")
     assert {r["name"] for r in json.loads(output)["data"]} >= {"nhsrplotthedots", "mdc-2023"}
+
+
+def test_spc_runs_many_series_from_one_csv(run, tmp_path):
+    path = tmp_path / "many.csv"
+    rows = [
+        f"{s},2024-{m:02d}-01,{v}"
+        for s in ("a", "b")
+        for m, v in zip(range(1, 13), [5, 6] * 6, strict=True)
+    ]
+    path.write_text("series,date,value\n" + "\n".join(rows) + "\n")
+    code, output = run("spc", path, "--summary", "--format", "json")
+    assert code == 0
+    assert [r["series"] for r in json.loads(output)["data"]] == ["a", "b"]
+
+
+def test_a_kpi_csv_is_imported_with_its_metadata(run, series_csv):
+    code, _ = run(
+        "import",
+        series_csv,
+        "--code",
+        "msk-wait/RDU",
+        "--name",
+        "MSK wait (weeks)",
+        "--improvement",
+        "decrease",
+        "--target",
+        "18",
+        "--provider",
+        "RDU",
+    )
+    assert code == 0
+    code, output = run("kpi", "msk-wait/%", "--format", "json")
+    row = json.loads(output)["data"][0]
+    assert (row["name"], row["target"], row["improvement"]) == (
+        "MSK wait (weeks)",
+        18.0,
+        "decrease",
+    )
+    code, output = run("import", series_csv)
+    assert code == 2 and "--code and --name" in output

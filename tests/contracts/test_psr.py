@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from icsatlas.contracts import calendar, psr
 from icsatlas.errors import InputErrors
@@ -150,3 +152,14 @@ def test_a_bad_decision_log_names_each_bad_cell_and_loads_nothing(store, tmp_pat
     assert "bad.csv:3: intention_notice_date: Direct Award A" in text
     assert "bad.csv:4: decision_date: the PSR applies from 2024-01-01" in text
     assert store.scalar("SELECT count(*) FROM psr_decision") == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    days=st.integers(min_value=1, max_value=30),
+)
+def test_adding_working_days_lands_on_a_working_day_after_exactly_that_many(start, days):
+    end = calendar.add_working_days(start, days)
+    assert calendar.is_working_day(end)
+    assert calendar.working_days_between(start, end) == days
