@@ -188,3 +188,10 @@ def test_a_real_contracts_finder_award_links_the_council_and_its_17_suppliers(st
     parties = store.fetch_dicts("SELECT * FROM contract_party WHERE roles = 'supplier'")
     assert len(parties) == 17
     assert {p["party_class"] for p in parties} == {"unclassified"}  # no identifiers published
+
+
+def test_a_record_without_releases_names_file_and_record(store, tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps({"version": "1.1", "records": [{"ocid": "ocds-x-1"}]}))
+    with pytest.raises(InputError, match=r"records\.json: records\[0\]: record has neither"):
+        load.import_file(store, path)

@@ -70,6 +70,10 @@ def items(source: Source) -> Iterator[Item]:
             yield from _values(path)
     except ijson.JSONError as error:
         raise InputError(f"not valid JSON: {error}", file=path) from None
+    except InputError as error:
+        if error.file is not None:
+            raise
+        raise InputError(error.message, file=path, row=error.row, field=error.field) from None
 
 
 def _json_lines(path: Path) -> Iterator[Item]:
