@@ -19,8 +19,10 @@ class Rows:
         self.errors: list[InputError] = []
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read file: {error}", file=self.file) from None
+        except OSError as error:
+            raise InputError(f"cannot read file: {error.strerror}", file=self.file) from None
+        except UnicodeDecodeError:
+            raise InputError("not a UTF-8 text file", file=self.file) from None
         reader = csv.DictReader(text.splitlines())
         columns = [c.strip() for c in reader.fieldnames or []]
         missing = [c for c in required if c not in columns]
