@@ -1,7 +1,415 @@
-"""`icsatlas contracts ...` commands."""
+"""`icsatlas contracts ...`: the contract register (OCDS and CSV), KPIs with SPC, Provider
+Selection Regime decisions and the outsourcing picture. Thin shells over
+:mod:`icsatlas.contracts`."""
 
 from __future__ import annotations
 
-import typer
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(no_args_is_help=True, help="Contracts: see docs/reference/cli.md.")
+import pandas as pd
+import typer
+from rich.progress import Progress
+
+from icsatlas import parameters
+from icsatlas.cli.render import Format, FormatOption, console, errors, render
+from icsatlas.contracts import kpi, outsourcing, parties, psr, register_csv
+from icsatlas.contracts.ocds import load
+from icsatlas.contracts.spc import analyse, chart, names, rule_set
+from icsatlas.errors import InputError, NotFoundError
+from icsatlas.provenance import Provenance
+from icsatlas.register import persist
+from icsatlas.register.register import Register
+from icsatlas.results import Result
+from icsatlas.store import Store, connect
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
+    "Selection Regime decisions, the outsourcing picture.",
+)
+psr_app = typer.Typer(no_args_is_help=True, help="Provider Selection Regime decisions.")
+app.add_typer(psr_app, name="psr")
+
+
+class Kind(StrEnum):
+    ocds = "ocds"
+    register = "register"
+    classification = "classification"
+    psr = "psr"
+    kpi = "kpi"
+
+
+class Improvement(StrEnum):
+    increase = "increase"
+    decrease = "decrease"
+    neutral = "neutral"
+
+
+class View(StrEnum):
+    shares = "shares"
+    routes = "routes"
+    subsidiaries = "subsidiaries"
+    concerns = "concerns"
+
+
+RulesOption = Annotated[
+    str | None,
+    typer.Option("--rules", help=f"SPC rule set, NAME or NAME@DATE: {', '.join(names())}."),
+]
+
+
+def _register(store: Store) -> Register:
+    """The workspace register if built, else the one built from shipped data."""
+    with Progress(console=errors, transient=True) as progress:
+        progress.add_task("loading the register to link buyers and suppliers", total=None)
+        return persist.load(store) if persist.is_built(store) else parties.baseline_register()
+
+
+def _detect(path: Path) -> Kind:
+    if path.suffix.lower() in (".json", ".jsonl", ".jsonlines", ".ndjson"):
+        return Kind.ocds
+    try:
+        header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        raise InputError("cannot read a header line", file=path) from None
+    columns = {c.strip() for c in header.split(",")}
+    for kind, needed in (
+        (Kind.register, {"contract_id"}),
+        (Kind.psr, {"reference", "process"}),
+        (Kind.classification, {"identifier", "party_class"}),
+        (Kind.kpi, {"date", "value"}),
+    ):
+        if needed <= columns:
+            return kind
+    raise InputError("cannot tell what this CSV holds; use --as", file=path, row=1)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="OCDS JSON/JSON Lines, or a CSV.")],
+    kind: Annotated[
+        Kind | None, typer.Option("--as", help="What the file is (default: detect).")
+    ] = None,
+    code: Annotated[str | None, typer.Option(help="KPI: series code, e.g. msk-wait/RDU.")] = None,
+    name: Annotated[str | None, typer.Option(help="KPI: what the series measures.")] = None,
+    unit: Annotated[str, typer.Option(help="KPI: unit.")] = "",
+    improvement: Annotated[
+        Improvement, typer.Option(help="KPI: which way is better.")
+    ] = Improvement.increase,
+    target: Annotated[float | None, typer.Option(help="KPI: target.")] = None,
+    contract: Annotated[str | None, typer.Option(help="KPI: contract key it monitors.")] = None,
+    provider: Annotated[str | None, typer.Option(help="KPI: provider ODS code.")] = None,
+    icb: Annotated[str | None, typer.Option(help="KPI: ICB ODS code.")] = None,
+) -> None:
+    """Import a file into the workspace (one transaction: a bad file changes nothing)."""
+    store = connect()
+    kind = kind or _detect(file)
+    if kind is Kind.ocds:
+        with Progress(console=errors, transient=True) as progress:
+            task = progress.add_task(f"importing {file.name}", total=None)
+            done = load.import_file(
+                store,
+                file,
+                register=_register(store),
+                progress=lambda n: progress.update(task, completed=n),
+            )
+        console.print(
+            f"{done.releases:,} releases read ({done.new_releases:,} new) from "
+            f"{done.format}; {done.records:,} records compiled; "
+            f"{done.contracts:,} contracts (change {done.change_id})"
+        )
+    elif kind is Kind.register:
+        count = register_csv.import_register(store, file, register=_register(store))
+        console.print(f"{count:,} contracts imported from {file}")
+    elif kind is Kind.classification:
+        count = parties.import_classification(store, file)
+        parties.reclassify(store, _register(store))
+        console.print(f"{count:,} suppliers classified; contracts reclassified")
+    elif kind is Kind.psr:
+        console.print(f"{psr.import_decisions(store, file):,} decisions imported from {file}")
+    else:
+        if not code or not name:
+            raise InputError("a KPI import needs --code and --name", file=file)
+        meta = kpi.SeriesMeta(code, name, unit, improvement.value, target, contract, provider, icb)
+        console.print(f"{kpi.import_csv(store, file, meta):,} KPI series imported from {file}")
+
+
+@app.command("list")
+def list_(
+    icb: Annotated[str | None, typer.Option(help="Only this ICB's contracts (ODS code).")] = None,
+    supplier_class: Annotated[
+        str | None, typer.Option("--supplier-class", help=", ".join(parties.CLASSES))
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Contracts in the register with buyer, supplier and class, value, period and route."""
+    frame = outsourcing.contracts(connect(), icb)
+    if supplier_class:
+        frame = frame[frame.supplier_class == supplier_class]
+    columns = [
+        "contract_key",
+        "title",
+        "buyer_name",
+        "supplier_name",
+        "supplier_class",
+        "value_amount",
+        "start_date",
+        "end_date",
+        "procurement_route",
+        "financial_year",
+    ]
+    render(
+        Result(
+            frame[columns].reset_index(drop=True), Provenance(engine=connect().dialect), "Contracts"
+        ),
+        fmt,
+    )
+
+
+@app.command()
+def amendments(
+    contract_key: Annotated[str, typer.Argument(help="e.g. ocds-h6vhtk-0a1b2c/006001-2024-1")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """How a contract's value and end date changed over time."""
+    frame = connect().fetch_df(
+        "SELECT amendment_id, amendment_date, description, value_amount, end_date"
+        " FROM contract_amendment WHERE contract_key = ? ORDER BY amendment_date",
+        (contract_key,),
+    )
+    if frame.empty:
+        raise NotFoundError(f"no contract {contract_key!r} (see `icsatlas contracts list`)")
+    for column in ("amendment_date", "end_date"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    render(Result(frame, title=f"Amendments of {contract_key}"), fmt)
+
+
+@app.command()
+def record(ocid: Annotated[str, typer.Argument(help="An OCDS ocid.")]) -> None:
+    """Export the compiled OCDS release of one contracting process (JSON)."""
+    compiled = connect().scalar("SELECT compiled FROM ocds_record WHERE ocid = ?", (ocid,))
+    if compiled is None:
+        raise NotFoundError(f"no compiled record for {ocid!r}")
+    sys.stdout.write(json.dumps(json.loads(compiled), indent=2) + "\n")
+
+
+@app.command()
+def spc(
+    file: Annotated[Path, typer.Argument(help="CSV with date,value columns (optionally series).")],
+    improvement: Annotated[
+        Improvement, typer.Option(help="Which way is better.")
+    ] = Improvement.increase,
+    target: Annotated[float | None, typer.Option(help="Target, for the assurance icon.")] = None,
+    rules: RulesOption = None,
+    rebase: Annotated[
+        list[str] | None, typer.Option(help="Start new limits on this date; repeatable.")
+    ] = None,
+    fix_after: Annotated[
+        int | None, typer.Option(help="Fix the limits on the first N points.")
+    ] = None,
+    screen_outliers: Annotated[bool, typer.Option(help="Screen large moving ranges.")] = True,
+    chart_path: Annotated[
+        Path | None, typer.Option("--chart", help="Write a chart: .png, .svg or .html.")
+    ] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="One row per series instead.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Every point with its limits, rule hits and point type (NHSRplotthedots semantics)."""
+    frame = kpi.read_csv(file)
+    if frame["series"].isna().all():
+        frame = frame.drop(columns="series")
+    try:
+        dates = [date.fromisoformat(d) for d in rebase or []]
+    except ValueError as error:
+        raise InputError(f"--rebase: {error}") from None
+    result = analyse(
+        frame,
+        improvement=improvement.value,
+        target=target,
+        rebase=dates,
+        fix_after=fix_after,
+        screen_outliers=screen_outliers,
+        rules=rules,
+    )
+    if chart_path:
+        chart.save(result, chart_path, title=file.stem)
+        errors.print(f"chart written to {chart_path}")
+    table = result.summary if summary else result.points
+    if "series" not in frame:
+        table = table.drop(columns=["series"])
+    if fmt is Format.table and not summary:
+        table = _compact(table)
+    provenance = Provenance(data={"series": str(file)}, parameters=result.rules.id)
+    render(Result(table, provenance, f"SPC: {file.name}", result.notes), fmt)
+
+
+RULE_COLUMNS = ["outside_limits", "trend", "two_of_three", "shift"]
+
+
+def _compact(points: pd.DataFrame) -> pd.DataFrame:
+    """The columns that fit a terminal: rule hits joined, point type shortened."""
+    hits = points[RULE_COLUMNS].apply(lambda r: ", ".join(c for c in RULE_COLUMNS if r[c]), axis=1)
+    kind = points.point_type.astype(str).str.replace("special_cause_", "", regex=False)
+    keep = [c for c in ("series", "date", "value", "mean", "lpl", "upl") if c in points]
+    return points[keep].assign(
+        rules_hit=hits, special_cause=points.special_cause_type.astype(str), point_type=kind
+    )
+
+
+@app.command("rules")
+def rules_(fmt: FormatOption = Format.table) -> None:
+    """The SPC rule sets you can choose with --rules."""
+    rows = []
+    for name in names():
+        chosen = rule_set(name)
+        rows.append(
+            {
+                "name": name,
+                "version": chosen.version,
+                "trend": chosen.trend_points,
+                "shift": chosen.shift_points,
+                "2-of-3 counts beyond limits": chosen.two_of_three_counts_beyond_limits,
+                "certainty": parameters.get(f"contracts.spc.rule_sets.{name}").certainty,
+                "label": chosen.label,
+            }
+        )
+    render(Result(pd.DataFrame(rows), title="SPC rule sets"), fmt)
+
+
+@app.command("kpi")
+def kpi_(
+    pattern: Annotated[
+        str, typer.Argument(help="Series codes to show (SQL LIKE, e.g. 'ae-4h/%').")
+    ] = "%",
+    load_shipped: Annotated[
+        str | None,
+        typer.Option("--load", help=f"Load shipped series first: {', '.join(kpi.SHIPPED)}."),
+    ] = None,
+    rules: RulesOption = None,
+    concern_only: Annotated[
+        bool, typer.Option("--concern", help="Only series whose latest point is a concern.")
+    ] = False,
+    chart_dir: Annotated[
+        Path | None, typer.Option("--charts", help="Write an HTML chart per series here.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Stored KPI series with their SPC summary: variation and assurance icons."""
+    store = connect()
+    if load_shipped:
+        count = kpi.load_shipped(store, load_shipped)
+        errors.print(f"loaded {count:,} shipped series ({load_shipped})")
+    result, provenance = kpi.spc(store, pattern, rules)
+    summary = result.summary
+    if concern_only:
+        summary = summary[summary.latest_point_type == "special_cause_concern"]
+    if chart_dir:
+        chart_dir.mkdir(parents=True, exist_ok=True)
+        for code in summary.series:
+            chart.save(result, chart_dir / (code.replace("/", "_") + ".html"), series=code)
+        errors.print(f"{len(summary):,} charts written to {chart_dir}")
+    if fmt is Format.table:
+        summary = summary[KPI_COLUMNS]
+    render(Result(summary.reset_index(drop=True), provenance, "KPI series", result.notes), fmt)
+
+
+KPI_COLUMNS = [
+    "series",
+    "name",
+    "n",
+    "to",
+    "latest_value",
+    "mean",
+    "lpl",
+    "upl",
+    "target",
+    "variation",
+    "assurance",
+    "trial_limits",
+]
+
+
+@psr_app.command("standstill")
+def psr_standstill(
+    published: Annotated[str, typer.Argument(help="Date the intention notice was published.")],
+    representations_decided: Annotated[
+        str | None,
+        typer.Option(help="Date the authority decided to proceed after representations."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """When the standstill ends and the contract may be awarded (England and Wales
+    working days)."""
+    try:
+        day = date.fromisoformat(published)
+        decided = date.fromisoformat(representations_decided) if representations_decided else None
+    except ValueError as error:
+        raise InputError(f"dates are YYYY-MM-DD: {error}") from None
+    period = psr.standstill(day, decided)
+    frame = pd.DataFrame(
+        [
+            {
+                "intention notice published": period.published,
+                "standstill ends (midnight)": period.ends,
+                "representations decided": period.representations_decided,
+                "further standstill ends": period.extended_ends,
+                "may award from": period.award_from,
+            }
+        ]
+    )
+    render(Result(frame, Provenance(parameters=parameters.version()), "PSR standstill"), fmt)
+
+
+@psr_app.command("log")
+def psr_log(
+    today: Annotated[str | None, typer.Option(help="Check obligations as on this date.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The decision log with standstill dates and publication obligations checked."""
+    on = date.fromisoformat(today) if today else date.today()
+    frame = psr.decisions(connect(), on)
+    if frame.empty:
+        raise NotFoundError("no PSR decisions recorded: `icsatlas contracts import LOG.csv`")
+    render(
+        Result(frame, Provenance(parameters=parameters.version()), f"PSR decisions on {on}"), fmt
+    )
+
+
+@app.command("outsourcing")
+def outsourcing_(
+    icb: Annotated[str | None, typer.Option(help="One ICB (ODS code); default: England.")] = None,
+    view: Annotated[
+        View, typer.Option(help="shares, routes, subsidiaries or concerns.")
+    ] = View.shares,
+    rules: RulesOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The outsourcing picture by financial year: value by supplier class, direct awards
+    against competition, subsidiaries, contracts with KPIs in special-cause concern."""
+    store = connect()
+    frame = outsourcing.contracts(store, icb)
+    table = {
+        View.shares: outsourcing.supplier_shares,
+        View.routes: outsourcing.award_routes,
+        View.subsidiaries: outsourcing.subsidiaries,
+    }.get(view, lambda f: outsourcing.kpi_concerns(store, f, rules))(frame)
+    unclassified = int((frame.supplier_class == "unclassified").sum())
+    notes = [f"{len(frame):,} contracts in scope ({icb or 'England'})"]
+    if unclassified:
+        notes.append(f"{unclassified:,} contracts have an unclassified supplier")
+    assumed = int(frame.supplier_class_basis.fillna("").str.contains("not listed as a trust").sum())
+    if assumed:
+        notes.append(
+            f"{assumed:,} companies are counted as independent sector because the "
+            "classification file does not list them as trust subsidiaries"
+        )
+    title = f"Outsourcing ({view.value}): {icb or 'England'}"
+    render(
+        Result(table.reset_index(drop=True), Provenance(engine=store.dialect), title, tuple(notes)),
+        fmt,
+    )

@@ -1,0 +1,308 @@
+"""KPI series per contract, provider or ICB: CSV import, the shipped real series, and SPC
+over what is stored.
+
+Shipped series (NHS England statistics, OGL v3, see ``data/sources.yaml``):
+
+* ``ae-4h``: A&E 4-hour performance by provider, monthly Apr 2023 - Apr 2025;
+* ``rtt-18w``: referral to treatment within 18 weeks, England, monthly Aug 2007 - Apr 2026;
+* ``cancer-62d``, ``cancer-31d``, ``cancer-fds``: cancer waiting times by ICB and by
+  provider, monthly Apr - Oct 2023 (7 points: trial limits only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from icsatlas import data, parameters
+from icsatlas.contracts.csvrows import Rows
+from icsatlas.contracts.spc import SpcResult, analyse
+from icsatlas.contracts.spc.analysis import DIRECTIONS
+from icsatlas.errors import InputError, NotFoundError
+from icsatlas.provenance import Provenance
+from icsatlas.register.reference import tidy_name
+from icsatlas.store import Store
+from icsatlas.store.audit import record_change
+
+
+@dataclass(frozen=True)
+class SeriesMeta:
+    """What a KPI series measures and how to judge it."""
+
+    code: str
+    name: str
+    unit: str = ""
+    improvement: str = "increase"
+    target: float | None = None
+    contract_key: str | None = None
+    provider_code: str | None = None
+    icb_ods: str | None = None
+
+
+def save(
+    store: Store,
+    metas: list[SeriesMeta],
+    points: pd.DataFrame,
+    source: str,
+    actor: str | None = None,
+    reason: str = "import KPI series",
+) -> int:
+    """Store series (replacing any with the same codes) in one transaction.
+    ``points`` has columns ``code``, ``date``, ``value``."""
+    with store.transaction():
+        change = record_change(
+            store,
+            kind="import",
+            reason=reason,
+            source=source,
+            actor=actor,
+            detail={"series": len(metas), "points": len(points)},
+        )
+        codes = [m.code for m in metas]
+        for code in codes:
+            store.execute(
+                "DELETE FROM kpi_point WHERE series_id IN"
+                " (SELECT series_id FROM kpi_series WHERE code = ?)",
+                (code,),
+            )
+            store.execute("DELETE FROM kpi_series WHERE code = ?", (code,))
+        ids = {}
+        for meta in metas:
+            series_id = store.scalar("SELECT nextval('kpi_series_seq')")
+            store.execute(
+                "INSERT INTO kpi_series (series_id, code, name, unit, improvement, target,"
+                " contract_key, provider_code, icb_ods, source, change_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    series_id,
+                    meta.code,
+                    meta.name,
+                    meta.unit,
+                    meta.improvement,
+                    meta.target,
+                    meta.contract_key,
+                    meta.provider_code,
+                    meta.icb_ods,
+                    source,
+                    change.change_id,
+                ),
+            )
+            ids[meta.code] = int(series_id)
+        frame = pd.DataFrame(
+            {
+                "series_id": points["code"].map(ids).astype("int64"),
+                "period": pd.to_datetime(points["date"]).dt.date,
+                "value": points["value"].astype(float),
+            }
+        )
+        store.insert_df("kpi_point", frame)
+    return len(metas)
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """A plain ``date,value`` CSV (optionally with a ``series`` column) as a frame; every
+    bad cell is reported as ``file:row: field: message``."""
+    rows = Rows(path, ("date", "value"), ("series",))
+    records = []
+    for number, row in rows:
+        when = rows.date(number, "date", rows.require(number, "date", row["date"]))
+        value = rows.number(number, "value", rows.require(number, "value", row["value"]))
+        records.append(
+            {"series": row.get("series") or None, "date": when, "value": value, "row": number}
+        )
+    rows.raise_if_errors()
+    if not records:
+        raise InputError("no data rows", file=str(path), row=2)
+    frame = pd.DataFrame(records)
+    duplicated = frame.duplicated(["series", "date"], keep="first")
+    if duplicated.any():
+        first = frame[duplicated].iloc[0]
+        raise InputError(
+            f"a second value for {first.date}", file=str(path), row=int(first.row), field="date"
+        )
+    return frame.drop(columns="row")
+
+
+def import_csv(store: Store, path: str | Path, meta: SeriesMeta, actor: str | None = None) -> int:
+    """Import a KPI CSV; with a ``series`` column each series becomes ``CODE/SERIES``."""
+    if meta.improvement not in DIRECTIONS:
+        raise InputError(f"improvement must be one of {', '.join(DIRECTIONS)}")
+    frame = read_csv(path)
+    if frame["series"].notna().any():
+        frame["code"] = meta.code + "/" + frame["series"].fillna("")
+        metas = [
+            SeriesMeta(**{**vars(meta), "code": c, "name": f"{meta.name} ({c})"})
+            for c in frame["code"].unique()
+        ]
+    else:
+        frame["code"] = meta.code
+        metas = [meta]
+    return save(store, metas, frame, str(path), actor)
+
+
+# --- shipped series -------------------------------------------------------------------
+def _ae() -> tuple[list[SeriesMeta], pd.DataFrame]:
+    raw = data.read("ae_monthly_provider_2023_04_to_2025_04")
+    seen = [c for c in raw.columns if c.startswith("ae_attendances_")]
+    late = [c for c in raw.columns if c.startswith("attendances_over_4hrs_")]
+    raw["attendances"] = raw[seen].sum(axis=1)
+    raw = raw[raw.attendances > 0]
+    raw["value"] = 1 - raw[late].sum(axis=1) / raw.attendances
+    raw["code"] = "ae-4h/" + raw.org_code
+    target = parameters.value("contracts.kpi.ae_four_hour_standard")
+    names = raw.drop_duplicates("code", keep="last")
+    metas = [
+        SeriesMeta(
+            c,
+            f"A&E 4-hour performance, {tidy_name(n)}",
+            "proportion",
+            "increase",
+            target,
+            provider_code=o,
+        )
+        for c, n, o in zip(names.code, names.org_name, names.org_code, strict=True)
+    ]
+    return metas, raw.assign(date=raw.month + "-01")[["code", "date", "value"]]
+
+
+def _rtt() -> tuple[list[SeriesMeta], pd.DataFrame]:
+    raw = data.read("rtt_england_monthly_2007_04_to_2026_04")
+    column = "incomplete_rtt_pathways_pct_within_18_weeks"
+    raw = raw[raw[column].notna()]
+    target = parameters.value("contracts.kpi.rtt_18_week_standard")
+    meta = SeriesMeta(
+        "rtt-18w/england",
+        "RTT incomplete pathways within 18 weeks, England",
+        "proportion",
+        "increase",
+        target,
+    )
+    frame = pd.DataFrame({"code": meta.code, "date": raw.month + "-01", "value": raw[column]})
+    return [meta], frame
+
+
+_CANCER = {
+    "cancer-62d": ("62-day Combined", "contracts.kpi.cancer_62_day_standard", "62-day"),
+    "cancer-31d": ("31-day Combined", "contracts.kpi.cancer_31_day_standard", "31-day"),
+    "cancer-fds": ("28-day FDS", "contracts.kpi.cancer_28_day_fds_standard", "28-day FDS"),
+}
+
+
+def _cancer(prefix: str) -> tuple[list[SeriesMeta], pd.DataFrame]:
+    standard, parameter, label = _CANCER[prefix]
+    target = parameters.value(parameter)
+    icb = data.read("cancer_waiting_times_icb_monthly_2023_04_to_2023_10")
+    icb = icb[icb.standard == standard]
+    provider = data.read("cancer_waiting_times_provider_monthly_2023_04_to_2023_10")
+    provider = (
+        provider[provider.standard == standard]
+        .groupby(["month", "org_code"], as_index=False)[["total", "within_standard"]]
+        .sum()
+    )
+    provider = provider[provider.total > 0]
+    frames, metas = [], {}
+    levels = (("icb", icb, "icb_ods", "icb_name"), ("provider", provider, "org_code", "org_code"))
+    for level, frame, key, name in levels:
+        codes = f"{prefix}/{level}/" + frame[key]
+        values = frame.within_standard / frame.total
+        frames.append(pd.DataFrame({"code": codes, "date": frame.month + "-01", "value": values}))
+        for code, org, label_name in zip(codes, frame[key], frame[name], strict=True):
+            metas.setdefault(
+                code,
+                SeriesMeta(
+                    code,
+                    f"Cancer {label} standard, {label_name}",
+                    "proportion",
+                    "increase",
+                    target,
+                    provider_code=org if level == "provider" else None,
+                    icb_ods=org if level == "icb" else None,
+                ),
+            )
+    return list(metas.values()), pd.concat(frames, ignore_index=True)
+
+
+SHIPPED: dict[str, tuple[str, Callable[[], tuple[list[SeriesMeta], pd.DataFrame]]]] = {
+    "ae-4h": ("ae_monthly_provider_2023_04_to_2025_04", _ae),
+    "rtt-18w": ("rtt_england_monthly_2007_04_to_2026_04", _rtt),
+    "cancer-62d": (
+        "cancer_waiting_times_provider_monthly_2023_04_to_2023_10",
+        lambda: _cancer("cancer-62d"),
+    ),
+    "cancer-31d": (
+        "cancer_waiting_times_provider_monthly_2023_04_to_2023_10",
+        lambda: _cancer("cancer-31d"),
+    ),
+    "cancer-fds": (
+        "cancer_waiting_times_provider_monthly_2023_04_to_2023_10",
+        lambda: _cancer("cancer-fds"),
+    ),
+}
+
+
+def shipped(name: str) -> tuple[list[SeriesMeta], pd.DataFrame]:
+    """A shipped family of series (metadata, points) without touching the store."""
+    if name not in SHIPPED:
+        raise NotFoundError(f"no shipped KPI series {name!r}; choose from {', '.join(SHIPPED)}")
+    return SHIPPED[name][1]()
+
+
+def load_shipped(store: Store, name: str, actor: str | None = None) -> int:
+    """Store a shipped family of series."""
+    metas, points = shipped(name)
+    key = SHIPPED[name][0]
+    return save(
+        store,
+        metas,
+        points,
+        data.source(key).cite(),
+        actor,
+        reason=f"load shipped KPI series {name}",
+    )
+
+
+def series(store: Store, pattern: str = "%") -> pd.DataFrame:
+    """Stored series whose code matches ``pattern`` (SQL LIKE), with point counts."""
+    return store.fetch_df(
+        "SELECT s.code, s.name, s.unit, s.improvement, s.target, s.contract_key,"
+        " s.provider_code, s.icb_ods, count(p.period) AS points, min(p.period) AS first,"
+        " max(p.period) AS last FROM kpi_series s LEFT JOIN kpi_point p USING (series_id)"
+        " WHERE s.code LIKE ? GROUP BY s.code, s.name, s.unit, s.improvement, s.target,"
+        " s.contract_key, s.provider_code, s.icb_ods ORDER BY s.code",
+        (pattern,),
+    )
+
+
+def spc(store: Store, pattern: str = "%", rules: str | None = None) -> tuple[SpcResult, Provenance]:
+    """SPC over every stored series matching ``pattern``, each with its own direction and
+    target."""
+    meta = store.fetch_df(
+        "SELECT code, name, improvement, target, source FROM kpi_series WHERE code LIKE ?"
+        " ORDER BY code",
+        (pattern,),
+    )
+    if meta.empty:
+        raise NotFoundError(f"no stored KPI series match {pattern!r}")
+    points = store.fetch_df(
+        "SELECT s.code AS series, p.period AS date, p.value FROM kpi_point p"
+        " JOIN kpi_series s USING (series_id) WHERE s.code LIKE ? ORDER BY s.code, p.period",
+        (pattern,),
+    )
+    result = analyse(
+        points,
+        improvement=dict(zip(meta.code, meta.improvement, strict=True)),
+        target={c: t for c, t in zip(meta.code, meta.target, strict=True) if pd.notna(t)},
+        rules=rules,
+    )
+    names = dict(zip(meta.code, meta.name, strict=True))
+    result.summary.insert(1, "name", result.summary.series.map(names))
+    sources = dict(enumerate(sorted(set(meta.source))))
+    provenance = Provenance(
+        data={f"source {k + 1}": v for k, v in sources.items()},
+        parameters=parameters.version(),
+        engine=store.dialect,
+    )
+    return result, provenance

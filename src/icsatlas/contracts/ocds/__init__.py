@@ -1,0 +1,1 @@
+"""Open Contracting Data Standard input: read, validate, merge into compiled records."""

@@ -1,0 +1,165 @@
+"""Provider Selection Regime: standstill in England and Wales working days, and the
+publication obligations, checked on real calendar dates.
+
+Standstill: 8 working days counted from the day after the intention notice, ending at
+midnight on day 8; 5 more working days after the authority decides on representations
+(NHS England, "Provider Selection Regime: reviewing decisions during the standstill
+period"). Bank holidays: gov.uk list for England and Wales.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from icsatlas.contracts import calendar, psr
+from icsatlas.errors import InputErrors
+
+
+@pytest.mark.parametrize(
+    ("published", "ends"),
+    [
+        # Fri 20 Dec 2024: Christmas Day, Boxing Day and New Year's Day skipped
+        (date(2024, 12, 20), date(2025, 1, 6)),
+        # Wed 27 Mar 2024: Good Friday 29 Mar and Easter Monday 1 Apr 2024 skipped
+        (date(2024, 3, 27), date(2024, 4, 10)),
+        # Thu 17 Apr 2025: Good Friday 18 Apr and Easter Monday 21 Apr 2025 skipped
+        (date(2025, 4, 17), date(2025, 5, 1)),
+        # Fri 2 May 2025: early May bank holiday Mon 5 May skipped
+        (date(2025, 5, 2), date(2025, 5, 15)),
+        # an ordinary fortnight: Mon 3 Jun 2024 -> Thu 13 Jun 2024
+        (date(2024, 6, 3), date(2024, 6, 13)),
+        # published on a Saturday: counting starts on Sunday, first working day Monday
+        (date(2024, 6, 8), date(2024, 6, 19)),
+    ],
+)
+def test_standstill_ends_on_the_eighth_working_day(published, ends):
+    period = psr.standstill(published)
+    assert period.ends == ends
+    assert calendar.working_days_between(published, ends) == 8
+
+
+def test_one_off_bank_holidays_are_not_working_days():
+    # Coronation of King Charles III, Mon 8 May 2023; State Funeral, Mon 19 Sep 2022
+    assert not calendar.is_working_day(date(2023, 5, 8))
+    assert not calendar.is_working_day(date(2022, 9, 19))
+    assert calendar.add_working_days(date(2023, 4, 28), 8) == date(2023, 5, 12)
+    assert calendar.bank_holiday_name(date(2023, 5, 8)) == "Coronation of Charles III"
+
+
+def test_the_contract_may_be_awarded_the_day_after_the_standstill():
+    assert psr.standstill(date(2024, 12, 20)).award_from == date(2025, 1, 7)
+
+
+def test_representations_add_five_working_days_after_the_decision_to_proceed():
+    # decision to proceed on Tue 23 Dec 2025: 24, (25, 26 holidays), 29, 30, (1 Jan), 2 Jan
+    period = psr.standstill(date(2025, 12, 10), representations_decided=date(2025, 12, 23))
+    assert period.ends == date(2025, 12, 22)
+    assert period.extended_ends == date(2026, 1, 2)
+    assert period.award_from == date(2026, 1, 3)
+
+
+def _statuses(decision: dict, today=date(2025, 6, 1)) -> dict[str, str]:
+    return {f.obligation: f.status for f in psr.check(decision, today)}
+
+
+def test_direct_award_a_must_publish_within_30_days():
+    base = {"process": "direct-award-a", "award_date": date(2025, 3, 3)}
+    assert _statuses({**base, "award_notice_date": date(2025, 4, 2)}) == {
+        "award notice within 30 days": "met"
+    }
+    assert _statuses({**base, "award_notice_date": date(2025, 4, 3)}) == {
+        "award notice within 30 days": "breached"
+    }
+    assert _statuses(base) == {"award notice within 30 days": "overdue"}
+    assert _statuses(base, today=date(2025, 3, 20)) == {"award notice within 30 days": "pending"}
+
+
+def test_awarding_inside_the_standstill_is_a_breach():
+    decision = {
+        "process": "most-suitable-provider",
+        "intention_notice_date": date(2024, 12, 20),
+        "award_date": date(2025, 1, 6),  # the last day of the standstill
+    }
+    assert _statuses(decision)["standstill"] == "breached"
+    assert _statuses({**decision, "award_date": date(2025, 1, 7)})["standstill"] == "met"
+
+
+def test_a_competitive_award_without_an_intention_notice_is_missing_one():
+    assert _statuses({"process": "competitive", "award_date": date(2025, 1, 7)}) == {
+        "intention notice": "missing"
+    }
+
+
+def test_representations_after_the_standstill_are_flagged():
+    decision = {
+        "process": "direct-award-c",
+        "intention_notice_date": date(2024, 6, 3),
+        "representations_date": date(2024, 6, 14),
+    }
+    assert _statuses(decision)["representations"] == "breached"
+
+
+def test_process_names_are_forgiving():
+    assert psr.process_code("Direct Award C") == "direct-award-c"
+    assert psr.process_code("MSP") == "most-suitable-provider"
+    with pytest.raises(ValueError):
+        psr.process_code("negotiated")
+
+
+LOG = """reference,authority,provider,service,process,contract_value,intention_notice_date,\
+representations_date,representations_decision_date,award_date,award_notice_date
+PSR-1,NHS Example ICB,Example Community Trust,Community nursing,Direct Award C,"4,500,000",\
+2024-12-20,,,2025-01-07,
+PSR-2,NHS Example ICB,Example Diagnostics Ltd,Endoscopy,MSP,1200000,2025-04-17,\
+2025-04-24,2025-05-06,2025-05-08,
+PSR-3,NHS Example ICB,Ambulance Trust,999 service,A,9000000,,,,2025-03-03,2025-04-10
+"""
+
+
+def test_a_decision_log_is_imported_and_checked(store, tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_text(LOG)
+    assert psr.import_decisions(store, path) == 3
+    log = psr.decisions(store, today=date(2025, 6, 1)).set_index("reference")
+    assert log.loc["PSR-1", "standstill_ends"] == date(2025, 1, 6)
+    assert log.loc["PSR-1", "status"] == "met"
+    # awarded 8 May: the 5 further working days after 6 May run to 13 May
+    assert log.loc["PSR-2", "status"] == "breached"
+    assert log.loc["PSR-3", "status"] == "breached"  # notice 38 days after the award
+    assert log.loc["PSR-1", "contract_value"] == 4_500_000
+    # re-importing replaces by reference instead of duplicating
+    psr.import_decisions(store, path)
+    assert store.scalar("SELECT count(*) FROM psr_decision") == 3
+
+
+def test_a_bad_decision_log_names_each_bad_cell_and_loads_nothing(store, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "reference,authority,process,award_date,intention_notice_date\n"
+        "X-1,ICB,negotiated,2025-01-01,\n"
+        "X-2,ICB,A,1 March 2025,2025-02-01\n"
+        "X-3,ICB,competitive,2023-12-01,\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        psr.import_decisions(store, path)
+    text = str(caught.value)
+    assert "bad.csv:2: process: not a PSR process" in text
+    assert "bad.csv:3: award_date: not a date (YYYY-MM-DD): '1 March 2025'" in text
+    assert "bad.csv:3: intention_notice_date: Direct Award A" in text
+    assert "bad.csv:4: decision_date: the PSR applies from 2024-01-01" in text
+    assert store.scalar("SELECT count(*) FROM psr_decision") == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    days=st.integers(min_value=1, max_value=30),
+)
+def test_adding_working_days_lands_on_a_working_day_after_exactly_that_many(start, days):
+    end = calendar.add_working_days(start, days)
+    assert calendar.is_working_day(end)
+    assert calendar.working_days_between(start, end) == days

@@ -1,0 +1,173 @@
+"""CSV contract registers, the supplier classification file, KPI series and the
+outsourcing picture, on both engines."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from icsatlas.contracts import kpi, outsourcing, parties, register_csv
+from icsatlas.contracts.ocds import load
+from icsatlas.errors import InputErrors
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+REGISTER = """contract_id,title,buyer_name,buyer_code,supplier_name,supplier_identifier,\
+service_category,value,start_date,end_date,procurement_route,previous_supplier,as_of,description
+C-1,Pathology,NHS Frimley ICB,QNQ,Frimley Pathology Services Ltd,GB-COH-11111111,Pathology,\
+"3,000,000",2024-04-01,2027-03-31,direct award c,Frimley Health NHS Foundation Trust,2024-03-01,
+C-1,Pathology,NHS Frimley ICB,QNQ,Frimley Pathology Services Ltd,GB-COH-11111111,Pathology,\
+3400000,2024-04-01,2028-03-31,direct award c,Frimley Health NHS Foundation Trust,2025-02-01,\
+Extended a year
+C-2,Talking therapies,NHS Frimley ICB,QNQ,Example Minds,GB-CHC-2222222,Mental health,900000,\
+2025-06-01,2027-05-31,competitive,,,
+"""
+
+CLASSIFICATION = """identifier,party_class,owner_org_id,evidence,name
+GB-COH-11111111,trust-subsidiary,RDU,Trust annual report 2023/24 note 14 (wholly owned),\
+Frimley Pathology Services Ltd
+"""
+
+
+@pytest.fixture
+def register_file(tmp_path) -> Path:
+    path = tmp_path / "register.csv"
+    path.write_text(REGISTER)
+    return path
+
+
+def test_a_csv_register_keeps_each_version_as_an_amendment(store, register_file):
+    assert register_csv.import_register(store, register_file) == 2
+    pathology = store.fetch_dicts("SELECT * FROM contract WHERE contract_key = 'csv:C-1'")[0]
+    assert pathology["value_amount"] == 3_400_000
+    assert pathology["buyer_org_id"] == "QNQ" and pathology["icb_ods"] == "QNQ"
+    assert pathology["procurement_route"] == "direct-award-c"
+    amendments = store.fetch_dicts(
+        "SELECT description, value_amount FROM contract_amendment"
+        " WHERE contract_key = 'csv:C-1' ORDER BY amendment_id"
+    )
+    assert [a["value_amount"] for a in amendments] == [3_000_000, 3_400_000]
+    assert amendments[1]["description"] == "Extended a year"
+
+
+def test_a_company_is_a_trust_subsidiary_only_when_the_classification_file_says_so(
+    store, register_file, tmp_path
+):
+    register_csv.import_register(store, register_file)
+    before = store.scalar("SELECT supplier_class FROM contract WHERE contract_key = 'csv:C-1'")
+    assert before == "independent-sector"
+    listing = tmp_path / "classes.csv"
+    listing.write_text(CLASSIFICATION)
+    parties.import_classification(store, listing)
+    parties.reclassify(store)
+    row = store.fetch_dicts("SELECT * FROM contract WHERE contract_key = 'csv:C-1'")[0]
+    assert row["supplier_class"] == "trust-subsidiary"
+    assert row["supplier_org_id"] == "RDU"
+    assert row["supplier_class_basis"].startswith("classification file: Trust annual report")
+
+
+def test_a_bad_register_row_is_reported_with_its_row_and_field(store, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "contract_id,title,buyer_name,value,start_date,end_date,procurement_route\n"
+        "X,Cleaning,ICB,lots,2025-01-01,2024-01-01,handshake\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        register_csv.import_register(store, path)
+    text = str(caught.value)
+    assert "bad.csv:2: value: not a number: 'lots'" in text
+    assert "bad.csv:2: end_date: ends (2024-01-01) before it starts (2025-01-01)" in text
+    assert "bad.csv:2: procurement_route: not a procurement route" in text
+    assert store.scalar("SELECT count(*) FROM contract") == 0
+
+
+def test_the_outsourcing_picture_by_year_and_class(store, register_file, tmp_path):
+    load.import_file(store, FIXTURES / "nhs_release_package.json")
+    register_csv.import_register(store, register_file)
+    listing = tmp_path / "classes.csv"
+    listing.write_text(CLASSIFICATION)
+    parties.import_classification(store, listing)
+    parties.reclassify(store)
+    frame = outsourcing.contracts(store, icb="QNQ")
+    shares = outsourcing.supplier_shares(frame).set_index(["financial_year", "supplier_class"])
+    # 2024/25: MSK (RDU, £5.1m), CDC (company, £2m), pathology subsidiary (£3.4m, signed
+    # 2024-04-01 start), estates subsidiary? no: estates company is signed 2025/26 start
+    assert shares.loc[("2024/25", "nhs-body"), "value"] == 5_100_000
+    assert shares.loc[("2024/25", "trust-subsidiary"), "value"] == 3_400_000
+    assert shares.loc[("2024/25", "independent-sector"), "value"] == 2_000_000
+    assert shares.loc[("2024/25", "nhs-body"), "share_of_value"] == pytest.approx(5.1 / 10.5)
+    routes = outsourcing.award_routes(frame).set_index(["financial_year", "route"])
+    assert routes.loc[("2024/25", "direct award"), "contracts"] == 2
+    assert routes.loc[("2024/25", "competition"), "contracts"] == 1
+    moved = outsourcing.subsidiaries(frame)
+    assert moved.contract_key.tolist() == ["csv:C-1"]
+    assert moved.previous_supplier.iloc[0] == "Frimley Health NHS Foundation Trust"
+
+
+def test_contracts_whose_kpis_are_in_special_cause_concern(store, register_file):
+    register_csv.import_register(store, register_file)
+    months = [date(2023, m, 1) for m in range(1, 13)] + [date(2024, m, 1) for m in (1, 2)]
+    import pandas as pd
+
+    points = pd.DataFrame({"code": "tat", "date": months,
+                           "value": [0.95, 0.96] * 6 + [0.95, 0.80]})  # fmt: skip
+    meta = kpi.SeriesMeta("tat", "Turnaround within 24h", "proportion", "increase", 0.9,
+                          contract_key="csv:C-1")  # fmt: skip
+    kpi.save(store, [meta], points, "test")
+    concerns = outsourcing.kpi_concerns(store, outsourcing.contracts(store))
+    assert concerns.contract_key.tolist() == ["csv:C-1"]
+    assert concerns.variation.iloc[0] == "concern_low"
+
+
+def test_kpi_csv_import_and_spc_from_the_store(store, tmp_path):
+    path = tmp_path / "kpi.csv"
+    rows = "\n".join(f"2024-{m:02d}-01,{v}" for m, v in zip(range(1, 13), [5, 6] * 6, strict=True))
+    path.write_text("date,value\n" + rows + "\n")
+    meta = kpi.SeriesMeta("waits", "Waits", "days", "decrease", 2.0)
+    kpi.import_csv(store, path, meta)
+    result, provenance = kpi.spc(store, "waits")
+    assert result.summary.assurance[0] == "consistent_fail"  # target below the lower limit
+    assert result.summary.trial_limits[0]
+    assert provenance.engine == store.dialect
+
+
+def test_a_bad_kpi_csv_names_the_cell(store, tmp_path):
+    path = tmp_path / "kpi.csv"
+    path.write_text("date,value\n2024-01-01,5\n2024-02-30,6\n2024-03-01,\n")
+    with pytest.raises(InputErrors) as caught:
+        kpi.import_csv(store, path, kpi.SeriesMeta("k", "K"))
+    text = str(caught.value)
+    assert "kpi.csv:3: date: not a date (YYYY-MM-DD): '2024-02-30'" in text
+    assert "kpi.csv:4: value: required" in text
+
+
+def test_shipped_rtt_series_matches_the_published_figure(store):
+    # NHS England RTT overview: August 2023, 58.0% of incomplete pathways within 18 weeks
+    kpi.load_shipped(store, "rtt-18w")
+    value = store.scalar(
+        "SELECT p.value FROM kpi_point p JOIN kpi_series s USING (series_id)"
+        " WHERE s.code = 'rtt-18w/england' AND p.period = ?",
+        (date(2023, 8, 1),),
+    )
+    assert round(value, 3) == 0.580
+    assert kpi.series(store).points.iloc[0] == 224
+
+
+def test_a_psr_decision_sets_the_route_of_its_contract(store, tmp_path):
+    from icsatlas.contracts import psr
+
+    load.import_file(store, FIXTURES / "nhs_release_package.json")
+    log = tmp_path / "psr.csv"
+    log.write_text(
+        "reference,authority,process,intention_notice_date,ocid\n"
+        "P-9,NHS Frimley ICB,most suitable provider,2024-06-03,ocds-h6vhtk-0d4e5f\n"
+    )
+    psr.import_decisions(store, log)
+    frame = outsourcing.contracts(store, icb="QNQ").set_index("contract_key")
+    assert frame.loc["ocds-h6vhtk-0d4e5f/007777-2024-1", "procurement_route"] == (
+        "most-suitable-provider"
+    )
+    routes = outsourcing.award_routes(frame.reset_index()).set_index(["financial_year", "route"])
+    assert routes.loc[("2024/25", "most suitable provider"), "contracts"] == 1
