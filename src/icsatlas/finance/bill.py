@@ -1,0 +1,293 @@
+"""Reading a reorganisation-bill run: national and per-ICB tables, payback, claims, sensitivity.
+
+Every table carries the same provenance: the shipped data, the parameter fingerprint, the
+scenario (file and fingerprint), the seed and the run time, so a figure can be reproduced
+with ``icsatlas finance blueprint-bill --seed S --draws N [--scenario FILE]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from icsatlas import parameters
+from icsatlas.finance import blueprint, sensitivity
+from icsatlas.finance.blueprint import Bill
+from icsatlas.finance.scenario import INPUTS, PHASINGS
+from icsatlas.provenance import Provenance
+from icsatlas.results import Result
+
+QUANTILES = (10, 50, 90)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The tables a run produces, in the order they are shown."""
+
+    national: Result
+    payback: Result
+    claims: Result
+    sensitivity: Result
+    inputs: Result
+    icbs: Result
+    headline: str
+
+    def sections(self) -> list[Result]:
+        return [self.national, self.payback, self.claims, self.sensitivity, self.inputs, self.icbs]
+
+
+def report(bill: Bill) -> Report:
+    """All tables for a run (the sensitivity analysis re-runs the model one input at a time)."""
+    provenance = _provenance(bill)
+    payback_table, central_year = _payback(bill)
+    headline = _headline(bill, central_year)
+    notes = (headline,)
+    return Report(
+        national=Result(
+            _national(bill), provenance, "National net savings by year (£, ICBs in England)", notes
+        ),
+        payback=Result(
+            payback_table,
+            provenance,
+            "Payback: share of draws whose cumulative net saving has turned positive",
+        ),
+        claims=Result(
+            _claims(bill),
+            provenance,
+            "The seeds' claim tested: ~£750m a year of savings against £1bn+ of redundancy costs",
+        ),
+        sensitivity=Result(
+            _sensitivity(bill),
+            provenance,
+            "Sensitivity ranking (outcome: cumulative national net saving over the horizon)",
+        ),
+        inputs=Result(inputs_table(bill), provenance, "Inputs and their sources"),
+        icbs=Result(
+            _icbs(bill), provenance, "Per ICB: central case and range of cumulative net saving"
+        ),
+        headline=headline,
+    )
+
+
+def _provenance(bill: Bill) -> Provenance:
+    plan = bill.plan
+    notes = (
+        f"Scenario: {plan.name} ({plan.fingerprint}); {plan.draws:,} draws plus run 0 "
+        f"(central case); {plan.years} years from {plan.first_year}; geography {plan.geography}.",
+        "Cash at 2025/26 pay rates, undiscounted; savings are against the 2025/26 baseline.",
+    )
+    return Provenance(
+        data=blueprint.sources(),
+        parameters=parameters.version(),
+        seed=plan.seed,
+        engine=f"numpy {np.__version__}",
+        elapsed_s=round(bill.elapsed_s, 3),
+        notes=notes,
+    )
+
+
+def _national(bill: Bill) -> pd.DataFrame:
+    outcome = bill.outcome
+    net = outcome.net_by_year
+    cumulative = np.cumsum(net, axis=1)
+    drawn = slice(1, None)
+    frame = pd.DataFrame(
+        {
+            "financial_year": bill.model.year_labels,
+            "savings_gbp": outcome.savings_by_year[0],
+            "redundancy_gbp": outcome.costs_by_year[0],
+            "net_gbp": net[0],
+            "cumulative_net_gbp": cumulative[0],
+        }
+    )
+    for q, values in zip(QUANTILES, np.percentile(net[drawn], QUANTILES, axis=0), strict=True):
+        frame[f"net_p{q}"] = values
+    low, high = np.percentile(cumulative[drawn], (10, 90), axis=0)
+    frame["cumulative_p10"], frame["cumulative_p90"] = low, high
+    frame["share_paid_back"] = (cumulative[drawn] >= 0).mean(axis=0)
+    return frame
+
+
+def _payback(bill: Bill) -> tuple[pd.DataFrame, str]:
+    labels = bill.model.year_labels
+    index = blueprint.payback_index(bill.outcome.net_by_year)
+    drawn = index[1:]
+    rows = [
+        {
+            "financial_year": label,
+            "share_of_draws_paid_back_by_then": float(((drawn >= 0) & (drawn <= i)).mean()),
+        }
+        for i, label in enumerate(labels)
+    ]
+    never = float((drawn < 0).mean())
+    rows.append(
+        {"financial_year": f"not by {labels[-1]}", "share_of_draws_paid_back_by_then": never}
+    )
+    central = labels[index[0]] if index[0] >= 0 else f"after {labels[-1]}"
+    return pd.DataFrame(rows), central
+
+
+def _claims(bill: Bill) -> pd.DataFrame:
+    outcome = bill.outcome
+    saving_claim = float(parameters.value("finance.blueprint.claims.annual_saving"))
+    icb_cost_claim = float(parameters.value("finance.blueprint.claims.icb_redundancy_cost"))
+    national_claim = parameters.value("finance.blueprint.claims.national_redundancy_cost")
+    annual = outcome.net_annual.sum(axis=1)
+    cost = outcome.redundancy_cost.sum(axis=1)
+    rows = [
+        _claim_row(
+            "Full-year net saving (after re-hiring) vs ~£750m a year (Kelly, PAC)",
+            saving_claim,
+            annual,
+        ),
+        _claim_row(
+            "Full-year gross saving (before re-hiring) vs ~£750m a year",
+            saving_claim,
+            outcome.gross_annual,
+        ),
+        _claim_row(
+            "ICB redundancy bill vs 'up to £1bn' (NHS Confederation, ICBs only)",
+            icb_cost_claim,
+            cost,
+        ),
+        _claim_row(
+            "ICB redundancy bill vs DHSC's £1bn low estimate (covers DHSC, NHSE, ICBs and CSUs)",
+            float(national_claim["low"]),
+            cost,
+        ),
+        _claim_row("Posts removed vs ~12,500 (Kelly, PAC)", 12_500, outcome.posts),
+    ]
+    return pd.DataFrame(rows)
+
+
+def _claim_row(test: str, claim: float, values: np.ndarray) -> dict:
+    drawn = values[1:]
+    low, high = np.percentile(drawn, (10, 90))
+    return {
+        "test": test,
+        "claim": claim,
+        "central": float(values[0]),
+        "p10": float(low),
+        "p90": float(high),
+        "share_of_draws_at_or_above_claim": float((drawn >= claim).mean()),
+    }
+
+
+def _sensitivity(bill: Bill) -> pd.DataFrame:
+    def outcome_of(batch: dict[str, np.ndarray]) -> np.ndarray:
+        return blueprint.simulate(bill.model, batch).net_by_year.sum(axis=1)
+
+    table = sensitivity.ranking(bill.plan, bill.inputs, bill.cumulative_net, outcome_of)
+    return table[
+        [
+            "rank",
+            "input",
+            "label",
+            "swing",
+            "low_outcome",
+            "high_outcome",
+            "rank_correlation",
+            "distribution",
+        ]
+    ]
+
+
+def inputs_table(bill: Bill) -> pd.DataFrame:
+    """Each input: its distribution, central value, certainty and source."""
+    rows = []
+    for name, spec in bill.plan.inputs.items():
+        central = spec.distribution.central
+        rows.append(
+            {
+                "input": name,
+                "label": spec.label,
+                "unit": spec.unit,
+                "distribution": spec.distribution.describe(),
+                "central": central,
+                "certainty": spec.certainty,
+                "source": spec.source,
+            }
+        )
+    rows += _fixed_inputs()
+    return pd.DataFrame(rows)
+
+
+def _fixed_inputs() -> list[dict]:
+    fixed = [
+        "finance.running_costs.target_per_head",
+        "finance.workforce.salaries_by_band",
+        "finance.workforce.band_mix",
+        "finance.workforce.mean_service_years",
+        "finance.workforce.oncost_rate",
+        "finance.redundancy.earnings_floor",
+        "finance.redundancy.earnings_cap",
+        "finance.redundancy.maximum_months",
+        "finance.redundancy.vr_clawback_months",
+        "finance.redundancy.mars_terms",
+        "finance.blueprint.exit_window",
+    ]
+    rows = []
+    for name in fixed:
+        parameter = parameters.get(name)
+        reference = parameter.references[0]
+        rows.append(
+            {
+                "input": name,
+                "label": parameter.label,
+                "unit": parameter.unit,
+                "distribution": "fixed (parameter)",
+                "central": str(parameter.at()),
+                "certainty": parameter.certainty,
+                "source": f"{reference.title} {reference.href}".strip(),
+            }
+        )
+    return rows
+
+
+def _icbs(bill: Bill) -> pd.DataFrame:
+    model, outcome = bill.model, bill.outcome
+    savings = model.savings_factor[outcome.shape]
+    costs = model.cost_factor[outcome.shape]
+    central = (
+        outcome.net_annual[0][:, None] * savings[0] - outcome.redundancy_cost[0][:, None] * costs[0]
+    )
+    payback = blueprint.payback_index(central)
+    cumulative = (
+        outcome.net_annual * savings.sum(axis=1)[:, None]
+        - outcome.redundancy_cost * costs.sum(axis=1)[:, None]
+    )
+    low, middle, high = np.percentile(cumulative[1:], QUANTILES, axis=0)
+    labels = np.array([*model.year_labels, f"after {model.year_labels[-1]}"])
+    return pd.DataFrame(
+        {
+            "icb_ods": model.icb_codes,
+            "icb_name": model.icb_names,
+            "net_annual_saving_gbp": outcome.net_annual[0],
+            "redundancy_gbp": outcome.redundancy_cost[0],
+            "payback_year": labels[payback],
+            "cumulative_net_gbp": cumulative[0],
+            "cumulative_p10": low,
+            "cumulative_p50": middle,
+            "cumulative_p90": high,
+        }
+    )
+
+
+def _headline(bill: Bill, central_year: str) -> str:
+    outcome = bill.outcome
+    annual = outcome.net_annual[0].sum()
+    cost = outcome.redundancy_cost[0].sum()
+    total = bill.cumulative_net
+    low, high = np.percentile(total[1:], (10, 90))
+    shape = PHASINGS[outcome.shape[0]]
+    return (
+        f"Central case ({shape} exits): £{cost / 1e6:,.0f}m of redundancy payments buy "
+        f"£{annual / 1e6:,.0f}m a year of net savings once complete; cumulative net saving "
+        f"turns positive in {central_year}. Over {bill.plan.years} years: "
+        f"£{total[0] / 1e9:,.2f}bn net (80% of draws £{low / 1e9:,.2f}bn to £{high / 1e9:,.2f}bn)."
+    )
+
+
+__all__ = ["INPUTS", "Report", "report"]
