@@ -103,9 +103,9 @@ def _national(bill: Bill) -> pd.DataFrame:
         }
     )
     for q, values in zip(QUANTILES, np.percentile(net[drawn], QUANTILES, axis=0), strict=True):
-        frame[f"net_p{q}"] = values
+        frame[f"net_p{q}_gbp"] = values
     low, high = np.percentile(cumulative[drawn], (10, 90), axis=0)
-    frame["cumulative_p10"], frame["cumulative_p90"] = low, high
+    frame["cumulative_p10_gbp"], frame["cumulative_p90_gbp"] = low, high
     frame["share_paid_back"] = (cumulative[drawn] >= 0).mean(axis=0)
     return frame
 
@@ -180,18 +180,15 @@ def _sensitivity(bill: Bill) -> pd.DataFrame:
         return blueprint.simulate(bill.model, batch).net_by_year.sum(axis=1)
 
     table = sensitivity.ranking(bill.plan, bill.inputs, bill.cumulative_net, outcome_of)
-    return table[
-        [
-            "rank",
-            "input",
-            "label",
-            "swing",
-            "low_outcome",
-            "high_outcome",
-            "rank_correlation",
-            "distribution",
-        ]
-    ]
+    table = table.rename(
+        columns={
+            "swing": "swing_gbp",
+            "low_outcome": "low_outcome_gbp",
+            "high_outcome": "high_outcome_gbp",
+        }
+    )
+    columns = ["rank", "input", "label", "swing_gbp", "low_outcome_gbp", "high_outcome_gbp"]
+    return table[[*columns, "rank_correlation", "distribution"]]
 
 
 def inputs_table(bill: Bill) -> pd.DataFrame:
@@ -268,9 +265,9 @@ def _icbs(bill: Bill) -> pd.DataFrame:
             "redundancy_gbp": outcome.redundancy_cost[0],
             "payback_year": labels[payback],
             "cumulative_net_gbp": cumulative[0],
-            "cumulative_p10": low,
-            "cumulative_p50": middle,
-            "cumulative_p90": high,
+            "cumulative_p10_gbp": low,
+            "cumulative_p50_gbp": middle,
+            "cumulative_p90_gbp": high,
         }
     )
 
@@ -291,3 +288,79 @@ def _headline(bill: Bill, central_year: str) -> str:
 
 
 __all__ = ["INPUTS", "Report", "report"]
+
+
+def readable(report: Report) -> list[Result]:
+    """The five national sections as short tables for a terminal or a briefing: money in
+    £m, 80% ranges as text, shares as percentages (the full tables stay in ``report``)."""
+    national = report.national.frame
+    claims = report.claims.frame
+    ranking = report.sensitivity.frame
+    inputs = report.inputs.frame
+    tables = [
+        pd.DataFrame(
+            {
+                "year": national.financial_year,
+                "savings £m": _m(national.savings_gbp),
+                "redundancy £m": _m(national.redundancy_gbp),
+                "net £m": _m(national.net_gbp),
+                "cumulative £m": _m(national.cumulative_net_gbp),
+                "net, 80% of draws": _range(national.net_p10_gbp, national.net_p90_gbp),
+                "paid back": _pct(national.share_paid_back),
+            }
+        ),
+        report.payback.frame.assign(
+            share_of_draws_paid_back_by_then=_pct(
+                report.payback.frame.share_of_draws_paid_back_by_then
+            )
+        ).rename(
+            columns={
+                "financial_year": "by the end of",
+                "share_of_draws_paid_back_by_then": "draws paid back",
+            }
+        ),
+        pd.DataFrame(
+            {
+                "test": claims.test,
+                "claim": [_amount(v, t) for v, t in zip(claims.claim, claims.test, strict=True)],
+                "central": [
+                    _amount(v, t) for v, t in zip(claims.central, claims.test, strict=True)
+                ],
+                "80% of draws": [
+                    f"{_amount(a, t)} to {_amount(b, t)}"
+                    for a, b, t in zip(claims.p10, claims.p90, claims.test, strict=True)
+                ],
+                "draws at or above claim": _pct(claims.share_of_draws_at_or_above_claim),
+            }
+        ),
+        pd.DataFrame(
+            {
+                "rank": ranking["rank"],
+                "input": ranking.input,
+                "swing £m": _m(ranking.swing_gbp),
+                "outcome low to high £m": _range(ranking.low_outcome_gbp, ranking.high_outcome_gbp),
+                "rank correlation": ranking.rank_correlation.round(2),
+            }
+        ),
+        inputs[["input", "distribution", "certainty", "source"]],
+    ]
+    sections = report.sections()[:5]
+    return [
+        Result(t, s.provenance, s.title, s.notes) for t, s in zip(tables, sections, strict=True)
+    ]
+
+
+def _m(values: pd.Series) -> pd.Series:
+    return (values / 1e6).round(1)
+
+
+def _range(low: pd.Series, high: pd.Series) -> list[str]:
+    return [f"{a / 1e6:,.0f} to {b / 1e6:,.0f}" for a, b in zip(low, high, strict=True)]
+
+
+def _pct(values: pd.Series) -> list[str]:
+    return [f"{v:.0%}" for v in values]
+
+
+def _amount(value: float, test: str) -> str:
+    return f"{value:,.0f}" if test.startswith("Posts") else f"£{value / 1e6:,.0f}m"

@@ -96,7 +96,7 @@ class Payment:
     """A Section 16 redundancy payment and how it was worked out."""
 
     eligible: bool
-    months: int
+    months: float
     month_pay: float
     amount: float
     basis: str
@@ -296,4 +296,4 @@ def mars(employee: Employee, day: date | None = None) -> Payment:
     month = min(employee.annual_salary, float(terms["salary_cap"])) / 12 * employee.fte
     amount = round(months * month, 2)
     steps = (f"{months:g} months (MARS rate) x {month:,.2f} = {amount:,.2f}",)
-    return Payment(True, int(months), round(month, 2), amount, "MARS", steps)
+    return Payment(True, months, round(month, 2), amount, "MARS", steps)
