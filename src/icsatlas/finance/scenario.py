@@ -32,7 +32,6 @@ import pandas as pd
 from icsatlas import parameters, yamlio
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.finance import uncertainty, years
-from icsatlas.finance.running_costs import BANDS
 from icsatlas.finance.uncertainty import NON_NEGATIVE, SHARE, Bounds, Distribution
 from icsatlas.register import geography
 
@@ -282,7 +281,3 @@ def _non_negative(text: str, field: str, problems: list) -> float | None:
     if value < 0:
         problems.append((field, f"must be 0 or more, got {value:g}"))
     return value
-
-
-def bands() -> tuple[str, ...]:
-    return BANDS
