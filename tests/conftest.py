@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,9 +40,18 @@ def postgres_url() -> str:
     return url
 
 
-def _postgres_store(url: str) -> Iterator[Store]:
+ENGINES = ["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def fresh_store(engine: str, folder: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A freshly migrated, empty store: a DuckDB file, or a PostgreSQL schema of its own."""
+    if engine == "duckdb":
+        with store_module.connect(f"duckdb:///{folder / 'test.duckdb'}") as duck:
+            yield duck
+        return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    store = store_module.connect(url, schema=schema)
+    store = store_module.connect(request.getfixturevalue("postgres_url"), schema=schema)
     try:
         yield store
     finally:
@@ -49,7 +59,7 @@ def _postgres_store(url: str) -> Iterator[Store]:
         store.close()
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -57,8 +67,5 @@ def engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     """A freshly migrated, empty store on each engine."""
-    if engine == "duckdb":
-        with store_module.connect(f"duckdb:///{tmp_path / 'test.duckdb'}") as duck:
-            yield duck
-    else:
-        yield from _postgres_store(request.getfixturevalue("postgres_url"))
+    with fresh_store(engine, tmp_path, request) as fresh:
+        yield fresh

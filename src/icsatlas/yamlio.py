@@ -57,25 +57,35 @@ def load(source: str | Path, text: str | None = None) -> Located:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(error, "problem", None) or str(error)
+        context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and start:
+            problem += f" ({context} from line {start.line + 1})"
         raise InputError(f"not valid YAML: {problem}", file=name, row=line) from None
     located = Located(data=None, file=name)
     if node is not None:
-        located.data = _convert(node, (), located.lines, yaml.SafeLoader(""))
+        located.data = _convert(node, (), located, yaml.SafeLoader(""))
     return located
 
 
-def _convert(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _convert(node: yaml.Node, path: Path_, located: Located, loader: yaml.SafeLoader) -> Any:
+    located.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, (*path, key), lines, loader)
+            key = _scalar(key_node, path, located, loader)
+            located.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _convert(value_node, (*path, key), located, loader)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), lines, loader) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+        return [_convert(item, (*path, i), located, loader) for i, item in enumerate(node.value)]
+    return _scalar(node, path, located, loader)
+
+
+def _scalar(node: yaml.Node, path: Path_, located: Located, loader: yaml.SafeLoader) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:  # e.g. a timestamp that is no date, like 2026-02-30
+        raise located.error(path, f"not a valid value: {node.value!r}") from None
 
 
 def as_date(value: Any) -> date | None:

@@ -24,12 +24,19 @@ from icsatlas.errors import NotFoundError
 ESTABLISHED = date(2022, 7, 1)
 BOUNDARY_CHANGE_2023 = date(2023, 4, 1)
 MERGERS_2026 = date(2026, 4, 1)
+EXTRACT_2026 = date(2026, 8, 1)  # the practice map and registered-patient extract
 
 TREE_COLUMNS = [
-    "sub_icb_ons", "sub_icb_ods", "sub_icb_name",
-    "icb_ons", "icb_ods", "icb_name",
-    "region_ons", "region_ods", "region_name",
-]  # fmt: skip
+    "sub_icb_ons",
+    "sub_icb_ods",
+    "sub_icb_name",
+    "icb_ons",
+    "icb_ods",
+    "icb_name",
+    "region_ons",
+    "region_ods",
+    "region_name",
+]
 
 # ONS codes of the two ICBs and sub-ICBs recoded on 1 April 2023 (Surrey Heartlands /
 # Sussex boundary change): April 2023 code -> July 2022 code. Source: the 2022 codes
@@ -142,3 +149,147 @@ def _practices_legacy(practices: pd.DataFrame) -> pd.DataFrame:
     legacy = practices.copy()
     legacy.loc[legacy.practice_code.isin(frimley), "sub_icb_ods"] = "D4U1Y"
     return legacy
+
+
+# Frimley's single sub-ICB location (D4U1Y) was split three ways on 1 April 2026; its
+# LSOAs follow their local authority district (LAD 2019): East Berkshire to Thames Valley
+# (U2G6B), the Surrey districts (Surrey Heath, Farnham in Waverley, and the parts of
+# Guildford and Runnymede Frimley served) to Surrey and Sussex (92A), Rushmoor and Hart
+# (North East Hampshire) to Hampshire and Isle of Wight (D9Y0V). Source: ICS-REFERENCE.md
+# §1.4; the resulting split (57% / 21% / 23% of mid-2015 population) is close to the
+# crosswalk's allocation-population split (58% / 18% / 23%).
+FRIMLEY_SPLIT_2026 = {
+    "E06000036": "U2G6B",  # Bracknell Forest
+    "E06000039": "U2G6B",  # Slough
+    "E06000040": "U2G6B",  # Windsor and Maidenhead
+    "E07000214": "92A",  # Surrey Heath
+    "E07000216": "92A",  # Waverley (Farnham)
+    "E07000209": "92A",  # Guildford (part)
+    "E07000212": "92A",  # Runnymede (part)
+    "E07000092": "D9Y0V",  # Rushmoor
+    "E07000089": "D9Y0V",  # Hart
+}
+
+
+def lsoa_lookup(on: date) -> pd.DataFrame:
+    """Every LSOA (2011) with its sub-ICB location, ICB and region on ``on``, its local
+    authority district (2019) and current upper-tier authority, IMD 2019 rank and decile,
+    and mid-2015 population."""
+    lsoas = _lsoas()
+    geography = period(on)
+    if geography == "2026":
+        sub_icb = lsoas.sub_icb_ods.where(
+            lsoas.sub_icb_ods != "D4U1Y", lsoas.lad19_code.map(FRIMLEY_SPLIT_2026)
+        )
+        if sub_icb.isna().any():
+            missing = sorted(lsoas.lad19_code[sub_icb.isna()].unique())
+            raise NotFoundError(f"Frimley LSOAs in districts with no 2026 home: {missing}")
+        lsoas = lsoas.assign(sub_icb_ods=sub_icb)
+    tree = _tree(geography)
+    return lsoas.merge(tree, on="sub_icb_ods", how="left", validate="many_to_one")
+
+
+@cache
+def _lsoas() -> pd.DataFrame:
+    lookup = data.read(
+        "lsoa11_sicbl_icb_region", usecols=["LSOA11CD", "SICBL22CDH"], dtype=str
+    ).rename(columns={"LSOA11CD": "lsoa11", "SICBL22CDH": "sub_icb_ods"})
+    imd = data.read(
+        "imd2019_lsoa11",
+        usecols=["LSOA11CD", "LAD19CD", "IMD19_RANK", "IMD19_DECILE", "POP_MID2015_TOTAL"],
+        dtype={"LSOA11CD": str, "LAD19CD": str},
+    ).rename(
+        columns={
+            "LSOA11CD": "lsoa11",
+            "LAD19CD": "lad19_code",
+            "IMD19_RANK": "imd_rank",
+            "IMD19_DECILE": "imd_decile",
+            "POP_MID2015_TOTAL": "population_2015",
+        }
+    )
+    lsoas = lookup.merge(imd, on="lsoa11", how="inner", validate="one_to_one")
+    return lsoas.assign(utla_code=lsoas.lad19_code.map(lad_to_utla()))
+
+
+@cache
+def lad_to_utla() -> dict[str, str]:
+    """Local authority district (2019) -> current upper-tier authority, derived from the
+    two shipped population-share files: districts whose code is an upper-tier code map to
+    themselves; the rest are the unique assignment of districts to counties (and to the
+    new unitary authorities of 2020-23) that reproduces every UTLA x ICB LSOA count and
+    population exactly. Raises if the data admit no such assignment or more than one."""
+    utla = data.read("utla_current_to_icb_2023_population_shares", dtype={"UTLACD": str})
+    lad = data.read("lad19_to_icb_2023_population_shares", dtype={"LAD19CD": str})
+    mapping = {code: code for code in lad.LAD19CD if code in set(utla.UTLACD)}
+    for icb, districts in lad[~lad.LAD19CD.isin(mapping)].groupby("ICB23CDH"):
+        targets = _unresolved_targets(utla, lad, mapping, icb)
+        pending = [
+            (r.LAD19CD, int(r.n_lsoa11), float(r.pop_mid2015))
+            for r in districts.itertuples()
+            if r.LAD19CD not in mapping
+        ]
+        known = [d for d in pending if d[0] in mapping]
+        solutions = _partitions([d for d in pending if d not in known], targets)
+        if len(solutions) != 1:
+            raise NotFoundError(f"cannot place districts of {icb} in upper-tier authorities")
+        mapping.update(solutions[0])
+    return mapping
+
+
+def _unresolved_targets(
+    utla: pd.DataFrame, lad: pd.DataFrame, mapping: dict[str, str], icb: str
+) -> dict[str, list[float]]:
+    resolved = lad[(icb == lad.ICB23CDH) & lad.LAD19CD.isin(mapping)]
+    used = resolved.assign(code=resolved.LAD19CD.map(mapping)).groupby("code")
+    targets = {}
+    for row in utla[icb == utla.ICB23CDH].itertuples():
+        count = row.n_lsoa11 - used.n_lsoa11.sum().get(row.UTLACD, 0)
+        population = row.pop_mid2015 - used.pop_mid2015.sum().get(row.UTLACD, 0)
+        if count > 0:
+            targets[row.UTLACD] = [count, population]
+    return targets
+
+
+def _partitions(
+    districts: list[tuple[str, int, float]], targets: dict[str, list[float]]
+) -> list[dict[str, str]]:
+    """Every way (at most two are looked for) to give each district one target so that
+    LSOA counts and populations add up exactly."""
+    solutions: list[dict[str, str]] = []
+    choice: dict[str, str] = {}
+
+    def search(i: int) -> None:
+        if len(solutions) > 1:
+            return
+        if i == len(districts):
+            if all(t[0] == 0 and abs(t[1]) < 0.5 for t in targets.values()):
+                solutions.append(dict(choice))
+            return
+        code, count, population = districts[i]
+        for target, remaining in targets.items():
+            if remaining[0] >= count and remaining[1] >= population - 0.5:
+                remaining[0] -= count
+                remaining[1] -= population
+                choice[code] = target
+                search(i + 1)
+                remaining[0] += count
+                remaining[1] += population
+        choice.pop(code, None)
+
+    search(0)
+    return solutions
+
+
+def local_authority_overlaps(on: date) -> pd.DataFrame:
+    """Upper-tier local authority x ICB on ``on``: LSOAs, mid-2015 population, and each
+    side's share of the other (from the LSOA lookup, so it holds for any geography)."""
+    lsoas = lsoa_lookup(on)
+    grouped = lsoas.groupby(["utla_code", "icb_ons", "icb_ods", "icb_name"], as_index=False).agg(
+        n_lsoa11=("lsoa11", "size"), population_2015=("population_2015", "sum")
+    )
+    la_total = grouped.groupby("utla_code").population_2015.transform("sum")
+    icb_total = grouped.groupby("icb_ons").population_2015.transform("sum")
+    return grouped.assign(
+        share_of_la_population=grouped.population_2015 / la_total,
+        share_of_icb_population=grouped.population_2015 / icb_total,
+    )

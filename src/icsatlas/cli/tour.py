@@ -1,0 +1,93 @@
+"""``icsatlas tour``: what the register knows, in one screen or three."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from rich.panel import Panel
+
+from icsatlas.atlas import Atlas
+from icsatlas.cli.render import console, table
+from icsatlas.register import queries
+from icsatlas.results import Result
+
+TOUR_AREA = "Cheshire and Merseyside"
+AFTER_BLUEPRINT = date(2026, 6, 1)
+
+
+def run(atlas: Atlas) -> None:
+    console.print(
+        Panel.fit(
+            "icsatlas: England's integrated care systems as software",
+            subtitle=f"register in {atlas.provenance().data['register']}",
+        )
+    )
+    _geography(atlas)
+    _blueprint(atlas)
+    console.print(
+        '\nNext: [bold]icsatlas who "GP IT" --area Frimley --on 2025-01-01[/bold], '
+        "[bold]icsatlas impact blueprint-2025[/bold], [bold]icsatlas gaps --reform "
+        "blueprint-2025 --on 2026-06-01[/bold], [bold]icsatlas --help[/bold]"
+    )
+
+
+def _geography(atlas: Atlas) -> None:
+    counts = {
+        d: len(atlas.register.areas_on(date.fromisoformat(d), "icb"))
+        for d in ("2022-07-01", "2026-03-31", "2026-04-01")
+    }
+    console.print("\n[bold]1. The map changes[/bold]")
+    for day, n in counts.items():
+        console.print(f"   ICBs in force on {day}: [bold]{n}[/bold]")
+    changes = queries.diff(atlas.register, date(2026, 3, 31), date(2026, 4, 1))
+    abolished = [
+        c for c in changes if c.kind == "abolished" and "Integrated Care Board" in c.subject
+    ]
+    console.print(f"   On 1 April 2026, {len(abolished)} ICBs were abolished, e.g.:")
+    frimley = next(c for c in abolished if "Frimley" in c.subject)
+    console.print(f"   - {frimley.subject}: {frimley.detail}")
+    hiow = atlas.area("QRL", "2026-04-01")
+    parts = ", ".join(a.name for a in atlas.register.children(hiow.area_id, date(2026, 4, 1)))
+    console.print(f"   - {hiow.name} ({hiow.area_id}) now covers {parts}")
+
+
+def _blueprint(atlas: Atlas) -> None:
+    after = atlas.with_reform("blueprint-2025")
+    area = atlas.area(TOUR_AREA, AFTER_BLUEPRINT)
+    rows = []
+    for function in atlas.register.functions.values():
+        before = queries.who_holds(atlas.register, function.function_id, area, AFTER_BLUEPRINT)
+        later = queries.who_holds(after.register, function.function_id, area, AFTER_BLUEPRINT)
+        moved = {h.holder.org_id for h in before} != {h.holder.org_id for h in later}
+        flags = [f.text for h in later for f in h.flags]
+        if not (moved or flags):
+            continue
+        caveats = [h.assignment.note for h in later if moved and h.uncertain] + flags
+        rows.append(
+            {
+                "function": function.label,
+                "before the Blueprint": _names(before),
+                "after (as reported)": _names(later) or "nobody",
+                "accountability": f"{_score(before)} -> {_score(later)}",
+                "caveats": "; ".join(dict.fromkeys(caveats)),
+            }
+        )
+    console.print(
+        f"\n[bold]2. Who holds what in {area.name} on {AFTER_BLUEPRINT}, without and with the "
+        "Model ICB Blueprint[/bold] (accountability score 0-100: icsatlas accountability)"
+    )
+    console.print(table(Result(pd.DataFrame(rows))))
+    result, _ = atlas.impact("blueprint-2025")
+    console.print("\n[bold]3. Across England (icsatlas impact blueprint-2025)[/bold]")
+    for line in result.headline():
+        console.print(f"   - {line}")
+
+
+def _names(holdings: list[queries.Holding]) -> str:
+    return ", ".join(h.holder.name for h in holdings)
+
+
+def _score(holdings: list[queries.Holding]) -> str:
+    scores = [h.profile.score for h in holdings if h.profile]
+    return f"{min(scores):g}" if scores else "-"

@@ -1,0 +1,168 @@
+"""Building the register from shipped data and the history reforms, step by step.
+
+Each step is one change in the audit log when a store is given:
+
+1. the base from reference data (national bodies, regions, trusts, councils, practices);
+2. ``establishment-2022``, then the links of the 42-ICB geography (partners, BCF, overlaps,
+   practice locations);
+3. ``boundaries-2023-04``, then the links of the April 2023 geography;
+4. ``delegations-2023-2025``;
+5. ``mergers-2026-04``, then the links of the 36-ICB geography (overlaps, practice
+   locations, populations, the councils in each new ICB's Better Care Fund).
+
+The Blueprint is not part of the build: it is a reform users apply (``--reform``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+
+from icsatlas.register import operations, reference, reforms
+from icsatlas.register.model import Assignment, Changeset
+from icsatlas.register.persist import save
+from icsatlas.register.register import Register
+from icsatlas.store import Store
+
+HISTORY = ("establishment-2022", "boundaries-2023-04", "delegations-2023-2025", "mergers-2026-04")
+BCF_COUNCIL_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class Step:
+    """One build step: what it does, and the function that does it."""
+
+    kind: str
+    name: str
+    reason: str
+    source: str
+    run: Callable[[Register], Register]
+
+
+def steps() -> list[Step]:
+    data_source = "shipped reference data (see PROVENANCE.md)"
+
+    def data_step(name: str, reason: str, make: Callable[[Register], Changeset]) -> Step:
+        return Step("import", name, reason, data_source, lambda r: r.with_changes(make(r)))
+
+    def reform_step(name: str) -> Step:
+        reform = reforms.load(name)
+        return Step(
+            "reform",
+            name,
+            f"apply reform {name}: {reform.title}",
+            reform.source,
+            lambda r: operations.apply(r, reforms.load(name, set(r.functions))),
+        )
+
+    return [
+        data_step(
+            "base",
+            "import national bodies, regions, trusts, councils, practices",
+            lambda r: reference.base(),
+        ),
+        reform_step("establishment-2022"),
+        data_step(
+            "links-2022",
+            "import partners, Better Care Fund, overlaps, practice locations for the 42 ICBs",
+            lambda r: reference.links(r, "2022"),
+        ),
+        reform_step("boundaries-2023-04"),
+        data_step(
+            "links-2023",
+            "import overlaps and practice locations for the April 2023 geography",
+            lambda r: reference.links(r, "2023"),
+        ),
+        reform_step("delegations-2023-2025"),
+        reform_step("mergers-2026-04"),
+        data_step(
+            "links-2026",
+            "import overlaps, practice locations, populations and BCF councils for the 36 ICBs",
+            _links_2026,
+        ),
+    ]
+
+
+def _links_2026(register: Register) -> Changeset:
+    changes = reference.links(register, "2026")
+    changes.extend(bcf_councils_2026(register.with_changes(changes)))
+    return changes
+
+
+def bcf_councils_2026(register: Register) -> Changeset:
+    """Set the councils in the Better Care Fund of each ICB created or reshaped on
+    1 April 2026 from the data: every upper-tier council with at least 10% of its
+    population in the ICB's area (the merge carried all predecessors' councils, some of
+    whom, in split ICBs, are now elsewhere)."""
+    changes = Changeset()
+    day = reference.PERIODS["2026"][0]
+    for area in register.areas_on(day, "icb"):
+        carried = [
+            a
+            for a in register.assignments_at("better-care-fund", area.area_id, day)
+            if a.valid_from == day
+        ]
+        if not carried:
+            continue
+        wanted = {
+            r.subject_id
+            for r in register.relations(object_id=area.area_id, relation="overlaps", on=day)
+            if (r.share or 0) >= BCF_COUNCIL_SHARE
+        }
+        held = {a.holder_id: a for a in carried}
+        for holder_id, assignment in held.items():
+            is_council = register.organisations[holder_id].org_type == "local-authority"
+            if is_council and holder_id not in wanted:
+                changes.retracted.append(assignment)
+        for council in sorted(wanted - set(held)):
+            changes.add(_bcf_assignment(carried[0], council))
+    return changes
+
+
+def _bcf_assignment(template: Assignment, council: str) -> Assignment:
+    return replace(
+        template,
+        assignment_id=f"better-care-fund@{template.area_id}@{template.valid_from}@{council}",
+        holder_id=council,
+        certainty="uncertain",
+        note="council with at least 10% of its population in the ICB's area (derived)",
+        reform=None,
+    )
+
+
+def run(store: Store | None = None, actor: str | None = None) -> Iterator[tuple[Step, Register]]:
+    """Build the register step by step, saving each step to ``store`` if one is given."""
+    register = Register.empty()
+    if store is not None:
+        save(
+            store,
+            Register(),
+            register,
+            kind="import",
+            reason="import the function catalogue",
+            source="icsatlas function catalogue (functions.yaml)",
+            actor=actor,
+        )
+    for step in steps():
+        before, register = register, step.run(register)
+        if store is not None:
+            detail = {"reform": step.name} if step.kind == "reform" else {"step": step.name}
+            save(
+                store,
+                before,
+                register,
+                kind=step.kind,
+                reason=step.reason,
+                source=step.source,
+                actor=actor,
+                detail=detail,
+            )
+        yield step, register
+
+
+@cache
+def baseline() -> Register:
+    """The built register in memory (no store): the shipped data and history reforms."""
+    *_, (_, register) = run()
+    return register

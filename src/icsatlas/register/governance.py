@@ -1,0 +1,208 @@
+"""ICB (and ICP) boards: importing members from CSV, checking the minimum board, and
+counting councillors.
+
+The statutory minimum (NHS Act 2006 Sch 1B para 3): a chair, a chief executive and at
+least three "ordinary members"; the ICB's constitution must provide for partner members
+nominated by NHS trusts and foundation trusts, by providers of primary medical services,
+and by local authorities. NHS England's policy adds executive directors of finance,
+medicine and nursing and at least two independent non-executive members (a board of about
+ten). Sources in ICS-REFERENCE.md §4.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from icsatlas.errors import InputError, InputErrors
+from icsatlas.register.model import BoardMember
+from icsatlas.register.register import Register
+
+ROLES = {
+    "chair": "Chair",
+    "chief-executive": "Chief executive",
+    "executive-finance": "Executive director of finance",
+    "executive-medical": "Executive medical director",
+    "executive-nursing": "Executive director of nursing",
+    "executive-other": "Other executive member",
+    "partner-trusts": "Partner member nominated by NHS trusts and foundation trusts",
+    "partner-primary-care": "Partner member nominated by primary medical services providers",
+    "partner-local-authority": "Partner member nominated by local authorities",
+    "partner-other": "Other partner member",
+    "non-executive": "Independent non-executive member",
+    "other": "Other member",
+}
+ORDINARY = {r for r in ROLES if r not in ("chair", "chief-executive")}
+STATUTE = "https://legislation.gov.uk/ukpga/2006/41/schedule/1B/part/1/data.xht"
+POLICY = "https://hertsandwestessex.icb.nhs.uk/us/constitution/2"
+COLUMNS = (
+    "board_ods",
+    "board_name",
+    "person",
+    "role",
+    "nominated_by",
+    "is_councillor",
+    "valid_from",
+    "valid_to",
+    "source",
+)
+COUNCILLOR = {
+    "true": "yes",
+    "yes": "yes",
+    "false": "no",
+    "no": "no",
+    "unknown": "unknown",
+    "": "unknown",
+}
+
+
+def read_members(path: str | Path, register: Register) -> list[BoardMember]:
+    """Board members from a CSV in the documented template; every row is checked and all
+    errors are reported together, each with file, row and field."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"missing columns: {', '.join(missing)}", file=path, row=1)
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read file: {error}", file=path) from None
+    members, errors = [], []
+    for number, row in enumerate(rows, start=2):
+        try:
+            members.append(_member(row, number, path, register))
+        except InputError as error:
+            errors.append(error)
+    if errors:
+        raise InputErrors(errors)
+    if not members:
+        raise InputError("no board members in the file", file=path)
+    return members
+
+
+def _member(row: dict[str, str], number: int, path: Path, register: Register) -> BoardMember:
+    def fail(field: str, message: str) -> InputError:
+        return InputError(message, file=path, row=number, field=field)
+
+    board = _board(row["board_ods"].strip(), register)
+    if board is None:
+        raise fail("board_ods", f"no ICB or ICP with code {row['board_ods']!r}")
+    role = row["role"].strip()
+    if role not in ROLES:
+        raise fail("role", f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    if not row["person"].strip():
+        raise fail("person", "empty: give the name, or the role title as the source writes it")
+    councillor = COUNCILLOR.get(row["is_councillor"].strip().lower())
+    if councillor is None:
+        raise fail("is_councillor", "must be true, false or unknown")
+    start, end = (
+        _date(row["valid_from"], "valid_from", fail),
+        _date(row["valid_to"], "valid_to", fail),
+    )
+    if start and end and end <= start:
+        raise fail("valid_to", f"{end} is not after valid_from {start}")
+    if (start and not board.in_force(start)) or (end and board.valid_to and end > board.valid_to):
+        raise fail(
+            "valid_from", f"outside the board's lifetime ({board.valid_from} to {board.valid_to})"
+        )
+    if not row["source"].strip():
+        raise fail("source", "every member needs a source")
+    return BoardMember(
+        member_id=f"{board.org_id}:{role}:{row['person'].strip()}:{start}",
+        board_id=board.org_id,
+        person=row["person"].strip(),
+        role=role,
+        nominated_by=row["nominated_by"].strip(),
+        is_councillor=councillor,
+        valid_from=start,
+        valid_to=end,
+        source=row["source"].strip(),
+    )
+
+
+def _board(code: str, register: Register):
+    found = register.organisations.get(code) or register.organisations.get(f"icp:{code}")
+    if found is None:
+        try:
+            found = register.organisation(code)
+        except Exception:
+            return None
+    return found if found.org_type in ("icb", "icp") else None
+
+
+def _date(text: str, field: str, fail) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(field, f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+@dataclass(frozen=True)
+class BoardCheck:
+    """A board against the statutory minimum and NHS England's policy."""
+
+    board_id: str
+    board_name: str
+    members: int
+    councillors: int
+    statutory_ok: bool
+    missing_statutory: tuple[str, ...]
+    missing_policy: tuple[str, ...]
+
+    @property
+    def councillor_share(self) -> float | None:
+        return self.councillors / self.members if self.members else None
+
+
+def members_on(register: Register, on: date, board_id: str | None = None) -> list[BoardMember]:
+    """Members in post on ``on`` (a member with no dates counts as in post)."""
+    return [
+        m
+        for m in register.records[BoardMember.kind].values()
+        if m.in_force(on) and board_id in (None, m.board_id)  # type: ignore[attr-defined]
+    ]  # type: ignore[misc]
+
+
+def check(register: Register, board_id: str, on: date) -> BoardCheck:
+    members = members_on(register, on, board_id)
+    roles = [m.role for m in members]
+    statutory = []
+    for role in ("chair", "chief-executive"):
+        if role not in roles:
+            statutory.append(ROLES[role])
+    ordinary = sum(1 for r in roles if r in ORDINARY)
+    if ordinary < 3:
+        statutory.append(f"at least 3 ordinary members (has {ordinary})")
+    for role in ("partner-trusts", "partner-primary-care", "partner-local-authority"):
+        if role not in roles:
+            statutory.append(ROLES[role])
+    policy = [
+        ROLES[r]
+        for r in ("executive-finance", "executive-medical", "executive-nursing")
+        if r not in roles
+    ]
+    if roles.count("non-executive") < 2:
+        policy.append(f"at least 2 non-executive members (has {roles.count('non-executive')})")
+    board = register.organisations[board_id]
+    return BoardCheck(
+        board_id=board_id,
+        board_name=board.name,
+        members=len(members),
+        councillors=sum(1 for m in members if m.is_councillor == "yes"),
+        statutory_ok=not statutory,
+        missing_statutory=tuple(statutory),
+        missing_policy=tuple(policy),
+    )
+
+
+def checks(register: Register, on: date) -> list[BoardCheck]:
+    """Every board with members recorded on ``on``."""
+    boards = sorted({m.board_id for m in members_on(register, on)})
+    return [check(register, b, on) for b in boards]

@@ -1,0 +1,249 @@
+"""What a reform does: which functions move from which kinds of body to which, how
+accountability changes, which areas are left with gaps, and which moves are uncertain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from icsatlas.register import accountability, operations
+from icsatlas.register.model import Area, Assignment, Flag, Function, Organisation, Target
+from icsatlas.register.queries import Gap, gaps
+from icsatlas.register.reforms import Reform
+from icsatlas.register.register import Register
+
+# How each criterion reads when a function moves from a body that has it to one that
+# does not ("... from bodies that meet in public to bodies that need not").
+PHRASES = {
+    "public_body": ("public bodies", "bodies that are not, or only partly, public bodies"),
+    "meets_in_public": ("bodies that meet in public", "bodies that need not"),
+    "publishes_papers": ("bodies that publish their papers and minutes", "bodies that need not"),
+    "subject_to_foi": ("bodies subject to FOI", "bodies only partly subject to it, or not"),
+    "elected_members": ("bodies with elected members", "bodies with fewer or none"),
+    "duty_to_consult": ("bodies with a duty to consult the public", "bodies without one"),
+    "health_scrutiny": ("bodies council health scrutiny covers", "bodies it covers less"),
+    "duty_of_candour": ("bodies under the duty of candour", "bodies that are not"),
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A function leaving one holder for another (or for nobody) in an area."""
+
+    function: Function
+    area: Area
+    effective: date
+    before: Organisation
+    after: Organisation | None
+    assignment: Assignment | None
+
+    @property
+    def certainty(self) -> str:
+        return self.assignment.certainty if self.assignment else "uncertain"
+
+    @property
+    def note(self) -> str:
+        return self.assignment.note if self.assignment else "no destination named"
+
+
+@dataclass(frozen=True)
+class MoveGroup:
+    """Moves of one function between two kinds of body, across areas."""
+
+    function: Function
+    from_type: str
+    to_type: str
+    areas: int
+    certainty: str
+    score_before: float | None
+    score_after: float | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Shift:
+    """Functions (in areas) moving to bodies weaker on one accountability criterion."""
+
+    criterion: str
+    functions: int
+    areas: int
+
+    @property
+    def sentence(self) -> str:
+        strong, weak = PHRASES[self.criterion]
+        where = f"{_count(self.functions, 'function')} in {_count(self.areas, 'area')}"
+        verb = "moves" if self.functions == 1 else "move"
+        return f"{where} {verb} from {strong} to {weak}"
+
+
+@dataclass
+class Impact:
+    reform: Reform
+    moves: list[Move]
+    new_gaps: list[Gap]
+    flags: list[Flag]
+    targets: list[Target]
+    established: list[Organisation]
+    abolished: list[Organisation]
+    groups: list[MoveGroup] = field(default_factory=list)
+    shifts: list[Shift] = field(default_factory=list)
+
+    @property
+    def uncertain_moves(self) -> list[MoveGroup]:
+        return [g for g in self.groups if g.certainty == "uncertain"]
+
+    def headline(self) -> list[str]:
+        functions = len({g.function.function_id for g in self.groups})
+        areas = len({m.area.area_id for m in self.moves})
+        lines = [
+            f"holder type changes for {_count(functions, 'function')} in {_count(areas, 'area')}"
+        ]
+        lines += [s.sentence for s in self.shifts]
+        if self.uncertain_moves:
+            lines.append(f"uncertain (flagged): {_count(len(self.uncertain_moves), 'move')}")
+        if self.flags:
+            lines.append(f"left under review for transfer: {_count(len(self.flags), 'function')}")
+        by_status: dict[str, set[str]] = defaultdict(set)
+        for gap in self.new_gaps:
+            by_status[gap.status].add(gap.area.area_id)
+        for status, areas in sorted(by_status.items()):
+            count = sum(1 for g in self.new_gaps if g.status == status)
+            lines.append(f"new '{status}' caveats: {count} (function x area) in {len(areas)} areas")
+        return lines
+
+
+def impact(register: Register, reform: Reform) -> Impact:
+    """Apply ``reform`` to ``register`` and describe the difference."""
+    after = operations.apply(register, reform)
+    days = sorted({op.effective for op in reform.operations if op.effective})
+    moves = [m for day in days for m in _moves(register, after, day, reform.name)]
+    result = Impact(
+        reform=reform,
+        moves=moves,
+        new_gaps=_new_gaps(register, after, days),
+        flags=[f for f in after.flags if f.reform == reform.name],
+        targets=[t for t in after.targets if t.reform == reform.name],
+        established=[
+            o
+            for o in after.organisations.values()
+            if o.key not in register.organisations and not o.generic
+        ],
+        abolished=[
+            o
+            for o in after.organisations.values()
+            if o.key in register.organisations
+            and not o.generic
+            and register.organisations[o.key].valid_to != o.valid_to
+        ],
+    )
+    result.groups = _groups(moves)
+    result.shifts = _shifts(moves)
+    return result
+
+
+def _moves(before: Register, after: Register, day: date, reform: str) -> list[Move]:
+    """Slots (function x area) whose holder type on ``day`` differs with and without the
+    reform; areas the reform itself creates have no 'before' and are not moves."""
+    found = []
+    for area in after.areas_on(day):
+        earlier = _same_ground(before, after, area, day)
+        for function_id, function in after.functions.items():
+            old = [a for e in earlier for a in before.assignments_at(function_id, e.area_id, day)]
+            new = after.assignments_at(function_id, area.area_id, day)
+            old_types = {before.organisations[a.holder_id].org_type for a in old}
+            new_types = {after.organisations[a.holder_id].org_type for a in new}
+            if old_types == new_types:
+                continue
+            for previous in old:
+                holder = before.organisations[previous.holder_id]
+                if not new:
+                    found.append(Move(function, area, day, holder, None, None))
+                for current in new:
+                    found.append(
+                        Move(
+                            function,
+                            area,
+                            day,
+                            holder,
+                            after.organisations[current.holder_id],
+                            current,
+                        )
+                    )
+    return found
+
+
+def _same_ground(before: Register, after: Register, area: Area, day: date) -> list[Area]:
+    """The area itself in ``before``, or (for an area the reform creates) the areas that
+    held its sub-ICB locations before the reform."""
+    if area.area_id in before.areas and before.areas[area.area_id].in_force(day):
+        return [area]
+    found = {}
+    for child in after.children(area.area_id, day):
+        parent = before.parent(child.area_id, day) if child.area_id in before.areas else None
+        if parent is not None and parent.in_force(day):
+            found[parent.area_id] = parent
+    return list(found.values())
+
+
+def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
+    found = []
+    for day in days:
+        known = {(g.area.area_id, g.function.function_id, g.status) for g in gaps(before, day)}
+        found += [
+            g
+            for g in gaps(after, day)
+            if (g.area.area_id, g.function.function_id, g.status) not in known
+        ]
+    return found
+
+
+def _groups(moves: list[Move]) -> list[MoveGroup]:
+    grouped: dict[tuple[str, str, str], list[Move]] = defaultdict(list)
+    for move in moves:
+        to_type = move.after.org_type if move.after else "nobody"
+        grouped[(move.function.function_id, move.before.org_type, to_type)].append(move)
+    groups = []
+    for (_, from_type, to_type), items in grouped.items():
+        first = items[0]
+        groups.append(
+            MoveGroup(
+                function=first.function,
+                from_type=from_type,
+                to_type=to_type,
+                areas=len({m.area.area_id for m in items}),
+                certainty="uncertain"
+                if any(m.certainty == "uncertain" for m in items)
+                else first.certainty,
+                score_before=_score(from_type),
+                score_after=_score(to_type),
+                note=first.note,
+            )
+        )
+    return sorted(groups, key=lambda g: (g.to_type, g.function.label))
+
+
+def _score(holder_type: str) -> float | None:
+    profile = accountability.profiles().get(holder_type)
+    return profile.score if profile else None
+
+
+def _shifts(moves: list[Move]) -> list[Shift]:
+    losing: dict[str, list[Move]] = defaultdict(list)
+    for move in moves:
+        before = accountability.profiles().get(move.before.org_type)
+        after = accountability.profiles().get(move.after.org_type) if move.after else None
+        if before is None:
+            continue
+        for criterion in accountability.CRITERIA:
+            after_points = after.answer(criterion).points if after else 0.0
+            if before.answer(criterion).points > after_points:
+                losing[criterion].append(move)
+    return [
+        Shift(c, len({m.function.function_id for m in items}), len({m.area.area_id for m in items}))
+        for c, items in losing.items()
+    ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,117 @@
+"""The register built from shipped data and the history reforms.
+
+Sources: ONS April 2023 sub-ICB lookup (codes of the 42 ICBs); NHS England practice map
+and registered patients, 1 August 2026 (the 36 ICBs and their populations);
+ICS-REFERENCE.md §1.4 (12 ICBs abolished, 6 created, North East Hampshire to HIOW).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from icsatlas import data
+
+EVE, MERGERS = date(2026, 3, 31), date(2026, 4, 1)
+
+
+def test_42_icbs_with_real_codes_on_establishment(register):
+    icbs = {a.ods_code: a.area_id for a in register.areas_on(date(2022, 7, 1), "icb")}
+    assert len(icbs) == 42
+    assert icbs["QNQ"] == "E54000034"  # Frimley
+    assert icbs["QYG"] == "E54000008"  # Cheshire and Merseyside
+    assert len(register.organisations_on(date(2022, 7, 1), "icp")) == 42
+
+
+def test_36_icbs_from_1_april_2026(register):
+    assert len(register.areas_on(EVE, "icb")) == 42
+    assert len(register.areas_on(MERGERS, "icb")) == 36
+    shipped = data.read("icb_36_aug2026", dtype=str)
+    assert {a.ods_code for a in register.areas_on(MERGERS, "icb")} == set(shipped.ICB_CODE)
+
+
+def test_twelve_abolished_and_six_created(register):
+    abolished = [
+        o for o in register.organisations.values() if o.org_type == "icb" and o.valid_to == MERGERS
+    ]
+    created = [
+        o
+        for o in register.organisations.values()
+        if o.org_type == "icb" and o.valid_from == MERGERS
+    ]
+    assert len(abolished) == 12
+    assert len(created) == 6
+
+
+def test_frimley_is_abolished_and_split_three_ways(register):
+    frimley = register.organisation("QNQ")
+    assert frimley.valid_to == MERGERS
+    assert set(frimley.successors) == {"S0E4D", "S9B9J", "QRL"}
+    assert not register.areas["E54000034"].in_force(MERGERS)
+
+
+def test_north_east_hampshire_joins_hampshire_and_isle_of_wight(register):
+    # D9Y0V gains Rushmoor and Hart from Frimley and gets a new ONS code.
+    new = register.areas["E38000266"]
+    assert new.ods_code == "D9Y0V"
+    assert register.parent(new.area_id, MERGERS).ods_code == "QRL"
+    assert register.parent("E38000253", EVE).area_id == "E54000042"
+    hiow = register.governed_area("QRL", MERGERS)
+    assert hiow.area_id == "E54000067"
+    assert register.organisation("QRL").in_force(MERGERS)
+
+
+def test_registered_population_per_icb_matches_the_source_exactly(register):
+    shipped = data.read("icb_36_aug2026", dtype={"ONS_ICB_CODE": str})
+    for row in shipped.itertuples():
+        [figure] = register.population(row.ONS_ICB_CODE, "registered-patients")
+        assert figure.value == row.PATIENTS_ALL
+    [england] = register.population("E92000001", "registered-patients")
+    assert england.value == 63_237_908
+
+
+def test_merged_icbs_inherit_every_icb_function(register):
+    thames_valley = register.governed_area("S0E4D", MERGERS)
+    held = {a.function_id for a in register.assignments_in_area(thames_valley.area_id, MERGERS)}
+    frimley = {a.function_id for a in register.assignments_in_area("E54000034", EVE)}
+    assert frimley <= held
+
+
+def test_pod_is_delegated_to_icbs_from_april_2023(register):
+    area = register.governed_area("QYG", date(2023, 4, 1))
+    [before] = register.assignments_at(
+        "pharmacy-optometry-dental-commissioning", area.area_id, date(2023, 3, 31)
+    )
+    [after] = register.assignments_at(
+        "pharmacy-optometry-dental-commissioning", area.area_id, date(2023, 4, 1)
+    )
+    assert register.organisations[before.holder_id].org_type == "nhs-region"
+    assert after.holder_id == "QYG" and after.basis == "delegation"
+
+
+@pytest.mark.parametrize(
+    ("icb", "councils"),
+    [
+        ("S0E4D", {"Bracknell Forest", "Slough", "Windsor and Maidenhead", "Oxfordshire"}),
+        ("QRL", {"Hampshire", "Isle of Wight", "Southampton", "Portsmouth"}),
+    ],
+)
+def test_better_care_fund_councils_follow_the_new_boundaries(register, icb, councils):
+    area = register.governed_area(icb, MERGERS)
+    holders = {
+        register.organisations[a.holder_id].name
+        for a in register.assignments_at("better-care-fund", area.area_id, MERGERS)
+    }
+    assert councils <= holders
+    assert "Surrey" not in holders
+
+
+def test_data_gaps_are_recorded_not_invented(register):
+    closed = [
+        o for o in register.organisations.values() if o.org_type == "gp-practice" and o.valid_to
+    ]
+    assert closed and all("date not in the shipped data" in o.gaps[0] for o in closed)
+    ccg = register.organisation("ccg:01F")
+    assert ccg.valid_to == date(2022, 7, 1) and ccg.successors == ("QYG",)
+    assert "name" in ccg.gaps[0]
