@@ -142,6 +142,8 @@ def _formatted(values: pd.Series, kind: str) -> list:
         "pct": lambda v: f"{v:.1%}",
         "spct": lambda v: f"{v:+.1%}",
         "x3": lambda v: f"{v:.3f}",
+        "x6": lambda v: f"{v:+.6f}",
+        "e": lambda v: f"{v:+.1e}",
         "gbp": lambda v: f"{v:,.2f}",
         "text": str,
     }
@@ -285,7 +287,15 @@ def allocate_check(year: YearOption = None, fmt: FormatOption = Format.table) ->
         },
         parameters=parameters.version(),
     )
-    show(Result(frame, provenance, "Distance from target: computed vs published", notes), fmt)
+    columns = [
+        ("year", "financial_year", "text"),
+        ("ICB", "area_name", "name"),
+        ("computed", "computed_dft", "x6"),
+        ("published", "published_dft", "x6"),
+        ("difference", "difference", "e"),
+    ]
+    result = Result(frame, provenance, "Distance from target: computed vs published", notes)
+    show(result, fmt, columns=columns)
     if worst > 1e-6:
         raise typer.Exit(1)
 
@@ -293,7 +303,9 @@ def allocate_check(year: YearOption = None, fmt: FormatOption = Format.table) ->
 @allocate_app.command("places")
 def allocate_places(
     icb: Annotated[str, typer.Argument(help="ICB name, ODS or ONS code.")],
-    by: Annotated[str, typer.Option(help="sub-icb, lad, pcn or practice.")] = "sub-icb",
+    by: Annotated[
+        str, typer.Option(help="lad (local authority), sub-icb, pcn or practice.")
+    ] = "lad",
     places: Annotated[
         Path | None,
         typer.Option("--places", help="CSV mapping practice_code to place (your own places)."),
@@ -510,7 +522,7 @@ def running_costs_command(
             ("RCA £/head", "rca_per_head", "gbp"),
             ("baseline £/head", "baseline_per_head", "gbp"),
             ("reduction £m", "reduction_gbp", "m"),
-            ("reduction", "reduction_pct", "gbp"),
+            ("reduction %", "reduction_pct", "gbp"),
             ("staff WTE", "headcount_wte", "int"),
             ("posts removed", "posts_removed", "int"),
         ]
@@ -740,7 +752,12 @@ def bcf_minimums(
     """The national mandatory minimum by funding stream, in total and per resident (data)."""
     from icsatlas.finance import bcf
 
-    show(bcf.national_minimums(year), fmt)
+    columns = [
+        ("stream", "description", "text"),
+        ("£m", "amount_gbp", "m"),
+        ("£ per head", "per_head_gbp", "gbp"),
+    ]
+    show(bcf.national_minimums(year), fmt, columns=columns)
 
 
 @bcf_app.command("import")
@@ -800,7 +817,15 @@ def bcf_counties(
 
     with _store() as store:
         result = bcf.county_split(store, year)
-    show(result, fmt)
+    columns = [
+        ("year", "financial_year", "text"),
+        ("councils", "council_type", "text"),
+        ("areas", "areas", "int"),
+        ("pooled £m", "pooled_gbp", "m"),
+        ("residents", "population", "int"),
+        ("£ per head", "pooled_per_head", "gbp"),
+    ]
+    show(result, fmt, columns=columns)
     _exported(result, export)
 
 
@@ -820,7 +845,14 @@ def bcf_scenario(
     """What per-head pooling figures imply in pounds (a labelled scenario, not data)."""
     from icsatlas.finance import bcf
 
-    show(bcf.per_head_scenario(county, other, year), fmt)
+    columns = [
+        ("councils", "council_type", "text"),
+        ("areas", "areas", "int"),
+        ("residents", "population", "int"),
+        ("£ per head (scenario)", "scenario_per_head", "gbp"),
+        ("implied pooled £m", "implied_pooled_gbp", "m"),
+    ]
+    show(bcf.per_head_scenario(county, other, year), fmt, columns=columns)
 
 
 # --- the shift from acute to community --------------------------------------------------------

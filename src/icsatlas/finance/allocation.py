@@ -173,14 +173,15 @@ def check_published(year: str) -> pd.DataFrame:
 def places(
     basis: wp.Basis,
     icb: str,
-    by: str = "sub-icb",
+    by: str = "lad",
     grouping: pd.DataFrame | None = None,
     budget: float | None = None,
     notes: tuple[str, ...] = (),
 ) -> Result:
     """Split one ICB's budget between places by need, with each share explained.
 
-    ``by`` is sub-icb, lad, pcn or practice, or pass ``grouping`` (practice_code -> place).
+    ``by`` is lad (the default: places are usually local authority footprints), sub-icb,
+    pcn (neighbourhoods) or practice, or pass ``grouping`` (practice_code -> place).
     The budget defaults to the ICB's actual core allocation for the year.
     """
     areas = (
