@@ -35,3 +35,12 @@ def test_a_bad_parameter_file_names_file_line_and_field():
     )
     with pytest.raises(InputError, match=r"^cap.yaml:3: certainty: certainty must be one of"):
         parameters.parse(yamlio.load("cap.yaml", text), "finance.redundancy.cap")
+
+
+def test_the_reference_page_lists_every_finance_parameter():
+    from pathlib import Path
+
+    page = Path(__file__).parents[2] / "docs" / "reference" / "finance-parameters.md"
+    text = page.read_text()
+    missing = [name for name in FINANCE if f"`{name}`" not in text]
+    assert not missing, f"add to docs/reference/finance-parameters.md: {missing}"
