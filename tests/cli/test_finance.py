@@ -76,7 +76,7 @@ def test_blueprint_bill_exports_and_draws_charts(workspace, tmp_path):
 def test_blueprint_bill_for_one_icb(workspace):
     result = invoke("blueprint-bill", "--icb", "West Yorkshire", "--draws", "200")
     assert result.exit_code == 0, result.output
-    assert "West Yorkshire" in result.output and "Payback" in result.output
+    assert "West Yorkshire" in result.output and "pays back in" in result.output
 
 
 def test_a_bad_scenario_file_is_a_located_error_with_exit_code_2(workspace, tmp_path):

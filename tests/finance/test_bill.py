@@ -83,3 +83,11 @@ def test_readable_tables_keep_the_figures(report):
     national = tables[0].frame
     assert national["net £m"].tolist() == (report.national.frame.net_gbp / 1e6).round(1).tolist()
     assert "Central case" in report.headline and "turns positive" in report.headline
+
+
+def test_one_icb_by_year_adds_up_to_its_row(run, report):
+    frame = bill.icb_by_year(report, run, "QWO").frame
+    row = report.icbs.frame.set_index("icb_ods").loc["QWO"]
+    assert frame.cumulative_net_gbp.iloc[-1] == pytest.approx(row.cumulative_net_gbp)
+    assert frame.cumulative_p10_gbp.iloc[-1] == pytest.approx(row.cumulative_p10_gbp)
+    assert (frame.cumulative_p10_gbp <= frame.cumulative_p90_gbp).all()

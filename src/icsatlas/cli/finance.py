@@ -84,9 +84,22 @@ def _basis(year: str | None, on: str | None, geography: str | None):
 
 def _icb(text: str, basis) -> str:
     """An ICB's ODS code from a name, ODS or ONS code, in the basis's geography."""
+    from icsatlas.errors import NotFoundError
+    from icsatlas.finance import weighted_population as wp
     from icsatlas.register.lookup import find_area
 
-    area = find_area(text, basis.day)
+    try:
+        area = find_area(text, basis.day)
+    except NotFoundError as error:
+        other = "icb42" if basis.geography == "icb36" else "icb36"
+        try:
+            elsewhere = find_area(text, wp.Basis(basis.year, other).day)
+        except NotFoundError:
+            raise error from None
+        raise NotFoundError(
+            f"{elsewhere.name} is not an ICB of the {wp.GEOGRAPHIES[basis.geography]}; "
+            f"it is one of the {wp.GEOGRAPHIES[other]}: add --geography {other}"
+        ) from None
     if area.area_type != "icb":
         raise InputError(f"{text!r} is a {area.area_type} ({area.name}), not an ICB", field="icb")
     return area.ods_code
@@ -690,7 +703,8 @@ def blueprint_bill(
         run = blueprint.run(plan)
         report = bill.report(run)
     if icb is not None:
-        sections = [_one_icb(report, run, icb)]
+        one = _one_icb(report, run, icb)
+        sections = [view(one, _ONE_ICB) if fmt is Format.table else one]
     elif icbs:
         sections = [report.icbs]
     else:
@@ -701,39 +715,24 @@ def blueprint_bill(
     _charted(lambda: charts.tornado(report.sensitivity, float(run.cumulative_net[0])), tornado)
 
 
+_ONE_ICB = [
+    ("year", "financial_year", "text"),
+    ("savings £m", "savings_gbp", "m"),
+    ("redundancy £m", "redundancy_gbp", "m"),
+    ("net £m", "net_gbp", "m"),
+    ("cumulative £m", "cumulative_net_gbp", "m"),
+    ("cumulative p10 £m", "cumulative_p10_gbp", "m"),
+    ("cumulative p90 £m", "cumulative_p90_gbp", "m"),
+]
+
+
 def _one_icb(report, run, text: str) -> Result:
+    from icsatlas.finance import bill
     from icsatlas.finance import weighted_population as wp
 
-    basis = wp.Basis(
-        run.plan.first_year
-        if run.plan.first_year in wp.available_years()
-        else wp.available_years()[-1],
-        run.plan.geography,
-    )
-    code = _icb(text, basis)
-    position = list(run.model.icb_codes).index(code)
-    outcome, model = run.outcome, run.model
-    shape = outcome.shape[0]
-    savings = outcome.net_annual[0, position] * model.savings_factor[shape]
-    costs = outcome.redundancy_cost[0, position] * model.cost_factor[shape]
-    frame = pd.DataFrame(
-        {
-            "financial_year": model.year_labels,
-            "savings_gbp": savings,
-            "redundancy_gbp": costs,
-            "net_gbp": savings - costs,
-        }
-    )
-    frame["cumulative_net_gbp"] = frame.net_gbp.cumsum()
-    row = report.icbs.frame.iloc[position]
-    notes = (
-        f"Payback {row.payback_year}; cumulative net over the horizon "
-        f"£{row.cumulative_net_gbp / 1e6:,.1f}m (80% of draws "
-        f"£{row.cumulative_p10_gbp / 1e6:,.1f}m to £{row.cumulative_p90_gbp / 1e6:,.1f}m).",
-    )
-    return Result(
-        frame, report.icbs.provenance, f"{model.icb_names[position]}: central case by year", notes
-    )
+    shipped = wp.available_years()
+    year = run.plan.first_year if run.plan.first_year in shipped else shipped[-1]
+    return bill.icb_by_year(report, run, _icb(text, wp.Basis(year, run.plan.geography)))
 
 
 # --- Better Care Fund -----------------------------------------------------------------------

@@ -272,6 +272,36 @@ def _icbs(bill: Bill) -> pd.DataFrame:
     )
 
 
+def icb_by_year(report: Report, bill: Bill, code: str) -> Result:
+    """One ICB's central case by year, with the 10th-90th percentile of its cumulative net."""
+    from icsatlas.errors import NotFoundError
+
+    codes = list(bill.model.icb_codes)
+    if code not in codes:
+        raise NotFoundError(f"no ICB {code} in this run's geography ({bill.plan.geography})")
+    i = codes.index(code)
+    model, outcome = bill.model, bill.outcome
+    savings = outcome.net_annual[:, i][:, None] * model.savings_factor[outcome.shape]
+    costs = outcome.redundancy_cost[:, i][:, None] * model.cost_factor[outcome.shape]
+    cumulative = np.cumsum(savings - costs, axis=1)
+    low, high = np.percentile(cumulative[1:], (10, 90), axis=0)
+    frame = pd.DataFrame(
+        {
+            "financial_year": model.year_labels,
+            "savings_gbp": savings[0],
+            "redundancy_gbp": costs[0],
+            "net_gbp": savings[0] - costs[0],
+            "cumulative_net_gbp": cumulative[0],
+            "cumulative_p10_gbp": low,
+            "cumulative_p90_gbp": high,
+        }
+    )
+    row = report.icbs.frame.iloc[i]
+    notes = (f"Central case pays back in {row.payback_year}.",)
+    title = f"{model.icb_names[i]}: central case by year, with 80% of draws"
+    return Result(frame, report.icbs.provenance, title, notes)
+
+
 def _headline(bill: Bill, central_year: str) -> str:
     outcome = bill.outcome
     annual = outcome.net_annual[0].sum()
