@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from icsatlas import data, parameters
@@ -300,17 +299,3 @@ def _provenance(basis: wp.Basis, notes: tuple[str, ...]) -> Provenance:
     if basis.geography == "icb36":
         sources["crosswalk"] = data.source(wp.CROSSWALK).cite()
     return Provenance(data=sources, parameters=parameters.version(), notes=notes)
-
-
-def distance_summary(frame: pd.DataFrame) -> pd.Series:
-    """Largest shortfall and excess against target, for headlines."""
-    ordered = frame.sort_values("distance_from_target")
-    return pd.Series(
-        {
-            "most_under": ordered.area_name.iloc[0],
-            "most_under_dft": ordered.distance_from_target.iloc[0],
-            "most_over": ordered.area_name.iloc[-1],
-            "most_over_dft": ordered.distance_from_target.iloc[-1],
-            "spread": float(np.ptp(ordered.distance_from_target)),
-        }
-    )

@@ -216,9 +216,3 @@ def _lad_names() -> dict[str, str]:
         **dict(zip(lads.LAD19CD, lads.LAD19NM, strict=True)),
         **dict(zip(utlas.UTLACD, utlas.UTLANM, strict=True)),
     }
-
-
-def need_indices(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per-area need indices (weighted population / population, national average 1)."""
-    indices = frame[[*COMPONENTS, CORE]].div(frame["population"], axis=0)
-    return indices.add_suffix("_index")
