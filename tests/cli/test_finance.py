@@ -207,10 +207,3 @@ def test_shift_for_one_icb_and_streams(workspace):
     assert "Birmingham and Solihull" in result.output
     assert "community vs need" in result.output
     assert invoke("shift", "--streams").exit_code == 0
-
-
-@pytest.mark.parametrize("money", ["3.2bn", "£450m", "12k", "1,200,000"])
-def test_money_parsing(money):
-    from icsatlas.cli.finance import parse_money
-
-    assert parse_money(money, "--budget") > 0

@@ -8,7 +8,6 @@ and the ones with a picture take ``--chart FILE`` (.png or .svg).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -20,6 +19,7 @@ import typer
 
 from icsatlas.cli.render import Format, FormatOption, console, errors, render, table
 from icsatlas.errors import InputError
+from icsatlas.finance.tables import Column, display, formatted, parse_money, view
 from icsatlas.results import Result
 
 app = typer.Typer(
@@ -105,64 +105,6 @@ def _icb(text: str, basis) -> str:
     return area.ods_code
 
 
-_MONEY = re.compile(r"^£?\s*([0-9][0-9,]*\.?[0-9]*)\s*(bn|b|m|k)?$", re.IGNORECASE)
-
-
-def parse_money(text: str, field: str) -> float:
-    """'3.2bn', '£450m', '12k' or '1,200,000' -> pounds."""
-    match = _MONEY.match(text.strip())
-    if not match:
-        raise InputError(
-            f"not an amount of money: {text!r} (e.g. 3.2bn, 450m, 1200000)", field=field
-        )
-    scale = {"bn": 1e9, "b": 1e9, "m": 1e6, "k": 1e3}.get((match[2] or "").lower(), 1.0)
-    return float(match[1].replace(",", "")) * scale
-
-
-def _display(result: Result) -> Result:
-    """For table output only: money columns (names containing 'gbp') in £ million."""
-    frame = result.frame.copy()
-    renamed = {}
-    for column in frame.columns:
-        if (
-            "gbp" in column
-            and pd.api.types.is_numeric_dtype(frame[column])
-            and frame[column].abs().max() >= 1e6
-        ):
-            frame[column] = frame[column] / 1e6
-            renamed[column] = column.replace("gbp", "£m")
-    return Result(frame.rename(columns=renamed), result.provenance, result.title, result.notes)
-
-
-Column = tuple[str, str, str]  # header, source column, format: name|int|m|pct|spct|x3|text
-
-
-def view(result: Result, columns: Sequence[Column]) -> Result:
-    """A narrower table for the terminal: chosen columns, readable headers and numbers."""
-    frame = pd.DataFrame(
-        {header: _formatted(result.frame[source], kind) for header, source, kind in columns}
-    )
-    return Result(frame, result.provenance, result.title, result.notes)
-
-
-def _formatted(values: pd.Series, kind: str) -> list:
-    formats = {
-        "name": lambda v: (
-            str(v).replace("NHS ", "").replace(" Integrated Care Board", "").replace(" ICB - ", " ")
-        ),
-        "int": lambda v: f"{v:,.0f}",
-        "m": lambda v: f"{v / 1e6:,.1f}",
-        "pct": lambda v: f"{v:.1%}",
-        "spct": lambda v: f"{v:+.1%}",
-        "x3": lambda v: f"{v:.3f}",
-        "x6": lambda v: f"{v:+.6f}",
-        "e": lambda v: f"{v:+.1e}",
-        "gbp": lambda v: f"{v:,.2f}",
-        "text": str,
-    }
-    return [formats[kind](v) if pd.notna(v) else "" for v in values]
-
-
 def show(
     results: Result | Sequence[Result],
     fmt: Format,
@@ -193,12 +135,12 @@ def show(
         render(items[0], fmt)
         return
     if len(items) == 1:
-        render(items[0] if columns else _display(items[0]), fmt)
+        render(items[0] if columns else display(items[0]), fmt)
         return
     if headline:
         console.print(f"[bold]{headline}[/bold]\n")
     for item in items:
-        shown = _display(item)
+        shown = display(item)
         console.print(table(shown))
         for note in shown.notes:
             if note != headline:
@@ -423,7 +365,7 @@ def allocate_converge(
         )
         wide = wide.reindex(wide.iloc[:, 0].sort_values().index)
         table_frame = wide.map(lambda v: f"{v:+.1%}").reset_index()
-        table_frame["area_name"] = _formatted(table_frame.area_name, "name")
+        table_frame["area_name"] = formatted(table_frame.area_name, "name")
         table_frame = table_frame.rename(columns={"area_name": "ICB"})
         title = result.title + ": allocation above (+) or below (-) fair share"
         show(Result(table_frame, result.provenance, title, result.notes), fmt)
