@@ -171,3 +171,14 @@ def test_basis_follows_the_date_and_says_what_it_assumed():
     assert any("latest shipped year" in note for note in notes)
     with pytest.raises(NotFoundError, match="shipped years"):
         wp.basis_for("2019/20")
+
+
+def test_user_places_must_be_practices_of_the_icb_listed_once():
+    grouping = pd.DataFrame({"practice_code": ["A81001"], "place": ["Stockton"]})  # a QHM practice
+    with pytest.raises(InputError, match="not practices of ICB QWO in this year: A81001"):
+        allocation.places(B42, "QWO", grouping=grouping)
+    practices = wp.practices(B42)
+    mine = practices[practices.icb_ods == "QWO"].practice_code.iloc[0]
+    twice = pd.DataFrame({"practice_code": [mine, mine], "place": ["a", "b"]})
+    with pytest.raises(InputError, match="practices listed twice"):
+        allocation.places(B42, "QWO", grouping=twice)

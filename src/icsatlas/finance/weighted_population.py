@@ -167,6 +167,7 @@ def by_grouping(basis: Basis, grouping: pd.DataFrame, icb: str) -> pd.DataFrame:
     rows = rows[rows.icb_ods == icb]
     if rows.empty:
         raise NotFoundError(f"no practices in ICB {icb} for {basis.year} ({basis.geography})")
+    _check_grouping(grouping, set(rows.practice_code), icb)
     places = grouping.set_index("practice_code")["place"]
     rows = rows.assign(
         area_code=rows.practice_code.map(places).fillna(UNMAPPED),
@@ -175,6 +176,19 @@ def by_grouping(basis: Basis, grouping: pd.DataFrame, icb: str) -> pd.DataFrame:
         rows.area_code != UNMAPPED, "Practices not in the grouping file"
     )
     return _sum_by(rows, ["area_code", "area_name", "icb_ods", "icb_name"])
+
+
+def _check_grouping(grouping: pd.DataFrame, members: set[str], icb: str) -> None:
+    repeated = grouping.practice_code[grouping.practice_code.duplicated()].unique()
+    if len(repeated):
+        shown = ", ".join(sorted(repeated)[:5])
+        raise InputError(f"practices listed twice: {shown}", field="practice_code")
+    foreign = sorted(set(grouping.practice_code) - members)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise InputError(f"not practices of ICB {icb} in this year: {shown}", field="practice_code")
 
 
 def _sum_by(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
