@@ -1,1 +1,22 @@
-"""finance."""
+"""Finance: the healthcare payer and the price of the Blueprint.
+
+Modules (each importable on its own; the CLI in ``icsatlas.cli.finance`` is a thin shell):
+
+* allocation - fair-share targets (ICB, region), place splits with explanations, the
+  target waterfall, and the check against NHS England's published distances from target;
+  built on ``weighted_population`` (practice-level weighted populations, any grouping)
+  and ``weights`` (the formula's estimated component weights);
+* need - targets from need indices of any source (e.g. the population layer) beside
+  NHS England's; convergence - paths towards fair shares under a pace-of-change rule;
+* running_costs - allowances against the £18.76 a head envelope;
+* redundancy - Agenda for Change Section 16 (England), early retirement, the 2025
+  voluntary redundancy clawback, MARS;
+* scenario, uncertainty, blueprint, sensitivity, bill - the seeded Monte Carlo of the
+  reorganisation bill (run 0 = central case) and its tables;
+* bcf - Better Care Fund minimums, user imports, county vs other, per-head scenarios;
+* shift - shares of ICB money by setting and the acute-to-community shift;
+* export, charts - CSV/Parquet/Excel with provenance; PNG/SVG charts.
+
+Every assumption is a parameter under ``parameters/finance`` with its label, unit, dates,
+sources and certainty; every result carries a :class:`~icsatlas.provenance.Provenance`.
+"""

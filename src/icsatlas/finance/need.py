@@ -1,0 +1,182 @@
+"""Targets from need indices of any source, compared with NHS England's.
+
+The population layer (or a user's own analysis) supplies, per area, a population and need
+indices for the core components (1 = national average need per head). We weight them with
+the formula weights, add the health-inequalities and unavoidable-cost adjustments when
+given, and share out a control total. :func:`compare` then sets those targets beside the
+ones NHS England's own weighted populations give for the same areas.
+
+Input columns: ``area_code`` (ICB or sub-ICB, ODS or ONS code), ``population``, ``g_a``,
+``community``, ``mental_health``, ``maternity``, ``prescribing``; optional
+``health_inequalities`` and ``unavoidable_cost`` (both default to 1, with a note).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icsatlas import data, parameters
+from icsatlas.errors import InputError, InputErrors
+from icsatlas.finance import allocation
+from icsatlas.finance import weighted_population as wp
+from icsatlas.finance import weights as formula
+from icsatlas.finance.apportion import whole_pounds
+from icsatlas.provenance import Provenance
+from icsatlas.register import geography
+from icsatlas.results import Result
+
+REQUIRED = (
+    "area_code",
+    "population",
+    "g_a",
+    "community",
+    "mental_health",
+    "maternity",
+    "prescribing",
+)
+OPTIONAL = ("health_inequalities", "unavoidable_cost")
+
+
+def validate(need: pd.DataFrame, source: str = "need indices") -> pd.DataFrame:
+    """Check columns and values; every bad cell is reported with its row and column."""
+    missing = [c for c in REQUIRED if c not in need.columns]
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(missing)}", file=source)
+    errors = []
+    numeric = [c for c in (*REQUIRED[1:], *OPTIONAL) if c in need.columns]
+    for position, row in enumerate(need.itertuples(index=False), start=2):
+        for column in numeric:
+            value = pd.to_numeric(getattr(row, column), errors="coerce")
+            if pd.isna(value) or value < 0 or (column == "population" and value == 0):
+                expected = "a positive number" if column == "population" else "a number >= 0"
+                errors.append(
+                    InputError(
+                        f"must be {expected}, got {getattr(row, column)!r}",
+                        file=source,
+                        row=position,
+                        field=column,
+                    )
+                )
+    duplicated = need.area_code[need.area_code.duplicated()].unique()
+    errors += [
+        InputError(f"area {code} appears more than once", file=source, field="area_code")
+        for code in duplicated
+    ]
+    if errors:
+        raise InputErrors(errors)
+    clean = need.copy()
+    clean[numeric] = clean[numeric].apply(pd.to_numeric)
+    return clean
+
+
+def targets_from_need(
+    need: pd.DataFrame, weights: dict[str, float], total: float
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Weighted populations and whole-pound targets (summing to ``total``) from need indices."""
+    notes = []
+    frame = need.copy()
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = 1.0
+            notes.append(
+                f"No {column.replace('_', ' ')} index given: taken as 1 (national average)."
+            )
+    index = sum(weights[k] * frame[k] for k in wp.COMPONENTS)
+    frame["need_index"] = index * frame["unavoidable_cost"]
+    frame["weighted_population"] = frame.population * frame.need_index
+    frame["share"] = frame.weighted_population / frame.weighted_population.sum()
+    frame["target_gbp"] = whole_pounds(total, frame.weighted_population.to_numpy())
+    return frame, tuple(notes)
+
+
+def compare(
+    need: pd.DataFrame, basis: wp.Basis, source: str = "need indices", label: str = ""
+) -> Result:
+    """Targets from ``need`` beside NHS England's for the same areas and the same total."""
+    need = validate(need, source)
+    level, codes = _match_areas(need.area_code, basis, source)
+    reference = wp.by_area(basis, level)
+    reference = reference[reference.area_code != wp.UNMAPPED].set_index("area_code").loc[codes]
+    nhse_total = allocation.control_total(basis, "target").amount * (
+        reference[wp.CORE].sum() / wp.by_area(basis, "icb")[wp.CORE].sum()
+    )
+    need = need.assign(area_code=codes)
+    weights = formula.for_year(basis.year)
+    ours, notes = targets_from_need(need, weights, nhse_total)
+    nhse = whole_pounds(nhse_total, reference[wp.CORE].to_numpy())
+    frame = pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_name": reference.area_name.to_numpy(),
+            "population": ours.population.to_numpy(),
+            "need_index": ours.need_index.to_numpy(),
+            "nhse_need_index": (reference[wp.CORE] / reference.population).to_numpy(),
+            "target_gbp": ours.target_gbp.to_numpy(),
+            "nhse_target_gbp": nhse,
+        }
+    )
+    frame["difference_gbp"] = frame.target_gbp - frame.nhse_target_gbp
+    frame["difference_pct"] = 100 * frame.difference_gbp / frame.nhse_target_gbp
+    summary = _summary(frame)
+    notes = (
+        *notes,
+        f"Both sets of targets share the same total: NHS England's implied {basis.year} core "
+        f"target for these areas, £{nhse_total / 1e9:,.3f}bn.",
+        summary,
+    )
+    provenance = Provenance(
+        data={"need": label or source, "weighted_population": data.source(wp.SOURCE).cite()},
+        parameters=parameters.version(),
+        notes=notes,
+    )
+    return Result(frame, provenance, f"Need-based targets vs NHS England, {basis.year}", notes)
+
+
+def _summary(frame: pd.DataFrame) -> str:
+    correlation = float(np.corrcoef(frame.need_index, frame.nhse_need_index)[0, 1])
+    worst = frame.loc[frame.difference_pct.abs().idxmax()]
+    return (
+        f"Need indices correlate {correlation:.3f} with NHS England's; the largest gap is "
+        f"{worst.area_name} at {worst.difference_pct:+.1f}% (£{worst.difference_gbp / 1e6:+,.1f}m)."
+    )
+
+
+def _match_areas(codes: pd.Series, basis: wp.Basis, source: str) -> tuple[str, list[str]]:
+    tree = geography.sub_icb_tree(basis.day)
+    for level, ods, ons in (
+        ("icb", "icb_ods", "icb_ons"),
+        ("sub-icb", "sub_icb_ods", "sub_icb_ons"),
+    ):
+        lookup = {
+            **dict(zip(tree[ons], tree[ods], strict=True)),
+            **dict(zip(tree[ods], tree[ods], strict=True)),
+        }
+        mapped = codes.astype(str).str.upper().map(lookup)
+        if mapped.notna().all():
+            return level, mapped.tolist()
+        if mapped.notna().any():
+            bad = codes[mapped.isna()].tolist()[:5]
+            raise InputError(
+                f"not {level} codes of the {wp.GEOGRAPHIES[basis.geography]}: "
+                + ", ".join(map(str, bad)),
+                file=source,
+                field="area_code",
+            )
+    raise InputError(
+        "area codes are neither ICB nor sub-ICB codes (ODS or ONS)", file=source, field="area_code"
+    )
+
+
+def from_practice_file(basis: wp.Basis, level: str = "icb") -> pd.DataFrame:
+    """Need indices built from NHS England's practice file: a reference need source."""
+    areas = wp.by_area(basis, level)
+    areas = areas[areas.area_code != wp.UNMAPPED].reset_index(drop=True)
+    indices = areas[list(wp.COMPONENTS)].div(areas.population, axis=0)
+    return pd.concat([areas[["area_code", "population"]], indices], axis=1)
+
+
+def with_implied_unavoidable_cost(need: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Add NHS England's implied unavoidable-cost index (42 ICBs) to ICB need indices."""
+    index = formula.implied(year).cost_index
+    return need.assign(unavoidable_cost=need.area_code.map(index).fillna(1.0))

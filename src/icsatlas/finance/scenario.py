@@ -1,0 +1,283 @@
+"""Scenarios for the reorganisation bill: shipped input distributions plus a user's overrides.
+
+A scenario file (YAML) may set any of these keys; everything else comes from the shipped
+parameters under ``finance.blueprint``:
+
+    name: Slow exits, heavy re-hiring
+    seed: 7
+    draws: 20000
+    years: 6
+    geography: icb42                 # or icb36
+    inputs:
+      rehire_share: {distribution: triangular, low: 0.2, mode: 0.35, high: 0.5}
+      vr_share: 0.8                  # a bare number is a fixed value
+      phasing: {distribution: choice, options: {back-loaded: 1.0}}
+    headcount_by_band: my-icb-staff.csv   # optional, relative to this file
+
+The headcount CSV has columns ``icb`` (ODS or ONS code), ``band`` (2-4, 5, 6, 7, 8a, 8b,
+8c, 8d, 9, vsm), ``wte`` and optionally ``mean_service_years``; ICBs it lists use their
+own staff instead of a share of the national headcount.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from icsatlas import parameters, yamlio
+from icsatlas.errors import InputError, InputErrors
+from icsatlas.finance import uncertainty, years
+from icsatlas.finance.uncertainty import NON_NEGATIVE, SHARE, Bounds, Distribution
+from icsatlas.register import geography
+
+PHASINGS = ("step", "front-loaded", "linear", "back-loaded")
+INPUTS: dict[str, tuple[Bounds, tuple[str, ...]]] = {
+    "headcount": (Bounds(0.0, None, "a headcount"), ()),
+    "programme_pay_per_head": (NON_NEGATIVE, ()),
+    "delivery": (SHARE, ()),
+    "pay_share": (SHARE, ()),
+    "attrition_share": (SHARE, ()),
+    "vr_share": (SHARE, ()),
+    "mars_share": (SHARE, ()),
+    "service_scale": (Bounds(0.01, None, "a multiplier"), ()),
+    "compulsory_extra_months": (NON_NEGATIVE, ()),
+    "rehire_share": (SHARE, ()),
+    "reemployment_share": (SHARE, ()),
+    "reemployment_months": (NON_NEGATIVE, ()),
+    "phasing": (NON_NEGATIVE, PHASINGS),
+}
+DEFAULT_SEED = 20250401
+DEFAULT_DRAWS = 10_000
+GEOGRAPHIES = ("icb42", "icb36")
+_KEYS = {"name", "seed", "draws", "years", "first_year", "geography", "inputs", "headcount_by_band"}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One uncertain input with its distribution and where its values come from."""
+
+    name: str
+    distribution: Distribution
+    label: str
+    unit: str
+    certainty: str
+    source: str
+    from_scenario: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a reorganisation-bill run depends on, besides the shipped data."""
+
+    name: str
+    inputs: dict[str, Input]
+    seed: int
+    draws: int
+    first_year: str
+    years: int
+    geography: str
+    headcount: pd.DataFrame | None = None
+    file: str | None = None
+    fingerprint: str = "shipped defaults"
+
+    def with_options(self, **changes) -> Scenario:
+        """A copy with command-line choices (seed, draws, years, geography) applied."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        scenario = replace(self, **given)
+        _check_run_options(scenario)
+        return scenario
+
+
+def default(day: date | None = None) -> Scenario:
+    """The shipped central scenario."""
+    horizon = parameters.value("finance.blueprint.horizon", day)
+    inputs = {name: _shipped_input(name, day) for name in INPUTS}
+    return Scenario(
+        name="Shipped assumptions",
+        inputs=inputs,
+        seed=DEFAULT_SEED,
+        draws=DEFAULT_DRAWS,
+        first_year=years.normalise(horizon["first_year"]),
+        years=int(horizon["years"]),
+        geography="icb42",
+    )
+
+
+def _shipped_input(name: str, day: date | None) -> Input:
+    parameter = parameters.get(f"finance.blueprint.inputs.{name}")
+    bounds, choices = INPUTS[name]
+    located = yamlio.Located(
+        data={"value": parameter.at(day)}, file=f"parameters/finance/blueprint/inputs/{name}.yaml"
+    )
+    distribution = uncertainty.parse(parameter.at(day), located, ("value",), bounds, choices)
+    reference = parameter.references[0]
+    return Input(
+        name=name,
+        distribution=distribution,
+        label=parameter.label,
+        unit=parameter.unit,
+        certainty=parameter.certainty,
+        source=f"{reference.title} {reference.href}".strip(),
+    )
+
+
+def load(path: str | Path, day: date | None = None) -> Scenario:
+    """A scenario file over the shipped defaults; errors name the file, line and field."""
+    located = yamlio.load(path)
+    raw = located.data
+    if not isinstance(raw, dict):
+        raise located.error(
+            (), "a scenario file must be a mapping (see docs/how-to/finance-scenarios.md)"
+        )
+    for key in raw:
+        if key not in _KEYS:
+            raise located.error(
+                (key,), f"unknown key {key!r}; expected one of {', '.join(sorted(_KEYS))}"
+            )
+    scenario = default(day)
+    inputs = dict(scenario.inputs)
+    overrides = raw.get("inputs") or {}
+    if not isinstance(overrides, dict):
+        raise located.error(("inputs",), "inputs must map input names to distributions")
+    for name, value in overrides.items():
+        if name not in INPUTS:
+            raise located.error(
+                ("inputs", name), f"unknown input {name!r}; known: {', '.join(INPUTS)}"
+            )
+        bounds, choices = INPUTS[name]
+        distribution = uncertainty.parse(value, located, ("inputs", name), bounds, choices)
+        source = f"scenario file {Path(path).name}"
+        inputs[name] = replace(
+            inputs[name],
+            distribution=distribution,
+            source=source,
+            from_scenario=True,
+            certainty="assumption",
+        )
+    options = {key: raw[key] for key in ("seed", "draws", "years") if key in raw}
+    for key, value in options.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise located.error((key,), f"{key} must be a whole number, got {value!r}")
+    scenario = replace(
+        scenario,
+        name=str(raw.get("name", Path(path).stem)),
+        inputs=inputs,
+        file=str(path),
+        fingerprint=_fingerprint(path),
+        **options,
+    )
+    if "first_year" in raw:
+        scenario = replace(scenario, first_year=years.normalise(raw["first_year"]))
+    if "geography" in raw:
+        if raw["geography"] not in GEOGRAPHIES:
+            raise located.error(("geography",), f"geography must be {' or '.join(GEOGRAPHIES)}")
+        scenario = replace(scenario, geography=raw["geography"])
+    try:
+        _check_run_options(scenario)
+    except InputError as error:
+        raise located.error((error.field,), error.message) from None
+    if "headcount_by_band" in raw:
+        csv = Path(path).parent / str(raw["headcount_by_band"])
+        scenario = replace(scenario, headcount=read_headcount(csv, scenario.geography))
+        scenario = replace(scenario, fingerprint=scenario.fingerprint + "+" + _fingerprint(csv))
+    return scenario
+
+
+def _check_run_options(scenario: Scenario) -> None:
+    if scenario.draws < 1:
+        raise InputError(f"must be at least 1, got {scenario.draws}", field="draws")
+    if not 1 <= scenario.years <= 15:
+        raise InputError(f"must be between 1 and 15, got {scenario.years}", field="years")
+    if scenario.seed < 0:
+        raise InputError(f"must be 0 or more, got {scenario.seed}", field="seed")
+    if scenario.geography not in GEOGRAPHIES:
+        raise InputError(
+            f"must be {' or '.join(GEOGRAPHIES)}, got {scenario.geography!r}", field="geography"
+        )
+
+
+def _fingerprint(path: str | Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", file=str(path)) from None
+
+
+_BAND = re.compile(r"^\s*(?:band\s*)?(2\s*-\s*4|[2-9]|8[a-d]|vsm)\s*$", re.IGNORECASE)
+
+
+def band_name(text: str) -> str | None:
+    """'Band 8a', '8A', '3' or 'VSM' -> the model's band name (bands 2-4 are pooled)."""
+    match = _BAND.match(str(text))
+    if not match:
+        return None
+    key = match[1].lower().replace(" ", "")
+    if key in ("2", "3", "4", "2-4"):
+        return "band_2_4"
+    return "vsm" if key == "vsm" else f"band_{key}"
+
+
+def read_headcount(path: str | Path, geography_name: str = "icb42") -> pd.DataFrame:
+    """An ICB headcount-by-band CSV, checked row by row (all problems reported at once)."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as error:
+        raise InputError(f"cannot read CSV: {error}", file=str(path)) from None
+    missing = [c for c in ("icb", "band", "wte") if c not in raw.columns]
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(missing)}", file=str(path), row=1)
+    day = geography.MERGERS_2026 if geography_name == "icb36" else date(2025, 4, 1)
+    icbs = geography.icbs(day)
+    codes = {
+        **dict(zip(icbs.icb_ons, icbs.icb_ods, strict=True)),
+        **dict(zip(icbs.icb_ods, icbs.icb_ods, strict=True)),
+    }
+    errors, rows = [], []
+    for number, row in enumerate(raw.to_dict("records"), start=2):
+        problems = []
+        icb = codes.get(row["icb"].strip().upper())
+        if icb is None:
+            problems.append(
+                ("icb", f"not an ICB code of the {geography_name} geography: {row['icb']!r}")
+            )
+        band = band_name(row["band"])
+        if band is None:
+            problems.append(
+                ("band", f"unknown band {row['band']!r} (use 2-4, 5, 6, 7, 8a-8d, 9 or vsm)")
+            )
+        wte = _non_negative(row["wte"], "wte", problems)
+        service = None
+        if row.get("mean_service_years", "").strip():
+            service = _non_negative(row["mean_service_years"], "mean_service_years", problems)
+        errors += [
+            InputError(message, file=str(path), row=number, field=field)
+            for field, message in problems
+        ]
+        rows.append({"icb_ods": icb, "band": band, "wte": wte, "mean_service_years": service})
+    frame = pd.DataFrame(rows, columns=["icb_ods", "band", "wte", "mean_service_years"])
+    duplicated = frame.duplicated(["icb_ods", "band"], keep="first") & frame.icb_ods.notna()
+    for index in frame.index[duplicated]:
+        errors.append(
+            InputError(
+                "this ICB and band appear twice", file=str(path), row=index + 2, field="band"
+            )
+        )
+    if errors:
+        raise InputErrors(errors)
+    return frame
+
+
+def _non_negative(text: str, field: str, problems: list) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        problems.append((field, f"expected a number, got {text!r}"))
+        return None
+    if value < 0:
+        problems.append((field, f"must be 0 or more, got {value:g}"))
+    return value

@@ -1,0 +1,208 @@
+"""The finance commands: wiring, formats, exports, charts and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from icsatlas.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["finance", *args], env={"COLUMNS": "160"})
+
+
+def test_blueprint_bill_national_prints_savings_payback_sensitivity_and_sources(workspace):
+    result = invoke("blueprint-bill", "--national", "--draws", "2000")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for expected in (
+        "National net savings by year",
+        "2029/30",
+        "Payback",
+        "turns positive in",
+        "Sensitivity ranking",
+        "rehire_share",
+        "Inputs and their sources",
+        "healthcareleadernews.com",
+        "seed=20250401",
+        "The seeds' claim tested",
+    ):
+        assert expected in out, expected
+
+
+def test_blueprint_bill_is_reproducible_from_its_seed(workspace):
+    first = json.loads(
+        invoke(
+            "blueprint-bill", "--national", "--draws", "500", "--seed", "11", "--format", "json"
+        ).output
+    )
+    again = json.loads(
+        invoke(
+            "blueprint-bill", "--national", "--draws", "500", "--seed", "11", "--format", "json"
+        ).output
+    )
+    other = json.loads(
+        invoke(
+            "blueprint-bill", "--national", "--draws", "500", "--seed", "12", "--format", "json"
+        ).output
+    )
+    assert first["sections"][0]["data"] == again["sections"][0]["data"]
+    assert first["sections"][0]["data"] != other["sections"][0]["data"]
+    provenance = first["sections"][0]["provenance"]
+    assert provenance["seed"] == 11 and provenance["parameters"].startswith("parameters@")
+    assert [s["title"] for s in first["sections"]][1].startswith("Payback")
+
+
+def test_blueprint_bill_exports_and_draws_charts(workspace, tmp_path):
+    result = invoke(
+        "blueprint-bill", "--draws", "300",
+        "--export", str(tmp_path / "bill.xlsx"),
+        "--chart", str(tmp_path / "payback.png"),
+        "--tornado", str(tmp_path / "tornado.svg"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheets = pd.read_excel(tmp_path / "bill.xlsx", sheet_name=None)
+    assert "provenance" in sheets and len(sheets) == 7
+    assert (tmp_path / "payback.png").read_bytes()[:4] == b"\x89PNG"
+    assert b"<svg" in (tmp_path / "tornado.svg").read_bytes()[:500]
+
+
+def test_blueprint_bill_for_one_icb(workspace):
+    result = invoke("blueprint-bill", "--icb", "West Yorkshire", "--draws", "200")
+    assert result.exit_code == 0, result.output
+    assert "West Yorkshire" in result.output and "pays back in" in result.output
+
+
+def test_a_bad_scenario_file_is_a_located_error_with_exit_code_2(workspace, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("inputs:\n  vr_share: {distribution: uniform, low: 0.5, high: 1.4}\n")
+    result = invoke("blueprint-bill", "--scenario", str(bad))
+    assert result.exit_code == 2
+    assert (
+        "bad.yaml:2: inputs.vr_share.high: a share (0-1) must be at most 1, got 1.4"
+        in result.output
+    )
+
+
+def test_csv_output_is_the_national_table(workspace):
+    result = invoke("blueprint-bill", "--draws", "100", "--format", "csv")
+    assert result.exit_code == 0
+    header = result.stdout.splitlines()[0]
+    assert header.startswith("financial_year,savings_gbp,redundancy_gbp,net_gbp")
+
+
+def test_allocate_check_reproduces_the_published_distances(workspace):
+    result = invoke("allocate", "check")
+    assert result.exit_code == 0, result.output
+    assert "Largest difference from the published figure" in result.output
+
+
+def test_allocate_targets_json_sums_to_the_control_total(workspace):
+    result = invoke(
+        "allocate", "targets", "--year", "2025/26", "--geography", "icb36", "--format", "json"
+    )
+    document = json.loads(result.output)
+    assert len(document["data"]) == 36
+    assert sum(row["target_gbp"] for row in document["data"]) == 114_848_740_545
+
+
+def test_allocate_places_by_name_with_a_budget(workspace):
+    result = invoke(
+        "allocate",
+        "places",
+        "Cheshire and Merseyside",
+        "--by",
+        "lad",
+        "--budget",
+        "£1.2bn",
+        "--year",
+        "2025/26",
+        "--format",
+        "csv",
+    )
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(pd.io.common.StringIO(result.stdout))
+    assert frame.budget_gbp.sum() == 1_200_000_000
+    assert frame.explanation.str.contains("of the budget").all()
+
+
+def test_allocate_places_rejects_a_region(workspace):
+    result = invoke("allocate", "places", "London", "--year", "2025/26")
+    assert result.exit_code == 2
+    assert "not an ICB" in result.output
+
+
+def test_allocate_need_compares_a_csv(workspace, tmp_path):
+    from icsatlas.finance import need
+    from icsatlas.finance import weighted_population as wp
+
+    path = tmp_path / "need.csv"
+    need.from_practice_file(wp.Basis("2025/26", "icb42")).to_csv(path, index=False)
+    result = invoke("allocate", "need", str(path), "--year", "2025/26", "--geography", "icb42")
+    assert result.exit_code == 0, result.output
+    assert "NHSE target £m" in result.output
+
+
+def test_allocate_waterfall_and_converge_charts(workspace, tmp_path):
+    result = invoke(
+        "allocate", "waterfall", "QHM", "--year", "2025/26", "--chart", str(tmp_path / "w.svg")
+    )
+    assert result.exit_code == 0, result.output
+    assert "Target" in result.output and (tmp_path / "w.svg").exists()
+    result = invoke(
+        "allocate",
+        "converge",
+        "--years",
+        "3",
+        "--year",
+        "2025/26",
+        "--chart",
+        str(tmp_path / "c.png"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "2028/29" in result.output
+
+
+def test_running_costs_and_redundancy(workspace):
+    result = invoke("running-costs")
+    assert result.exit_code == 0, result.output
+    assert "England (all ICBs)" in result.output
+    result = invoke("redundancy", "--salary", "95000", "--service", "30", "--format", "json")
+    rows = json.loads(result.output)["data"]
+    assert rows[0]["gbp"] == 160000.0
+
+
+def test_bcf_import_show_and_scenario(workspace, tmp_path):
+    path = tmp_path / "bcf.csv"
+    path.write_text(
+        "area_code,financial_year,funding_stream,amount_gbp\nE10000016,2025/26,nhs_minimum,155850000\n"
+    )
+    result = invoke("bcf", "import", str(path), "--description", "Kent BCF plan 2025/26")
+    assert result.exit_code == 0, result.output
+    shown = invoke("bcf", "show")
+    assert "Kent" in shown.output and "Kent BCF plan 2025/26" in shown.output
+    scenario = invoke("bcf", "scenario")
+    assert "SCENARIO, NOT DATA" in scenario.output
+
+
+def test_bcf_import_of_a_bad_file_exits_2_with_row_and_field(workspace, tmp_path):
+    path = tmp_path / "bcf.csv"
+    path.write_text(
+        "area_code,financial_year,funding_stream,amount_gbp\nE10000016,2025,nhs_minimum,1\n"
+    )
+    result = invoke("bcf", "import", str(path), "-d", "x")
+    assert result.exit_code == 2
+    assert "bcf.csv:2: financial_year: not a financial year" in result.output
+
+
+def test_shift_for_one_icb_and_streams(workspace):
+    result = invoke("shift", "--icb", "Birmingham", "--year", "2025/26", "--mode", "need")
+    assert result.exit_code == 0, result.output
+    assert "Birmingham and Solihull" in result.output
+    assert "community vs need" in result.output
+    assert invoke("shift", "--streams").exit_code == 0

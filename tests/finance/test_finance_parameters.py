@@ -1,0 +1,46 @@
+"""Finance parameters: every one labelled, sourced, dated and graded; bad files located."""
+
+from __future__ import annotations
+
+import pytest
+
+from icsatlas import parameters, yamlio
+from icsatlas.errors import InputError
+
+FINANCE = sorted(name for name in parameters.load_all() if name.startswith("finance."))
+
+
+def test_there_is_a_finance_parameter_for_every_assumption():
+    assert len(FINANCE) >= 40
+
+
+@pytest.mark.parametrize("name", FINANCE)
+def test_finance_parameter_has_certainty_and_a_linked_source(name):
+    parameter = parameters.get(name)
+    assert parameter.certainty in parameters.CERTAINTIES
+    assert any(ref.href.startswith("http") for ref in parameter.references)
+    assert parameter.values and all(day.year >= 2015 for day in parameter.values)
+
+
+def test_unconfirmed_figures_are_never_graded_as_data():
+    assert parameters.get("finance.bcf.seed_per_head_scenario").certainty == "assumption"
+    assert parameters.get("finance.allocation.core_weights").certainty == "estimate"
+    assert parameters.get("finance.redundancy.mars_terms").certainty == "assumption"
+
+
+def test_a_bad_parameter_file_names_file_line_and_field():
+    text = (
+        "label: x\nunit: GBP\ncertainty: maybe\nvalues:\n  2025-04-01: 1\n"
+        "reference:\n  - title: t\n"
+    )
+    with pytest.raises(InputError, match=r"^cap.yaml:3: certainty: certainty must be one of"):
+        parameters.parse(yamlio.load("cap.yaml", text), "finance.redundancy.cap")
+
+
+def test_the_reference_page_lists_every_finance_parameter():
+    from pathlib import Path
+
+    page = Path(__file__).parents[2] / "docs" / "reference" / "finance-parameters.md"
+    text = page.read_text()
+    missing = [name for name in FINANCE if f"`{name}`" not in text]
+    assert not missing, f"add to docs/reference/finance-parameters.md: {missing}"

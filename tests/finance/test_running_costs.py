@@ -1,0 +1,53 @@
+"""Running costs against the £18.76 a head envelope.
+
+Reference: the England totals of the running cost allowance equal the NHS England
+workbooks' Total rows (shared/data/PROVENANCE.md checks): £1,108.76m (2023/24),
+£908.76m (2024/25), £873.99m (2025/26, revised v1.4).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from icsatlas.finance import running_costs
+
+
+@pytest.mark.parametrize(
+    ("year", "total_m"), [("2023/24", 1108.76), ("2024/25", 908.76), ("2025/26", 873.99)]
+)
+def test_allowance_totals_equal_the_published_workbooks(year, total_m):
+    base = running_costs.baseline(year)
+    assert base.rca_gbp.sum() / 1e6 == pytest.approx(total_m, abs=0.005)
+    assert len(base) == 42
+
+
+def test_36_icb_geography_keeps_the_national_total():
+    assert running_costs.baseline("2025/26", "icb36").rca_gbp.sum() == pytest.approx(
+        running_costs.baseline("2025/26").rca_gbp.sum()
+    )
+    assert len(running_costs.baseline("2025/26", "icb36")) == 36
+
+
+def test_reduction_takes_each_icb_down_to_the_envelope():
+    result = running_costs.running_costs("2025/26", programme_pay_per_head=22)
+    icbs = result.frame[result.frame.icb_ods != "ENGLAND"]
+    assert icbs.envelope_gbp.to_numpy() == pytest.approx(18.76 * icbs.population.to_numpy())
+    after = icbs.baseline_gbp - icbs.reduction_gbp
+    assert (after >= icbs.envelope_gbp - 1e-6).all()
+    assert (icbs.reduction_gbp >= 0).all()
+    england = result.frame.set_index("icb_ods").loc["ENGLAND"]
+    assert england.reduction_gbp == pytest.approx(icbs.reduction_gbp.sum())
+    assert england.headcount_wte == pytest.approx(23_409)
+    assert any("assumption" in note for note in result.notes)
+
+
+def test_no_programme_pay_means_most_icbs_are_already_inside_the_envelope():
+    result = running_costs.running_costs("2025/26", programme_pay_per_head=0)
+    icbs = result.frame[result.frame.icb_ods != "ENGLAND"]
+    # allowances alone average £13.69 a head, below £18.76
+    assert (icbs.reduction_gbp == 0).sum() >= 40
+
+
+def test_history_shows_the_cut_in_allowances_per_head():
+    wide = running_costs.history().frame
+    assert (wide.rca_per_head_2024_25 < wide.rca_per_head_2023_24).all()

@@ -1,0 +1,72 @@
+"""Settings' shares of ICB money and the acute-to-community shift."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from icsatlas.errors import InputError, InputErrors
+from icsatlas.finance import shift
+from icsatlas.finance import weighted_population as wp
+
+BASIS = wp.Basis("2025/26", "icb42")
+
+
+def test_formula_shares_cover_every_setting_and_sum_to_one():
+    shares = shift.formula_shares(BASIS)
+    assert np.allclose(shares[list(shift.SETTINGS)].sum(axis=1), 1)
+    assert (shares.acute > 0.6).all() and (shares.community < 0.1).all()
+
+
+def test_streams_are_the_published_allocations():
+    frame = shift.streams().frame
+    totals = frame.groupby("financial_year").core_services_gbp.sum() / 1e9
+    # shared/data/PROVENANCE.md: core recurrent £101.26bn / £103.82bn / £116.74bn
+    assert totals.round(2).tolist() == [101.26, 103.82, 116.74]
+
+
+@pytest.mark.parametrize("mode", ["uniform", "need"])
+def test_the_shift_moves_exactly_the_points_asked(mode):
+    result = shift.scenario(BASIS, 2.0, 4, mode)
+    frame = result.frame
+    start, end = (frame[frame.financial_year == y] for y in ("2025/26", "2029/30"))
+    moved = end.community_gbp.sum() - start.community_gbp.sum()
+    budget = (start.acute_gbp / start.acute_share).sum()
+    assert moved == pytest.approx(0.02 * budget)
+    assert np.allclose(end.acute_gbp + end.community_gbp, start.acute_gbp + start.community_gbp)
+
+
+def test_sharing_by_need_keeps_community_funding_closer_to_need():
+    def spread(mode):
+        frame = shift.scenario(BASIS, 3.0, 3, mode).frame
+        end = frame[frame.financial_year == "2028/29"].community_vs_need
+        return end.std() / end.mean()
+
+    assert spread("need") < spread("uniform")
+
+
+def test_impossible_shifts_are_input_errors():
+    with pytest.raises(InputError, match="between 0 and 100"):
+        shift.scenario(BASIS, 120, 3)
+    with pytest.raises(InputError, match="more than 100% of acute spend"):
+        shift.scenario(BASIS, 90, 3)
+    with pytest.raises(InputError, match="mode must be"):
+        shift.scenario(BASIS, 1, 3, "fast")
+
+
+def test_spend_files_are_checked_and_used(tmp_path):
+    good = tmp_path / "spend.csv"
+    good.write_text(
+        "icb,financial_year,setting,spend_gbp\n"
+        "QWO,2024/25,acute,3000000000\nQWO,2024/25,community,400000000\n"
+        "QWO,2024/25,mental_health,500000000\nQWO,2024/25,primary_care_prescribing,600000000\n"
+    )
+    spend = shift.read_spend(good, BASIS)
+    frame = shift.scenario(BASIS, 1.0, 2, spend=spend).frame
+    first = frame[frame.financial_year == "2025/26"].set_index("area_code")
+    assert list(first.index) == ["QWO"]
+    assert first.loc["QWO", "community_share"] == pytest.approx(0.4 / 4.5)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("icb,financial_year,setting,spend_gbp\nQWO,2024/25,hospital,-1\n")
+    with pytest.raises(InputErrors, match=r"bad.csv:2: setting: unknown setting 'hospital'"):
+        shift.read_spend(bad, BASIS)
