@@ -19,8 +19,10 @@ from typing import Any
 
 from icsatlas import config
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.store.base import Store
 
 DEFAULT_NAME = "england"
+ENGLAND_SUB_ICBS = 106  # sub-ICB locations in England from 1 July 2022
 MANIFEST = "manifest.json"
 PARTITION = "icb_code"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -50,6 +52,16 @@ class Dataset:
     @property
     def kind(self) -> str:
         return str(self.manifest.get("kind", "synthetic"))
+
+    @property
+    def sub_icbs(self) -> list[str]:
+        """The sub-ICB locations (August 2026 codes) this population holds people of."""
+        return list(self.manifest.get("sub_icbs") or [])
+
+    @property
+    def covers_england(self) -> bool:
+        """Whether it holds every one of England's 106 sub-ICB locations."""
+        return len(set(self.sub_icbs)) >= ENGLAND_SUB_ICBS
 
     @property
     def extract_date(self) -> str:
@@ -94,9 +106,13 @@ def list_datasets() -> list[Dataset]:
 
 
 @contextmanager
-def writing(name: str, *, replace: bool = False) -> Iterator[Path]:
-    """A temporary directory to build dataset ``name`` in; renamed into place when the block
-    ends without error, deleted otherwise. Refuses to overwrite unless ``replace``."""
+def writing(
+    name: str, *, replace: bool = False, store: Store | None = None, reason: str = ""
+) -> Iterator[Path]:
+    """A temporary directory to build dataset ``name`` in. When the block ends without
+    error, the dataset is recorded in ``store`` (if given, with an audit-log entry) and
+    renamed into place in one transaction; otherwise the directory is deleted and the store
+    is untouched. Refuses to overwrite unless ``replace``."""
     final = root() / check_name(name)
     if final.exists() and not replace:
         raise InputError(
@@ -108,9 +124,18 @@ def writing(name: str, *, replace: bool = False) -> Iterator[Path]:
     temporary.mkdir()
     try:
         yield temporary
-        if not (temporary / MANIFEST).exists():
+        manifest_file = temporary / MANIFEST
+        if not manifest_file.exists():
             raise RuntimeError("a dataset must be written with its manifest")
-        _swap(temporary, final)
+        if store is None:
+            _swap(temporary, final)
+        else:
+            from icsatlas.population import registry
+
+            manifest = json.loads(manifest_file.read_text())
+            with store.transaction():
+                registry.record(store, name, str(final), manifest, reason=reason)
+                _swap(temporary, final)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 

@@ -8,6 +8,7 @@ return pandas DataFrames, so the pipeline is written once.
 from __future__ import annotations
 
 import os
+import warnings
 from abc import ABC, abstractmethod
 from functools import cache
 
@@ -113,11 +114,14 @@ def spark_session(master: str):
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4" if local else "200")
     )
     if local:
         builder = builder.config("spark.driver.memory", "2g")
-    session = builder.getOrCreate()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*pandas >= 3.0.0.*")
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
 

@@ -38,6 +38,7 @@ from icsatlas.population.conditions import CONDITIONS, QOF_CONDITIONS
 from icsatlas.population.model import Model, build_model, cell_weights
 from icsatlas.provenance import Provenance
 from icsatlas.register import lookup
+from icsatlas.store.base import Store
 
 ID_BITS = 40
 _SUB_ICB_STRIDE = 1 << 24  # more than the largest sub-ICB location (2.9 million)
@@ -114,13 +115,16 @@ def run(
     replace: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> Generated:
-    """Generate, write atomically under ``$ICSATLAS_HOME/population/<name>/``, and describe."""
+    """Generate, write atomically under ``$ICSATLAS_HOME/population/<name>/`` (recorded in
+    ``store`` with an audit-log entry, if given), and describe."""
     started = time.perf_counter()
     inputs = _Inputs.build(chosen)
     expected = {code: int(inputs.scaled_counts(code).sum()) for code in chosen.sub_icbs}
     rows_by_icb: dict[str, int] = {}
-    with dataset.writing(name, replace=replace) as directory:
+    reason = f"generated synthetic population (fraction {chosen.fraction}, seed {chosen.seed})"
+    with dataset.writing(name, replace=replace, store=store, reason=reason) as directory:
         for code, rows in _generate_all(inputs, directory, jobs):
             icb = inputs.icb_of[code]
             rows_by_icb[icb] = rows_by_icb.get(icb, 0) + rows
@@ -182,6 +186,7 @@ class _Inputs:
     counts: dict[str, np.ndarray]
     practices: pd.DataFrame
     targets: pd.DataFrame  # practice x QOF code prevalence
+    sub_icb_prevalence: pd.DataFrame  # sub-ICB x QOF code pooled prevalence
     lsoas: pd.DataFrame
     icb_of: dict[str, str]
     ordinal: dict[str, int]
@@ -207,6 +212,9 @@ class _Inputs:
             counts=sources.count_matrix(sources.registered_counts()),
             practices=practices,
             targets=prevalence[[c.qof_code for c in QOF_CONDITIONS]],
+            sub_icb_prevalence=sources.qof_sub_icb_prevalence()[
+                [c.qof_code for c in QOF_CONDITIONS]
+            ],
             lsoas=sources.lsoas(),
             icb_of=dict(zip(tree.sub_icb_ods, tree.icb_ods, strict=True)),
             ordinal={code: i for i, code in enumerate(sorted(tree.sub_icb_ods))},
@@ -269,10 +277,13 @@ def generate_sub_icb(inputs: _Inputs, code: str) -> pa.Table:
     latent = rng.integers(0, model.latent.size, age.size, dtype=np.int8)
     people = draw.People(sex, age, core20, latent, model.cell_index(sex, age, core20, latent))
     core_by_age = _core20_share_by_age(counts, age, core20)
-    levels = model.levels(
-        cell_weights(model, counts, core_by_age),
+    targets = matched_targets(
         inputs.targets.loc[practices.practice_code].to_numpy(dtype=float),
+        sizes,
+        eligible_share(model, counts),
+        inputs.sub_icb_prevalence.loc[code].to_numpy(dtype=float),
     )
+    levels = model.levels(cell_weights(model, counts, core_by_age), targets)
     flags = draw.conditions(
         model,
         model.probability_table(levels),
@@ -296,6 +307,40 @@ def generate_sub_icb(inputs: _Inputs, code: str) -> pa.Table:
         deficits=deficits,
         admissions=admitted,
     )
+
+
+def eligible_share(model: Model, counts: np.ndarray) -> np.ndarray:
+    """(C,) share of the sub-ICB's people old enough for each register."""
+    by_age = counts.sum(axis=0)
+    return np.array([by_age[m:].sum() for m in model.min_age]) / max(by_age.sum(), 1)
+
+
+def matched_targets(
+    practice: np.ndarray, sizes: np.ndarray, eligible: np.ndarray, pooled: np.ndarray
+) -> np.ndarray:
+    """Practice prevalences (P, C) shifted by one logit step per condition so that, over the
+    practices' people here, they reproduce the sub-ICB's pooled QOF prevalence. Practices
+    here share their sub-ICB's age mix, so without this an older practice's high prevalence
+    would apply to too few people; the shift keeps every practice's rank and spread."""
+    out = practice.copy()
+    people = sizes[:, None] * eligible[None, :]
+    for c in range(practice.shape[1]):
+        has = (practice[:, c] > 0) & (practice[:, c] < 1)
+        if not has.any() or not np.isfinite(pooled[c]) or people[:, c].sum() == 0:
+            continue
+        logit = np.log(practice[has, c] / (1 - practice[has, c]))
+        weights = people[has, c]
+        fixed = (people[~has, c] * practice[~has, c]).sum()
+        target = pooled[c] * people[:, c].sum()
+        low, high = -10.0, 10.0
+        for _ in range(50):
+            shift = (low + high) / 2
+            if fixed + (weights / (1 + np.exp(-(logit + shift)))).sum() > target:
+                high = shift
+            else:
+                low = shift
+        out[has, c] = 1 / (1 + np.exp(-(logit + shift)))
+    return out
 
 
 def _people_by_age_sex(

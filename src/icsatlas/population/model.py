@@ -142,6 +142,7 @@ def _pooled(logits: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.nda
     return mean, total[used] / total.sum()
 
 
+@cache
 def build_model(on: date = PARAMETER_DATE) -> Model:
     """The national model: gradients, co-occurrence loading, frailty and admission levels."""
     fitted = gradients.gradients()

@@ -136,7 +136,7 @@ def _ods_codes(frame: pd.DataFrame, level: str, on: date) -> list:
 
 def _notes(population: dataset.Dataset, summary: Summary) -> tuple[str, ...]:
     notes = ["Comparator: everyone in the population held."]
-    if len(population.manifest.get("sub_icbs", [])) not in (0, 106):
+    if not population.covers_england:
         notes.append(
             "This population does not cover all of England: indices are relative to the areas "
             "it holds, not to England."

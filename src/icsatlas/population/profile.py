@@ -47,7 +47,7 @@ def profile(population: dataset.Dataset, area: str, *, options: Options | None =
     rule = disclosure.Rule.load()
     lines = _lines(inside, everyone, rule, summary.settings.on)
     frame = pd.DataFrame(lines, columns=["section", "measure", "area", "comparator", "unit"])
-    comparator = "England" if _covers_england(population) else "everyone in this population"
+    comparator = "England" if population.covers_england else "everyone in this population"
     return Result(
         frame,
         summary.provenance.merged(Provenance(notes=(f"Comparator: {comparator}.",))),
@@ -58,10 +58,6 @@ def profile(population: dataset.Dataset, area: str, *, options: Options | None =
 
 def _rest(options: Options) -> tuple:
     return (options.engine, options.spark_master, options.hierarchy)
-
-
-def _covers_england(population: dataset.Dataset) -> bool:
-    return len(population.manifest.get("sub_icbs", [])) in (0, 106)
 
 
 def _lines(inside: pd.Series, everyone: pd.Series, rule: disclosure.Rule, on: date) -> list[tuple]:

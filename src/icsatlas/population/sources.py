@@ -114,6 +114,17 @@ def qof_prevalence() -> pd.DataFrame:
     return full[["practice_code", "sub_icb_ods", "group_code", "prevalence", "imputed"]]
 
 
+@cache
+def qof_sub_icb_prevalence() -> pd.DataFrame:
+    """QOF 2024/25 prevalence pooled over each sub-ICB location's practices (registers summed
+    over list sizes): sub-ICB x QOF code."""
+    raw = data.read(QOF, dtype={"practice_code": str})
+    practice = practices()[["practice_code", "sub_icb_ods"]]
+    joined = raw.merge(practice, on="practice_code", how="inner")
+    pooled = joined.groupby(["sub_icb_ods", "group_code"])[["register", "practice_list_size"]].sum()
+    return (pooled.register / pooled.practice_list_size).unstack("group_code")
+
+
 def _qof_codes() -> tuple[str, ...]:
     return tuple(str(c.qof_code) for c in QOF_CONDITIONS)
 
