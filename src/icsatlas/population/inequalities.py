@@ -99,11 +99,7 @@ def _gaps(cells: pd.DataFrame) -> pd.DataFrame:
             row[f"{group.lower()}_people"] = people
             row[f"{group.lower()}_count"] = count
             row[f"{group.lower()}_crude"] = _ratio(count, people)
-            row[f"{group.lower()}_standardised"] = (
-                _standardised(own, measure)
-                if pd.notna(count) and count > 0
-                else (0.0 if count == 0 else None)
-            )
+            row[f"{group.lower()}_standardised"] = _protected_rate(own, measure, count)
         core, rest = row["core20_standardised"], row["rest_standardised"]
         row["gap"] = round(core - rest, 3) if core is not None and rest is not None else None
         row["ratio"] = round(core / rest, 3) if core is not None and rest else None
@@ -112,6 +108,13 @@ def _gaps(cells: pd.DataFrame) -> pd.DataFrame:
     for column in ("core20_crude", "rest_crude", "core20_standardised", "rest_standardised"):
         frame[column] = frame[column].astype(float).round(3)
     return frame
+
+
+def _protected_rate(cells: pd.DataFrame, measure: str, count) -> float | None:
+    """The standardised rate, unless its count was suppressed (then none)."""
+    if pd.isna(count):
+        return None
+    return 0.0 if count == 0 else _standardised(cells, measure)
 
 
 def _ratio(count, people) -> float | None:

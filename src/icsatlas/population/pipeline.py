@@ -233,8 +233,9 @@ SELECT scored.*, {_risk_band_sql(settings)} AS risk_band FROM scored"""
 
 
 def _count(condition: str) -> str:
-    """People for whom ``condition`` is true (COUNT_IF exists in DuckDB and Spark SQL)."""
-    return f"CAST(COUNT_IF({condition}) AS BIGINT)"
+    """People for whom ``condition`` is true. COUNT_IF exists in DuckDB and Spark SQL, but
+    DuckDB's is NULL when every value is NULL and Spark's is 0: COALESCE makes them agree."""
+    return f"CAST(COALESCE(COUNT_IF({condition}), 0) AS BIGINT)"
 
 
 def measures(settings: Settings) -> dict[str, str]:

@@ -40,6 +40,7 @@ IDENTITY: tuple[Column, ...] = (
         "ODS code of the practice's sub-ICB location when the extract was taken "
         "(filled from the practice if absent).",
         required=False,
+        nullable=True,
     ),
     Column(
         "lsoa_code",

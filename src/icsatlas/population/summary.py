@@ -107,34 +107,27 @@ def _partitions(
 
 
 def label(raw: pd.DataFrame, breakdowns: Sequence[Sequence[str]]) -> pd.DataFrame:
-    """Readable labels for coded dimensions and a ``breakdown`` column naming each row's
-    grouping ('' for totals)."""
+    """Readable labels for coded dimensions, one missing-value marker (None) and one dtype
+    per column whatever the engine, and a ``breakdown`` column naming each row's grouping
+    ('' for totals)."""
     frame = raw.copy()
     used = [d for d in pipeline.DIMENSIONS if f"grouped_{d}" in frame.columns]
-    grouped = (
-        frame[[f"grouped_{d}" for d in used]].astype(int)
-        if used
-        else pd.DataFrame(index=frame.index)
-    )
-    frame.insert(
-        0,
-        "breakdown",
-        ["+".join(d for d in used if row[f"grouped_{d}"] == 0) for _, row in grouped.iterrows()],
-    )
+    names = pd.Series("", index=frame.index, dtype=object)
+    for d in used:
+        named = frame[f"grouped_{d}"].astype(int) == 0
+        names = names.where(~named, names.where(names == "", names + "+") + d)
+    frame.insert(0, "breakdown", names)
     frame = frame.drop(columns=[f"grouped_{d}" for d in used])
-    coded = {
-        "segment": dict(enumerate(pipeline.SEGMENT_IDS)),
-        "age_band": {i: pipeline.age_band_label(i) for i in range(len(pipeline.AGE_BANDS))},
-        "life_stage": dict(enumerate(pipeline.LIFE_STAGES)),
-        "frailty": dict(enumerate(FRAILTY_CATEGORIES)),
-        "risk_band": dict(enumerate(pipeline.RISK_BANDS)),
-        "core20": {1: "Core20", 0: "Rest"},
-    }
-    for column, names in coded.items():
+    for column, codes in _CODES.items():
         if column in frame.columns:
             frame[column] = frame[column].map(
-                lambda v, n=names: n.get(int(v)) if pd.notna(v) else None
+                lambda v, n=codes: n.get(int(v)) if pd.notna(v) else None
             )
+    if "imd_decile" in frame.columns:
+        frame["imd_decile"] = pd.to_numeric(frame.imd_decile).astype("Int64")
+    for column in ("sex", "ethnicity", "area_code", "area_name"):
+        if column in frame.columns:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     for column in frame.columns:
         if column in pipeline.DIMENSIONS or column in ("breakdown", "area_code", "area_name"):
             continue
@@ -145,6 +138,16 @@ def label(raw: pd.DataFrame, breakdowns: Sequence[Sequence[str]]) -> pd.DataFram
         else:
             frame[column] = pd.to_numeric(frame[column]).astype("Int64")
     return frame
+
+
+_CODES = {
+    "segment": dict(enumerate(pipeline.SEGMENT_IDS)),
+    "age_band": {i: pipeline.age_band_label(i) for i in range(len(pipeline.AGE_BANDS))},
+    "life_stage": dict(enumerate(pipeline.LIFE_STAGES)),
+    "frailty": dict(enumerate(FRAILTY_CATEGORIES)),
+    "risk_band": dict(enumerate(pipeline.RISK_BANDS)),
+    "core20": {1: "Core20", 0: "Rest"},
+}
 
 
 def breakdown_key(dimensions: Sequence[str]) -> str:
