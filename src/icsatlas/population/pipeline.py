@@ -291,11 +291,12 @@ def summary_sql(
     *,
     focus: str | None = None,
     partitions: Sequence[str] | None = None,
+    only: Sequence[str] | None = None,
 ) -> str:
     """Aggregate people by area (from the ``areas`` lookup joined on ``key``) and each
     breakdown in one pass over the people. With ``focus`` (an area code), people are grouped
     as in that area or not, instead of by area. ``partitions`` limits the scan to those
-    stored ICB partitions.
+    stored ICB partitions; ``only`` computes just those measures (default: all).
 
     With several breakdowns, people are first aggregated into cells of every dimension any
     breakdown uses, then ``GROUPING SETS`` sums the cells (every measure is additive), so
@@ -323,6 +324,11 @@ located AS (
   FROM people p LEFT JOIN areas a ON p.{key} = a.{key}
 )"""
     columns = measures(settings)
+    if only is not None:
+        unknown = sorted(set(only) - set(columns))
+        if unknown:
+            raise InputError(f"unknown measures: {', '.join(unknown)}", field="measures")
+        columns = {name: sql for name, sql in columns.items() if name in only}
     sets = ", ".join("(" + ", ".join([*keys, *b]) + ")" for b in breakdowns)
     flags = "".join(f", GROUPING({d}) AS grouped_{d}" for d in used)
     if len(breakdowns) == 1:

@@ -51,6 +51,7 @@ def summarise(
     focus: areas.AreaFilter | None = None,
     only_focus: bool = False,
     engine: Engine | None = None,
+    measures: Sequence[str] | None = None,
 ) -> Summary:
     """People of ``population`` by area of ``level`` on ``options.on`` (or, with ``focus``,
     in that area versus elsewhere) and by each breakdown. ``only_focus`` skips the stored
@@ -71,6 +72,7 @@ def summarise(
             breakdowns,
             focus=focus.code if focus else None,
             partitions=_partitions(population, lookup, focus) if only_focus else None,
+            only=measures,
         )
         raw = runner.query(sql)
     finally:
