@@ -307,7 +307,13 @@ def pipeline_pandas(population) -> pd.DataFrame:
     settings = pipeline.Settings.load(ON)
     r, hr, w = settings.risk, settings.hazard_ratios, settings.cms_weights
     bands = settings.risk_bands
-    df = pd.read_parquet([str(f) for f in population.files], dtype_backend="pyarrow")
+    needed = sorted(
+        {*w, *pipeline.LONG_TERM_CONDITIONS, "practice_code", "age", "sex", "imd_decile"}
+        | {"end_of_life", "learning_disability", "pregnant", "frailty_deficits"}
+        | {"unplanned_admissions_12m"}
+    )
+    files = [str(f) for f in population.files]
+    df = pd.read_parquet(files, columns=needed, dtype_backend="pyarrow")
     icb = areas.level_lookup("icb", ON).table.set_index("practice_code").area_code
     out = pd.DataFrame({"area_code": df.practice_code.astype(str).map(icb)})
     flag = {c: df[c].fillna(False).astype(bool).to_numpy() for c in pipeline.LONG_TERM_CONDITIONS}

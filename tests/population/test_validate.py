@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pyarrow.parquet as pq
+import pytest
 
 from icsatlas.population import dataset
 from icsatlas.population.validate import validate
@@ -45,3 +46,12 @@ def test_exact_counts_have_no_tolerance(small):
     frame = validate(small).result.frame
     counts = frame[frame.check.str.startswith(("people", "sub-ICB", "practices"))]
     assert len(counts) == 3 and (counts.tolerance == 0).all()
+
+
+def test_risk_score_is_calibrated_in_the_large(england):
+    from icsatlas.population.summary import rows, summarise
+
+    totals = rows(summarise(england, "country"))
+    expected = float(totals.expected_admissions_sum.iloc[0])
+    observed = float(totals.admissions_12m.iloc[0])
+    assert expected / observed == pytest.approx(1.0, abs=0.05)

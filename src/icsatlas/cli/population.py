@@ -369,3 +369,23 @@ def segments(
         ]
     )
     render(Result(frame, title="Segment hierarchy (first matching rule wins)"), fmt)
+
+
+@app.command()
+def model(fmt: FormatOption = Format.table) -> None:
+    """How the synthetic population is drawn: each condition's age, sex and deprivation
+    gradient (and how well it fits), and the nationally fitted levels."""
+    from icsatlas.population import gradients
+    from icsatlas.population import model as model_module
+
+    built = model_module.build_model()
+    pairs = model_module.co_occurrence(built.loading)
+    notes = (
+        f"Latent health factor loading (co-occurrence, fitted to CALIBER pairs): {built.loading}; "
+        f"modelled / CALIBER pair prevalence median {pairs.ratio.median():.2f} "
+        f"(range {pairs.ratio.min():.2f}-{pairs.ratio.max():.2f}).",
+        f"Other frailty deficits: level {built.frailty_level:.3f}, latent loading "
+        f"{built.frailty_loading}, age slope {built.frailty_slope} per decade.",
+        f"Unplanned admissions: level {built.admissions_level:.3f} (2024/25 national total).",
+    )
+    render(Result(gradients.fits(), title="Condition gradients (logit scale)", notes=notes), fmt)
