@@ -111,17 +111,22 @@ def _progress() -> Progress:
 
 def _describe(population: dataset.Dataset) -> Result:
     from icsatlas.population.generate import provenance_of
+    from icsatlas.register import geography
 
     manifest = population.manifest
+    names = geography.icbs(date.fromisoformat(population.extract_date)).set_index("icb_ods")
     frame = pd.DataFrame(
-        [{"icb_ods": icb, "people": rows} for icb, rows in manifest.get("rows_by_icb", {}).items()]
+        [
+            {"icb": icb, "name": names.icb_name.get(icb), "people": rows}
+            for icb, rows in manifest.get("rows_by_icb", {}).items()
+        ]
     )
     return Result(
         frame,
         provenance_of(population),
-        title=f"Population {population.name!r}: {population.rows:,} people in {len(frame)} ICBs "
+        title=f"Population {population.name!r}: {population.rows:,} people "
         f"({population.kind}, as at {population.extract_date})",
-        notes=(f"Stored in {population.path}",),
+        notes=(f"Stored in {population.path}", "Check it: icsatlas population validate"),
     )
 
 
@@ -155,15 +160,46 @@ def import_(
 
 
 @app.command()
-def validate(name: NameOption = dataset.DEFAULT_NAME, fmt: FormatOption = Format.table) -> None:
+def validate(
+    name: NameOption = dataset.DEFAULT_NAME,
+    every: Annotated[bool, typer.Option("--all", help="List every check.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
     """Check a population against the published figures it was calibrated to (exit code 1
     if a check fails)."""
     from icsatlas.population.validate import validate as run
 
     checked = run(dataset.open_dataset(name))
-    render(checked.result, fmt)
+    result = checked.result
+    if fmt is Format.table and not every:
+        result = _validation_summary(result)
+    render(result, fmt)
     if checked.failed:
         raise typer.Exit(1)
+
+
+def _validation_summary(result: Result) -> Result:
+    """One row per kind of check (with the worst case), then every failing check."""
+    frame = result.frame.assign(
+        kind=result.frame.check.str.replace(
+            r"^.* prevalence %$", "prevalence of each QOF register %", regex=True
+        ),
+        used=(
+            result.frame.difference.abs() / result.frame.tolerance.where(result.frame.tolerance > 0)
+        ),
+    )
+    summary = frame.groupby("kind", sort=False).agg(
+        checks=("status", "size"),
+        passed=("status", lambda s: int((s == "pass").sum())),
+        worst_share_of_tolerance=("used", "max"),
+    )
+    failing = result.frame[result.frame.status == "fail"]
+    notes = [*result.notes, "Every check: --all (or --format csv/json)."]
+    notes += [
+        f"FAIL {r.check} {r.area}: expected {r.expected}, found {r.found}"
+        for r in failing.itertuples()
+    ]
+    return Result(summary.reset_index(), result.provenance, title=result.title, notes=tuple(notes))
 
 
 @app.command()
@@ -266,11 +302,30 @@ def need(
         result = need_module.compare_with_official(
             population, compare, engine=engine, spark_master=spark_master
         )
+        if fmt is Format.table:
+            result = _compact_comparison(result)
     else:
         result = need_module.need_indices(
             population, level, _date(on), engine=engine, spark_master=spark_master
         )
     render(result, fmt)
+
+
+def _compact_comparison(result: Result) -> Result:
+    """The overall indices side by side (components are in --format csv/json)."""
+    frame = result.frame
+    compact = pd.DataFrame(
+        {
+            "ICB": frame.area_name.str.replace(r"^NHS | Integrated Care Board$", "", regex=True),
+            "population index": frame.need_index,
+            "NHS England index": frame.need_index_nhse,
+            "difference": frame.difference,
+            "rank (ours)": frame.need_index.rank(ascending=False).astype("Int64"),
+            "rank (NHSE)": frame.need_index_nhse.rank(ascending=False).astype("Int64"),
+        }
+    )
+    notes = (*result.notes, "Components side by side: --format csv or json.")
+    return Result(compact, result.provenance, title=result.title, notes=notes)
 
 
 @app.command()
@@ -287,9 +342,10 @@ def inequalities(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Core20 v rest: crude and age-sex standardised gaps per segment and condition."""
-    from icsatlas.population import inequalities as module
+    from icsatlas.population.inequalities import core20plus5
+    from icsatlas.population.inequalities import inequalities as core20_gaps
 
-    function = module.core20plus5 if plus5 else module.inequalities
+    function = core20plus5 if plus5 else core20_gaps
     options = _options(on, engine, spark_master, hierarchy)
     render(function(dataset.open_dataset(name), area, options=options), fmt)
 

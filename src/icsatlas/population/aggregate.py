@@ -14,11 +14,11 @@ from icsatlas.results import Result
 
 DEFAULT_MEASURES = ("multimorbid", "community_need", "risk_high_or_above", "admitted_12m")
 _LABELS = {
-    "multimorbid": "2+ long-term conditions",
-    "community_need": "moderate/severe frailty or end of life",
-    "risk_high_or_above": "risk of admission 20%+",
-    "admitted_12m": "admitted in last 12 months",
-    "core20_people": "living in Core20",
+    "multimorbid": "2+ LTCs",
+    "community_need": "frail or EoL",
+    "risk_high_or_above": "risk 20%+",
+    "admitted_12m": "admitted 12m",
+    "core20_people": "Core20",
     "pregnant": "pregnant",
 }
 
@@ -32,9 +32,12 @@ def aggregate(
     measures: Sequence[str] = DEFAULT_MEASURES,
     options: Options | None = None,
 ) -> Result:
-    """People by area of ``level`` (or in one ``area``) and the dimensions ``by``, with the
-    count and percentage of each measure (a condition column or one of
-    :data:`DEFAULT_MEASURES`, ``core20_people``, ``pregnant``)."""
+    """People by area of ``level`` (or in one ``area``, named in the title) and the
+    dimensions ``by``, with the count and percentage of each measure (short labels: LTCs =
+    long-term conditions, frail or EoL = moderate/severe frailty or end of life, risk 20%+ =
+    risk of an unplanned admission in 12 months of 20% or more, CMS = Cambridge score).
+    A measure is a condition column or one of :data:`DEFAULT_MEASURES`, ``core20_people``,
+    ``pregnant``."""
     options = options or Options()
     for measure in measures:
         if measure not in _LABELS and measure not in BY_COLUMN:
@@ -50,8 +53,11 @@ def aggregate(
     frame = rows(summary, by)
     if focus is not None:
         frame = frame[frame.in_focus == 1].assign(area_code=focus.code, area_name=focus.name)
+    public = _public(frame, by, measures, summary)
+    if focus is not None:
+        public = public.drop(columns=["area_code", "area_name"])
     return Result(
-        _public(frame, by, measures, summary),
+        public,
         summary.provenance,
         title=_title(summary, by, focus),
         notes=(disclosure.Rule.load().describe(),),
@@ -63,6 +69,7 @@ def _public(
 ) -> pd.DataFrame:
     rule = disclosure.Rule.load()
     out = frame[["area_code", "area_name", *by]].copy()
+    out["area_name"] = out.area_name.str.replace(r"^NHS | Integrated Care Board$", "", regex=True)
     people = disclosure.count(frame.people, rule)
     out["people"] = people
     totals = people.groupby(frame.area_code.to_numpy()).transform("sum")
@@ -73,7 +80,7 @@ def _public(
         label = _LABELS.get(measure) or BY_COLUMN[measure].label.lower()
         out[label] = count
         out[f"% {label}"] = disclosure.rate(count, people).round(2)
-    out["mean Cambridge score"] = disclosure.mean(frame.cms_x100, frame.people, rule, 0.01).round(3)
+    out["mean CMS"] = disclosure.mean(frame.cms_x100, frame.people, rule, 0.01).round(3)
     if not by:
         out = out.drop(columns="pct_of_area")
     return out.reset_index(drop=True)
