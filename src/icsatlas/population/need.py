@@ -73,7 +73,7 @@ def need_indices(
     indices.loc[
         small.to_numpy(), [c for c in indices.columns if c not in ("area_code", "area_name")]
     ] = np.nan
-    indices.insert(2, "people", disclosure.count(frame.people, rule).to_numpy())
+    indices.insert(2, "people", disclosure.count(frame.people, rule).reset_index(drop=True))
     indices.insert(1, "area_ods", _ods_codes(frame, level, summary.settings.on))
     return Result(
         indices,

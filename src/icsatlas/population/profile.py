@@ -46,7 +46,8 @@ def profile(population: dataset.Dataset, area: str, *, options: Options | None =
         )
     rule = disclosure.Rule.load()
     lines = _lines(inside, everyone, rule, summary.settings.on)
-    frame = pd.DataFrame(lines, columns=["section", "measure", "area", "comparator", "unit"])
+    columns = ["section", "measure", "area", "comparator", "unit"]
+    frame = pd.DataFrame(lines, columns=columns, dtype=object)  # counts stay integers
     comparator = "England" if population.covers_england else "everyone in this population"
     return Result(
         frame,
