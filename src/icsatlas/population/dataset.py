@@ -1,0 +1,170 @@
+"""A population on disk: Parquet files partitioned by ICB plus a manifest saying what made it.
+
+Layout: ``$ICSATLAS_HOME/population/<name>/icb_code=<ODS>/<part>.parquet`` and
+``manifest.json``. Writers build the whole dataset in a hidden temporary directory next to
+it and rename it into place at the end, so a failed run or a rejected import leaves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from icsatlas import config
+from icsatlas.errors import InputError, NotFoundError
+from icsatlas.store.base import Store
+
+DEFAULT_NAME = "england"
+ENGLAND_SUB_ICBS = 106  # sub-ICB locations in England from 1 July 2022
+MANIFEST = "manifest.json"
+PARTITION = "icb_code"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A stored population and its manifest."""
+
+    name: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(self.path.glob(f"{PARTITION}=*/*.parquet"))
+
+    @property
+    def glob(self) -> str:
+        """A glob matching every data file (for engines that read Parquet directly)."""
+        return str(self.path / f"{PARTITION}=*" / "*.parquet")
+
+    @property
+    def rows(self) -> int:
+        return int(self.manifest.get("rows", 0))
+
+    @property
+    def kind(self) -> str:
+        return str(self.manifest.get("kind", "synthetic"))
+
+    @property
+    def sub_icbs(self) -> list[str]:
+        """The sub-ICB locations (August 2026 codes) this population holds people of."""
+        return list(self.manifest.get("sub_icbs") or [])
+
+    @property
+    def covers_england(self) -> bool:
+        """Whether it holds every one of England's 106 sub-ICB locations."""
+        return len(set(self.sub_icbs)) >= ENGLAND_SUB_ICBS
+
+    @property
+    def extract_date(self) -> str:
+        return str(self.manifest["extract_date"])
+
+
+def root() -> Path:
+    return config.home() / "population"
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise InputError(
+            "a population name is 1-63 lower-case letters, digits, '-' or '_'", field="name"
+        )
+    return name
+
+
+def open_dataset(name: str = DEFAULT_NAME) -> Dataset:
+    """The stored population called ``name``."""
+    path = root() / check_name(name)
+    manifest = path / MANIFEST
+    if not manifest.exists():
+        available = ", ".join(d.name for d in list_datasets()) or "none yet"
+        raise NotFoundError(
+            f"no population named {name!r} (available: {available}); "
+            "create one with `icsatlas population generate` or `icsatlas population import`"
+        )
+    return Dataset(name, path, json.loads(manifest.read_text()))
+
+
+def list_datasets() -> list[Dataset]:
+    base = root()
+    if not base.exists():
+        return []
+    found = []
+    for manifest in sorted(base.glob(f"*/{MANIFEST}")):
+        found.append(
+            Dataset(manifest.parent.name, manifest.parent, json.loads(manifest.read_text()))
+        )
+    return found
+
+
+@contextmanager
+def writing(
+    name: str, *, replace: bool = False, store: Store | None = None, reason: str = ""
+) -> Iterator[Path]:
+    """A temporary directory to build dataset ``name`` in. When the block ends without
+    error, the dataset is recorded in ``store`` (if given, with an audit-log entry) and
+    renamed into place in one transaction; otherwise the directory is deleted and the store
+    is untouched. Refuses to overwrite unless ``replace``."""
+    final = root() / check_name(name)
+    if final.exists() and not replace:
+        raise InputError(
+            f"a population named {name!r} already exists; pass --replace to overwrite it",
+            field="name",
+        )
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.parent / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+    temporary.mkdir()
+    try:
+        yield temporary
+        manifest_file = temporary / MANIFEST
+        if not manifest_file.exists():
+            raise RuntimeError("a dataset must be written with its manifest")
+        if store is None:
+            _swap(temporary, final)
+        else:
+            from icsatlas.population import registry
+
+            manifest = json.loads(manifest_file.read_text())
+            with store.transaction():
+                registry.record(store, name, str(final), manifest, reason=reason)
+                _swap(temporary, final)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _swap(temporary: Path, final: Path) -> None:
+    """Put ``temporary`` at ``final``; an existing dataset is moved aside first and only
+    deleted once the new one is in place."""
+    old = final.parent / f".{final.name}.{uuid.uuid4().hex[:8]}.old"
+    if final.exists():
+        final.rename(old)
+    try:
+        temporary.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+
+
+def partition_dir(directory: Path, icb_code: str) -> Path:
+    path = directory / f"{PARTITION}={icb_code}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def remove(name: str) -> None:
+    dataset = open_dataset(name)
+    shutil.rmtree(dataset.path)

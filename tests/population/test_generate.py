@@ -1,0 +1,96 @@
+"""The generator: exact counts, deterministic streams, schema, atomic writes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from icsatlas.errors import InputError
+from icsatlas.population import dataset, generate, schema, sources
+
+
+def test_scaling_keeps_the_total_and_rounds_each_cell_from_its_exact_share():
+    counts = np.array([[10, 3, 7], [1, 0, 9]])
+    scaled = generate.scale_counts(counts, 0.5)
+    assert scaled.sum() == 15  # 30 x 0.5
+    assert np.all(np.abs(scaled - counts * 0.5) < 1)
+
+
+def test_full_scale_is_the_source_itself():
+    counts = np.array([[10, 3], [1, 0]])
+    assert np.array_equal(generate.scale_counts(counts, 1.0), counts)
+
+
+def test_split_by_list_size_is_exact_and_proportional():
+    # 250.25, 250.25, 500.5: floors sum to 1000, the one left goes to the largest remainder
+    assert generate.split(1001, np.array([1.0, 1.0, 2.0])).tolist() == [250, 250, 501]
+
+
+def test_pseudonymous_ids_are_a_bijection():
+    sequence = np.arange(200_000, dtype=np.int64)
+    ids = generate.scramble(sequence, seed=7)
+    assert np.unique(ids).size == sequence.size
+    assert not np.array_equal(np.sort(ids), sequence)
+    assert not np.array_equal(ids, generate.scramble(sequence, seed=8))
+
+
+def test_every_person_of_the_source_is_generated_once(small):
+    table = pq.read_table(small.files[0])
+    counts = sources.count_matrix(sources.registered_counts())["M2L0M"]
+    expected = generate.scale_counts(counts, 0.01)
+    assert table.num_rows == expected.sum() == small.rows
+    assert table.column("person_id").to_numpy().size == len(
+        set(table.column("person_id").to_pylist())
+    )
+
+
+def test_files_follow_the_schema_partitioned_by_icb(small):
+    assert [f.parent.name for f in small.files] == ["icb_code=QOC"]
+    stored = pq.read_schema(small.files[0])
+    assert stored.names == schema.names()
+
+
+def test_ethnicity_and_unregistered_conditions_are_null_not_invented(small):
+    table = pq.read_table(small.files[0], columns=["ethnicity", "hearing_loss", "constipation"])
+    assert all(table.column(c).null_count == table.num_rows for c in table.column_names)
+
+
+def test_frailty_deficits_only_from_65(small):
+    table = pq.read_table(small.files[0], columns=["age", "frailty_deficits"]).to_pandas()
+    assert table.frailty_deficits[table.age < 65].isna().all()
+    assert table.frailty_deficits[table.age >= 65].notna().all()
+
+
+def test_same_seed_same_people_and_an_area_run_matches_the_national_run(population_home, small):
+    again = generate.run(generate.plan(["QOC"], 0.01, seed=7), "again", jobs=1).dataset
+    first = pq.read_table(small.files[0])
+    assert pq.read_table(again.files[0]).equals(first)
+    other = generate.run(generate.plan(["QOC"], 0.01, seed=8), "other", jobs=1).dataset
+    assert not pq.read_table(other.files[0]).equals(first)
+
+
+def test_manifest_says_what_made_it(small):
+    manifest = small.manifest
+    assert manifest["seed"] == 7 and manifest["fraction"] == 0.01
+    assert manifest["rows_by_icb"] == {"QOC": small.rows}
+    assert "qof_prevalence_practice_2024_25" in manifest["sources"]
+    assert any("Ethnicity" in a for a in manifest["assumptions"])
+
+
+def test_an_existing_population_is_not_overwritten_by_accident(population_home, small):
+    with pytest.raises(InputError, match="already exists"):
+        generate.run(generate.plan(["QOC"], 0.01, seed=7), "small", jobs=1)
+
+
+def test_a_failed_run_leaves_nothing_behind(population_home):
+    with pytest.raises(RuntimeError, match="boom"), dataset.writing("broken") as directory:
+        (directory / "partial.parquet").write_text("half a file")
+        raise RuntimeError("boom")
+    assert not (dataset.root() / "broken").exists()
+    assert not list(dataset.root().glob(".broken*"))
+
+
+def test_fraction_must_be_a_share():
+    with pytest.raises(InputError, match="fraction"):
+        generate.plan(fraction=1.5)
