@@ -378,12 +378,20 @@ def allocate_converge(
 @allocate_app.command("need")
 def allocate_need(
     file: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="CSV of need indices: area_code, population, g_a, community, mental_health, "
             "maternity, prescribing[, health_inequalities, unavoidable_cost]."
         ),
-    ],
+    ] = None,
+    population: Annotated[
+        str | None,
+        typer.Option(
+            "--from-population",
+            help="Use the need indices of a generated or imported population (its name, "
+            "e.g. 'default') instead of a CSV.",
+        ),
+    ] = None,
     year: YearOption = None,
     on: OnOption = None,
     geography: GeographyOption = None,
@@ -394,11 +402,21 @@ def allocate_need(
     from icsatlas.finance import need
 
     basis, _ = _basis(year, on, geography)
-    try:
-        frame = pd.read_csv(file, dtype={"area_code": str})
-    except (OSError, pd.errors.ParserError) as error:
-        raise InputError(f"cannot read CSV: {error}", file=str(file)) from None
-    result = need.compare(frame, basis, source=str(file))
+    if (file is None) == (population is None):
+        raise InputError("give a CSV of need indices or --from-population NAME (one of them)")
+    if population is not None:
+        from icsatlas.population.need import need_indices
+
+        indices = need_indices(population, "icb", basis.day)
+        source = f"population {population!r} (icsatlas population need)"
+        result = need.compare(need.from_population(indices), basis, source=source)
+        result.provenance = indices.provenance.merged(result.provenance)
+    else:
+        try:
+            frame = pd.read_csv(file, dtype={"area_code": str})
+        except (OSError, pd.errors.ParserError) as error:
+            raise InputError(f"cannot read CSV: {error}", file=str(file)) from None
+        result = need.compare(frame, basis, source=str(file))
     columns = [
         ("area", "area_name", "name"),
         ("need index", "need_index", "x3"),

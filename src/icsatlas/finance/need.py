@@ -180,3 +180,25 @@ def with_implied_unavoidable_cost(need: pd.DataFrame, year: str) -> pd.DataFrame
     """Add NHS England's implied unavoidable-cost index (42 ICBs) to ICB need indices."""
     index = formula.implied(year).cost_index
     return need.assign(unavoidable_cost=need.area_code.map(index).fillna(1.0))
+
+
+# The population layer's components, as the allocation formula's inputs. Multimorbidity
+# (Cambridge score) stands in for prescribing need, as the population layer compares it.
+FROM_POPULATION = {
+    "acute": "g_a",
+    "community": "community",
+    "mental_health": "mental_health",
+    "maternity": "maternity",
+    "multimorbidity": "prescribing",
+    "inequalities": "health_inequalities",
+}
+
+
+def from_population(indices: Result) -> pd.DataFrame:
+    """Need indices from :func:`icsatlas.population.need.need_indices` in this module's input
+    shape (areas suppressed by disclosure control are dropped)."""
+    frame = indices.frame.dropna(subset=list(FROM_POPULATION))
+    shaped = frame.rename(columns=FROM_POPULATION)[
+        ["area_code", "people", *FROM_POPULATION.values()]
+    ]
+    return shaped.rename(columns={"people": "population"}).reset_index(drop=True)
