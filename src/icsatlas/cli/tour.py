@@ -10,6 +10,7 @@ from rich.panel import Panel
 from icsatlas.atlas import Atlas
 from icsatlas.cli.render import console, table
 from icsatlas.register import queries
+from icsatlas.register.operations import short_name
 from icsatlas.results import Result
 
 TOUR_AREA = "Cheshire and Merseyside"
@@ -25,6 +26,12 @@ def run(atlas: Atlas) -> None:
     )
     _geography(atlas)
     _blueprint(atlas)
+    console.print(
+        "\n[bold]4. Also[/bold]: population health and need - icsatlas population generate, "
+        'then icsatlas population profile --area "Cheshire and Merseyside"; the price of the '
+        "Blueprint - icsatlas finance blueprint-bill --national; contract KPIs and SPC - "
+        "icsatlas contracts kpi --help"
+    )
     console.print(
         '\nNext: [bold]icsatlas who "GP IT" --area Frimley --on 2025-01-01[/bold], '
         "[bold]icsatlas impact blueprint-2025[/bold], [bold]icsatlas gaps --reform "
@@ -63,14 +70,15 @@ def _blueprint(atlas: Atlas) -> None:
         flags = [f.text for h in later for f in h.flags]
         if not (moved or flags):
             continue
-        caveats = [h.assignment.note for h in later if moved and h.uncertain] + flags
+        caveats = ["uncertain" for h in later if moved and h.uncertain][:1]
+        caveats += ["under review, destination unknown" for _ in flags[:1]]
         rows.append(
             {
                 "function": function.label,
                 "before the Blueprint": _names(before),
                 "after (as reported)": _names(later) or "nobody",
                 "accountability": f"{_score(before)} -> {_score(later)}",
-                "caveats": "; ".join(dict.fromkeys(caveats)),
+                "caveat": "; ".join(caveats),
             }
         )
     console.print(
@@ -78,6 +86,10 @@ def _blueprint(atlas: Atlas) -> None:
         "Model ICB Blueprint[/bold] (accountability score 0-100: icsatlas accountability)"
     )
     console.print(table(Result(pd.DataFrame(rows))))
+    console.print(
+        "   uncertain: the Blueprint gives no dates, or reports differ "
+        "(icsatlas who FUNCTION --area ... --reform blueprint-2025 shows why)"
+    )
     result, _ = atlas.impact("blueprint-2025")
     console.print("\n[bold]3. Across England (icsatlas impact blueprint-2025)[/bold]")
     for line in result.headline():
@@ -85,7 +97,10 @@ def _blueprint(atlas: Atlas) -> None:
 
 
 def _names(holdings: list[queries.Holding]) -> str:
-    return ", ".join(h.holder.name for h in holdings)
+    return ", ".join(
+        f"{short_name(h.holder.name)} ICB" if h.holder.org_type == "icb" else h.holder.name
+        for h in holdings
+    )
 
 
 def _score(holdings: list[queries.Holding]) -> str:
