@@ -18,7 +18,7 @@ from datetime import date
 
 import pandas as pd
 
-from icsatlas.errors import IcsatlasError
+from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.provenance import Provenance
 from icsatlas.register import (
     accountability,
@@ -251,7 +251,7 @@ class Atlas:
     def _area_any_date(self, query: str, on: date):
         try:
             return self.area(query, on)
-        except Exception:
+        except NotFoundError:
             found = self.register.find_areas(query)
             if not found:
                 raise

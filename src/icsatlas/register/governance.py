@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from icsatlas.errors import InputError, InputErrors
+from icsatlas.errors import InputError, InputErrors, NotFoundError
 from icsatlas.register.model import BoardMember
 from icsatlas.register.register import Register
 
@@ -129,7 +129,7 @@ def _board(code: str, register: Register):
     if found is None:
         try:
             found = register.organisation(code)
-        except Exception:
+        except NotFoundError:
             return None
     return found if found.org_type in ("icb", "icp") else None
 

@@ -100,6 +100,10 @@ class Impact:
             f"holder type changes for {_count(functions, 'function')} in {_count(areas, 'area')}"
         ]
         lines += [s.sentence for s in self.shifts]
+        if self.established or self.abolished:
+            lines.append(
+                f"bodies established: {len(self.established)}; abolished: {len(self.abolished)}"
+            )
         if self.uncertain_moves:
             lines.append(f"uncertain (flagged): {_count(len(self.uncertain_moves), 'move')}")
         if self.flags:

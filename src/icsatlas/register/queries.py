@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 
 from icsatlas.errors import NotFoundError
 from icsatlas.register import accountability
@@ -49,8 +50,6 @@ def _not_in_force(register: Register, found: list[Area], on: date) -> str:
 
 
 def _similarity(a: str, b: str) -> float:
-    from difflib import SequenceMatcher
-
     return SequenceMatcher(None, normalise(a), normalise(b)).ratio()
 
 

@@ -278,8 +278,9 @@ def _partners(register: Register, start: date) -> list[Relationship]:
     ):
         raw = data.read(key, dtype=str)
         source = data.source(key).cite()
+        find = _partner_finder(register, key)
         for row in raw.itertuples():
-            partner = _partner(register, getattr(row, column), key)
+            partner = find(getattr(row, column))
             if partner is None:
                 continue
             icb = register.organisation(row.icb_ods)
@@ -291,14 +292,16 @@ def _partners(register: Register, start: date) -> list[Relationship]:
     return records
 
 
-def _partner(register: Register, value: str, key: str) -> Organisation | None:
+def _partner_finder(register: Register, key: str):
+    """Trusts are named by ODS code in the partner list, councils by name."""
     if key == "icb_partner_trusts_2023":
-        return register.organisations.get(value)
-    wanted = _council_key(value)
-    for org in register.organisations.values():
-        if org.org_type == "local-authority" and _council_key(org.name) == wanted:
-            return org
-    return None
+        return register.organisations.get
+    councils = {
+        _council_key(org.name): org
+        for org in register.organisations.values()
+        if org.org_type == "local-authority"
+    }
+    return lambda name: councils.get(_council_key(name))
 
 
 def _better_care_fund(register: Register, start: date) -> list[Assignment]:
