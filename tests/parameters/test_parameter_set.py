@@ -1,0 +1,72 @@
+"""A ParameterSet: the shipped parameters plus a user's overrides, immutable and
+fingerprinted, checked against the shipped shapes with file:line:field errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from icsatlas.errors import InputError
+from icsatlas.parameters import ParameterSet
+
+CAP = "finance.redundancy.earnings_cap"
+RULES = "contracts.spc.rule_sets.mdc-2023"
+
+
+@pytest.fixture
+def shipped() -> ParameterSet:
+    return ParameterSet.shipped()
+
+
+def test_override_from_a_file_leaves_the_shipped_set_alone(shipped, tmp_path):
+    file = tmp_path / "mine.yaml"
+    file.write_text(f"{CAP}: 90000\n")
+    mine = shipped.override(file)
+    assert mine.value(CAP) == 90000
+    assert mine.value(CAP, date(2016, 1, 1)) == 90000
+    assert shipped.value(CAP) == 80000
+    assert mine.get(CAP).overridden_by == str(file)
+
+
+def test_fingerprint_changes_with_the_values_and_only_with_them(shipped):
+    same = shipped.override({CAP: 80000})
+    other = shipped.override({CAP: 90000})
+    assert shipped.fingerprint.startswith("parameters@")
+    assert "+overrides@" in same.fingerprint
+    assert same.fingerprint != other.fingerprint
+    assert shipped.override({CAP: 90000}) == other
+    assert hash(shipped.override({CAP: 90000})) == hash(other)
+
+
+def test_dated_override_adds_a_value_from_that_date(shipped):
+    mine = shipped.override({CAP: {date(2027, 4, 1): 100000}})
+    assert mine.value(CAP, date(2027, 3, 31)) == 80000
+    assert mine.value(CAP, date(2027, 4, 1)) == 100000
+
+
+def test_partial_mapping_overrides_only_the_keys_it_names(shipped):
+    mine = shipped.override({RULES: {"trend_points": 6}})
+    assert mine.value(RULES)["trend_points"] == 6
+    assert mine.value(RULES)["shift_points"] == shipped.value(RULES)["shift_points"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("finance.redundancy.earnings_cpa: 1\n", r"mine.yaml:1: .*unknown parameter.*did you mean"),
+        (f"{CAP}: lots\n", rf"mine.yaml:1: {CAP}: expected a number, got 'lots'"),
+        (f"{CAP}: .inf\n", rf"mine.yaml:1: {CAP}: expected a finite number"),
+        (f"{CAP}: true\n", rf"mine.yaml:1: {CAP}: expected a number"),
+        (
+            f"{CAP}: 1\n{RULES}:\n  trendpoints: 6\n",
+            rf"mine.yaml:3: {RULES}.trendpoints: unknown key",
+        ),
+        ("[1, 2]\n", r"mine.yaml:1: a parameters file maps parameter names"),
+    ],
+)
+def test_bad_overrides_name_file_line_and_field(shipped, tmp_path, text, message):
+    file = tmp_path / "mine.yaml"
+    file.write_text(text)
+    with pytest.raises(InputError, match=message):
+        shipped.override(file)
