@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from icsatlas.cli.render import Format, FormatOption, console, errors, render
 from icsatlas.errors import InputError
+from icsatlas.names import short_name
 from icsatlas.population import dataset, pipeline, schema
 from icsatlas.population.summary import Options
 from icsatlas.results import Result
@@ -316,7 +317,7 @@ def _compact_comparison(result: Result) -> Result:
     frame = result.frame
     compact = pd.DataFrame(
         {
-            "ICB": frame.area_name.str.replace(r"^NHS | Integrated Care Board$", "", regex=True),
+            "ICB": frame.area_name.map(short_name),
             "population index": frame.need_index,
             "NHS England index": frame.need_index_nhse,
             "difference": frame.difference,

@@ -9,8 +9,8 @@ from rich.panel import Panel
 
 from icsatlas.atlas import Atlas
 from icsatlas.cli.render import console, table
+from icsatlas.names import short_name
 from icsatlas.register import queries
-from icsatlas.register.operations import short_name
 from icsatlas.results import Result
 
 TOUR_AREA = "Cheshire and Merseyside"

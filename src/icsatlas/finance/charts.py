@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from icsatlas.errors import InputError
+from icsatlas.names import short_name
 from icsatlas.results import Result
 
 SUFFIXES = (".png", ".svg")
@@ -185,7 +186,7 @@ def convergence(result: Result, highlight: int = 6) -> Figure:
         if strong:
             last = rows.iloc[-1]
             axes.annotate(
-                _short(last.area_name),
+                short_name(last.area_name),
                 (len(rows) - 1, 100 * last.distance_from_fair_share),
                 fontsize=6.5,
                 xytext=(3, 0),
@@ -196,7 +197,3 @@ def convergence(result: Result, highlight: int = 6) -> Figure:
     axes.set_title(result.title, fontsize=10, loc="left")
     _source_line(figure, result)
     return figure
-
-
-def _short(name: str) -> str:
-    return name.replace("NHS ", "").replace(" Integrated Care Board", "")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from icsatlas.errors import InputError
+from icsatlas.names import short_name
 from icsatlas.results import Result
 
 _MONEY = re.compile(r"^£?\s*([0-9][0-9,]*\.?[0-9]*)\s*(bn|b|m|k)?$", re.IGNORECASE)
@@ -57,9 +58,7 @@ def view(result: Result, columns: Sequence[Column]) -> Result:
 def formatted(values: pd.Series, kind: str) -> list:
     """Values as display strings; ``kind`` is one of the keys below (blank for missing)."""
     formats = {
-        "name": lambda v: (
-            str(v).replace("NHS ", "").replace(" Integrated Care Board", "").replace(" ICB - ", " ")
-        ),
+        "name": short_name,
         "int": lambda v: f"{v:,.0f}",
         "m": lambda v: f"{v / 1e6:,.1f}",
         "pct": lambda v: f"{v:.1%}",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from icsatlas.errors import InputError
+from icsatlas.names import short_name
 from icsatlas.population import dataset, disclosure
 from icsatlas.population.conditions import BY_COLUMN
 from icsatlas.population.summary import Options, Summary, rows, summarise
@@ -69,7 +70,7 @@ def _public(
 ) -> pd.DataFrame:
     rule = disclosure.Rule.load()
     out = frame[["area_code", "area_name", *by]].copy()
-    out["area_name"] = out.area_name.str.replace(r"^NHS | Integrated Care Board$", "", regex=True)
+    out["area_name"] = out.area_name.map(short_name)
     people = disclosure.count(frame.people, rule)
     out["people"] = people
     totals = people.groupby(frame.area_code.to_numpy()).transform("sum")

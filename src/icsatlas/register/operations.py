@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from icsatlas.errors import IcsatlasError, InputError, NotFoundError
+from icsatlas.names import short_name
 from icsatlas.register.model import (
     ORG_TYPES,
     Area,
@@ -757,10 +758,3 @@ def _check_geography(register: Register, on: date, reform: Reform) -> None:
                 f"{area.name} is left without a parent area on {on}",
                 file=reform.located.file if reform.located else reform.name,
             )
-
-
-def short_name(name: str) -> str:
-    """'NHS Frimley Integrated Care Board' -> 'Frimley'."""
-    for noise in ("NHS ", " Integrated Care Board", " ICB"):
-        name = name.replace(noise, "")
-    return name.strip()

@@ -1,0 +1,18 @@
+"""One way to shorten the names of NHS bodies and areas for tables and headings."""
+
+from __future__ import annotations
+
+import re
+
+_NOISE = re.compile(r"^NHS |( Integrated Care Board| ICB)$")
+_SUB_ICB = re.compile(r"^(?:NHS )?(.*?) ICB - (\w+)$")
+
+
+def short_name(name: str) -> str:
+    """'NHS Frimley Integrated Care Board' -> 'Frimley';
+    'NHS West Yorkshire ICB - 15F' -> 'West Yorkshire 15F' (a sub-ICB location)."""
+    text = str(name).strip()
+    sub_icb = _SUB_ICB.match(text)
+    if sub_icb:
+        return f"{sub_icb[1]} {sub_icb[2]}"
+    return _NOISE.sub("", _NOISE.sub("", text)).strip()
