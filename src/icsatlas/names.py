@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_NOISE = re.compile(r"^NHS |( Integrated Care Board| ICB)$")
+_ICB = re.compile(r"^(?:NHS )?(.*?) (?:Integrated Care Board|ICB)$")
 _SUB_ICB = re.compile(r"^(?:NHS )?(.*?) ICB - (\w+)$")
 
 
@@ -15,4 +15,5 @@ def short_name(name: str) -> str:
     sub_icb = _SUB_ICB.match(text)
     if sub_icb:
         return f"{sub_icb[1]} {sub_icb[2]}"
-    return _NOISE.sub("", _NOISE.sub("", text)).strip()
+    icb = _ICB.match(text)
+    return icb[1] if icb else text
