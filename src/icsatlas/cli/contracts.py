@@ -68,6 +68,7 @@ ParametersOption = Annotated[
     typer.Option(
         "--parameters",
         help="YAML file of parameter values to use instead of the shipped ones.",
+        exists=True,
         dir_okay=False,
     ),
 ]
