@@ -99,7 +99,7 @@ def test_whole_words_only_hull_is_not_solihull(resolver):
 
 
 def test_ambiguous_input_lists_the_candidates(resolver):
-    with pytest.raises(NotFoundError, match="several icb names.*Lancashire and South Cumbria"):
+    with pytest.raises(NotFoundError, match=r"several icb names.*Lancashire and South Cumbria"):
         resolver.resolve("Cumbria", JUNE_2026)
 
 
@@ -109,5 +109,5 @@ def test_unknown_input_suggests_the_nearest(resolver):
 
 
 def test_a_trust_is_named_as_not_an_area(resolver):
-    with pytest.raises(NotFoundError, match="Leeds Teaching Hospitals NHS Trust.*not an area"):
+    with pytest.raises(NotFoundError, match=r"Leeds Teaching Hospitals NHS Trust.*not an area"):
         resolver.resolve("RR8", JUNE_2026)
