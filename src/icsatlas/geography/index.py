@@ -4,7 +4,9 @@ the register's snapshot, so a command does not rebuild them)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from icsatlas.names import normalise
 from icsatlas.register.councils import council_key
@@ -20,9 +22,30 @@ class Candidate:
     name: str
 
 
+class Link(NamedTuple):
+    """A relationship the resolver follows, kept as a plain tuple (fast to load)."""
+
+    subject: str
+    relation: str
+    object: str
+    valid_from: date | None
+    valid_to: date | None
+    share: float | None
+
+    def in_force(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on < self.valid_to
+        )
+
+
+LINKED = ("overlaps", "within", "located-in", "member-of")
+PRACTICE_POPULATION = "allocation-population-2025/26"
+
+
 @dataclass(frozen=True)
 class NameIndex:
-    """Normalised names -> candidates, display names for suggestions, practice postcodes."""
+    """Normalised names -> candidates, display names for suggestions, practice postcodes,
+    and the relationships and practice populations the resolver follows."""
 
     exact: dict[str, list[Candidate]]
     councils: dict[str, list[Candidate]]
@@ -31,10 +54,18 @@ class NameIndex:
     postcodes: dict[str, list[str]]
     postcode_sectors: dict[str, list[str]]
     postcode_districts: dict[str, list[str]]
+    by_subject: dict[str, list[Link]] = field(default_factory=dict)
+    by_object: dict[str, list[Link]] = field(default_factory=dict)
+    practice_population: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def build(cls, register: Register) -> NameIndex:
         postcodes = _postcodes(register)
+        links = [
+            Link(r.subject_id, r.relation, r.object_id, r.valid_from, r.valid_to, r.share)
+            for r in register.relationships
+            if r.relation in LINKED
+        ]
         return cls(
             exact=_exact(register),
             councils=_councils(register),
@@ -43,7 +74,31 @@ class NameIndex:
             postcodes=postcodes,
             postcode_sectors=_grouped(postcodes, lambda p: p[:-2]),
             postcode_districts=_grouped(postcodes, lambda p: p.split(" ")[0]),
+            by_subject=_grouped_links(links, lambda link: link.subject),
+            by_object=_grouped_links(links, lambda link: link.object),
+            practice_population={
+                p.area_id: p.value for p in register.populations if p.measure == PRACTICE_POPULATION
+            },
         )
+
+    def links(
+        self,
+        subject: str | None = None,
+        relation: str | None = None,
+        object_id: str | None = None,
+        on: date | None = None,
+    ) -> list[Link]:
+        """Links matching a subject or an object, a relation and a date."""
+        pool = (
+            self.by_subject.get(subject, []) if subject else self.by_object.get(object_id or "", [])
+        )
+        return [
+            link
+            for link in pool
+            if (relation is None or link.relation == relation)
+            and (object_id is None or link.object == object_id)
+            and (on is None or link.in_force(on))
+        ]
 
 
 def _exact(register: Register) -> dict[str, list[Candidate]]:
@@ -104,6 +159,13 @@ def _grouped(postcodes: dict[str, list[str]], part) -> dict[str, list[str]]:
     index: dict[str, list[str]] = defaultdict(list)
     for postcode, practices in postcodes.items():
         index[part(postcode)].extend(practices)
+    return dict(index)
+
+
+def _grouped_links(links: list[Link], by) -> dict[str, list[Link]]:
+    index: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        index[by(link)].append(link)
     return dict(index)
 
 

@@ -28,7 +28,6 @@ from icsatlas.register.register import Register
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 SECTOR = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d)$")
-PRACTICE_POPULATION = "allocation-population-2025/26"
 _KIND_ORDER = (
     "country",
     "region",
@@ -272,8 +271,8 @@ class Resolver:
             )
         ]
         county = [
-            self.register.organisations[r.object_id].name
-            for r in self.register.relations(council.org_id, "within")
+            self.register.organisations[r.object].name
+            for r in self.index.links(council.org_id, "within")
         ]
         if county:
             notes.append(f"{council.name} lies within {county[0]} (upper-tier council)")
@@ -291,19 +290,17 @@ class Resolver:
     def _council_covers(self, council: Organisation, on: date) -> list[Cover]:
         overlaps = [
             r
-            for r in self.register.relations(council.org_id, "overlaps", on=on)
-            if self.register.areas[r.object_id].area_type == "sub-icb"
+            for r in self.index.links(council.org_id, "overlaps", on=on)
+            if self.register.areas[r.object].area_type == "sub-icb"
         ]
-        covers = [Cover(self.register.areas[r.object_id], r.share) for r in overlaps]
+        covers = [Cover(self.register.areas[r.object], r.share) for r in overlaps]
         return sorted(covers, key=lambda c: -(c.share or 0))
 
     def _practice_or_pcn(self, text: str, org: Organisation, on: date) -> Resolution:
-        if org.org_type == "gp-practice" and not self.register.relations(
-            org.org_id, "located-in", on=on
-        ):
+        if org.org_type == "gp-practice" and not self.index.links(org.org_id, "located-in", on=on):
             return self._unplaced_practice(text, org, on)
         if org.org_type == "pcn":
-            members = [r.subject_id for r in self.register.relations(None, "member-of", org.org_id)]
+            members = [r.subject for r in self.index.links(None, "member-of", org.org_id)]
             practices = [p for p in members if self.register.organisations[p].in_force(on)]
         else:
             practices = [org.org_id]
@@ -312,9 +309,9 @@ class Resolver:
         if org.org_type == "pcn":
             notes.append(f"{org.name} is a primary care network of {len(practices)} practices")
         else:
-            pcn = self.register.relations(org.org_id, "member-of")
+            pcn = self.index.links(org.org_id, "member-of")
             if pcn:
-                notes.append(f"in {self.register.organisations[pcn[0].object_id].name} (PCN)")
+                notes.append(f"in {self.register.organisations[pcn[0].object].name} (PCN)")
         kind = "practice" if org.org_type == "gp-practice" else "pcn"
         return Resolution(
             text,
@@ -331,11 +328,11 @@ class Resolver:
     def _unplaced_practice(self, text: str, org: Organisation, on: date) -> Resolution:
         """A practice with no location on ``on`` (closed, or not yet in the lists): where it
         was last placed, said plainly."""
-        placed = self.register.relations(org.org_id, "located-in")
+        placed = self.index.links(org.org_id, "located-in")
         if not placed:
             raise NotFoundError(f"{org.name} ({org.org_id}) has no recorded location")
         last = max(placed, key=lambda r: r.valid_from or date.min)
-        area = self.register.areas[last.object_id]
+        area = self.register.areas[last.object]
         until = last.valid_to or org.valid_to
         note = (
             f"{org.name} has no location on {on}: "
@@ -400,27 +397,23 @@ class Resolver:
     def _practices_in(self, area_id: str, on: date) -> list[str]:
         inside = {area_id, *(a.area_id for a in self.register.descendants(area_id, on))}
         return sorted(
-            r.subject_id
+            r.subject
             for target in inside
-            for r in self.register.relations(None, "located-in", target, on=on)
+            for r in self.index.links(None, "located-in", target, on=on)
         )
 
     def _covers_of_practices(self, practices: Iterable[str], on: date) -> tuple[Cover, ...]:
         weights: dict[str, float] = defaultdict(float)
         for practice in practices:
-            located = self.register.relations(practice, "located-in", on=on)
+            located = self.index.links(practice, "located-in", on=on)
             if located:
-                weights[located[0].object_id] += self._practice_population(practice)
+                weights[located[0].object] += self.index.practice_population.get(practice, 1.0)
         total = sum(weights.values())
         covers = [
             Cover(self.register.areas[area_id], round(weight / total, 4) if total else None)
             for area_id, weight in weights.items()
         ]
         return tuple(sorted(covers, key=lambda c: -(c.share or 0)))
-
-    def _practice_population(self, practice: str) -> float:
-        found = self.register.population(practice, PRACTICE_POPULATION)
-        return found[0].value if found else 1.0
 
     def _successor_names(self, area: Area) -> str:
         if not area.org_id or area.org_id not in self.register.organisations:

@@ -16,9 +16,10 @@ the one geography resolver. The CLI, the HTTP API and the briefings are thin she
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,12 +99,15 @@ class _Shared:
 
     @cached_property
     def snapshot(self) -> Snapshot:
-        from icsatlas.register import persist, snapshot
+        from icsatlas.register import snapshot
 
-        digest = snapshot.key(self.url, self.latest_change, self.as_of_change)
-        return snapshot.cached(
-            self.snapshots, digest, lambda: persist.load(self.store, self.as_of_change), EXTRAS
-        )
+        digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
+        return snapshot.cached(self.snapshots, digest, self._load, EXTRAS)
+
+    def _load(self) -> Register:
+        from icsatlas.register import persist
+
+        return persist.load(self.store, self.as_of_change)
 
 
 class Workspace:
@@ -242,6 +246,17 @@ def open(
     folder = Path(home) if home else None
     workspace = Workspace(url, as_of_change=as_of_change, on_build=on_build, home=folder)
     return workspace.with_parameters(parameters).with_reforms(*reforms)
+
+
+@cache
+def _shapes() -> str:
+    """A digest of the code that defines what a snapshot pickles (the record classes and the
+    resolver's index), so a snapshot from other code is never read."""
+    root = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    for module in ("register/model.py", "register/register.py", "geography/index.py"):
+        digest.update((root / module).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _name_index(register: Register) -> Any:
