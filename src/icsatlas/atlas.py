@@ -145,25 +145,11 @@ class Atlas:
                 "councillors": [c.councillors for c in checks],
                 "status_unknown": [c.unknown for c in checks],
                 "councillor_share": [c.councillor_share for c in checks],
-                "statutory_minimum": ["met" if c.statutory_ok else "not met" for c in checks],
+                "statutory_minimum": [c.status for c in checks],
                 "missing": ["; ".join(c.missing_statutory + c.missing_policy) for c in checks],
             }
         )
-        members = sum(c.members for c in checks)
-        unknown = sum(c.unknown for c in checks)
-        councillors = sum(c.councillors for c in checks)
-        share = (
-            f"{councillors} of the {members - unknown} members whose status is known are "
-            f"councillors ({unknown} unknown)"
-            if members
-            else "no members recorded"
-        )
-        notes = (
-            f"across the boards recorded: {share}",
-            "statutory minimum: chair, chief executive, at least 3 ordinary members incl. "
-            "partner members from trusts, primary care and councils (NHS Act 2006 Sch 1B)",
-            "NHS England policy adds finance, medical and nursing directors and 2+ non-executives",
-        )
+        notes = governance.summary(checks)
         return Result(frame, self.provenance(), f"Boards on {day}", notes)
 
     def board(self, icb: str, on: DateLike = None) -> Result:
@@ -182,10 +168,8 @@ class Atlas:
             }
         )
         found = governance.check(self.register, body.org_id, day)
-        notes = [f"statutory minimum {'met' if found.statutory_ok else 'NOT met'}"]
-        notes += [f"missing (statute): {m}" for m in found.missing_statutory]
-        notes += [f"missing (NHS England policy): {m}" for m in found.missing_policy]
-        return Result(frame, self.provenance(), f"{body.name} board on {day}", tuple(notes))
+        notes = found.notes()
+        return Result(frame, self.provenance(), f"{body.name} board on {day}", notes)
 
     # -- provenance -------------------------------------------------------------------
     def provenance(self, **extra: str) -> Provenance:

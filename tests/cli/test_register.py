@@ -109,3 +109,12 @@ def test_applying_a_reform_is_recorded_and_reversible_in_time(cli, tmp_path):
 def test_unknown_area_suggests_names(cli):
     code, output = cli("gaps", "--area", "Chesire and Mersyside", "--on", "2025-01-01")
     assert code == 2 and "Cheshire and Merseyside" in output
+
+
+def test_board_show_without_members_says_none_is_recorded(cli):
+    """Issue 9 §5: `board show QT6` with no board recorded reported a breach of statute."""
+    code, output = cli("board", "show", "QT6", "--on", "2025-01-01", "--format", "json")
+    assert code == 0
+    notes = json.loads(output)["notes"]
+    assert any("no board members are recorded" in n for n in notes)
+    assert not any("NOT met" in n or "missing" in n for n in notes)
