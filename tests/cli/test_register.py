@@ -118,3 +118,16 @@ def test_board_show_without_members_says_none_is_recorded(cli):
     notes = json.loads(output)["notes"]
     assert any("no board members are recorded" in n for n in notes)
     assert not any("NOT met" in n or "missing" in n for n in notes)
+
+
+def test_diff_for_an_area_with_a_reform_shows_its_function_moves(cli):
+    """Issue 9 §5: `diff --area X --reform blueprint-2025` dropped the function moves."""
+    args = ("diff", "--from", "2026-03-31", "--to", "2026-06-01", "--reform", "blueprint-2025")
+    _, everywhere = cli(*args, "--format", "json")
+    code, output = cli(*args, "--area", "QYG", "--format", "json")
+    assert code == 0
+
+    def moved(text):
+        return {r["subject"] for r in data_of(text) if r["change"] == "function-moved"}
+
+    assert moved(output) == moved(everywhere) and len(moved(output)) == 11

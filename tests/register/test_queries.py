@@ -119,3 +119,27 @@ def test_diff_reports_function_moves_with_certainty(blueprint):
     moves = {c.subject: c for c in changes if c.kind == "function-moved"}
     assert moves["Medicines optimisation"].detail.startswith("icb -> neighbourhood-provider")
     assert moves["Medicines optimisation"].certainty == "uncertain"
+
+
+@pytest.mark.parametrize("query", ["QYG", "Frimley", "London", "D9Y0V"])
+def test_diff_for_an_area_keeps_the_function_moves(blueprint, query):
+    """Issue 9 §5: `diff --area X --reform blueprint-2025` dropped the function moves the
+    unfiltered diff shows. Frimley (abolished 1 April 2026) is followed to its successors."""
+    start = date(2026, 3, 31)
+    everywhere = {
+        c.subject for c in queries.diff(blueprint, start, AFTER) if c.kind == "function-moved"
+    }
+    area = blueprint.find_areas(query)[-1]
+    here = [c for c in queries.diff(blueprint, start, AFTER, area) if c.kind == "function-moved"]
+    assert {c.subject for c in here} == everywhere
+    assert len(everywhere) == 11  # the Blueprint's transfers and delegation (blueprint-2025.yaml)
+
+
+def test_diff_for_an_icb_names_it_in_each_function_move(blueprint):
+    area = blueprint.areas["E54000008"]
+    [medicines] = [
+        c
+        for c in queries.diff(blueprint, date(2026, 3, 31), AFTER, area)
+        if c.subject == "Medicines optimisation"
+    ]
+    assert medicines.detail == "icb -> neighbourhood-provider in 1 area: Cheshire and Merseyside"
