@@ -281,32 +281,10 @@ class Atlas:
     def impact(self, reform: str) -> tuple[Impact, Result]:
         chosen = reforms.load(reform, set(self.register.functions))
         result = impact(self.register, chosen)
-        frame = pd.DataFrame(
-            {
-                "function": [g.function.label for g in result.groups],
-                "from": [g.from_type for g in result.groups],
-                "to": [g.to_type for g in result.groups],
-                "areas": [g.areas for g in result.groups],
-                "accountability_before": [g.score_before for g in result.groups],
-                "accountability_after": [g.score_after for g in result.groups],
-                "certainty": [g.certainty for g in result.groups],
-                "note": [g.note for g in result.groups],
-            }
-        )
-        notes = [*result.headline()]
-        notes += [
-            f"under review: {self.register.functions[f.function_id].label}: {f.text}"
-            for f in result.flags
-        ]
-        notes += [
-            f"target: {t.measure} {t.value:g} {t.unit} by {t.deadline} ({t.certainty})"
-            for t in result.targets
-        ]
-        notes += list(chosen.notes)
         provenance = Provenance(
             data={"reform": chosen.source}, reform=chosen.name, notes=self.provenance().notes
         )
-        return result, Result(frame, provenance, f"Impact of {chosen.title}", tuple(notes))
+        return result, result.to_result(provenance)
 
     def functions(self, query: str | None = None) -> Result:
         chosen = (

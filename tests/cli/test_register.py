@@ -131,3 +131,17 @@ def test_diff_for_an_area_with_a_reform_shows_its_function_moves(cli):
         return {r["subject"] for r in data_of(text) if r["change"] == "function-moved"}
 
     assert moved(output) == moved(everywhere) and len(moved(output)) == 11
+
+
+def test_reform_list_counts_uncertain_operations_as_impact_does(cli):
+    """Issue 9 §5: `reform list` said 2 uncertain where `impact` said 11 (blueprint-2025.yaml:
+    10 transfers with an assumed date, 1 delegation of uncertain certainty)."""
+    code, output = cli("reform", "list", "--format", "json")
+    assert code == 0
+    document = json.loads(output)
+    blueprint = next(r for r in document["data"] if r["name"] == "blueprint-2025")
+    assert blueprint["uncertain_operations"] == 11
+    assert "date_certainty" in document["notes"][0]
+    _, output = cli("impact", "blueprint-2025", "--format", "json")
+    notes = json.loads(output)["notes"]
+    assert any(n.startswith("uncertain moves") and ": 11 functions: " in n for n in notes)

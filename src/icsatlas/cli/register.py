@@ -164,19 +164,7 @@ board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, 
 @reform_app.command("list")
 def reform_list(fmt: FormatOption = Format.table) -> None:
     """The reforms shipped with icsatlas."""
-    rows = []
-    for name in reforms_module.shipped():
-        reform = reforms_module.load(name)
-        rows.append(
-            {
-                "name": name,
-                "title": reform.title,
-                "operations": len(reform.operations),
-                "uncertain": len(reform.uncertain),
-                "source": reform.source,
-            }
-        )
-    render(Result(pd.DataFrame(rows), title="Shipped reforms"), fmt)
+    render(reforms_module.listing(), fmt)
 
 
 @reform_app.command("check")

@@ -640,10 +640,9 @@ def transfer(ctx: Context) -> None:
             "function", f"no {spec['from']} holds {function_id} on {ctx.on} in those areas"
         )
     default_basis = "blueprint-transfer" if ctx.operation.kind == "transfer" else "delegation"
-    date_certainty = spec.get("date_certainty", "verified")
-    certainty = worst_certainty(ctx.operation.certainty, date_certainty)
+    certainty = ctx.operation.overall_certainty
     note = spec.get("note", "")
-    if date_certainty == "uncertain":
+    if ctx.operation.date_certainty == "uncertain":
         note = f"{note} Date assumed: the source gives no date.".strip()
     for assignment in moved:
         ctx.close(assignment, ctx.on)

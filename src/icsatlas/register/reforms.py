@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icsatlas import yamlio
 from icsatlas.errors import InputError, NotFoundError
-from icsatlas.register.model import AREA_TYPES, BASES, CERTAINTIES, ORG_TYPES
+from icsatlas.register.model import AREA_TYPES, BASES, CERTAINTIES, ORG_TYPES, worst_certainty
 
 # Fields each operation accepts; those in REQUIRED must be present.
 COMMON = {"effective", "certainty", "source", "note"}
@@ -84,6 +84,10 @@ TOP_LEVEL = {
     "notes",
 }
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+UNCERTAIN = "the operation's certainty or its date_certainty is 'uncertain'"
+
+if TYPE_CHECKING:
+    from icsatlas.results import Result
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,23 @@ class Operation:
 
     @property
     def certainty(self) -> str:
+        """How certain the operation itself is (verified | reported | uncertain)."""
         return self.spec["certainty"]
+
+    @property
+    def date_certainty(self) -> str:
+        """How certain its effective date is (a transfer's ``date_certainty``)."""
+        return self.spec.get("date_certainty", "verified")
+
+    @property
+    def overall_certainty(self) -> str:
+        """The least certain of the operation and its date: the certainty of every record
+        it makes, and the one test of whether an operation (or a move) is uncertain."""
+        return worst_certainty(self.certainty, self.date_certainty)
+
+    @property
+    def uncertain(self) -> bool:
+        return self.overall_certainty == "uncertain"
 
 
 @dataclass(frozen=True)
@@ -129,13 +149,39 @@ class Reform:
 
     @property
     def uncertain(self) -> list[Operation]:
-        return [op for op in self.operations if op.certainty == "uncertain"]
+        """Operations whose certainty or date certainty is 'uncertain'."""
+        return [op for op in self.operations if op.uncertain]
 
 
 def shipped() -> dict[str, Path]:
     """The reforms shipped with the package, by name."""
     folder = Path(str(resources.files("icsatlas") / "reforms"))
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def listing() -> Result:
+    """The shipped reforms, each with its operations and how many are uncertain."""
+    import pandas as pd
+
+    from icsatlas.results import Result
+
+    rows = []
+    for name in shipped():
+        reform = load(name)
+        rows.append(
+            {
+                "name": name,
+                "title": reform.title,
+                "operations": len(reform.operations),
+                "uncertain_operations": len(reform.uncertain),
+                "source": reform.source,
+            }
+        )
+    note = (
+        f"uncertain_operations: operations where {UNCERTAIN}; "
+        "`icsatlas impact` counts the moves they make the same way"
+    )
+    return Result(pd.DataFrame(rows), title="Shipped reforms", notes=(note,))
 
 
 def load(name_or_path: str | Path, function_ids: set[str] | None = None) -> Reform:
