@@ -207,13 +207,7 @@ class Atlas:
         )
         notes = sorted({n for r in rows for n in r.notes})
         title = f"{len(rows)} {area_type or 'area'} areas in force on {day}"
-        sources = {
-            "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
-            "1 Aug 2026 (areas in force then)",
-            "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
-            "populations summed to the 42 ICBs",
-        }
-        return Result(frame, self.provenance(**sources), title, tuple(notes))
+        return Result(frame, self.provenance(**queries.AREA_SOURCES), title, tuple(notes))
 
     def who(self, function: str, area: str, on: DateLike = None, history: bool = False) -> Result:
         day = as_date(on)

@@ -145,3 +145,16 @@ def test_reform_list_counts_uncertain_operations_as_impact_does(cli):
     _, output = cli("impact", "blueprint-2025", "--format", "json")
     notes = json.loads(output)["notes"]
     assert any(n.startswith("uncertain moves") and ": 11 functions: " in n for n in notes)
+
+
+def test_areas_show_each_geographys_own_populations(cli):
+    """Issue 9 §6: the 2023-geography HIoW row was blank and the 2026 one showed the 2023
+    figure (1,981,006 instead of 2,177,354; icb_crosswalk_2023_to_2026.csv)."""
+    _, output = cli("areas", "--on", "2023-04-01", "--format", "json")
+    rows = {r["ods_code"]: r for r in data_of(output)}
+    assert rows["QRL"]["allocation_population_2025_26"] == 1_981_006.0
+    assert rows["QNX"]["registered_patients_2026_08"] == 1_832_054
+    assert any("Frimley" in n and "cannot be summed" in n for n in json.loads(output)["notes"])
+    _, output = cli("areas", "--on", "2026-04-01", "--format", "json")
+    hiow = next(r for r in data_of(output) if r["ods_code"] == "QRL")
+    assert round(hiow["allocation_population_2025_26"]) == 2_177_354

@@ -357,6 +357,16 @@ def _related_names(register: Register, area: Area, start: date, end: date) -> se
 # -- the areas in force ------------------------------------------------------------------
 
 
+AREA_SOURCES = {
+    "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
+    "1 Aug 2026: areas in force then; an earlier ICB area gets the sum of its sub-ICB "
+    "locations' counts where all of them are counted (the notes name the areas that are not)",
+    "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
+    "populations summed to the 42 ICBs of the April 2023 geography, on the area in force on "
+    "1 April 2025; ICBs created on 1 April 2026: divided among them by the 42-to-36 crosswalk",
+}
+
+
 @dataclass(frozen=True)
 class AreaRow:
     area: Area
