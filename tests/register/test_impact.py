@@ -76,7 +76,7 @@ def test_every_headline_count_lists_what_it_counts(report):
         if found:
             assert int(found[1]) == len(found[3].split(SEPARATOR)), line
             counted += 1
-    assert counted == 10  # 1 overall, 5 criteria, uncertain, under review, 2 caveat kinds
+    assert counted == 11  # overall, 5 criteria, uncertain, disputed, under review, 2 caveats
 
 
 def test_each_move_shows_how_each_criterion_changes(report):
@@ -112,3 +112,40 @@ def test_reform_list_and_impact_count_uncertainty_the_same_way(report):
     assert any(
         line.startswith("uncertain moves (the operation's certainty") for line in report.headline()
     )
+
+
+# AOP, 13 May 2025 (blueprint-2025.yaml's source for these moves): "... sustainability,
+# research, local workforce training and development, and digital transformation, will also
+# move to new 'neighbourhood health providers'"; UKAuthority (the source for digital):
+# "transferred over time to neighbourhood providers".
+NEIGHBOURHOOD = {
+    "sustainability-green-plan",
+    "research-and-innovation",
+    "local-workforce-training",
+    "digital-transformation",
+}
+
+
+def test_destinations_follow_the_source_each_move_cites(report):
+    """Issue 9 §6: four destinations were nhs-trust, contradicting the source each cites."""
+    moved = {g.function.function_id: g for g in report.groups}
+    assert {f: moved[f].to_type for f in NEIGHBOURHOOD} == dict.fromkeys(
+        NEIGHBOURHOOD, "neighbourhood-provider"
+    )
+
+
+def test_disputed_destinations_are_recorded_and_shown_with_both_sources(report):
+    """Issue 9 §6: where sources disagree both destinations are recorded and flagged. Building
+    Better Healthcare reports digital leadership moving to providers; UKAuthority lists the
+    other three as under review, some to regional and national teams."""
+    moved = {g.function.function_id: g for g in report.groups}
+    assert {f for f, g in moved.items() if g.disputed} == NEIGHBOURHOOD
+    digital = moved["digital-transformation"]
+    assert [a.to for a in digital.disputed] == ["nhs-trust"]
+    assert "buildingbetterhealthcare.com" in digital.disputed_text
+    assert "(accountability 87.5)" in digital.disputed_text  # nhs-trust's profile
+    assert any(
+        line.startswith("destination disputed between sources") for line in report.headline()
+    )
+    table = report.table().set_index("function")
+    assert "buildingbetterhealthcare.com" in table.loc[digital.function.label, "disputed"]

@@ -143,3 +143,16 @@ def test_diff_for_an_icb_names_it_in_each_function_move(blueprint):
         if c.subject == "Medicines optimisation"
     ]
     assert medicines.detail == "icb -> neighbourhood-provider in 1 area: Cheshire and Merseyside"
+
+
+def test_who_and_gaps_show_a_disputed_destination_naming_both_sources(blueprint):
+    """Issue 9 §6: the dispute is a caveat wherever the function appears."""
+    area = queries.resolve_area(blueprint, "Cheshire and Merseyside", AFTER)
+    [holding] = queries.who_holds(blueprint, "digital transformation", area, AFTER)
+    assert holding.holder.org_type == "neighbourhood-provider"
+    [caveat] = holding.caveats()
+    assert "Destination disputed" in caveat
+    assert "ukauthority" in caveat and "buildingbetterhealthcare" in caveat
+    found = queries.gaps(blueprint, AFTER, area)
+    [gap] = [g for g in found if g.function.function_id == "digital-transformation"]
+    assert gap.status == "uncertain holder" and "buildingbetterhealthcare" in gap.detail

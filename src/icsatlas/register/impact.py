@@ -14,7 +14,7 @@ from icsatlas.names import short_name
 from icsatlas.register import accountability, operations
 from icsatlas.register.model import Area, Assignment, Flag, Function, Organisation, Target
 from icsatlas.register.queries import Gap, gaps
-from icsatlas.register.reforms import UNCERTAIN, Reform
+from icsatlas.register.reforms import UNCERTAIN, Alternative, Reform, destination_label
 from icsatlas.register.register import Register
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class MoveGroup:
     score_before: float | None
     score_after: float | None
     note: str
+    disputed: tuple[Alternative, ...] = ()
 
     @property
     def uncertain(self) -> bool:
@@ -100,6 +101,15 @@ class MoveGroup:
     def changes(self) -> tuple[CriterionChange, ...]:
         """The criteria whose answer differs between the two kinds of body."""
         return criterion_changes(self.from_type, self.to_type)
+
+    @property
+    def disputed_text(self) -> str:
+        """The other destinations sources give, each with its score and source."""
+        return "; ".join(
+            f"{destination_label(a.to)}{_scored(a.to)} per {a.source}"
+            + (f" ({a.note})" if a.note else "")
+            for a in self.disputed
+        )
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,12 @@ class Impact:
                 f"uncertain moves ({UNCERTAIN}): "
                 f"{_listed(_labels(self.uncertain_moves), 'function')}"
             )
+        disputed = [g for g in self.groups if g.disputed]
+        if disputed:
+            lines.append(
+                "destination disputed between sources (both recorded, see the disputed "
+                f"column): {_listed(_labels(disputed), 'function')}"
+            )
         if self.flags:
             lines.append(f"left under review for transfer: {_listed(self._flagged(), 'function')}")
         lines += self._gap_lines()
@@ -197,6 +213,7 @@ class Impact:
                     for g in self.groups
                 ],
                 "certainty": [g.certainty for g in self.groups],
+                "disputed": [g.disputed_text for g in self.groups],
                 "note": [g.note for g in self.groups],
             }
         )
@@ -242,7 +259,8 @@ def impact(register: Register, reform: Reform) -> Impact:
         ],
         functions=after.functions,
     )
-    result.groups = _groups(moves)
+    disputes = {op.spec["function"]: op.disputed for op in reform.operations if op.disputed}
+    result.groups = _groups(moves, disputes)
     result.shifts = _shifts(moves)
     return result
 
@@ -322,7 +340,7 @@ def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
     return found
 
 
-def _groups(moves: list[Move]) -> list[MoveGroup]:
+def _groups(moves: list[Move], disputes: dict[str, tuple[Alternative, ...]]) -> list[MoveGroup]:
     grouped: dict[tuple[str, str, str], list[Move]] = defaultdict(list)
     for move in moves:
         to_type = move.after.org_type if move.after else NOBODY
@@ -342,9 +360,15 @@ def _groups(moves: list[Move]) -> list[MoveGroup]:
                 score_before=_score(from_type),
                 score_after=_score(to_type),
                 note=first.note,
+                disputed=disputes.get(first.function.function_id, ()),
             )
         )
     return sorted(groups, key=lambda g: (g.to_type, g.function.label))
+
+
+def _scored(holder_type: str) -> str:
+    score = _score(holder_type)
+    return f" (accountability {score:g})" if score is not None else ""
 
 
 def _score(holder_type: str) -> float | None:

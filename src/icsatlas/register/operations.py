@@ -644,6 +644,7 @@ def transfer(ctx: Context) -> None:
     note = spec.get("note", "")
     if ctx.operation.date_certainty == "uncertain":
         note = f"{note} Date assumed: the source gives no date.".strip()
+    note = f"{note} {ctx.operation.dispute_note()}".strip()
     for assignment in moved:
         ctx.close(assignment, ctx.on)
         if spec["to"] == "unknown":

@@ -54,8 +54,8 @@ FIELDS: dict[str, set[str]] = {
     "abolish": COMMON | {"org", "successors"},
     "merge": COMMON | {"from", "into", "sub_icbs", "icp"},
     "change-boundary": COMMON | {"icb", "ons", "name", "sub_icbs", "gains_from"},
-    "transfer": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty"},
-    "delegate": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty"},
+    "transfer": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty", "disputed"},
+    "delegate": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty", "disputed"},
     "review": COMMON | {"function", "destination"},
     "cost-target": COMMON | {"measure", "value", "unit", "applies_to", "by"},
     "assign": COMMON | {"function", "areas", "holder", "basis", "joint", "until"},
@@ -84,7 +84,20 @@ TOP_LEVEL = {
     "notes",
 }
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-UNCERTAIN = "the operation's certainty or its date_certainty is 'uncertain'"
+UNCERTAIN = (
+    "the operation's certainty or its date_certainty is 'uncertain', or its destination is disputed"
+)
+DISPUTED_FIELDS = {"to", "source", "note"}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A destination another source gives for a move (``disputed:`` in a transfer)."""
+
+    to: str
+    source: str
+    note: str = ""
+
 
 if TYPE_CHECKING:
     from icsatlas.results import Result
@@ -117,10 +130,28 @@ class Operation:
         return self.spec.get("date_certainty", "verified")
 
     @property
+    def disputed(self) -> tuple[Alternative, ...]:
+        """Other destinations other sources give for this move."""
+        return tuple(self.spec.get("disputed", ()))
+
+    @property
     def overall_certainty(self) -> str:
-        """The least certain of the operation and its date: the certainty of every record
-        it makes, and the one test of whether an operation (or a move) is uncertain."""
-        return worst_certainty(self.certainty, self.date_certainty)
+        """The least certain of the operation and its date ('uncertain' if its destination
+        is disputed): the certainty of every record it makes, and the one test of whether
+        an operation (or a move) is uncertain."""
+        dispute = "uncertain" if self.disputed else "verified"
+        return worst_certainty(self.certainty, self.date_certainty, dispute)
+
+    def dispute_note(self) -> str:
+        """'Destination disputed: X (source) or Y (source: what it says).', or ''."""
+        if not self.disputed:
+            return ""
+        options = [f"{destination_label(self.spec['to'])} ({self.spec['source']})"]
+        options += [
+            f"{destination_label(a.to)} ({a.source}{': ' + a.note if a.note else ''})"
+            for a in self.disputed
+        ]
+        return f"Destination disputed: {' or '.join(options)}."
 
     @property
     def uncertain(self) -> bool:
@@ -269,6 +300,8 @@ def _operation(
     )
     source = spec.get("source", defaults["source"])
     spec["source"] = named_sources.get(source, source)
+    if "disputed" in spec:
+        spec["disputed"] = _alternatives(located, (*path, "disputed"), spec, named_sources)
     _check_values(located, path, kind, spec, function_ids)
     return Operation(kind=kind, spec=spec, index=index)
 
@@ -313,6 +346,40 @@ def _check_values(
         raise located.error((*path, "from"), "from must be a list of ICB codes")
     if "areas" in spec and spec["areas"] != "all" and not isinstance(spec["areas"], list):
         raise located.error((*path, "areas"), "areas must be 'all' or a list of area codes")
+
+
+def _alternatives(
+    located: yamlio.Located, path: tuple, spec: dict[str, Any], named_sources: dict[str, str]
+) -> tuple[Alternative, ...]:
+    """``disputed:``: a list of other destinations, each with ``to``, ``source`` and an
+    optional ``note``, in the same form as the transfer's own ``to``."""
+    items = spec["disputed"]
+    if not isinstance(items, list) or not items:
+        raise located.error(path, "disputed must be a list of {to, source, note}")
+    found = []
+    for i, item in enumerate(items):
+        where = (*path, i)
+        if not isinstance(item, dict):
+            raise located.error(where, "each disputed destination is a mapping: to, source, note")
+        _check_keys(located, where, item, DISPUTED_FIELDS, {"to", "source"})
+        if not _looks_like_code(item["to"]):
+            _choice(
+                located, (*where, "to"), item["to"], {**ORG_TYPES, "unknown": ""}, "holder type"
+            )
+        if item["to"] == spec["to"]:
+            raise located.error((*where, "to"), f"the same destination as to: {spec['to']!r}")
+        source = str(item["source"])
+        found.append(
+            Alternative(item["to"], named_sources.get(source, source), item.get("note", ""))
+        )
+    return tuple(found)
+
+
+def destination_label(holder: str) -> str:
+    """How a destination reads: a holder type's label, a code as given, or 'not named'."""
+    if holder == "unknown":
+        return "destination not named"
+    return ORG_TYPES.get(holder, holder)
 
 
 def _looks_like_code(value: Any) -> bool:
