@@ -142,6 +142,7 @@ def test_diff_for_an_icb_names_it_in_each_function_move(blueprint):
         for c in queries.diff(blueprint, date(2026, 3, 31), AFTER, area)
         if c.subject == "Medicines optimisation"
     ]
+    # regression snapshot (the move is in blueprint-2025.yaml; the wording is the diff's own)
     assert medicines.detail == "icb -> neighbourhood-provider in 1 area: Cheshire and Merseyside"
 
 

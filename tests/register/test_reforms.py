@@ -97,6 +97,7 @@ def test_a_disputed_destination_is_recorded_with_its_source():
     [alternative] = operation.disputed
     assert (alternative.to, alternative.source) == ("nhs-trust", "https://example.org/press")
     assert operation.uncertain  # a destination sources disagree on cannot be confirmed
+    # regression snapshot of the caveat's wording
     assert operation.dispute_note() == (
         "Destination disputed: NHS England region (https://example.org) or "
         "NHS trust (https://example.org/press: says providers)."

@@ -56,6 +56,7 @@ def test_icbs_and_ccgs_cite_the_establishment_sections(register):
     icbs = [o for o in register.organisations.values() if o.org_type == "icb"]
     assert {o.source for o in icbs if o.valid_from == ESTABLISHED} == {ESTABLISHMENT}
     ccgs = [o for o in register.organisations.values() if o.org_type == "ccg"]
+    # 106 sub-ICB locations (former CCGs) in the ONS April 2023 lookup (sicbl_icb_region_2023)
     assert len(ccgs) == 106 and {o.source for o in ccgs} == {ESTABLISHMENT}
 
 
