@@ -227,7 +227,7 @@ def allocate_targets(
         ("actual vs target", "distance_from_target", "spct"),
     ]
     if "published_dft" in result.frame:
-        columns.append(("published vs target", "published_dft", "spct"))
+        columns.append(("published distance", "published_dft", "spct"))
     columns.append(("actual vs fair share", "distance_from_fair_share", "spct"))
     show(result, fmt, columns=columns)
     _exported(result, export)
@@ -392,7 +392,7 @@ def allocate_converge(
         table_frame = wide.map(lambda v: f"{v:+.1%}").reset_index()
         table_frame["area_name"] = formatted(table_frame.area_name, "name")
         table_frame = table_frame.rename(columns={"area_name": "ICB"})
-        title = result.title + ": allocation above (+) or below (-) it"
+        title = result.title + " (+ above it, - below)"
         show(Result(table_frame, result.provenance, title, result.notes), fmt)
     else:
         show(result, fmt)

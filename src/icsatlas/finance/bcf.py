@@ -347,9 +347,9 @@ def county_pooling_scenario(
         f"resident, {' and '.join(labels)} - one group of councils at two dates, not counties "
         "against other councils.",
         f"At county areas' population ({population / 1e6:.1f}m residents in both years), the "
-        f"change of £{change['per_head_gbp']:+.2f} a head is "
-        f"£{change['implied_pooled_gbp'] / 1e6:+,.1f}m a year pooled; cash terms, not "
-        "adjusted for inflation.",
+        f"change of {_pounds(change['per_head_gbp'], '.2f')} a head is "
+        f"{_pounds(change['implied_pooled_gbp'] / 1e6, ',.1f')}m a year pooled; cash terms, "
+        "not adjusted for inflation.",
         "Population: mid-2015 IoD denominators scaled to England's mid-2023 estimate.",
     )
     provenance = sourcing.provenance(params, data={"areas": data.source(AREAS).cite()}, notes=notes)
@@ -358,6 +358,11 @@ def county_pooling_scenario(
         + last["financial_year"]
     )
     return Result(frame, provenance, title, notes)
+
+
+def _pounds(value: float, spec: str) -> str:
+    """-2.13 -> '-£2.13', 2.13 -> '+£2.13'."""
+    return f"{'-' if value < 0 else '+'}£{abs(value):{spec}}"
 
 
 def _county_per_head(

@@ -425,7 +425,7 @@ def _short_ranking(ranking: pd.DataFrame) -> pd.DataFrame:
             "input": ranking.input,
             "swing £m": _m(ranking.swing_gbp),
             "outcome low to high £m": _range(ranking.low_outcome_gbp, ranking.high_outcome_gbp),
-            "rank correlation": ranking.rank_correlation.round(2),
+            "rank correlation": ranking.rank_correlation.round(2) + 0.0,  # no "-0"
         }
     )
 

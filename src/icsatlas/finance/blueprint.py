@@ -270,16 +270,18 @@ def _cost_per_leaver(model: Model, inputs: dict[str, np.ndarray]) -> np.ndarray:
 def _cost_in_band(model: Model, band: int, mean: np.ndarray, value: dict) -> np.ndarray:
     """Expected payment per paid leaver of one band, per draw, given its mean service."""
     pay = model.payments
-    section16 = service.expected_fast(pay.section16[band], mean)
-    by_mars = service.expected_fast(pay.mars[band], mean)
+    at = service.At(mean, pay.section16.shape[1] - 1)
+    section16 = at.expected(pay.section16[band])
+    vr, via_mars = value["vr_share"], value["mars_share"]
+    by_mars = at.expected(pay.mars[band]) if via_mars.any() else 0.0
     kept = section16.copy()  # Section 16 less what re-employed voluntary leavers repay
     windows = pay.clawback_window[band]
     for window in np.unique(windows):
         paid_in_window = np.where(windows == window, pay.section16[band], 0.0)
+        in_window = section16 if (windows == window).all() else at.expected(paid_in_window)
         repaid = model.rules.clawback.share(value["reemployment_months"], window)
-        kept -= value["reemployment_share"] * repaid * service.expected_fast(paid_in_window, mean)
+        kept -= value["reemployment_share"] * repaid * in_window
     extra = value["compulsory_extra_months"] * model.salaries[band] / 12
-    vr, via_mars = value["vr_share"], value["mars_share"]
     return (1 - vr) * (section16 + extra) + vr * ((1 - via_mars) * kept + via_mars * by_mars)
 
 

@@ -44,13 +44,29 @@ def expected(values: np.ndarray, mean_years: np.ndarray) -> np.ndarray:
 def expected_fast(values: np.ndarray, mean_years: np.ndarray) -> np.ndarray:
     """:func:`expected` by linear interpolation on a 0.005-year grid of means."""
     values = np.asarray(values, dtype=float)
-    mean = np.asarray(mean_years, dtype=float)
-    top = max(float(mean.max(initial=0.0)), 1.0)
-    means, probabilities = _grid(len(values) - 1, float(np.ceil(top / 10) * 10))
-    return np.interp(mean, means, probabilities @ values)
+    return At(mean_years, len(values) - 1).expected(values)
+
+
+class At:
+    """Expected values of any number of rules at the same means: the interpolation (grid
+    cell and weight of each mean) is worked out once and reused for every rule."""
+
+    def __init__(self, mean_years: np.ndarray, horizon: int):
+        mean = np.asarray(mean_years, dtype=float)
+        top = max(float(mean.max(initial=0.0)), 1.0)
+        self.probabilities = _grid(horizon, float(np.ceil(top / 10) * 10))
+        position = np.maximum(mean, 0.0) / _GRID_STEP
+        self.cell = np.minimum(position.astype(np.intp), len(self.probabilities) - 2)
+        self.weight = position - self.cell
+
+    def expected(self, values: np.ndarray) -> np.ndarray:
+        """Expected value of the rule with ``values`` at 0 .. K complete years, at each mean."""
+        grid = self.probabilities @ np.asarray(values, dtype=float)
+        low = grid[self.cell]
+        return low + (grid[self.cell + 1] - low) * self.weight
 
 
 @cache
-def _grid(horizon: int, top: float) -> tuple[np.ndarray, np.ndarray]:
-    means = np.arange(0.0, top + _GRID_STEP, _GRID_STEP)
-    return means, completed_years(means, horizon)
+def _grid(horizon: int, top: float) -> np.ndarray:
+    """P(N = n) at means 0, 0.005, ..., ``top`` (one row per mean)."""
+    return completed_years(np.arange(0.0, top + _GRID_STEP, _GRID_STEP), horizon)
