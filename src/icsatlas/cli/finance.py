@@ -805,20 +805,26 @@ def bcf_counties(
 
 @bcf_app.command("scenario")
 def bcf_scenario(
-    from_year: Annotated[str, typer.Option("--from-year", help="The earlier year.")] = "2017/18",
-    year: Annotated[str, typer.Option("--year", "-y", help="The later year.")] = "2025/26",
+    from_year: Annotated[
+        str | None,
+        typer.Option("--from-year", help="The earlier year (default: the first year quoted)."),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option("--year", "-y", help="The later year (default: the last year quoted)."),
+    ] = None,
     from_per_head: Annotated[
         float | None,
         typer.Option(
             help="County councils' pooled £ per resident in the earlier year "
-            "(default: the figure quoted for it, £15.56 in 2017/18)."
+            "(default: the figure quoted for it, finance.bcf.county_pooled_per_head)."
         ),
     ] = None,
     per_head: Annotated[
         float | None,
         typer.Option(
             help="County councils' pooled £ per resident in the later year "
-            "(default: the figure quoted for it, £13.43 in 2025/26)."
+            "(default: the figure quoted for it)."
         ),
     ] = None,
     fmt: FormatOption = Format.table,

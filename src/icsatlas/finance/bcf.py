@@ -300,17 +300,20 @@ def county_split(store: Store, params: ParameterSet, year: str | None = None) ->
 
 def county_pooling_scenario(
     params: ParameterSet,
-    from_year: str = "2017/18",
-    to_year: str = "2025/26",
+    from_year: str | None = None,
+    to_year: str | None = None,
     from_per_head: float | None = None,
     to_per_head: float | None = None,
 ) -> Result:
     """What county councils pooling ``from_per_head`` a resident in ``from_year`` and
     ``to_per_head`` in ``to_year`` means in pounds, at one population (a scenario).
 
-    Without a figure, the one quoted for that year (``finance.bcf.county_pooled_per_head``:
-    £15.56 in 2017-18, £13.43 in 2025/26, both unconfirmed) is used.
+    Without a figure, the one quoted for that year in ``finance.bcf.county_pooled_per_head``
+    (unconfirmed) is used; the years default to the first and last years quoted.
     """
+    quoted = sorted(params.get(COUNTY_PER_HEAD).values)
+    from_year = from_year or years.containing(quoted[0])
+    to_year = to_year or years.containing(quoted[-1])
     counties = with_population(params)
     counties = counties[counties.council_type == "county"]
     population = float(counties.population_estimate.sum())

@@ -76,7 +76,6 @@ class Model:
     own_headcount: np.ndarray  # (I,) WTE from the user's CSV, NaN where not given
     cost_per_post: np.ndarray  # (I,) salary + on-costs, mix-weighted
     salaries: np.ndarray  # (B,) annual basic salary
-    senior: np.ndarray  # (B,) bands with the senior clawback window
     service: np.ndarray  # (U, B) mean reckonable service of each distinct profile
     profile: np.ndarray  # (I,) which service profile each ICB uses
     savings_factor: np.ndarray  # (S, Y) year's savings as a share of a full year's
@@ -111,7 +110,6 @@ def build_model(plan: Scenario, day: date | None = None) -> Model:
         own_headcount=own,
         cost_per_post=mix @ salaries * (1 + workforce.oncost),
         salaries=salaries,
-        senior=senior,
         service=profiles,
         profile=profile.reshape(-1),
         savings_factor=savings,
