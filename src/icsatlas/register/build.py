@@ -8,7 +8,8 @@ Each step is one change in the audit log when a store is given:
 3. ``boundaries-2023-04``, then the links of the April 2023 geography;
 4. ``delegations-2023-2025``;
 5. ``mergers-2026-04``, then the links of the 36-ICB geography (overlaps, practice
-   locations, populations, the councils in each new ICB's Better Care Fund).
+   locations, populations, the councils in each new ICB's Better Care Fund);
+6. place names for every sub-ICB location, derived from the councils it overlaps.
 
 The Blueprint is not part of the build: it is a reform users apply (``--reform``).
 """
@@ -19,12 +20,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from icsatlas.register import operations, reference, reforms
+from icsatlas.register import operations, places, reference, reforms
 from icsatlas.register.model import Assignment, Changeset
 from icsatlas.register.persist import save
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 
+BUILD_VERSION = 2  # 2: councils of both tiers, places, practice postcodes and populations
 HISTORY = ("establishment-2022", "boundaries-2023-04", "delegations-2023-2025", "mergers-2026-04")
 BCF_COUNCIL_SHARE = 0.10
 
@@ -81,6 +83,11 @@ def steps() -> list[Step]:
             "import overlaps, practice locations, populations and BCF councils for the 36 ICBs",
             _links_2026,
         ),
+        data_step(
+            "places",
+            "name each sub-ICB location after the place it covers (from council overlaps)",
+            places.name_places,
+        ),
     ]
 
 
@@ -131,18 +138,23 @@ def _bcf_assignment(template: Assignment, council: str) -> Assignment:
     )
 
 
-def run(store: Store | None = None, actor: str | None = None) -> Iterator[tuple[Step, Register]]:
-    """Build the register step by step, saving each step to ``store`` if one is given."""
+def run(
+    store: Store | None = None, actor: str | None = None, replacing: Register | None = None
+) -> Iterator[tuple[Step, Register]]:
+    """Build the register step by step, saving each step to ``store`` if one is given
+    (``replacing`` the register recorded there, for a rebuild: its records are retracted,
+    so history stays readable with ``--as-of-change``)."""
     register = Register.empty()
     if store is not None:
         save(
             store,
-            Register(),
+            replacing or Register(),
             register,
             kind="import",
-            reason="import the function catalogue",
+            reason="import the function catalogue" + (" (rebuild)" if replacing else ""),
             source="icsatlas function catalogue (functions.yaml)",
             actor=actor,
+            detail={"build_version": BUILD_VERSION},
         )
     for step in steps():
         before, register = register, step.run(register)
