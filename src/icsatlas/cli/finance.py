@@ -73,6 +73,8 @@ ParametersOption = Annotated[
         "--parameters",
         help="YAML of parameter overrides (name: value, or name: {date: value}); "
         "see docs/reference/finance-parameters.md. Default: the shipped values.",
+        exists=True,
+        dir_okay=False,
     ),
 ]
 
