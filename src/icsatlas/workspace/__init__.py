@@ -30,6 +30,7 @@ from icsatlas.provenance import Provenance
 
 if TYPE_CHECKING:
     from icsatlas.geography import Resolution, Resolver
+    from icsatlas.geography.on_date import Geography
     from icsatlas.register.register import Register
     from icsatlas.register.snapshot import Snapshot
     from icsatlas.store import Store
@@ -179,6 +180,14 @@ class Workspace:
     def resolve(self, text: str, on: DateLike = None) -> Resolution:
         """What ``text`` names on ``on``: an area, council, practice, postcode..."""
         return self.resolver.resolve(text, as_date(on))
+
+    def geography(self, on: DateLike = None) -> Geography:
+        """The NHS geography on a date, from this workspace's register (and its what-ifs):
+        the practices, sub-ICB locations, ICBs and regions that population and finance
+        aggregate by."""
+        from icsatlas.geography.on_date import Geography
+
+        return Geography(self.data, self.resolver.index, as_date(on), self.reforms)
 
     def provenance(self, **data: str) -> Provenance:
         """The provenance every answer from this workspace starts from."""
