@@ -48,7 +48,8 @@ def test_negative_headcount_is_located(tmp_path):
         tmp_path, "bad.yaml", "inputs:\n  headcount:\n    distribution: fixed\n    value: -100\n"
     )
     with pytest.raises(
-        InputError, match=r"bad.yaml:4: inputs.headcount.value: a headcount must be 0 or more"
+        InputError,
+        match=r"bad.yaml:4: inputs.headcount.value: a headcount must be at least 0, got -100$",
     ):
         scenario.load(path, PARAMS)
 
@@ -56,7 +57,7 @@ def test_negative_headcount_is_located(tmp_path):
 def test_unknown_inputs_and_keys_are_located(tmp_path):
     with pytest.raises(InputError, match=r"x.yaml:2: inputs.rehire: unknown input 'rehire'"):
         scenario.load(write(tmp_path, "x.yaml", "inputs:\n  rehire: 0.2\n"), PARAMS)
-    with pytest.raises(InputError, match=r"y.yaml:1: seeds: unknown key 'seeds'"):
+    with pytest.raises(InputError, match=r"y.yaml:1: seeds: unknown field 'seeds' \(did you mean"):
         scenario.load(write(tmp_path, "y.yaml", "seeds: 3\n"), PARAMS)
     with pytest.raises(InputError, match=r"z.yaml:1: draws: must be at least 1"):
         scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"), PARAMS)

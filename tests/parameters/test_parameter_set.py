@@ -67,9 +67,13 @@ def test_partial_mapping_overrides_only_the_keys_it_names(shipped):
         (f"{CAP}: true\n", rf"mine.yaml:1: {CAP}: expected a number"),
         (
             f"{CAP}: 1\n{RULES}:\n  trendpoints: 6\n",
-            rf"mine.yaml:3: {RULES}.trendpoints: unknown key",
+            rf"mine.yaml:3: {RULES}.trendpoints: unknown field 'trendpoints' "
+            r"\(did you mean 'trend_points'\?\)$",
         ),
-        ("[1, 2]\n", r"mine.yaml:1: a parameters file maps parameter names"),
+        (
+            "[1, 2]\n",
+            r"mine.yaml:1: expected a parameter overrides file \(a mapping\), got a list$",
+        ),
     ],
 )
 def test_bad_overrides_name_file_line_and_field(shipped, tmp_path, text, message):

@@ -65,8 +65,12 @@ def test_missing_field_and_unknown_operation():
 
 def test_negative_cost_target_is_refused():
     body = "operations:\n  - cost-target: {measure: m, value: -5, unit: GBP, applies_to: icb}\n"
-    with pytest.raises(InputError, match="cannot be negative"):
+    with pytest.raises(InputError) as error:
         parse(body)
+    assert str(error.value) == (
+        "my-reform.yaml:6: operations[0].cost-target.value: a cost target must be at least 0, "
+        "got -5"
+    )
 
 
 def test_malformed_yaml_names_the_line():
