@@ -41,7 +41,7 @@ from icsatlas.finance.running_costs import BANDS, Workforce
 from icsatlas.finance.scenario import PHASINGS, Scenario
 from icsatlas.parameters import ParameterSet
 
-NUMERIC = [name for name, choices in scenario.INPUTS.items() if not choices]
+NUMERIC = [name for name, (_, choices) in scenario.INPUTS.items() if not choices]
 SENIOR_BANDS = "finance.redundancy.vr_clawback_senior_bands"
 
 
@@ -204,7 +204,7 @@ def draw_inputs(plan: Scenario) -> dict[str, np.ndarray]:
     """
     seeds = np.random.SeedSequence(plan.seed).spawn(len(scenario.INPUTS))
     drawn = {}
-    for (name, choices), seed in zip(scenario.INPUTS.items(), seeds, strict=True):
+    for (name, (_, choices)), seed in zip(scenario.INPUTS.items(), seeds, strict=True):
         rng = np.random.default_rng(seed)
         drawn[name] = plan.inputs[name].distribution.sample(rng, plan.draws, choices)
     return drawn

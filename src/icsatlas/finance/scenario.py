@@ -37,21 +37,31 @@ from icsatlas.parameters import ParameterSet
 from icsatlas.register import geography
 
 PHASINGS = ("step", "front-loaded", "linear", "back-loaded")
-# Each uncertain input, with its choices if it is a choice (bounds: scenario.schema.json).
-INPUTS: dict[str, tuple[str, ...]] = {
-    "headcount": (),
-    "programme_pay_per_head": (),
-    "delivery": (),
-    "pay_share": (),
-    "attrition_share": (),
-    "vr_share": (),
-    "mars_share": (),
-    "service_scale": (),
-    "compulsory_extra_months": (),
-    "rehire_share": (),
-    "reemployment_share": (),
-    "reemployment_months": (),
-    "phasing": PHASINGS,
+
+
+def input_schema(name: str) -> dict[str, str]:
+    """The schema of one uncertain input: a distribution, with its bounds or choices."""
+    return {"$ref": f"scenario.schema.json#/properties/inputs/properties/{name}"}
+
+
+# Each uncertain input: its schema (in scenario.schema.json) and, for a choice, its options.
+INPUTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    name: (input_schema(name), PHASINGS if name == "phasing" else ())
+    for name in (
+        "headcount",
+        "programme_pay_per_head",
+        "delivery",
+        "pay_share",
+        "attrition_share",
+        "vr_share",
+        "mars_share",
+        "service_scale",
+        "compulsory_extra_months",
+        "rehire_share",
+        "reemployment_share",
+        "reemployment_months",
+        "phasing",
+    )
 }
 DEFAULT_SEED = 20250401
 DEFAULT_DRAWS = 10_000
@@ -116,7 +126,7 @@ def _parameter_input(params: ParameterSet, name: str, day: date | None) -> Input
     parameter = params.get(f"finance.blueprint.inputs.{name}")
     where = parameter.overridden_by or f"parameters/finance/blueprint/inputs/{name}.yaml"
     located = yamlio.Located(data={parameter.name: parameter.at(day)}, file=where)
-    distribution = uncertainty.parse(located, (parameter.name,), input_schema(name))
+    distribution = uncertainty.parse(located, (parameter.name,), INPUTS[name][0])
     reference = parameter.references[0]
     source = f"{reference.title} {reference.href}".strip()
     if parameter.overridden_by:
@@ -130,11 +140,6 @@ def _parameter_input(params: ParameterSet, name: str, day: date | None) -> Input
         source=source,
         from_scenario=bool(parameter.overridden_by),
     )
-
-
-def input_schema(name: str) -> dict[str, str]:
-    """The schema of one uncertain input: its distribution, with its bounds or choices."""
-    return {"$ref": f"scenario.schema.json#/properties/inputs/properties/{name}"}
 
 
 def load(path: str | Path, params: ParameterSet, day: date | None = None) -> Scenario:
