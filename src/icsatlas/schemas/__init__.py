@@ -20,10 +20,13 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icsatlas.errors import InputErrors, NotFoundError
 from icsatlas.yamlio import Located, Path_
+
+if TYPE_CHECKING:
+    from icsatlas.results import Result
 
 NAMES = ("reform", "parameter", "parameter-overrides", "scenario", "uncertainty")
 
@@ -52,6 +55,22 @@ def load(name: str) -> dict[str, Any]:
     return json.loads(text(name))
 
 
+def listing() -> Result:
+    """Each schema: its name, the kind of file it describes, and what that file is for."""
+    from icsatlas.results import Result, Table
+
+    rows = [(n, filename(n), load(n)["title"], _first_sentence(n)) for n in NAMES]
+    return Result(
+        Table(("name", "file", "describes", "what for"), tuple(rows)),
+        title="JSON Schemas of the YAML inputs",
+        notes=("icsatlas schema NAME prints one; icsatlas schema NAME FILE checks a file",),
+    )
+
+
+def _first_sentence(name: str) -> str:
+    return load(name)["description"].split(". ")[0].rstrip(".") + "."
+
+
 def validate(located: Located, schema: str | Mapping[str, Any], at: Path_ = ()) -> None:
     """Check ``located`` (or the part of it at ``at``) against a schema, given by name or as
     a schema that may refer to the shipped ones (``{"$ref": "scenario.schema.json#/..."}``).
@@ -68,4 +87,4 @@ def validate(located: Located, schema: str | Mapping[str, Any], at: Path_ = ()) 
         raise InputErrors(found)
 
 
-__all__ = ["NAMES", "filename", "load", "text", "validate"]
+__all__ = ["NAMES", "filename", "listing", "load", "text", "validate"]
