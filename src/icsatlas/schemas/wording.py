@@ -94,6 +94,8 @@ def _message(error: ValidationError, title: str | None, root: bool) -> str:
 def _type(expected: str | list[str], value: Any, file_title: str | None) -> str:
     names = [expected] if isinstance(expected, str) else list(expected)
     wanted = " or ".join(TYPES.get(n, n) for n in names)
+    if set(TYPES) - set(names) <= {"null", "integer"}:
+        wanted = "a value"  # anything but nothing
     if file_title:
         return f"expected {article(file_title)} ({wanted}), got {shown(value)}"
     if isinstance(value, NonFinite) and "number" in names:
