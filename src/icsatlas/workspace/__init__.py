@@ -103,7 +103,7 @@ class _Shared:
         from icsatlas.register import snapshot
 
         digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
-        return snapshot.cached(self.snapshots, digest, self._load, EXTRAS)
+        return snapshot.cached(self.snapshots, digest, self._load, _extras)
 
     def _load(self) -> Register:
         from icsatlas.register import persist
@@ -174,8 +174,9 @@ class Workspace:
     @cached_property
     def resolver(self) -> Resolver:
         from icsatlas.geography import Resolver
+        from icsatlas.geography.index import NameIndex
 
-        return Resolver(self.data, self.snapshot.extras.get("index"))
+        return Resolver(self.data, NameIndex(self.snapshot.extras))
 
     def resolve(self, text: str, on: DateLike = None) -> Resolution:
         """What ``text`` names on ``on``: an area, council, practice, postcode..."""
@@ -268,13 +269,11 @@ def _shapes() -> str:
     return digest.hexdigest()[:12]
 
 
-def _name_index(register: Register) -> Any:
+def _extras(register: Register) -> dict[str, Any]:
+    """What a snapshot keeps beside the register: the resolver's index, part by part."""
     from icsatlas.geography.index import NameIndex
 
-    return NameIndex.build(register)
-
-
-EXTRAS = {"index": _name_index}
+    return NameIndex.parts_of(register)
 
 
 def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
@@ -292,7 +291,7 @@ def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
         shared.snapshots,
         digest,
         lambda: operations.apply(register, reforms.load(path, set(register.functions))),
-        EXTRAS,
+        _extras,
     )
 
 
