@@ -405,9 +405,10 @@ def allocate_need(
     if (file is None) == (population is None):
         raise InputError("give a CSV of need indices or --from-population NAME (one of them)")
     if population is not None:
+        from icsatlas.parameters import ParameterSet
         from icsatlas.population.need import need_indices
 
-        indices = need_indices(population, "icb", basis.day)
+        indices = need_indices(population, "icb", basis.day, params=ParameterSet.shipped())
         source = f"population {population!r} (icsatlas population need)"
         result = need.compare(need.from_population(indices), basis, source=source)
         result.provenance = indices.provenance.merged(result.provenance)

@@ -198,7 +198,7 @@ def from_population(indices: Result) -> pd.DataFrame:
     """Need indices from :func:`icsatlas.population.need.need_indices` in this module's input
     shape (areas suppressed by disclosure control are dropped)."""
     frame = indices.frame.dropna(subset=list(FROM_POPULATION))
-    shaped = frame.rename(columns=FROM_POPULATION)[
+    shaped = frame.rename(columns={"ons_code": "area_code", **FROM_POPULATION})[
         ["area_code", "people", *FROM_POPULATION.values()]
     ]
     return shaped.rename(columns={"people": "population"}).reset_index(drop=True)
