@@ -119,7 +119,9 @@ def generate(
             plan, name, params=params, replace=replace, jobs=jobs, progress=advance, store=store
         )
     store.close()
-    render(_describe(done.dataset), fmt)
+    from icsatlas.population.catalogue import describe
+
+    render(describe(done.dataset, params=params), fmt)
 
 
 def _progress() -> Progress:
@@ -133,27 +135,6 @@ def _progress() -> Progress:
     )
 
 
-def _describe(population: dataset.Dataset) -> Result:
-    from icsatlas.population.generate import provenance_of
-    from icsatlas.register import geography
-
-    manifest = population.manifest
-    names = geography.icbs(date.fromisoformat(population.extract_date)).set_index("icb_ods")
-    frame = pd.DataFrame(
-        [
-            {"icb": icb, "name": names.icb_name.get(icb), "people": rows}
-            for icb, rows in manifest.get("rows_by_icb", {}).items()
-        ]
-    )
-    return Result(
-        frame,
-        provenance_of(population),
-        title=f"Population {population.label}: {population.rows:,} people "
-        f"({population.kind}, as at {population.extract_date})",
-        notes=(f"Stored in {population.path}", "Check it: icsatlas population validate"),
-    )
-
-
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV (with header) or Parquet file.")],
@@ -162,6 +143,7 @@ def import_(
         str, typer.Option("--extract-date", help="Date the extract describes (YYYY-MM-DD).")
     ],
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing one.")] = False,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Import an ICB's own de-identified extract (schema: `icsatlas population schema`);
@@ -180,7 +162,9 @@ def import_(
             )
     finally:
         store.close()
-    render(_describe(population), fmt)
+    from icsatlas.population.catalogue import describe
+
+    render(describe(population, params=_params(parameters)), fmt)
 
 
 @app.command()
@@ -388,23 +372,11 @@ def inequalities(
 
 
 @app.command("list")
-def list_(fmt: FormatOption = Format.table) -> None:
+def list_(parameters: ParametersOption = None, fmt: FormatOption = Format.table) -> None:
     """The populations stored in this workspace."""
-    rows = [
-        {
-            "name": d.name,
-            "kind": d.kind,
-            "people": d.rows,
-            "as_at": d.extract_date,
-            "fraction": d.manifest.get("fraction"),
-            "seed": d.manifest.get("seed"),
-            "source": d.manifest.get("source"),
-            "created": d.manifest.get("created"),
-        }
-        for d in dataset.list_datasets()
-    ]
-    columns = ["name", "kind", "people", "as_at", "fraction", "seed", "source", "created"]
-    render(Result(pd.DataFrame(rows, columns=columns), title="Stored populations"), fmt)
+    from icsatlas.population.catalogue import catalogue
+
+    render(catalogue(params=_params(parameters)), fmt)
 
 
 @app.command()
