@@ -8,7 +8,7 @@ import pytest
 
 from icsatlas.errors import InputError
 from icsatlas.parameters import ParameterSet
-from icsatlas.population import dataset, generate, schema, sources
+from icsatlas.population import dataset, generate, model, schema, sources
 
 PARAMS = ParameterSet.shipped()
 
@@ -86,8 +86,11 @@ def test_manifest_says_what_made_it(small):
 
 
 def test_an_existing_population_is_not_overwritten_by_accident(population_home, small):
+    """Issue 9, section 5: refused before any work (the model was built first: 6-9 s)."""
+    model.build_model.cache_clear()
     with pytest.raises(InputError, match="already exists"):
         generate.run(generate.plan(["QOC"], 0.01, seed=7), "small", params=PARAMS, jobs=1)
+    assert model.build_model.cache_info().currsize == 0
 
 
 def test_a_failed_run_leaves_nothing_behind(population_home):

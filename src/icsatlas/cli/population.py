@@ -194,7 +194,8 @@ def _validation_summary(result: Result) -> Result:
             r"^.* prevalence %$", "prevalence of each QOF register %", regex=True
         ),
         used=(
-            result.frame.difference.abs() / result.frame.tolerance.where(result.frame.tolerance > 0)
+            pd.to_numeric(result.frame.difference).abs()
+            / result.frame.tolerance.where(result.frame.tolerance > 0)
         ),
     )
     summary = frame.groupby("kind", sort=False).agg(

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from icsatlas.names import short_name
 from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, generate, publish, sources
 from icsatlas.population.conditions import QOF_CONDITIONS
@@ -40,6 +41,7 @@ from icsatlas.results import Result
 
 SAMPLING_ERRORS = 4  # standard errors of sampling a prevalence check allows
 COLUMNS = ["check", "area", "expected", "found", "difference", "tolerance", "status"]
+SHOWN = ["check", "ods_code", "area", *COLUMNS[2:]]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def validate(population: dataset.Dataset, *, params: ParameterSet) -> Validation
             _core20(engine, population, rule),
         ]
     frame = publish.attach(
-        pd.DataFrame(checks, columns=COLUMNS),
+        _named(pd.DataFrame(checks, columns=COLUMNS)),
         rule,
         counts=[],
         derived={
@@ -101,6 +103,15 @@ def validate(population: dataset.Dataset, *, params: ParameterSet) -> Validation
             ),
         )
     )
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """ICB checks get the ICB's ``ods_code`` and short name; others keep their label."""
+    names = geography.icbs(sources.EXTRACT_DATE).set_index("icb_ods").icb_name
+    icb = frame.area.isin(names.index)
+    frame.insert(1, "ods_code", frame.area.where(icb, None))
+    frame["area"] = frame.area.where(~icb, frame.area.map(names).map(short_name))
+    return frame[SHOWN]
 
 
 def _tolerance_text(params: ParameterSet) -> str:
