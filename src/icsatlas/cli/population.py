@@ -53,6 +53,8 @@ ParametersOption = Annotated[
         help="YAML file of parameter overrides (name: value), e.g. "
         "population.disclosure.suppress_at_or_below: 10.",
         show_default=False,
+        exists=True,
+        dir_okay=False,
     ),
 ]
 DEFAULT_FRACTION = 0.1
