@@ -29,12 +29,12 @@ def describe(population: dataset.Dataset, *, params: ParameterSet) -> Result:
     )
     rule = publish.Rule.of(params)
     table = publish.Table(labels, rule).count("people", list(by_icb.values()))
-    people = publish.published_value(population.rows, rule)
     return Result(
         table.frame,
-        generate.provenance_of(population).merged(Provenance(parameters=params.fingerprint)),
-        title=f"Population {population.label}: {_people(people)} people "
-        f"({population.kind}, as at {population.extract_date})",
+        generate.provenance_of(population, params).merged(
+            Provenance(parameters=params.fingerprint)
+        ),
+        title=f"Population {population.label}, {population.kind}, as at {population.extract_date}",
         notes=(
             f"Stored in {population.path}",
             "Check it: icsatlas population validate",
@@ -73,7 +73,3 @@ def catalogue(*, params: ParameterSet) -> Result:
         title="Stored populations",
         notes=(rule.describe(),),
     )
-
-
-def _people(count: int | None) -> str:
-    return "fewer than 8" if count is None else f"about {count:,}"

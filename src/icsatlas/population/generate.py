@@ -138,7 +138,7 @@ def run(
         manifest = _manifest(name, chosen, inputs.model, rows_by_icb, elapsed, params)
         dataset.write_manifest(directory, manifest)
     generated = dataset.open_dataset(name)
-    return Generated(generated, provenance_of(generated))
+    return Generated(generated, provenance_of(generated, params))
 
 
 def expected_rows(chosen: Plan) -> dict[str, int]:
@@ -469,29 +469,31 @@ def _manifest(
     }
 
 
-def provenance_of(population: dataset.Dataset) -> Provenance:
-    """What made a stored population: its sources, seed and assumptions."""
+def provenance_of(population: dataset.Dataset, params: ParameterSet) -> Provenance:
+    """What made a stored population: its sources, seed and assumptions (its size published,
+    as every count about people is)."""
     manifest = population.manifest
     return Provenance(
-        data={**manifest.get("sources", {}), "population": _describe(population)},
+        data={**manifest.get("sources", {}), "population": _describe(population, params)},
         parameters=manifest.get("parameters"),
         seed=manifest.get("seed"),
         notes=tuple(manifest.get("assumptions", ())),
     )
 
 
-def _describe(population: dataset.Dataset) -> str:
+def _describe(population: dataset.Dataset, params: ParameterSet) -> str:
+    from icsatlas.population import publish
+
+    people = publish.published_value(population.rows, publish.Rule.of(params))
+    size = "fewer than 8 people" if people is None else f"about {people:,} people"
     manifest = population.manifest
     if population.kind == "synthetic":
         return (
-            f"synthetic population {population.name!r} ({population.rows:,} people, "
+            f"synthetic population {population.label} ({size}, "
             f"fraction {manifest.get('fraction')}, seed {manifest.get('seed')}, "
             f"as at {population.extract_date})"
         )
-    return (
-        f"imported extract {population.name!r} ({population.rows:,} people, "
-        f"as at {population.extract_date})"
-    )
+    return f"imported extract {population.label} ({size}, as at {population.extract_date})"
 
 
 def on_date(population: dataset.Dataset) -> date:

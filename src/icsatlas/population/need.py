@@ -1,15 +1,17 @@
 """A population-derived need index per area, and how it compares with NHS England's.
 
-Each component is an area's rate per head divided by the same rate for the comparator (all
-of England, or the whole population held when it covers less): 1.00 means average need,
-1.20 a fifth more. The overall index weights the components as NHS England's core formula
-weights the components they are compared with (parameter ``population.need.component_weights``).
+Each component is an area's published numerator per published head divided by the same
+for the comparator (all of England, or the whole population held when it covers less): 1.00
+means average need, 1.20 a fifth more. The overall index weights the published components as
+NHS England's core formula weights the components they are compared with (parameter
+``population.need.component_weights``). Every count is published first
+(:mod:`icsatlas.population.publish`), so an index is null where its numerator is suppressed.
 
 ===============  ====================================================  ==========================
 component        per head                                               compared with (NHS England)
 ===============  ====================================================  ==========================
 acute            expected unplanned admissions (risk model)             general and acute
-multimorbidity   mean Cambridge Multimorbidity Score                    prescribing
+multimorbidity   Cambridge Multimorbidity Score points                  prescribing
 mental_health    severe mental illness (QOF mental health register)     mental health
 community        moderate/severe frailty (eFI) or end of life           community services
 maternity        currently pregnant                                     maternity

@@ -83,7 +83,7 @@ def summarise(
         if own:
             runner.close()
     elapsed = time.perf_counter() - started
-    provenance = generate.provenance_of(population).merged(
+    provenance = generate.provenance_of(population, params).merged(
         Provenance(
             parameters=params.fingerprint,
             engine=runner.name,

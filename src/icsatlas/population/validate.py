@@ -88,7 +88,7 @@ def validate(population: dataset.Dataset, *, params: ParameterSet) -> Validation
     return Validation(
         Result(
             frame,
-            generate.provenance_of(population).merged(
+            generate.provenance_of(population, params).merged(
                 Provenance(engine="duckdb", parameters=params.fingerprint)
             ),
             title=f"Validation of {population.name!r}: {passed} of {len(frame)} checks pass",
