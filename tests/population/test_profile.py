@@ -9,7 +9,7 @@ import pytest
 from icsatlas import data
 from icsatlas.errors import NotFoundError
 from icsatlas.parameters import ParameterSet
-from icsatlas.population.profile import NONE_PUBLISHED, SECTIONS, SYNTHETIC, profile
+from icsatlas.population.profile import NONE_PUBLISHED, QOF, SECTIONS, SYNTHETIC, profile
 from icsatlas.population.summary import Options
 
 PARAMS = ParameterSet.shipped()
@@ -47,7 +47,7 @@ def test_conditions_are_compared_with_englands_published_qof_prevalence(england)
     )
     assert line.comparator == round(100 * register / eligible, 3)
     assert (line.comparator_numerator, line.comparator_denominator) == (register, eligible)
-    assert line.compared_with == "QOF 2024/25, England"
+    assert line.compared_with == QOF
 
 
 def test_model_only_measures_are_compared_with_the_synthetic_england_labelled(england):
@@ -67,7 +67,7 @@ def test_a_partial_population_says_so_and_has_no_model_comparator(small):
     assert segments.comparator.isna().all()
     assert set(segments.compared_with) == {NONE_PUBLISHED}
     published = result.frame.set_index("measure").loc["Asthma (aged 6+)"]
-    assert published.compared_with == "QOF 2024/25, England"  # published figures still shown
+    assert published.compared_with == QOF  # published figures still shown
 
 
 def test_frimley_profile_in_2025(frimley):

@@ -49,8 +49,25 @@ COLUMNS = [
 SCALE = {"%": 100.0, "per 1,000": 1000.0, "per person": 1.0}
 DIGITS = {"%": 3, "per 1,000": 1, "per person": 3}
 SYNTHETIC = "synthetic England (model)"
-NONE_PUBLISHED = "no published England figure (model only)"
-REGISTERED = "GP registered patients, England, August 2026"
+NONE_PUBLISHED = "none published (model only)"
+REGISTERED = "GP registered patients"
+QOF = "QOF 2024/25"
+IMD = "IMD 2019 residents"
+BIRTHS = "ONS births (assumption)"
+EFI = "eFI shares (assumption)"
+ADMISSIONS = "emergency admissions"
+COMPARATORS = {
+    REGISTERED: "NHS England's registered patients by age, England, August 2026",
+    QOF: "QOF 2024/25 registers over eligible list sizes, the 36 ICBs summed",
+    IMD: "IMD 2019: share of LSOA residents (mid-2015) in deciles 1-2, England",
+    BIRTHS: "ONS 2023 live births x England's share x 40/52 over registered patients "
+    "(population.national.*)",
+    EFI: "national eFI category shares of people 65+ (population.frailty.efi_category_shares)",
+    ADMISSIONS: "emergency admissions in England 2024/25 (A&E collection) per 1,000 "
+    "registered patients",
+    SYNTHETIC: "no published England figure: the generated population, as it covers England",
+    NONE_PUBLISHED: "no published England figure, and this population does not cover England",
+}
 
 
 @dataclass(frozen=True)
@@ -120,9 +137,14 @@ def profile(
         summary.provenance.merged(Provenance(data=sources.cited(_COMPARATOR_SOURCES))),
         title=f"{focus.name} ({focus.code}) on {summary.settings.on}: beside England",
         notes=(
-            "Comparators are England's published figures where there are any (column "
-            f"compared_with); model-only measures are compared with the {SYNTHETIC} only "
-            "when the population covers all of England.",
+            "Comparators are England's published figures where there are any; model-only "
+            f"measures are compared with the {SYNTHETIC} only when the population covers all "
+            "of England.",
+            *(
+                f"{label}: {meaning}."
+                for label, meaning in COMPARATORS.items()
+                if label in set(frame.compared_with)
+            ),
             *coverage_notes(population),
             rule.describe(),
         ),
@@ -204,7 +226,7 @@ def _population(side: _Side, params: ParameterSet) -> list[tuple]:
                 float(residents[lsoas.imd_decile <= 2].sum()),
                 float(residents.sum()),
                 "%",
-                "IMD 2019 LSOA residents (mid-2015), England",
+                IMD,
             ),
         ),
         _line(
@@ -218,8 +240,7 @@ def _population(side: _Side, params: ParameterSet) -> list[tuple]:
                 births * share * duration,
                 total,
                 "%",
-                "ONS live births x England share x 40/52 (population.national.*) over "
-                + REGISTERED,
+                BIRTHS,
             ),
         ),
     ]
@@ -245,9 +266,7 @@ def _conditions(side: _Side) -> list[tuple]:
         denominator = "people" if condition.min_age == 0 else f"aged_{condition.min_age}_plus"
         ages = "" if condition.min_age == 0 else f" (aged {condition.min_age}+)"
         england = published.loc[str(condition.qof_code)]
-        comparator = _published(
-            float(england.register), float(england.list_size), "%", "QOF 2024/25, England"
-        )
+        comparator = _published(float(england.register), float(england.list_size), "%", QOF)
         lines.append(
             _line(
                 SECTIONS[2],
@@ -283,7 +302,7 @@ def _multimorbidity(side: _Side, params: ParameterSet) -> list[tuple]:
             round(100 * float(shares[category]), DIGITS["%"]),
             None,
             None,
-            "national eFI category shares (population.frailty.efi_category_shares)",
+            EFI,
         )
         lines.append(
             _line(
@@ -327,7 +346,7 @@ def _risk(side: _Side) -> list[tuple]:
         float(sources.national_emergency_admissions()),
         float(sources.registered_total()),
         "per 1,000",
-        "emergency admissions 2024/25 (A&E collection) over " + REGISTERED,
+        ADMISSIONS,
     )
     lines.append(
         _line(
