@@ -45,6 +45,13 @@ def test_a_derived_figure_can_only_come_from_published_columns():
         table.ratio("leak", "raw", "people")
 
 
+def test_an_index_refuses_a_raw_comparator():
+    table = publish.Table(pd.DataFrame(index=range(1)), RULE)
+    table.count("pregnant", [20]).count("people", [1000])
+    with pytest.raises(ValueError, match="published totals"):
+        table.index("maternity", "pregnant", "people", (1003, 50_000))
+
+
 def test_an_index_is_null_where_its_numerator_is_suppressed():
     table = publish.Table(pd.DataFrame(index=range(2)), RULE)
     table.count("pregnant", [3, 20]).count("people", [1000, 1000])

@@ -266,7 +266,7 @@ CHECKS = {
     "weighted": check_weighted,
     "difference": check_difference,
     "standardised": check_standardised,
-    "public": lambda *args: None,  # already published by its source (NHS England)
+    "published elsewhere": lambda *args: None,  # by need_indices, or by NHS England
     "ratio by unit": check_profile_area,
     "published source, or ratio by unit of published synthetic totals": check_profile_comparator,
     "ratio or standardised": check_mixed,

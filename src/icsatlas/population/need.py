@@ -80,7 +80,7 @@ def need_indices(
     frame = rows(summary)
     rule = publish.Rule.of(params, summary.settings.on)
     weights = params.value("population.need.component_weights", summary.settings.on)
-    table = _published(frame, area_labels(frame, level, summary.settings.on), rule, weights)
+    table = published_indices(frame, area_labels(frame, level, summary.settings.on), rule, weights)
     if level in _PLACES:
         parent = _icb_indices(population, params, options, rule, weights)
         lookup = areas.level_lookup(level, summary.settings.on).table
@@ -104,7 +104,7 @@ def need_indices(
     )
 
 
-def _published(
+def published_indices(
     frame: pd.DataFrame,
     labels: pd.DataFrame,
     rule: publish.Rule,
@@ -138,7 +138,7 @@ def _icb_indices(population, params, options: Options, rule, weights: dict) -> p
     """Published need index of every ICB, by ONS code."""
     icb = summarise(population, "icb", [()], params=params, options=options)
     frame = rows(icb)
-    table = _published(frame, frame[["area_code"]], rule, weights)
+    table = published_indices(frame, frame[["area_code"]], rule, weights)
     return table.frame.set_index("area_code").need_index
 
 

@@ -180,13 +180,18 @@ def _synthetic(side: _Side, numerator: str, denominator: str, unit: str) -> tupl
 def _published(numerator: float, denominator: float, unit: str, source: str) -> tuple:
     """A comparator published by its source (shown exactly: it is already public)."""
     value = round(SCALE[unit] * numerator / denominator, DIGITS[unit])
-    return (value, numerator, denominator, source)
+    return (value, _whole(numerator), _whole(denominator), source)
+
+
+def _whole(number: float) -> float | int:
+    """A published count as a whole number (an assumption's rate may not be one)."""
+    return int(number) if float(number).is_integer() else number
 
 
 def _population(side: _Side, params: ParameterSet) -> list[tuple]:
     section = SECTIONS[0]
     england = sources.registered_counts("ICB")
-    total = float(england.patients.sum())
+    total = int(england.patients.sum())
     people = publish.published_value(float(side.area.people), side.rule)
     births = float(params.value("population.national.live_births_england_wales"))
     share = float(params.value("population.national.england_share_of_england_wales_population"))
@@ -367,7 +372,9 @@ def _need(inside, everyone, rule, params, on: date, population: dataset.Dataset)
     population that covers it), from published totals as :func:`need.need_indices` does."""
     weights = params.value("population.need.component_weights", on)
     frame = pd.DataFrame([inside])
-    table = need._published(frame, pd.DataFrame(index=[0]), rule, weights, pd.DataFrame([everyone]))
+    table = need.published_indices(
+        frame, pd.DataFrame(index=[0]), rule, weights, pd.DataFrame([everyone])
+    )
     published = table.frame.iloc[0]
     roles = publish.roles(table.frame)["derived"]
     label = SYNTHETIC if population.covers_england else f"everyone in population {population.label}"

@@ -91,7 +91,8 @@ class Table:
 
     def count(self, name: str, raw: pd.Series | np.ndarray | list) -> Table:
         """Publish raw totals as column ``name``."""
-        self._frame[name] = count(np.asarray(raw, dtype=float), self.rule).to_numpy()
+        published = count(np.asarray(raw, dtype=float), self.rule)
+        self._frame[name] = published.set_axis(self._frame.index)  # stays nullable integer
         self._roles["counts"].append(name)
         return self
 
@@ -114,6 +115,8 @@ class Table:
         digits: int = 4,
     ) -> Table:
         """(``numerator`` / ``denominator``) over the comparator's (published totals)."""
+        if not all(self._is_published(c) for c in comparator):
+            raise ValueError(f"the comparator of {name!r} must be published totals: {comparator}")
         own = ratio(self._published(numerator), self._published(denominator), 1.0, 15)
         base = _scalar_ratio(*comparator)
         value = own / base if base else pd.Series(pd.NA, index=own.index, dtype="Float64")
@@ -179,10 +182,10 @@ class Table:
         )
 
     def figure(self, name: str, values: pd.Series | np.ndarray | list, *, source: str) -> Table:
-        """A figure that is already public (e.g. NHS England's published index), shown as it
-        is; ``source`` says where it was published."""
+        """A figure published elsewhere - by another published table, or by its own source
+        (e.g. NHS England's need index) - shown as it is; ``source`` says where."""
         self._frame[name] = pd.Series(values, dtype="Float64").to_numpy()
-        return self._derived(name, "public", [], source=source)
+        return self._derived(name, "published elsewhere", [], source=source)
 
     def drop(self, *names: str) -> Table:
         """Remove helper columns from the output (their roles stay recorded)."""
@@ -198,6 +201,11 @@ class Table:
             "derived": dict(self._roles["derived"]),
         }
         return out
+
+    def _is_published(self, value: Any) -> bool:
+        if value is None or pd.isna(value):
+            return True
+        return float(value) % self.rule.base == 0 and not 0 < float(value) <= self.rule.threshold
 
     def _published(self, column: str) -> pd.Series:
         if column not in self._roles["counts"] and column not in self._roles["derived"]:
