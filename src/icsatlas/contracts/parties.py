@@ -27,7 +27,7 @@ from pathlib import Path
 from icsatlas import data
 from icsatlas.contracts.csvrows import Rows
 from icsatlas.errors import NotFoundError
-from icsatlas.register.lookup import normalise
+from icsatlas.names import normalise
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change

@@ -194,7 +194,7 @@ class ParameterSet:
         """``parameters@<shipped digest>``, plus ``+overrides@<digest>`` when overridden."""
         text = f"parameters@{_shipped_digest()}"
         if self.overrides:
-            canonical = json.dumps(self.overrides, sort_keys=True, default=str)
+            canonical = json.dumps(_keyed_by_text(self.overrides), sort_keys=True, default=str)
             text += f"+overrides@{hashlib.sha256(canonical.encode()).hexdigest()[:8]}"
         return text
 
@@ -234,9 +234,29 @@ class ParameterSet:
         )
 
 
+class _Shipped(Mapping[str, Parameter]):
+    """The shipped parameters, parsed on first use (a fingerprint alone needs no parsing)."""
+
+    def __getitem__(self, name: str) -> Parameter:
+        return _shipped_parameters()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_shipped_parameters())
+
+    def __len__(self) -> int:
+        return len(_shipped_parameters())
+
+
+def _keyed_by_text(value: Any) -> Any:
+    """``value`` with every mapping key as text (JSON keys cannot be dates)."""
+    if isinstance(value, Mapping):
+        return {str(k): _keyed_by_text(v) for k, v in value.items()}
+    return value
+
+
 @cache
 def _shipped_set() -> ParameterSet:
-    return ParameterSet(parameters=_shipped_parameters())
+    return ParameterSet(parameters=_Shipped())
 
 
 def _checked_overrides(located: yamlio.Located, shipped: Mapping[str, Parameter]) -> dict[str, Any]:
