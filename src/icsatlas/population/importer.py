@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from icsatlas import __version__, parameters
+from icsatlas import __version__
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.population import dataset, schema, sources
 from icsatlas.population.schema import Column
@@ -63,6 +63,7 @@ def import_population(
     """Check ``file`` whole and store it as population ``name`` (partitioned by the ICB of
     each person's practice on ``extract_date``); raise :class:`InputErrors` and store
     nothing if any row is wrong."""
+    dataset.check_free(name, replace=replace)
     path = Path(file)
     if not path.exists():
         raise InputError("no such file", file=path)
@@ -308,7 +309,6 @@ def _manifest(name, path: Path, extract_date: date, checked: _Checked, practices
         "rows_by_icb": dict(sorted(checked.by_icb.items())),
         "sub_icbs": sorted(checked.sub_icbs),
         "icbs": sorted(checked.by_icb),
-        "parameters": parameters.version(),
         "assumptions": [f"Imported extract {path.name}: figures are the data provider's."],
     }
 
