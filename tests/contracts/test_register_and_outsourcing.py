@@ -11,6 +11,7 @@ import pytest
 from icsatlas.contracts import kpi, outsourcing, parties, register_csv
 from icsatlas.contracts.ocds import load
 from icsatlas.errors import InputErrors
+from icsatlas.store import audit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -81,6 +82,50 @@ def test_a_bad_register_row_is_reported_with_its_row_and_field(store, tmp_path):
     assert "bad.csv:2: end_date: ends (2024-01-01) before it starts (2025-01-01)" in text
     assert "bad.csv:2: procurement_route: not a procurement route" in text
     assert store.scalar("SELECT count(*) FROM contract") == 0
+
+
+def test_blank_buyer_code_or_supplier_identifier_in_some_rows_imports(store, tmp_path):
+    """Issue 9, section 5: `contracts import` crashed with "'float' object has no attribute
+    'upper'" when buyer_code or supplier_identifier was blank in some rows."""
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "contract_id,title,buyer_name,buyer_code,supplier_name,supplier_identifier,value\n"
+        "C-1,Pathology,NHS Frimley ICB,QNQ,Frimley Pathology Services Ltd,GB-COH-11111111,1\n"
+        "C-2,Cleaning,NHS Frimley ICB,,Clean Ltd,,2\n"
+        "C-3,Audiology,Someone,qnq,Hear Ltd,,3\n"
+    )
+    assert register_csv.import_register(store, path) == 3
+    rows = store.fetch_dicts(
+        "SELECT contract_id, buyer_org_id, supplier_identifier, supplier_class FROM contract"
+        " ORDER BY contract_id"
+    )
+    # C-2 by the buyer's name; C-3 by its code, whatever its case
+    assert [r["buyer_org_id"] for r in rows] == ["QNQ", "QNQ", "QNQ"]
+    assert rows[0]["supplier_identifier"] == "GB-COH-11111111"
+    assert store.scalar("SELECT count(*) FROM contract WHERE supplier_identifier IS NULL") == 2
+    assert rows[1]["supplier_class"] == "unclassified"
+
+
+def test_a_register_with_several_bad_rows_reports_them_all_and_stores_nothing(store, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "contract_id,title,buyer_name,value,start_date,end_date\n"
+        'C-1,Pathology,NHS Frimley ICB,"£1,000",01/04/2024,31/03/2027\n'
+        "C-2,,NHS Frimley ICB,1e400,2024-13-01,\n"
+        "C-3,Cleaning,NHS Frimley ICB,1,5,yesterday,\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        register_csv.import_register(store, path)
+    forms = "use YYYY-MM-DD, or DD/MM/YYYY, day first"
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: title: required",
+        f"{path}:3: value: not a number: '1e400' (too large)",
+        f"{path}:3: start_date: not a date: '2024-13-01' (there is no month 13; {forms})",
+        f"{path}:4: start_date: not a date: '5' ({forms})",
+        f"{path}:4: end_date: not a date: 'yesterday' ({forms})",
+    ]
+    assert store.scalar("SELECT count(*) FROM contract") == 0
+    assert audit.changes(store) == []
 
 
 def test_the_outsourcing_picture_by_year_and_class(store, register_file, tmp_path):
