@@ -34,10 +34,10 @@ class Column:
     ``money`` (``£`` allowed), ``fraction`` (0 to 1; ``86.1%`` is 0.861), ``percent``
     (``86.1%`` is 86.1), ``date`` (with ``months``, a month label is its first day),
     ``month``, or ``enum`` (one of ``choices``, whatever the case, or an ``aliases`` key).
-    ``percent`` on a ``number`` column says what a ``%`` sign means there. ``parse`` reads
-    a cell of a kind not listed (raising InputError or ValueError); ``what`` names a value
-    of the column in messages (``"a funding stream"``). ``headers`` are other names the
-    column may have in a header; ``default`` is the value of a blank cell.
+    ``percent`` on a ``number`` or ``money`` column says what a ``%`` sign means there.
+    ``parse`` reads a cell of a kind not listed (raising InputError or ValueError); ``what``
+    names a value of the column in messages (``"a funding stream"``). ``headers`` are other
+    names the column may have in a header; ``default`` is the value of a blank cell.
     """
 
     name: str
@@ -122,7 +122,9 @@ _READERS: dict[str, Callable[[Column, str, dict], Any]] = {
     "number": lambda c, text, where: numbers.parse_number(
         text, percent=c.percent, bounds=c.bounds, **where
     ),
-    "money": lambda c, text, where: numbers.parse_money(text, bounds=c.bounds, **where),
+    "money": lambda c, text, where: numbers.parse_money(
+        text, percent=c.percent, bounds=c.bounds, **where
+    ),
     "fraction": _fraction,
     "percent": lambda c, text, where: numbers.parse_percent(text, bounds=c.bounds, **where),
     "date": _date,
