@@ -13,6 +13,9 @@ import yaml
 from icsatlas.errors import InputError
 
 Path_ = tuple[str | int, ...]
+MAX_BYTES = 5_000_000  # the largest shipped YAML is under 50 kB
+MAX_NODES = 200_000  # values after aliases are expanded: refuses "billion laughs" files
+MAX_DEPTH = 64  # nesting of mappings and lists
 
 
 @dataclass
@@ -47,12 +50,13 @@ def load(source: str | Path, text: str | None = None) -> Located:
     """Parse a YAML file (or ``text`` labelled with ``source``), keeping line numbers."""
     name = str(source)
     if text is None:
-        try:
-            text = Path(source).read_text()
-        except OSError as error:
-            raise InputError(f"cannot read file: {error.strerror}", file=name) from None
+        text = _read(Path(source), name)
+    if len(text) > MAX_BYTES:
+        raise InputError(f"file too large for a YAML input ({len(text):,} characters)", file=name)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise InputError("nested too deeply to be a YAML input", file=name) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -63,11 +67,39 @@ def load(source: str | Path, text: str | None = None) -> Located:
         raise InputError(f"not valid YAML: {problem}", file=name, row=line) from None
     located = Located(data=None, file=name)
     if node is not None:
-        located.data = _convert(node, (), located, yaml.SafeLoader(""))
+        located.data = _convert(node, (), located, _Loader())
     return located
 
 
-def _convert(node: yaml.Node, path: Path_, located: Located, loader: yaml.SafeLoader) -> Any:
+def _read(path: Path, name: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", file=name) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"not UTF-8 text (byte {error.start}): save the file as UTF-8", file=name
+        ) from None
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader that counts the values it builds, so aliases cannot multiply them."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.built = 0
+
+
+def _convert(node: yaml.Node, path: Path_, located: Located, loader: _Loader) -> Any:
+    loader.built += 1
+    if loader.built > MAX_NODES:
+        raise located.error(
+            path, f"more than {MAX_NODES:,} values once aliases are expanded: refused"
+        )
+    if len(path) > MAX_DEPTH:
+        raise located.error(path, f"nested more than {MAX_DEPTH} levels deep: refused")
     located.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -81,7 +113,7 @@ def _convert(node: yaml.Node, path: Path_, located: Located, loader: yaml.SafeLo
     return _scalar(node, path, located, loader)
 
 
-def _scalar(node: yaml.Node, path: Path_, located: Located, loader: yaml.SafeLoader) -> Any:
+def _scalar(node: yaml.Node, path: Path_, located: Located, loader: _Loader) -> Any:
     try:
         return loader.construct_object(node, deep=True)
     except ValueError:  # e.g. a timestamp that is no date, like 2026-02-30

@@ -42,8 +42,18 @@ def test_no_geography_before_icbs_existed():
 def test_frimley_practices_move_three_ways_in_april_2026():
     before = geography.practice_lookup(date(2026, 3, 31)).set_index("practice_code")
     after = geography.practice_lookup(date(2026, 4, 1)).set_index("practice_code")
-    frimley = before.index[before.icb_ods == "QNQ"]
-    assert set(after.loc[frimley, "icb_ods"]) == {"S0E4D", "S9B9J", "QRL"}
+    open_then = before[(before.icb_ods == "QNQ") & (before.placed_by == "practice map")]
+    assert set(after.loc[open_then.index, "icb_ods"]) == {"S0E4D", "S9B9J", "QRL"}
+
+
+def test_practices_gone_by_2026_are_placed_before_by_their_icb_and_district():
+    # B86001 (Dr N Saddiq's Practice, Leeds, LS27) is in the 2023/24 and 2024/25 allocation
+    # lists (ICB QWO, district E08000035 Leeds) but not in the 1 Aug 2026 practice map.
+    before = geography.practice_lookup(date(2025, 1, 1)).set_index("practice_code")
+    after = geography.practice_lookup(date(2026, 4, 1)).set_index("practice_code")
+    assert before.loc["B86001", "sub_icb_ods"] == "15F"
+    assert before.loc["B86001", "placed_by"] == "allocation ICB and council district"
+    assert "B86001" not in after.index
 
 
 def test_districts_map_to_upper_tier_councils_reproducing_the_shipped_shares():

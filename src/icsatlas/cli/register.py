@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 from rich.progress import Progress
 
-from icsatlas.atlas import Atlas
+from icsatlas.workspace.register import Atlas
 from icsatlas.cli.render import Format, FormatOption, console, errors, render
 from icsatlas.register import build as build_module
 from icsatlas.register import operations as operations_module

@@ -1,20 +1,25 @@
-"""Output of query commands as a rich table, JSON or CSV (``--format``)."""
+"""The one renderer: a Result as a terminal table, JSON or CSV (``--format``).
+
+Every command prints through :func:`render`, so every output carries its notes and its
+provenance, JSON always has the shape ``{"title", "data", "provenance", "notes"}`` and CSV
+cells that a spreadsheet would run as a formula are neutralised.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
-from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from icsatlas.results import Result
+from icsatlas.results import Result, display, plain
+
+if TYPE_CHECKING:
+    from rich.table import Table as RichTable
 
 
 class Format(StrEnum):
@@ -26,58 +31,64 @@ class Format(StrEnum):
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
-
-console = Console(width=None if sys.stdout.isatty() else 160)
-errors = Console(stderr=True)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(result: Result, fmt: Format) -> None:
+def render(result: Result, fmt: Format = Format.table) -> None:
     """Print a result in the chosen format; provenance and notes go with it."""
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(result.to_dict(), default=_json_default, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=plain) + "\n")
     elif fmt is Format.csv:
-        result.frame.to_csv(sys.stdout, index=False)
+        write_csv(result)
     else:
-        console.print(table(result))
-        for note in result.notes:
-            console.print(f"[yellow]![/yellow] {note}")
-        provenance = result.provenance.to_dict()
-        if provenance:
-            console.print(f"[dim]source: {_describe(provenance)}[/dim]")
+        print_result(result)
 
 
-def table(result: Result) -> Table:
-    grid = Table(title=result.title or None, title_justify="left", header_style="bold")
-    for column in result.frame.columns:
+def print_result(result: Result) -> None:
+    console.print(table(result))
+    for note in result.notes:
+        console.print(f"[yellow]![/yellow] {escape(note)}")
+    source = result.provenance.describe()
+    if source:
+        console.print(f"[dim]source: {escape(source)}[/dim]")
+    for section in result.sections:
+        console.print()
+        print_result(section)
+
+
+def table(result: Result) -> RichTable:
+    from rich.table import Table as RichTable
+
+    grid = RichTable(title=result.title or None, title_justify="left", header_style="bold")
+    for column in result.columns:
         grid.add_column(str(column), overflow="fold")
-    for row in result.frame.itertuples(index=False):
-        grid.add_row(*(_cell(v) for v in row))
+    for row in result.table.rows:
+        grid.add_row(*(escape(display(v)) for v in row))
     return grid
 
 
-def _cell(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer)):
-        return f"{value:,}"
-    if isinstance(value, (float, np.floating)):
-        if pd.isna(value):
-            return ""
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
+def write_csv(result: Result) -> None:
+    """The table as CSV; text cells that start like a formula get a leading apostrophe
+    (OWASP CSV injection advice), numbers are left as they are."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.table.rows:
+        writer.writerow([_csv_cell(v) for v in row])
 
 
-def _describe(provenance: dict[str, Any]) -> str:
-    parts = [f"{k}={v}" for k, v in provenance.items() if k not in ("data", "notes")]
-    parts += [f"{k}: {v}" for k, v in provenance.get("data", {}).items()]
-    return "; ".join(parts)
+def _csv_cell(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (date, datetime, pd.Timestamp)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+console = Console(width=None if sys.stdout.isatty() else 160)
+errors = Console(stderr=True)
+_json_default = plain  # the JSON fallback for commands that print documents of their own

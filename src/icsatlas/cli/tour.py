@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 from rich.panel import Panel
 
-from icsatlas.atlas import Atlas
+from icsatlas.workspace.register import Atlas
 from icsatlas.cli.render import console, table
 from icsatlas.names import short_name
 from icsatlas.register import queries

@@ -8,7 +8,8 @@ Each step is one change in the audit log when a store is given:
 3. ``boundaries-2023-04``, then the links of the April 2023 geography;
 4. ``delegations-2023-2025``;
 5. ``mergers-2026-04``, then the links of the 36-ICB geography (overlaps, practice
-   locations, populations, the councils in each new ICB's Better Care Fund).
+   locations, populations, the councils in each new ICB's Better Care Fund);
+6. place names for every sub-ICB location, derived from the councils it overlaps.
 
 The Blueprint is not part of the build: it is a reform users apply (``--reform``).
 """
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from icsatlas.register import operations, reference, reforms
+from icsatlas.register import operations, places, reference, reforms
 from icsatlas.register.model import Assignment, Changeset
 from icsatlas.register.persist import save
 from icsatlas.register.register import Register
@@ -80,6 +81,11 @@ def steps() -> list[Step]:
             "links-2026",
             "import overlaps, practice locations, populations and BCF councils for the 36 ICBs",
             _links_2026,
+        ),
+        data_step(
+            "places",
+            "name each sub-ICB location after the place it covers (from council overlaps)",
+            places.name_places,
         ),
     ]
 

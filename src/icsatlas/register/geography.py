@@ -113,7 +113,10 @@ def practice_lookup(on: date) -> pd.DataFrame:
 
     From 1 April 2026 the August 2026 practice map; before, the same practices placed
     in the 42-ICB geography by their 2025/26 allocation ICB (Frimley's practices, now
-    split three ways, go back to Frimley's single sub-ICB location D4U1Y).
+    split three ways, go back to Frimley's single sub-ICB location D4U1Y), and the practices
+    of the 2023/24-2025/26 allocation lists that are gone from the August 2026 map, placed
+    in the sub-ICB location of their allocation ICB that holds most of the population of
+    their council district (``placed_by`` says which practices were placed so).
     """
     geography = period(on)
     practices = _practices_2026()
@@ -146,9 +149,48 @@ def _practices_legacy(practices: pd.DataFrame) -> pd.DataFrame:
     )
     latest = allocation[allocation.allocation_year == "2025/26"]
     frimley = set(latest.practice_code[latest.icb == "QNQ"])
-    legacy = practices.copy()
+    legacy = practices.assign(placed_by="practice map")
     legacy.loc[legacy.practice_code.isin(frimley), "sub_icb_ods"] = "D4U1Y"
-    return legacy
+    return pd.concat([legacy, _closed_practices(set(practices.practice_code))], ignore_index=True)
+
+
+def _closed_practices(listed: set[str]) -> pd.DataFrame:
+    allocation = data.read(
+        "allocation_weighted_population_practice_2023_24_to_2025_26",
+        usecols=["practice_code", "gp_practice_name", "practice_postcode", "icb", "lad"],
+        dtype=str,
+    )
+    closed = allocation[~allocation.practice_code.isin(listed)].drop_duplicates(
+        "practice_code", keep="last"
+    )
+    home = _district_homes()
+    sub_icb = [home.get((icb, lad)) for icb, lad in zip(closed.icb, closed.lad, strict=True)]
+    return pd.DataFrame(
+        {
+            "practice_code": closed.practice_code,
+            "practice_name": closed.gp_practice_name,
+            "postcode": closed.practice_postcode,
+            "pcn_code": None,
+            "pcn_name": None,
+            "sub_icb_ods": sub_icb,
+            "placed_by": "allocation ICB and council district",
+        }
+    ).dropna(subset=["sub_icb_ods"])
+
+
+@cache
+def _district_homes() -> dict[tuple[str, str], str]:
+    """(ICB ODS code, district code) -> the ICB's sub-ICB location holding most of the
+    district's population there (April 2023 geography; districts by their 2019 code and by
+    the unitary authority they became)."""
+    lsoas = lsoa_lookup(BOUNDARY_CHANGE_2023)
+    homes: dict[tuple[str, str], str] = {}
+    for column in ("lad19_code", "utla_code"):
+        grouped = lsoas.groupby(["icb_ods", column, "sub_icb_ods"]).population_2015.sum()
+        largest = grouped.sort_values().groupby(level=[0, 1]).tail(1)
+        for (icb, district, sub_icb), _ in largest.items():
+            homes.setdefault((icb, district), sub_icb)
+    return homes
 
 
 # Frimley's single sub-ICB location (D4U1Y) was split three ways on 1 April 2026; its

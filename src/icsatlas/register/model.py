@@ -63,6 +63,7 @@ RELATIONS: dict[str, str] = {
     "subsidiary-of": "company owned by (e.g. a trust subsidiary)",
     "overlaps": "shares population with an area or ICB (share given in the record)",
     "serves": "serves an area (e.g. an integrated care partnership its ICB's area)",
+    "within": "lies within (e.g. a district council's area within its county's)",
 }
 
 CERTAINTY_ORDER = ("verified", "reported", "uncertain")
@@ -147,10 +148,16 @@ class Organisation(Record):
     generic: bool = False
     gaps: tuple[str, ...] = ()
     source: str = ""
+    postcode: str | None = None
+    other_codes: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         return self.org_id
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.ods_code, self.ons_code, *self.other_codes) if c)
 
     def in_force(self, on: date) -> bool:
         return in_force(self.valid_from, self.valid_to, on)
@@ -161,7 +168,9 @@ class Area(Record):
     """A geography: England, a region, an ICB, a sub-ICB location, a place, a neighbourhood.
 
     ``area_id`` is the ONS code where there is one (a boundary change means a new
-    code, hence a new area); ``org_id`` is the body that governs it, if any.
+    code, hence a new area); ``org_id`` is the body that governs it, if any. A sub-ICB
+    location also has the name of the place it covers (``place_name``, e.g. 15F is
+    Leeds), derived from the councils it overlaps, with the derivation in ``place_basis``.
     """
 
     kind: ClassVar[str] = "area"
@@ -176,6 +185,8 @@ class Area(Record):
     former_names: tuple[str, ...] = ()
     gaps: tuple[str, ...] = ()
     source: str = ""
+    place_name: str | None = None
+    place_basis: str = ""
 
     @property
     def key(self) -> str:
@@ -304,7 +315,10 @@ class Target(Record):
 
 @dataclass(frozen=True)
 class Relationship(Record):
-    """``subject`` stands in ``relation`` to ``object`` (an organisation or area)."""
+    """``subject`` stands in ``relation`` to ``object`` (an organisation or area).
+
+    For ``overlaps``, ``share`` is the share of the subject's population within the object
+    and ``object_share`` the share of the object's population within the subject."""
 
     kind: ClassVar[str] = "relationship"
     subject_id: str
@@ -314,6 +328,7 @@ class Relationship(Record):
     valid_to: date | None = None
     share: float | None = None
     source: str = ""
+    object_share: float | None = None
 
     @property
     def key(self) -> str:

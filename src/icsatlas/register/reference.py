@@ -16,8 +16,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from icsatlas import data
-from icsatlas.register import geography
-from icsatlas.register.lookup import ENGLAND_ONS, normalise
+from icsatlas.register import councils, geography
+from icsatlas.register.lookup import ENGLAND_ONS
 from icsatlas.register.model import (
     Area,
     AreaLink,
@@ -59,13 +59,19 @@ def tidy_name(name: str) -> str:
     return " ".join(words)
 
 
+def _possessive(name: str) -> str:
+    """ "Dr N Saddiq'S Practice" -> "Dr N Saddiq's Practice" (a title-casing slip in the
+    allocation file's practice names)."""
+    return re.sub(r"(?<=[a-z])'S\b", "'s", name)
+
+
 # -- the base ---------------------------------------------------------------------------
 
 
 def base() -> Changeset:
     """England, national bodies, regions, trusts, councils, practices and PCNs."""
     changes = Changeset()
-    for records in (_national(), _regions(), _trusts(), _local_authorities(), _practices()):
+    for records in (_national(), _regions(), _trusts(), councils.councils(), _practices()):
         changes.added.extend(records)
     return changes
 
@@ -152,56 +158,19 @@ def _ods_date(text: str) -> date | None:
     return datetime.strptime(text, "%Y%m%d").date() if text else None
 
 
-def _local_authorities() -> list[Organisation]:
-    utlas = data.read("utla_current_to_icb_2023_population_shares", dtype=str)
-    source = data.source("utla_current_to_icb_2023_population_shares").cite()
-    ods = _council_ods_codes(utlas)
-    return [
-        Organisation(
-            row.UTLACD,
-            "local-authority",
-            row.UTLANM,
-            ods_code=ods.get(row.UTLACD),
-            ons_code=row.UTLACD,
-            gaps=() if row.UTLACD in ods else ("ODS code not in the shipped partner list",),
-            source=source,
-        )
-        for row in utlas[["UTLACD", "UTLANM"]].drop_duplicates().itertuples()
-    ]
-
-
-_COUNCIL_NOISE = re.compile(
-    r"\b(council|county|city|metropolitan|borough|district|royal|london|of|corporation|"
-    r"unitary|authority)\b"
-)
-
-
-def _council_key(name: str) -> str:
-    return " ".join(_COUNCIL_NOISE.sub(" ", normalise(name)).split())
-
-
-def _council_ods_codes(utlas: pd.DataFrame) -> dict[str, str]:
-    """Match councils in the ICB partner lists (ODS codes, council names) to upper-tier
-    authorities (ONS codes, area names) by name."""
-    partners = data.read("icb_partner_local_authorities_2023", dtype=str)
-    by_key = {_council_key(n): code for code, n in zip(utlas.UTLACD, utlas.UTLANM, strict=True)}
-    matched = {}
-    for name, code in zip(partners.local_authority_name, partners.local_authority_ods, strict=True):
-        ons = by_key.get(_council_key(name))
-        if ons:
-            matched[ons] = code
-    return matched
-
-
 def _practices() -> list:
     current = geography.practice_lookup(geography.MERGERS_2026)
     allocation = data.read(
         "allocation_weighted_population_practice_2023_24_to_2025_26",
-        usecols=["allocation_year", "practice_code", "gp_practice_name"],
+        usecols=["allocation_year", "practice_code", "gp_practice_name", "practice_postcode"],
         dtype=str,
     )
     names = allocation.drop_duplicates("practice_code", keep="last")
-    proper = dict(zip(names.practice_code, names.gp_practice_name, strict=True))
+    postcodes = dict(zip(names.practice_code, names.practice_postcode, strict=True))
+    cased = allocation[allocation.gp_practice_name != allocation.gp_practice_name.str.upper()]
+    cased = cased.drop_duplicates("practice_code", keep="last")
+    proper = dict(zip(names.practice_code, names.gp_practice_name.map(tidy_name), strict=True))
+    proper |= dict(zip(cased.practice_code, cased.gp_practice_name.map(_possessive), strict=True))
     last_listed = allocation.groupby("practice_code").allocation_year.max()
     source = data.source("gp_practice_map_aug2026").cite()
     records: list = []
@@ -214,6 +183,7 @@ def _practices() -> list:
                 ods_code=row.practice_code,
                 gaps=("opening date not in the shipped data",),
                 source=source,
+                postcode=row.postcode,
             )
         )
     for pcn in current[["pcn_code", "pcn_name"]].drop_duplicates("pcn_code").itertuples():
@@ -244,6 +214,7 @@ def _practices() -> list:
                         "(1 Aug 2026 is the latest possible end)",
                     ),
                     source=alloc_source.cite(),
+                    postcode=postcodes.get(code),
                 )
             )
     return records
@@ -261,11 +232,12 @@ def links(register: Register, period: str) -> Changeset:
         changes.added.extend(partners)
         with_partners = register.with_changes(Changeset(added=list(partners)))
         changes.added.extend(_better_care_fund(with_partners, start))
-    changes.added.extend(_overlaps(register, start, end))
+    changes.added.extend(councils.overlaps(register, start, end))
     changes.added.extend(_practice_locations(register, period, start, end))
     if period == "2026":
         changes.added.extend(_pcn_membership(start))
         changes.added.extend(_registered_patients())
+        changes.added.extend(_practice_populations())
         changes.added.extend(_allocation_populations(register))
     return changes
 
@@ -296,12 +268,12 @@ def _partner_finder(register: Register, key: str):
     """Trusts are named by ODS code in the partner list, councils by name."""
     if key == "icb_partner_trusts_2023":
         return register.organisations.get
-    councils = {
-        _council_key(org.name): org
+    upper_tier = {
+        councils.council_key(org.name): org
         for org in register.organisations.values()
-        if org.org_type == "local-authority"
+        if org.org_type == "local-authority" and councils.is_upper_tier(org.org_id)
     }
-    return lambda name: councils.get(_council_key(name))
+    return lambda name: upper_tier.get(councils.council_key(name))
 
 
 def _better_care_fund(register: Register, start: date) -> list[Assignment]:
@@ -332,26 +304,6 @@ def _better_care_fund(register: Register, start: date) -> list[Assignment]:
     return records
 
 
-def _overlaps(register: Register, start: date, end: date | None) -> list[Relationship]:
-    frame = geography.local_authority_overlaps(start)
-    source = (
-        f"derived from {data.source('lsoa11_sicbl_icb_region').title} and "
-        f"{data.source('imd2019_lsoa11').title} (mid-2015 populations)"
-    )
-    return [
-        Relationship(
-            row.utla_code,
-            "overlaps",
-            row.icb_ons,
-            start,
-            _area_end(register, row.icb_ons, end),
-            share=round(float(row.share_of_la_population), 6),
-            source=source,
-        )
-        for row in frame.itertuples()
-    ]
-
-
 def _area_end(register: Register, area_id: str, end: date | None) -> date | None:
     area_end = register.areas[area_id].valid_to
     candidates = [d for d in (area_end, end) if d is not None]
@@ -362,7 +314,13 @@ def _practice_locations(
     register: Register, period: str, start: date, end: date | None
 ) -> list[Relationship]:
     located = geography.practice_lookup(start)
-    source = data.source("gp_practice_map_aug2026").cite()
+    mapped = data.source("gp_practice_map_aug2026").cite()
+    derived = (
+        "placed in the sub-ICB location of its allocation ICB holding most of its council "
+        "district's population; "
+        + data.source("allocation_weighted_population_practice_2023_24_to_2025_26").cite()
+    )
+    placed_by = located.get("placed_by", pd.Series("practice map", index=located.index))
     return [
         Relationship(
             row.practice_code,
@@ -370,9 +328,9 @@ def _practice_locations(
             row.sub_icb_ons,
             start,
             _area_end(register, row.sub_icb_ons, end),
-            source=source,
+            source=mapped if how == "practice map" else derived,
         )
-        for row in located.itertuples()
+        for row, how in zip(located.itertuples(), placed_by, strict=True)
     ]
 
 
@@ -399,6 +357,19 @@ def _registered_patients() -> list[Population]:
     england = float(totals.NUMBER_OF_PATIENTS[totals.ORG_TYPE == "REGION"].sum())
     records.append(Population(ENGLAND_ONS, "registered-patients", england, as_of, source))
     return records
+
+
+def _practice_populations() -> list[Population]:
+    """Each practice's 2025/26 allocation base population (registered patients), so that
+    shares of an area's population can be worked out for any geography on any date."""
+    key = "allocation_weighted_population_practice_2023_24_to_2025_26"
+    raw = data.read(key, usecols=["allocation_year", "practice_code", "population"], dtype=str)
+    latest = raw[raw.allocation_year == "2025/26"]
+    source = data.source(key).cite()
+    return [
+        Population(code, "allocation-population-2025/26", float(value), date(2025, 4, 1), source)
+        for code, value in zip(latest.practice_code, latest.population, strict=True)
+    ]
 
 
 def _allocation_populations(register: Register) -> list[Population]:

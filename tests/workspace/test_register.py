@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from icsatlas.atlas import Atlas
+from icsatlas.workspace.register import Atlas
 from icsatlas.errors import IcsatlasError
 
 

@@ -1,0 +1,1 @@
+"""The Workspace: one way in to the register, population, finance and contracts."""
