@@ -138,3 +138,27 @@ def test_the_shipped_real_example_meets_the_minimum_until_the_icb_is_abolished(r
     assert check.statutory_ok and not check.missing_policy
     assert check.councillor_share is None  # nobody's status is known: not reported as 0%
     assert governance.members_on(after, date(2026, 4, 1), "QM7") == []
+
+
+def test_a_board_file_with_several_bad_rows_reports_them_all_and_saves_nothing(
+    register, store, tmp_path
+):
+    from icsatlas.store import audit
+    from icsatlas.workspace.register import Atlas
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "QYG,B,Chair A,chair,,false,2024-04-01,,src\n"
+        + "QYG,B,Y,boss,,false,2024-04-01,,src\n"
+        + "QYG,B,Z,non-executive,,maybe,yesterday,,src\n"
+    )
+    with pytest.raises(InputErrors) as error:
+        Atlas(register, store).import_board(str(path), "board from the constitution")
+    assert [(e.row, e.field) for e in error.value.errors] == [
+        (3, "role"),
+        (4, "is_councillor"),
+        (4, "valid_from"),
+    ]
+    assert store.scalar("SELECT count(*) FROM register_board_member") == 0
+    assert audit.changes(store) == []
