@@ -49,6 +49,8 @@ class Bounds:
 
 NO_BOUNDS = Bounds()
 SHARE = Bounds(0, 1)
+AT_LEAST_ZERO = Bounds(low=0)
+POSITIVE = Bounds(above=0)
 
 
 def show(value: float) -> str:

@@ -46,8 +46,8 @@ class Record:
 
 
 Check = Callable[[Record], Iterable[tuple[str, str]]]
-"""A per-row check: yields ``(field, message)`` for each problem; it may add derived values
-to ``record.values`` (a resolved code, say) for the caller."""
+"""A per-row check: yields ``(field, message)`` for each problem (the field then counts as
+wrong); it may replace or add values in ``record.values`` (a resolved code, say)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ def parse_rows(
     for record in records:
         for column, message in check(record) if check else ():
             report.add(record.row, column, message)
+            record.wrong.add(column)
     for rule in unique:
         _repeats(records, rule, report)
     report.raise_if_any()
