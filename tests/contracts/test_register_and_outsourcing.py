@@ -78,7 +78,7 @@ def test_a_bad_register_row_is_reported_with_its_row_and_field(store, tmp_path):
     with pytest.raises(InputErrors) as caught:
         register_csv.import_register(store, path)
     text = str(caught.value)
-    assert "bad.csv:2: value: not a number: 'lots'" in text
+    assert "bad.csv:2: value: not an amount of money: 'lots'" in text
     assert "bad.csv:2: end_date: ends (2024-01-01) before it starts (2025-01-01)" in text
     assert "bad.csv:2: procurement_route: not a procurement route" in text
     assert store.scalar("SELECT count(*) FROM contract") == 0
@@ -119,7 +119,7 @@ def test_a_register_with_several_bad_rows_reports_them_all_and_stores_nothing(st
     forms = "use YYYY-MM-DD, or DD/MM/YYYY, day first"
     assert [str(e) for e in caught.value.errors] == [
         f"{path}:3: title: required",
-        f"{path}:3: value: not a number: '1e400' (too large)",
+        f"{path}:3: value: not an amount of money: '1e400' (too large)",
         f"{path}:3: start_date: not a date: '2024-13-01' (there is no month 13; {forms})",
         f"{path}:4: start_date: not a date: '5' ({forms})",
         f"{path}:4: end_date: not a date: 'yesterday' ({forms})",

@@ -50,6 +50,12 @@ def test_accepted_numbers(text, expected):
         ("£-5", -5.0),
         ("(£1,000)", -1000.0),
         ("1234", 1234.0),
+        ("£450m", 450_000_000.0),
+        ("3.2bn", 3_200_000_000.0),
+        ("£1.5 bn", 1_500_000_000.0),
+        ("12k", 12_000.0),
+        ("£9mn", 9_000_000.0),
+        ("-£2.5m", -2_500_000.0),
     ],
 )
 def test_accepted_money(text, expected):
@@ -83,9 +89,13 @@ def test_refused_numbers_say_why(text, why):
     assert caught.value.message.startswith(why)
 
 
-def test_other_currencies_are_refused_in_money():
-    with pytest.raises(InputError, match=r"amounts are in pounds"):
+def test_other_currencies_and_scales_are_refused_in_money():
+    with pytest.raises(InputError, match=r"not an amount of money: '\$5' \(amounts are in pou"):
         parse_money("$5")
+    with pytest.raises(InputError, match=r"not an amount of money: '5 million'"):
+        parse_money("5 million")
+    with pytest.raises(InputError, match=r"not a number: '450m'"):
+        parse_number("450m")
 
 
 @pytest.mark.parametrize(

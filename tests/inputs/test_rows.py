@@ -78,13 +78,13 @@ def test_every_bad_cell_of_every_row_is_reported_at_once():
         "C,-5,86.1,,,\n"
     )
     assert errors(text) == [
-        "f.csv:2: amount: not a number: 'lots'",
+        "f.csv:2: amount: not an amount of money: 'lots'",
         "f.csv:2: share: must be from 0 to 1, got 1.2",
         "f.csv:2: staff: not a whole number: '1.5'",
         "f.csv:2: start: not a date: '2026-02-30' (February 2026 has 28 days)",
         "f.csv:2: role: unknown role 'boss'; use chair, chief-executive",
         "f.csv:3: code: required",
-        "f.csv:3: amount: not a number: '−5'",
+        "f.csv:3: amount: not an amount of money: '−5'",
         "f.csv:3: start: not a date: 'yesterday' (use YYYY-MM-DD, or DD/MM/YYYY, day first)",
         "f.csv:4: amount: must be 0 or more, got -5",
         "f.csv:4: share: must be from 0 to 1, got 86.1 (a fraction: write 86.1% for a percentage)",

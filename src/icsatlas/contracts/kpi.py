@@ -106,7 +106,7 @@ def save(
 CSV_COLUMNS = (
     Column("date", "date", required=True, months=True),
     # a KPI may be an amount (£) or a proportion: 86.1% is 0.861, as the shipped series
-    Column("value", "money", required=True, percent="fraction"),
+    Column("value", "money", required=True, percent="fraction", what="a number"),
     Column("series"),
 )
 

@@ -120,10 +120,10 @@ _READERS: dict[str, Callable[[Column, str, dict], Any]] = {
     "code": lambda c, text, where: text.upper(),
     "int": lambda c, text, where: numbers.parse_int(text, bounds=c.bounds, **where),
     "number": lambda c, text, where: numbers.parse_number(
-        text, percent=c.percent, bounds=c.bounds, **where
+        text, percent=c.percent, bounds=c.bounds, what=c.what or "a number", **where
     ),
     "money": lambda c, text, where: numbers.parse_money(
-        text, percent=c.percent, bounds=c.bounds, **where
+        text, percent=c.percent, bounds=c.bounds, what=c.what or "an amount of money", **where
     ),
     "fraction": _fraction,
     "percent": lambda c, text, where: numbers.parse_percent(text, bounds=c.bounds, **where),

@@ -1,8 +1,9 @@
 """Numbers as spreadsheets write them: the one parser for every number icsatlas reads.
 
 Accepted: ``1234.5``, ``-1234.5``, ``1,234.5`` (commas between thousands only), ``1.2E+06``,
-``(1,234.50)`` (accounting style, negative), and, where the column says so, a pound sign
-(``£1,234.50``, ``-£5``) or a percent sign. What ``86.1%`` means is the column's choice,
+``(1,234.50)`` (accounting style, negative), and, where the column says so, a percent sign
+or, for money, a pound sign and a scale (``£1,234.50``, ``-£5``, ``£450m``, ``3.2bn``,
+``12k``). What ``86.1%`` means is the column's choice,
 made explicit: ``0.861`` where the column is a *fraction* (a share of a whole, 0 to 1),
 ``86.1`` where the column is a *percentage*. Refused, with the reason: words, ``NaN``,
 ``inf``, numbers too large to hold (``1e400``), decimal commas (``1,5``), other currency
@@ -64,17 +65,20 @@ def parse_number(
     percent: Percent | None = None,
     currency: bool = False,
     bounds: Bounds = NO_BOUNDS,
+    what: str = "a number",
     field: str | None = None,
     file: str | PathLike[str] | None = None,
     row: int | None = None,
 ) -> float:
     """A finite number from ``text``; ``percent`` says what a trailing ``%`` means
     (``"fraction"``: divide by 100; ``"points"``: keep; None: refuse it), ``currency``
-    whether a ``£`` is allowed."""
+    whether a ``£`` and a scale (``450m``) are allowed, ``what`` how an error names it."""
     try:
         value = _number(str(text), percent, currency)
-    except ValueError as why:
-        raise InputError(str(why), file=file, row=row, field=field) from None
+    except _Refused as why:
+        reason = f" ({why})" if str(why) else ""
+        message = f"not {what}: {text!r}{reason}"
+        raise InputError(message, file=file, row=row, field=field) from None
     problem = bounds.problem(value)
     if problem is not None:
         if percent == "fraction" and bounds.high == 1 and value > 1 and "%" not in str(text):
@@ -84,8 +88,8 @@ def parse_number(
 
 
 def parse_money(text: str, **where) -> float:
-    """An amount of money in pounds: ``£1,234.50`` -> ``1234.5``."""
-    return parse_number(text, currency=True, **where)
+    """An amount of money in pounds: ``£1,234.50`` -> ``1234.5``; ``£450m`` -> ``4.5e8``."""
+    return parse_number(text, currency=True, **{"what": "an amount of money", **where})
 
 
 def parse_fraction(text: str, *, bounds: Bounds = SHARE, **where) -> float:
@@ -113,6 +117,14 @@ def parse_int(
     return int(value)
 
 
+class _Refused(ValueError):
+    """Why a text is not a number ("" when there is nothing more to say)."""
+
+
+_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9}
+_SCALE = re.compile(r"^(.*\d)\s*(k|m|mn|bn|b)$", re.ASCII)
+
+
 def _number(text: str, percent: Percent | None, currency: bool) -> float:
     body = text.strip().lower()
     negative = body.startswith("(") and body.endswith(")")
@@ -121,26 +133,26 @@ def _number(text: str, percent: Percent | None, currency: bool) -> float:
     scale = 1.0
     if body.endswith("%"):
         if percent is None:
-            raise ValueError(f"not a number: {text!r} (a percentage, where a number is expected)")
+            raise _Refused("a percentage, where a number is expected")
         body = body[:-1].rstrip()
         scale = 0.01 if percent == "fraction" else 1.0
     sign, body = _sign(body)
     if sign and negative:
-        raise ValueError(f"not a number: {text!r} (a sign inside brackets)")
+        raise _Refused("a sign inside brackets")
     if body.startswith("£"):
         if not currency:
-            raise ValueError(f"not a number: {text!r} (no currency sign here)")
+            raise _Refused("no currency sign here")
         body = body[1:].lstrip()
         if not sign and not negative:
             sign, body = _sign(body)
+    if currency and (match := _SCALE.match(body)):
+        body, scale = match[1], scale * _SCALES[match[2]]
     if not _DIGIT.search(body) or not _BODY.match(body):
-        raise ValueError(f"not a number: {text!r}{_hint(body)}")
-    value = float(body.replace(",", ""))
+        raise _Refused(_hint(body))
+    value = float(body.replace(",", "")) * scale
     if not math.isfinite(value):
-        raise ValueError(f"not a number: {text!r} (too large)")
-    if sign == "-" or negative:
-        value = -value
-    return value * scale
+        raise _Refused("too large")
+    return -value if sign == "-" or negative else value
 
 
 def _sign(body: str) -> tuple[str, str]:
@@ -151,11 +163,11 @@ def _sign(body: str) -> tuple[str, str]:
 
 def _hint(body: str) -> str:
     if re.fullmatch(r"[\d,]*,\d{1,2}", body, re.ASCII):
-        return " (commas only between thousands: write 1.5, not 1,5)"
+        return "commas only between thousands: write 1.5, not 1,5"
     if "," in body:
-        return " (commas only between thousands, as in 1,234,567.5)"
+        return "commas only between thousands, as in 1,234,567.5"
     if body in ("nan", "inf", "infinity"):
-        return " (a finite number is needed)"
+        return "a finite number is needed"
     if body[:1] in "$€":
-        return " (amounts are in pounds: £ or no sign)"
+        return "amounts are in pounds: £ or no sign"
     return ""

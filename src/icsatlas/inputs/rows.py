@@ -37,6 +37,7 @@ class Record:
     row: int
     values: dict[str, Any]
     wrong: set[str] = field(default_factory=set)
+    given: frozenset[str] = frozenset()
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -168,6 +169,7 @@ class _Layout:
     positions: dict[str, int]
     width: int
     unnamed: tuple[int, ...]
+    given: frozenset[str]
 
     def place(self, column: Column) -> int:
         """Where a column is in the file (absent columns last), to report in file order."""
@@ -196,7 +198,7 @@ def _layout(
     if missing:
         noun = "column" if len(missing) == 1 else "columns"
         report.add(number, None, f"missing {noun}: {', '.join(missing)}")
-    return _Layout(number, positions, len(names), tuple(unnamed))
+    return _Layout(number, positions, len(names), tuple(unnamed), frozenset(positions))
 
 
 def _unknown(number: int, name: str, columns: Sequence[Column], others: str, report) -> None:
@@ -225,7 +227,8 @@ def _record(
     stray = [i for i in (*layout.unnamed, *range(layout.width, len(cells))) if i < len(cells)]
     if any(cells[i].strip() for i in stray):
         report.add(number, None, "a value outside the named columns (an unquoted comma?)")
-    return Record(number, {c.name: values[c.name] for c in columns}, wrong)
+    ordered = {c.name: values[c.name] for c in columns}
+    return Record(number, ordered, wrong, layout.given)
 
 
 def _repeats(records: list[Record], rule: Unique, report: _Report) -> None:
