@@ -266,3 +266,27 @@ def test_any_csv_like_text_gives_records_or_input_errors(text):
             assert record.row >= 2
     except InputErrors as caught:
         assert all(str(e).startswith("f.csv") for e in caught.errors)
+
+
+def test_a_field_a_check_refuses_is_not_compared_for_repeats():
+    def check(record):
+        if record["code"] == "BAD":
+            yield "code", "no such code"
+
+    unique = [Unique(("code",), "{code} again")]
+    assert errors("code\nBAD\nBAD\nA\nA\n", check=check, unique=unique) == [
+        "f.csv:2: code: no such code",
+        "f.csv:3: code: no such code",
+        "f.csv:5: code: A again (first at row 4)",
+    ]
+
+
+def test_a_check_knows_which_columns_the_file_has():
+    def check(record):
+        if "staff" in record.given and record["staff"] is None:
+            yield "staff", "required when the column is given"
+
+    assert parse_rows("code\nA\n", COLUMNS, check=check)[0]["staff"] is None
+    assert errors("code,staff\nA,\n", check=check) == [
+        "f.csv:2: staff: required when the column is given"
+    ]
