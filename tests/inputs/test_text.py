@@ -8,7 +8,7 @@ import codecs
 import pytest
 
 from icsatlas.errors import InputError
-from icsatlas.inputs.text import decode, read_text
+from icsatlas.inputs.text import check_utf8, decode, read_text, sniff
 
 TEXT = "code,name\nA,Zoë £5\n"
 
@@ -56,3 +56,33 @@ def test_an_unreadable_path_is_named(tmp_path):
     folder.mkdir()
     with pytest.raises(InputError, match=r"folder: cannot read file: Is a directory"):
         read_text(folder)
+
+
+def test_a_big_file_is_sniffed_from_its_start(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(("x" * 65535 + "é\n").encode())  # a character cut by the block's end
+    assert sniff(path) == "utf-8"
+    path.write_bytes(codecs.BOM_UTF8 + b"a,b\n")
+    assert sniff(path) == "utf-8"
+    path.write_bytes("a,b\n".encode("utf-16"))
+    assert sniff(path) == "utf-16"
+    path.write_bytes("a,b\n".encode("utf-32"))
+    assert sniff(path) == "utf-32"
+    path.write_bytes(b"a,b\n\xa3\n")
+    with pytest.raises(InputError, match=r"big.csv: not UTF-8 \(byte 0xa3 on line 2"):
+        sniff(path)
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match=r"an Excel .xlsx workbook"):
+        sniff(path)
+
+
+def test_the_rest_of_a_big_file_is_checked_block_by_block(tmp_path):
+    path = tmp_path / "big.csv"
+    good = b"a,b\n" + b"1,2\n" * 10 + "é".encode() + b"\n"
+    path.write_bytes(good)
+    check_utf8(path, block=7)  # blocks that cut characters and lines
+    path.write_bytes(good + b"\xe9\n")
+    with pytest.raises(InputError, match=r"big.csv: not UTF-8 \(byte 0xe9 on line 13"):
+        check_utf8(path)
+    with pytest.raises(InputError, match=r"not UTF-8 \(byte 0xe9 on line 13"):
+        check_utf8(path, block=5)

@@ -128,6 +128,21 @@ def parse_rows(
     return records
 
 
+def match_header(
+    names: Sequence[str],
+    columns: Sequence[Column],
+    *,
+    file: str | PathLike[str] | None = None,
+    others: Literal["refuse", "ignore"] = "refuse",
+) -> dict[str, int]:
+    """Where each column is in a header row, matched as :func:`read_rows` matches them (for
+    readers of files too big for it); InputErrors listing the header's problems."""
+    report = _Report(str(file) if file is not None else None)
+    layout = _layout((1, list(names)), columns, others, report)
+    report.raise_if_any()
+    return layout.positions
+
+
 def _cells(text: str, report: _Report) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of each row that is not blank; a malformed row ends the file
     with an error."""

@@ -28,6 +28,8 @@ _NOT_TEXT = {
     b"%PDF": "a PDF, not CSV",
 }
 
+Where = str | PathLike[str] | None
+
 
 def read_text(path: str | PathLike[str]) -> str:
     """The text of the file at ``path``; an InputError naming it if unreadable or not text."""
@@ -38,11 +40,54 @@ def read_text(path: str | PathLike[str]) -> str:
     return decode(data, file=path)
 
 
-def decode(data: bytes, *, file: str | PathLike[str] | None = None) -> str:
+def decode(data: bytes, *, file: Where = None) -> str:
     """``data`` as text, by its byte-order mark or else as UTF-8 (see the module)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data[len(bom) :], encoding, file)
+    _refuse_binary(data, file)
+    return _decode(data, "utf-8", file)
+
+
+def sniff(path: str | PathLike[str], size: int = 1 << 16) -> str:
+    """The encoding of a file too big to read whole, judged from its first ``size`` bytes:
+    ``"utf-8"`` (a byte-order mark is left in place), ``"utf-16"`` or ``"utf-32"`` (whose
+    codecs read their mark); the same InputError as :func:`decode` if they are not text.
+    The rest of a UTF-8 file is checked as it is read (see :func:`check_utf8`)."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(size)
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror or error}", file=path) from None
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding if encoding == "utf-8" else encoding[:6]  # utf-16-le: utf-16
+    _refuse_binary(head, path)
+    try:  # the block may end part-way through a character: not final
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError as error:
+        raise InputError(_not_utf8(head, error.start), file=path) from None
+    return "utf-8"
+
+
+def check_utf8(path: str | PathLike[str], block: int = 1 << 24) -> None:
+    """Read the file at ``path`` through, raising :func:`decode`'s InputError at its first
+    byte that is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(block):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                # error.object: the chunk after any bytes of a character cut at the last
+                # one's end (which hold no newline)
+                message = _not_utf8(error.object, error.start, lines)
+                raise InputError(message, file=path) from None
+            lines += chunk.count(b"\n")
+
+
+def _refuse_binary(data: bytes, file: Where) -> None:
     for magic, what in _NOT_TEXT.items():
         if data.startswith(magic):
             raise InputError(what, file=file)
@@ -52,19 +97,24 @@ def decode(data: bytes, *, file: str | PathLike[str] | None = None) -> str:
             f"not text: a NUL byte on line {where} (UTF-16 without a byte-order mark?): {SAVE_AS}",
             file=file,
         )
-    return _decode(data, "utf-8", file)
 
 
-def _decode(data: bytes, encoding: str, file) -> str:
+def _decode(data: bytes, encoding: str, file: Where) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
+        if encoding == "utf-8":
+            raise InputError(_not_utf8(data, error.start), file=file) from None
         byte = data[error.start]
-        line = _line_of(data, error.start) if encoding == "utf-8" else None
-        where = f" on line {line}: Windows-1252 or Latin-1?" if line else ""
-        raise InputError(
-            f"not {encoding.upper()} (byte 0x{byte:02x}{where}): {SAVE_AS}", file=file
-        ) from None
+        message = f"not {encoding.upper()} (byte 0x{byte:02x}): {SAVE_AS}"
+        raise InputError(message, file=file) from None
+
+
+def _not_utf8(data: bytes, offset: int, lines_before: int = 0) -> str:
+    line = lines_before + _line_of(data, offset)
+    return (
+        f"not UTF-8 (byte 0x{data[offset]:02x} on line {line}: Windows-1252 or Latin-1?): {SAVE_AS}"
+    )
 
 
 def _line_of(data: bytes, offset: int) -> int:
