@@ -74,17 +74,26 @@ def check_utf8(path: str | PathLike[str], block: int = 1 << 24) -> None:
     """Read the file at ``path`` through, raising :func:`decode`'s InputError at its first
     byte that is not UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    lines = 0
+    offset = 0
     with Path(path).open("rb") as handle:
         while chunk := handle.read(block):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as error:
-                # error.object: the chunk after any bytes of a character cut at the last
-                # one's end (which hold no newline)
-                message = _not_utf8(error.object, error.start, lines)
-                raise InputError(message, file=path) from None
-            lines += chunk.count(b"\n")
+            if not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII: quick, and usual
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:  # error.object: any bytes carried over, chunk
+                    at = offset - (len(error.object) - len(chunk)) + error.start
+                    raise InputError(_not_utf8_in(path, at), file=path) from None
+            offset += len(chunk)
+
+
+def _not_utf8_in(path: str | PathLike[str], offset: int) -> str:
+    with Path(path).open("rb") as handle:
+        lines = sum(handle.read(block).count(b"\n") for block in _blocks(offset))
+        return _not_utf8(handle.read(1), 0, lines)
+
+
+def _blocks(size: int, block: int = 1 << 24) -> list[int]:
+    return [block] * (size // block) + [size % block]
 
 
 def _refuse_binary(data: bytes, file: Where) -> None:
