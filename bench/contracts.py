@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from icsatlas.contracts.spc import analyse, engine, reference, rule_set
+from icsatlas.parameters import ParameterSet
 
 
 def make_series(series: int, points: int, seed: int = 7) -> np.ndarray:
@@ -37,7 +38,7 @@ def run_engine(y: np.ndarray, rules) -> tuple[np.ndarray, float]:
     return result.rule, time.perf_counter() - start
 
 
-def run_analyse(y: np.ndarray) -> float:
+def run_analyse(y: np.ndarray, rules) -> float:
     """The whole table pipeline: points with limits, labels and point types, icons."""
     series, points = y.shape
     frame = pd.DataFrame(
@@ -48,7 +49,7 @@ def run_analyse(y: np.ndarray) -> float:
         }
     )
     start = time.perf_counter()
-    analyse(frame)
+    analyse(frame, rules)
     return time.perf_counter() - start
 
 
@@ -65,12 +66,12 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=500, help="series timed for the baseline")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    rules = rule_set()
+    rules = rule_set(ParameterSet.shipped())
     y = make_series(args.series, args.points)
 
     run_engine(y[:10], rules)  # warm-up
     best = min(run_engine(y, rules)[1] for _ in range(args.repeat))
-    table = min(run_analyse(y) for _ in range(2))
+    table = min(run_analyse(y, rules) for _ in range(2))
     sample = y[: args.sample]
     codes, seconds = run_reference(sample, rules)
     assert np.array_equal(codes, run_engine(sample, rules)[0]), "engine and port disagree"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+ENGLAND_ONS = "E92000001"
+_WORD_NOISE = re.compile(
+    r"\b(nhs|integrated care board|icb|sub[- ]icb location|the|and|&)\b|[^a-z0-9 ]"
+)
 _ICB = re.compile(r"^(?:NHS )?(.*?) (?:Integrated Care Board|ICB)$")
 _SUB_ICB = re.compile(r"^(?:NHS )?(.*?) ICB - (\w+)$")
 
@@ -17,3 +21,8 @@ def short_name(name: str) -> str:
         return f"{sub_icb[1]} {sub_icb[2]}"
     icb = _ICB.match(text)
     return icb[1] if icb else text
+
+
+def normalise(text: str) -> str:
+    """Lower-case, without 'NHS', 'ICB', 'and' and punctuation, for forgiving matches."""
+    return " ".join(_WORD_NOISE.sub(" ", text.lower().replace("&", " and ")).split())

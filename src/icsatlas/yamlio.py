@@ -16,6 +16,7 @@ Path_ = tuple[str | int, ...]
 MAX_BYTES = 5_000_000  # the largest shipped YAML is under 50 kB
 MAX_NODES = 200_000  # values after aliases are expanded: refuses "billion laughs" files
 MAX_DEPTH = 64  # nesting of mappings and lists
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 @dataclass
@@ -54,7 +55,7 @@ def load(source: str | Path, text: str | None = None) -> Located:
     if len(text) > MAX_BYTES:
         raise InputError(f"file too large for a YAML input ({len(text):,} characters)", file=name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except RecursionError:
         raise InputError("nested too deeply to be a YAML input", file=name) from None
     except yaml.YAMLError as error:

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from icsatlas.cli import app
+from icsatlas.parameters import ParameterSet
 
 FIXTURES = Path(__file__).parents[1] / "contracts" / "fixtures"
 
@@ -48,7 +49,8 @@ def test_spc_prints_every_point_as_json(run, series_csv):
     assert last["special_cause_type"] == "Above UCL"
     assert last["point_type"] == "special_cause_concern"
     assert {"mean", "lpl", "upl", "outside_limits", "trend", "two_of_three", "shift"} <= set(last)
-    assert document["provenance"]["parameters"] == "nhsrplotthedots@2024-01-01"
+    assert document["provenance"]["parameters"] == ParameterSet.shipped().fingerprint
+    assert "(nhsrplotthedots@2024-01-01)" in document["notes"][0]
 
 
 def test_spc_csv_output_and_rule_set_choice(run, series_csv):
@@ -166,3 +168,144 @@ def test_a_kpi_csv_is_imported_with_its_metadata(run, series_csv):
     )
     code, output = run("import", series_csv)
     assert code == 2 and "--code and --name" in output
+
+
+UNDATED = """contract_id,title,buyer_name,buyer_code,value,start_date,end_date
+C-1,Pathology,NHS Frimley ICB,QNQ,1000,2024-04-01,2025-03-31
+C-2,Cleaning,NHS Frimley ICB,QNQ,500,,
+"""
+
+
+def test_an_undated_contract_does_not_break_list_or_outsourcing(run, tmp_path):
+    """Issue 9, section 5: one undated contract made `contracts list` and `contracts
+    outsourcing` crash with "Unknown format code 'd'"."""
+    register = tmp_path / "register.csv"
+    register.write_text(UNDATED)
+    assert run("import", register)[0] == 0
+    code, output = run("list", "--format", "json")
+    assert code == 0
+    assert [c["start_date"] for c in json.loads(output)["data"]] == ["2024-04-01", None]
+    code, output = run("outsourcing", "--format", "json")
+    assert code == 0
+    document = json.loads(output)
+    assert {r["financial_year"]: r["value"] for r in document["data"]} == {
+        "2024/25": 1000,
+        "no period": 500,
+    }
+    assert any(
+        "not spread, the whole value shown under 'no period'" in n for n in document["notes"]
+    )
+
+
+def test_remove_a_contract_with_a_reason(run):
+    """Issue 9, section 5: there was no way to remove a contract."""
+    run("import", FIXTURES / "nhs_release_package.json")
+    key = "ocds-h6vhtk-0d4e5f/007777-2024-1"
+    code, output = run("remove", key, "--reason", "awarded to another ICB")
+    assert code == 0 and "1 contract removed (change 2)" in output
+    listed = json.loads(run("list", "--format", "json")[1])["data"]
+    assert key not in {c["contract_key"] for c in listed} and len(listed) == 3
+    code, output = run("remove", key)
+    assert code == 2 and "--reason" in output
+    code, output = run("remove", "007777-2024-1", "--reason", "again")
+    assert code != 0 and f"did you mean {key!r}" not in output  # already removed, not listed
+    assert "no contract '007777-2024-1'" in output
+
+
+PSR_LOG = """reference,authority,process,intention_notice_date
+P1,NHS Frimley ICB,competitive,2024-06-03
+"""
+STEADY = "\n".join(f"2024-{m:02d}-01,{v}" for m, v in zip(range(1, 13), [5, 6] * 6, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("command", "override", "shipped_value", "overridden_value"),
+    [
+        # PSR standstill: 8 working days from Mon 3 Jun 2024 end on Thu 13 Jun; 10 on Mon 17
+        (
+            ["psr", "standstill", "2024-06-03"],
+            "contracts.psr.standstill_working_days: 10",
+            "2024-06-13",
+            "2024-06-17",
+        ),
+        (
+            ["psr", "log", "--today", "2024-07-01"],
+            "contracts.psr.standstill_working_days: 10",
+            "2024-06-13",
+            "2024-06-17",
+        ),
+        # a 6-point shift rule flags the six points below the mean that 7 points do not
+        (
+            ["spc", "shift.csv", "--fix-after", "12", "--rules", "mdc-2023"],
+            "contracts.spc.rule_sets.mdc-2023: {shift_points: 6}",
+            "Common Cause",
+            "6 Points Below CL",
+        ),
+        (["rules"], "contracts.spc.rule_sets.mdc-2023: {trend_points: 5}", 7, 5),
+        # the 92% RTT standard: consistently failed, and passed if the standard were 20%
+        (
+            ["kpi", "rtt-18w/%", "--load", "rtt-18w"],
+            "contracts.kpi.rtt_18_week_standard: 0.2",
+            "consistent_fail",
+            "consistent_pass",
+        ),
+    ],
+)
+def test_parameters_file_changes_what_a_command_computes(
+    run, tmp_path, monkeypatch, command, override, shipped_value, overridden_value
+):
+    """Issue 9, section 3: --parameters FILE on every contracts command that computes."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shift.csv").write_text(
+        f"date,value\n{STEADY}\n" + "".join(f"2025-{m:02d}-01,5.4\n" for m in range(1, 7))
+    )
+    (tmp_path / "log.csv").write_text(PSR_LOG)
+    (tmp_path / "mine.yaml").write_text(override + "\n")
+    if command[0] == "psr" and command[1] == "log":
+        assert run("import", "log.csv")[0] == 0
+    values = []
+    for extra in ([], ["--parameters", "mine.yaml"]):
+        code, output = run(*command, *extra, "--format", "json")
+        assert code == 0, output
+        document = json.loads(output)
+        values.append(_watched(command, document["data"]))
+        fingerprint = document["provenance"]["parameters"]
+    assert values == [shipped_value, overridden_value]
+    assert "+overrides@" in fingerprint
+
+
+def _watched(command: list[str], data: list[dict]):
+    """The one figure each command's override changes."""
+    if command[0] == "psr":
+        return data[0].get("standstill ends (midnight)") or data[0]["standstill_ends"]
+    if command[0] == "spc":
+        return data[-1]["special_cause_type"]
+    if command[0] == "rules":
+        return next(r["trend"] for r in data if r["name"] == "mdc-2023")
+    return data[0]["assurance"]
+
+
+def test_outsourcing_concerns_follow_the_parameters(run, tmp_path, monkeypatch):
+    """--parameters on `outsourcing`: the concerns view uses the SPC rule sets."""
+    monkeypatch.chdir(tmp_path)
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "contract_id,title,buyer_name,buyer_code,value,start_date,end_date\n"
+        "C-1,Pathology,NHS Frimley ICB,QNQ,1000,2024-04-01,2027-03-31\n"
+    )
+    run("import", register)
+    kpis = tmp_path / "tat.csv"
+    kpis.write_text(
+        f"date,value\n{STEADY}\n" + "".join(f"2025-{m:02d}-01,5.4\n" for m in range(1, 7))
+    )
+    run("import", kpis, "--code", "tat", "--name", "Turnaround", "--contract", "csv:C-1")
+    (tmp_path / "mine.yaml").write_text("contracts.spc.rule_sets.mdc-2023: {shift_points: 6}\n")
+    found = []
+    for extra in ([], ["--parameters", "mine.yaml"]):
+        code, output = run(
+            "outsourcing", "--view", "concerns", "--rules", "mdc-2023", *extra, "--format", "json"
+        )
+        assert code == 0, output
+        found.append([r["contract_key"] for r in json.loads(output)["data"]])
+    # six points below the mean of 5.5: a shift (concern, higher is better) only with 6
+    assert found == [[], ["csv:C-1"]]

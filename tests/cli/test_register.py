@@ -42,7 +42,16 @@ def test_gaps_after_the_blueprint_flag_functions_under_review(cli):
         "--format",
         "json",
     )
-    assert code == 2 and "is not in force on 2026-06-01" in output
+    # Frimley was abolished on 1 April 2026 (ICS-REFERENCE.md §1.4): its gaps are now those of
+    # the three ICBs covering its former practices
+    assert code == 0
+    areas = {r["area"] for r in data_of(output)}
+    assert areas == {
+        "NHS Thames Valley Integrated Care Board",
+        "NHS Surrey and Sussex Integrated Care Board",
+        "NHS Hampshire and Isle of Wight Integrated Care Board",
+    }
+    assert "successors: NHS Thames Valley" in " ".join(json.loads(output)["notes"])
     code, output = cli(
         "gaps",
         "--on",

@@ -27,7 +27,7 @@ def test_a_release_package_compiles_records_and_links_parties(store):
     contracts = _contracts(store)
     msk = contracts["ocds-h6vhtk-0a1b2c/006001-2024-1"]
     assert msk["buyer_org_id"] == "QNQ" and msk["buyer_class"] == "nhs-body"
-    assert msk["icb_ods"] == "QNQ"
+    assert msk["icb_ods_code"] == "QNQ"
     assert msk["supplier_org_id"] == "RDU" and msk["supplier_class"] == "nhs-body"
     assert msk["value_amount"] == 5_100_000  # the compiled (latest) value
     assert str(msk["end_date"])[:10] == "2028-05-31"
@@ -39,7 +39,7 @@ def test_a_release_package_compiles_records_and_links_parties(store):
     assert cdc["procurement_route"] == "competitive"
     hospice = contracts["ocds-h6vhtk-0f0f0f/008888-2025-2"]
     assert hospice["supplier_class"] == "voluntary-sector"
-    assert hospice["icb_ods"] == "QNQ"  # a trust buyer belongs to its ICB (ODS etr)
+    assert hospice["icb_ods_code"] == "QNQ"  # a trust buyer belongs to its ICB (ODS etr)
 
 
 def test_amendments_record_each_change_of_value_or_end_date(store):
@@ -181,7 +181,7 @@ def test_a_real_contracts_finder_award_links_the_council_and_its_17_suppliers(st
     assert (imported.releases, imported.records, imported.contracts) == (1, 1, 1)
     row = store.fetch_dicts("SELECT * FROM contract")[0]
     assert row["buyer_class"] == "local-authority"
-    assert row["icb_ods"] == "QWU"  # NHS Coventry and Warwickshire ICB
+    assert row["icb_ods_code"] == "QWU"  # NHS Coventry and Warwickshire ICB
     assert row["service_category"] == "CPV 85323000 Community health services"
     assert row["procurement_route"] == "open"
     assert row["supplier_name"].count(";") == 16  # a framework with 17 suppliers

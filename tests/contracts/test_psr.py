@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 
 from icsatlas.contracts import calendar, psr
 from icsatlas.errors import InputErrors
+from icsatlas.parameters import ParameterSet
 from icsatlas.store import audit
+
+SHIPPED = ParameterSet.shipped()
 
 
 @pytest.mark.parametrize(
@@ -38,7 +41,7 @@ from icsatlas.store import audit
     ],
 )
 def test_standstill_ends_on_the_eighth_working_day(published, ends):
-    period = psr.standstill(published)
+    period = psr.standstill(published, params=SHIPPED)
     assert period.ends == ends
     assert calendar.working_days_between(published, ends) == 8
 
@@ -52,19 +55,28 @@ def test_one_off_bank_holidays_are_not_working_days():
 
 
 def test_the_contract_may_be_awarded_the_day_after_the_standstill():
-    assert psr.standstill(date(2024, 12, 20)).award_from == date(2025, 1, 7)
+    assert psr.standstill(date(2024, 12, 20), params=SHIPPED).award_from == date(2025, 1, 7)
+
+
+def test_the_standstill_length_is_a_parameter():
+    """Issue 9, section 3: the 8 working days are contracts.psr.standstill_working_days."""
+    ten = SHIPPED.override({"contracts.psr.standstill_working_days": 10})
+    # Mon 3 Jun 2024: 10 working days from Tue 4 Jun end on Mon 17 Jun 2024
+    assert psr.standstill(date(2024, 6, 3), params=ten).ends == date(2024, 6, 17)
 
 
 def test_representations_add_five_working_days_after_the_decision_to_proceed():
     # decision to proceed on Tue 23 Dec 2025: 24, (25, 26 holidays), 29, 30, (1 Jan), 2 Jan
-    period = psr.standstill(date(2025, 12, 10), representations_decided=date(2025, 12, 23))
+    period = psr.standstill(
+        date(2025, 12, 10), representations_decided=date(2025, 12, 23), params=SHIPPED
+    )
     assert period.ends == date(2025, 12, 22)
     assert period.extended_ends == date(2026, 1, 2)
     assert period.award_from == date(2026, 1, 3)
 
 
 def _statuses(decision: dict, today=date(2025, 6, 1)) -> dict[str, str]:
-    return {f.obligation: f.status for f in psr.check(decision, today)}
+    return {f.obligation: f.status for f in psr.check(decision, today, params=SHIPPED)}
 
 
 def test_direct_award_a_must_publish_within_30_days():
@@ -125,7 +137,7 @@ def test_a_decision_log_is_imported_and_checked(store, tmp_path):
     path = tmp_path / "decisions.csv"
     path.write_text(LOG)
     assert psr.import_decisions(store, path) == 3
-    log = psr.decisions(store, today=date(2025, 6, 1)).set_index("reference")
+    log = psr.decisions(store, today=date(2025, 6, 1), params=SHIPPED).set_index("reference")
     assert log.loc["PSR-1", "standstill_ends"] == date(2025, 1, 6)
     assert log.loc["PSR-1", "status"] == "met"
     # awarded 8 May: the 5 further working days after 6 May run to 13 May
@@ -170,7 +182,7 @@ def test_a_decision_log_may_write_dates_day_first_or_with_month_names(store, tmp
         psr.import_decisions(store, path)
     path.write_text(path.read_text().replace("nine million", "£9m"))
     assert psr.import_decisions(store, path) == 2
-    log = psr.decisions(store, today=date(2025, 6, 1)).set_index("reference")
+    log = psr.decisions(store, today=date(2025, 6, 1), params=SHIPPED).set_index("reference")
     assert log.loc["X-1", "award_date"] == date(2025, 3, 5)  # 5 March, day first
     assert log.loc["X-1", "status"] == "met"  # notice 27 days after the award
     assert log.loc["X-2", "status"] == "breached"  # notice 38 days after, as PSR-3 above

@@ -11,7 +11,10 @@ import pytest
 from icsatlas.contracts import kpi, outsourcing, parties, register_csv
 from icsatlas.contracts.ocds import load
 from icsatlas.errors import InputErrors
+from icsatlas.parameters import ParameterSet
 from icsatlas.store import audit
+
+SHIPPED = ParameterSet.shipped()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,7 +46,7 @@ def test_a_csv_register_keeps_each_version_as_an_amendment(store, register_file)
     assert register_csv.import_register(store, register_file) == 2
     pathology = store.fetch_dicts("SELECT * FROM contract WHERE contract_key = 'csv:C-1'")[0]
     assert pathology["value_amount"] == 3_400_000
-    assert pathology["buyer_org_id"] == "QNQ" and pathology["icb_ods"] == "QNQ"
+    assert pathology["buyer_org_id"] == "QNQ" and pathology["icb_ods_code"] == "QNQ"
     assert pathology["procurement_route"] == "direct-award-c"
     amendments = store.fetch_dicts(
         "SELECT description, value_amount FROM contract_amendment"
@@ -135,20 +138,69 @@ def test_the_outsourcing_picture_by_year_and_class(store, register_file, tmp_pat
     listing.write_text(CLASSIFICATION)
     parties.import_classification(store, listing)
     parties.reclassify(store)
-    frame = outsourcing.contracts(store, icb="QNQ")
-    shares = outsourcing.supplier_shares(frame).set_index(["financial_year", "supplier_class"])
-    # 2024/25: MSK (RDU, £5.1m), CDC (company, £2m), pathology subsidiary (£3.4m, signed
-    # 2024-04-01 start), estates subsidiary? no: estates company is signed 2025/26 start
-    assert shares.loc[("2024/25", "nhs-body"), "value"] == 5_100_000
-    assert shares.loc[("2024/25", "trust-subsidiary"), "value"] == 3_400_000
-    assert shares.loc[("2024/25", "independent-sector"), "value"] == 2_000_000
-    assert shares.loc[("2024/25", "nhs-body"), "share_of_value"] == pytest.approx(5.1 / 10.5)
-    routes = outsourcing.award_routes(frame).set_index(["financial_year", "route"])
-    assert routes.loc[("2024/25", "direct award"), "contracts"] == 2
+    years = outsourcing.by_year(outsourcing.contracts(store, icb="QNQ"))
+    shares = outsourcing.supplier_shares(years).set_index(["financial_year", "supplier_class"])
+    # 2024/25 (1 Apr 2024 - 31 Mar 2025), pro rata by days, worked by hand:
+    # MSK (RDU) £5.1m over 1 Jun 2024 - 31 May 2028 (1,461 days), 304 days in the year;
+    # pathology subsidiary £3.4m over 1 Apr 2024 - 31 Mar 2028 (1,461 days), 365 days;
+    # CDC company £2m over 1 Aug 2024 - 31 Jul 2026 (730 days), 243 days.
+    msk, pathology, cdc = 5_100_000 * 304 / 1461, 3_400_000 * 365 / 1461, 2_000_000 * 243 / 730
+    assert shares.loc[("2024/25", "nhs-body"), "value"] == pytest.approx(msk)
+    assert shares.loc[("2024/25", "trust-subsidiary"), "value"] == pytest.approx(pathology)
+    assert shares.loc[("2024/25", "independent-sector"), "value"] == pytest.approx(cdc)
+    share = msk / (msk + pathology + cdc)
+    assert shares.loc[("2024/25", "nhs-body"), "share_of_value"] == pytest.approx(share)
+    routes = outsourcing.award_routes(years).set_index(["financial_year", "route"])
+    assert routes.loc[("2024/25", "direct award"), "contracts"] == 2  # MSK and pathology
     assert routes.loc[("2024/25", "competition"), "contracts"] == 1
-    moved = outsourcing.subsidiaries(frame)
+    # 2027/28: MSK, pathology and the five-year estates contract are still running
+    assert routes.loc[("2027/28", "direct award"), "contracts"] == 3
+    moved = outsourcing.subsidiaries(outsourcing.contracts(store))
     assert moved.contract_key.tolist() == ["csv:C-1"]
     assert moved.previous_supplier.iloc[0] == "Frimley Health NHS Foundation Trust"
+
+
+WORKED = """contract_id,title,buyer_name,buyer_code,supplier_name,supplier_identifier,value,\
+start_date,end_date,date_signed,status
+A,Community beds,NHS Frimley ICB,QNQ,Beds Ltd,GB-COH-00000001,730000,2024-10-01,2026-09-30,,active
+B,Scanning,NHS Frimley ICB,QNQ,Scans Ltd,GB-COH-00000002,1000000,2025-04-01,2026-03-31,,cancelled
+C,Carers support,NHS Frimley ICB,QNQ,Carers Trust,GB-CHC-1000001,365000,2022-04-01,2023-03-31,\
+2022-03-01,terminated
+D,Interpreting,NHS Frimley ICB,QNQ,Words Ltd,GB-COH-00000004,50000,,,,active
+"""
+
+
+def test_values_are_spread_over_the_contract_period_and_cancelled_ones_left_out(store, tmp_path):
+    """Issue 9, section 5: outsourcing counted cancelled and expired contracts and put a
+    whole-life value in the year of signature."""
+    path = tmp_path / "worked.csv"
+    path.write_text(WORKED)
+    register_csv.import_register(store, path)
+    result = outsourcing.picture(store, "shares", params=SHIPPED)
+    got = {
+        (r.financial_year, r.supplier_class): (r.contracts, round(r.value, 6))
+        for r in result.frame.itertuples()
+    }
+    # Worked by hand, pro rata by days with both ends counted:
+    # A: £730,000 over 1 Oct 2024 - 30 Sep 2026 = 730 days, so £1,000 a day:
+    #    2024/25 1 Oct - 31 Mar = 182 days; 2025/26 = 365 days; 2026/27 1 Apr - 30 Sep = 183.
+    # B: cancelled, left out of every year.
+    # C: £365,000 over 1 Apr 2022 - 31 Mar 2023, all in 2022/23 (signed in 2021/22, and
+    #    ended: it counts in the one year it ran).
+    # D: no dates, so not spread: its £50,000 under "no period".
+    assert got == {
+        ("2022/23", "voluntary-sector"): (1, 365_000),
+        ("2024/25", "independent-sector"): (1, 182_000),
+        ("2025/26", "independent-sector"): (1, 365_000),
+        ("2026/27", "independent-sector"): (1, 183_000),
+        ("no period", "independent-sector"): (1, 50_000),
+    }
+    notes = " | ".join(result.notes)
+    assert "spread over each contract's period pro rata by days" in notes
+    assert "1 contract left out as cancelled (status cancelled or unsuccessful; £1,000,000)" in (
+        notes
+    )
+    assert "1 contract without a start or an end date" in notes
 
 
 def test_contracts_whose_kpis_are_in_special_cause_concern(store, register_file):
@@ -161,7 +213,7 @@ def test_contracts_whose_kpis_are_in_special_cause_concern(store, register_file)
     meta = kpi.SeriesMeta("tat", "Turnaround within 24h", "proportion", "increase", 0.9,
                           contract_key="csv:C-1")  # fmt: skip
     kpi.save(store, [meta], points, "test")
-    concerns = outsourcing.kpi_concerns(store, outsourcing.contracts(store))
+    concerns = outsourcing.kpi_concerns(store, outsourcing.contracts(store), params=SHIPPED)
     assert concerns.contract_key.tolist() == ["csv:C-1"]
     assert concerns.variation.iloc[0] == "concern_low"
 
@@ -172,10 +224,27 @@ def test_kpi_csv_import_and_spc_from_the_store(store, tmp_path):
     path.write_text("date,value\n" + rows + "\n")
     meta = kpi.SeriesMeta("waits", "Waits", "days", "decrease", 2.0)
     kpi.import_csv(store, path, meta)
-    result, provenance = kpi.spc(store, "waits")
+    result, provenance = kpi.spc(store, "waits", params=SHIPPED)
     assert result.summary.assurance[0] == "consistent_fail"  # target below the lower limit
     assert result.summary.trial_limits[0]
     assert provenance.engine == store.dialect
+    assert provenance.parameters == SHIPPED.fingerprint
+
+
+def test_a_shipped_standard_is_read_from_the_parameters_when_spc_runs(store):
+    """Issue 9, section 3: the A&E standard lives in one place, the parameter, and an
+    override applies to series already stored."""
+    kpi.load_shipped(store, "rtt-18w")
+    result, _ = kpi.spc(store, "rtt-18w/%", params=SHIPPED)
+    assert result.summary.target[0] == 0.92  # NHS Constitution: 92% within 18 weeks
+    assert result.summary.assurance[0] == "consistent_fail"
+    lower = SHIPPED.override({"contracts.kpi.rtt_18_week_standard": 0.2})
+    result, provenance = kpi.spc(store, "rtt-18w/%", params=lower)
+    assert result.summary.target[0] == 0.2
+    assert result.summary.assurance[0] == "consistent_pass"
+    assert provenance.parameters == lower.fingerprint != SHIPPED.fingerprint
+    assert "target from parameter contracts.kpi.rtt_18_week_standard" in result.notes[-1]
+    assert "overridden from overrides" in result.notes[-1]
 
 
 def test_a_bad_kpi_csv_names_the_cell(store, tmp_path):
@@ -262,9 +331,10 @@ def test_a_psr_decision_sets_the_route_of_its_contract(store, tmp_path):
         "P-9,NHS Frimley ICB,most suitable provider,2024-06-03,ocds-h6vhtk-0d4e5f\n"
     )
     psr.import_decisions(store, log)
-    frame = outsourcing.contracts(store, icb="QNQ").set_index("contract_key")
-    assert frame.loc["ocds-h6vhtk-0d4e5f/007777-2024-1", "procurement_route"] == (
-        "most-suitable-provider"
-    )
-    routes = outsourcing.award_routes(frame.reset_index()).set_index(["financial_year", "route"])
+    frame = outsourcing.contracts(store, icb="QNQ")
+    assert frame.set_index("contract_key").loc[
+        "ocds-h6vhtk-0d4e5f/007777-2024-1", "procurement_route"
+    ] == ("most-suitable-provider")
+    years = outsourcing.by_year(frame)
+    routes = outsourcing.award_routes(years).set_index(["financial_year", "route"])
     assert routes.loc[("2024/25", "most suitable provider"), "contracts"] == 1

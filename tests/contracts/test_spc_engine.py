@@ -3,12 +3,17 @@ series, for every shipped rule set, including series split by rebasing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icsatlas.contracts.spc import engine, names, reference, rule_set
+from icsatlas.parameters import ParameterSet
+
+SHIPPED = ParameterSet.shipped()
 
 # small integers make ties, runs, trends and near-limit points common
 values = st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=40)
@@ -19,15 +24,13 @@ def _engine(y, rules, **kwargs):
     return list(zip(result.rule.tolist(), result.sign.tolist(), strict=True)), result
 
 
-@pytest.mark.parametrize("name", names())
+@pytest.mark.parametrize("name", names(SHIPPED))
 @settings(max_examples=150, deadline=None)
 @given(y=values, screen=st.booleans(), fix=st.sampled_from([None, 5, 12]))
 def test_engine_matches_the_per_point_port(name, y, screen, fix):
-    rules = rule_set(name)
-    expected, limits = reference.special_cause(
-        [float(v) for v in y], rules, screen_outliers=screen, fix_after=fix
-    )
-    got, result = _engine(y, rules, screen_outliers=screen, fix_after=fix)
+    rules = replace(rule_set(SHIPPED, name), screen_outliers=screen)
+    expected, limits = reference.special_cause([float(v) for v in y], rules, fix_after=fix)
+    got, result = _engine(y, rules, fix_after=fix)
     assert got == expected
     np.testing.assert_array_equal(result.limits.upl, np.full(len(y), limits["upl"]))
     np.testing.assert_array_equal(result.limits.lpl, np.full(len(y), limits["lpl"]))
@@ -37,7 +40,7 @@ def test_engine_matches_the_per_point_port(name, y, screen, fix):
 @given(first=values, second=values)
 def test_segments_are_independent(first, second):
     # two series in one flat array give the same answers as each alone
-    rules = rule_set()
+    rules = rule_set(SHIPPED)
     y = np.array(first + second, dtype=float)
     segment = np.array([0] * len(first) + [1] * len(second))
     together = engine.classify(y, segment, rules)

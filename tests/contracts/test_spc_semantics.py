@@ -13,8 +13,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from icsatlas.contracts.spc import analyse
-from icsatlas.errors import InputError
+from icsatlas.contracts.spc import analyse, names, rule_set
+from icsatlas.errors import InputError, NotFoundError
+from icsatlas.parameters import ParameterSet
+
+SHIPPED = ParameterSet.shipped()
+RULES_MDC = "contracts.spc.rule_sets.mdc-2023"
+DEFAULT = rule_set(SHIPPED)
 
 BASELINE = [12.0, 10.0] * 6
 
@@ -49,9 +54,9 @@ def frame(values, start="2024-01-01", freq="MS") -> pd.DataFrame:
     )
 
 
-def spc(values, **kwargs):
+def spc(values, rules=None, params=SHIPPED, **kwargs):
     kwargs.setdefault("fix_after", 12)
-    return analyse(frame(values), **kwargs)
+    return analyse(frame(values), rule_set(params, rules), **kwargs)
 
 
 def hits(values, **kwargs) -> dict[int, str]:
@@ -146,9 +151,17 @@ def test_a_point_on_the_mean_breaks_a_shift():
     assert hits([*BASELINE, *[11.5] * 4, 11.0, *[11.5] * 4]) == {}
 
 
-def test_the_six_point_rule_set_flags_six():
-    found = hits([*BASELINE, *[11.5] * 6], rules="mdc-six-point")
-    assert found == {i: "6 Points Above CL" for i in range(12, 18)}
+def test_the_six_point_rule_set_is_withdrawn_and_an_override_gives_six_point_runs():
+    """Issue 9, section 6: mdc-six-point rested on one unconfirmed user claim
+    (NHSRplotthedots issue 202, open, unanswered by the maintainers): dropped, and the
+    error says how to get 6-point runs from the parameters instead."""
+    with pytest.raises(NotFoundError, match="withdrawn: it rested on one unconfirmed"):
+        spc(BASELINE, rules="mdc-six-point")
+    six = SHIPPED.override({RULES_MDC: {"trend_points": 6, "shift_points": 6}})
+    result = spc([*BASELINE, *[11.5] * 6], rules="mdc-2023", params=six)
+    special = result.points[result.points.rule != "common_cause"]
+    assert special.special_cause_type.tolist() == ["6 Points Above CL"] * 6
+    assert "overridden from overrides" in result.notes[0]
 
 
 def test_the_trend6_shift8_rule_set_needs_eight_for_a_shift_and_six_for_a_trend():
@@ -213,7 +226,7 @@ def test_no_target_means_no_assurance_icon():
 # --- limits: outlier screening, trial limits, rebasing -------------------------------------
 def test_nhsrplotthedots_published_limits_for_rnorm_20():
     # tests/testthat/_snaps/ptd_spc_standard.md: mean 0.142, lpl -3.01, upl 3.29
-    row = analyse(frame(RNORM_20, freq="D")).summary.iloc[0]
+    row = analyse(frame(RNORM_20, freq="D"), DEFAULT).summary.iloc[0]
     assert (round(row["mean"], 3), round(row.lpl, 2), round(row.upl, 2)) == (0.142, -3.01, 3.29)
     assert row.special_cause_improvement == row.special_cause_concern == 0
 
@@ -221,7 +234,7 @@ def test_nhsrplotthedots_published_limits_for_rnorm_20():
 def test_nhsrplotthedots_published_limits_per_facet():
     # tests/testthat/_snaps/ptd_spc.md, facet_field with two facets of 10 points each
     data = frame(RNORM_20, freq="D").assign(series=["0"] * 10 + ["1"] * 10)
-    summary = analyse(data).summary.round({"mean": 4, "lpl": 2, "upl": 2})
+    summary = analyse(data, DEFAULT).summary.round({"mean": 4, "lpl": 2, "upl": 2})
     assert summary[["mean", "lpl", "upl"]].values.tolist() == [
         [0.0746, -2.60, 2.75],
         [0.2086, -3.28, 3.70],
@@ -232,9 +245,43 @@ def test_screening_outliers_narrows_the_limits():
     # test-ptd_spc_standard.R: y[15] <- 10, with and without screen_outliers
     values = list(RNORM_20)
     values[14] = 10
-    screened = analyse(frame(values, freq="D")).summary.iloc[0]
-    unscreened = analyse(frame(values, freq="D"), screen_outliers=False).summary.iloc[0]
+    screened = analyse(frame(values, freq="D"), DEFAULT).summary.iloc[0]
+    unscreened = analyse(frame(values, freq="D"), DEFAULT, screen_outliers=False).summary.iloc[0]
     assert unscreened.upl - unscreened.lpl > screened.upl - screened.lpl
+
+
+# NHSRplotthedots vignette "Deviations from Excel defaults", section 1 (vignettes/deviations.Rmd):
+# this series, daily from 2021-03-22, has UPL 4.6, mean 1.94, LPL -0.72 with outliers screened
+# (the package default) and UPL 6.95, mean 1.94, LPL -3.06 as the Making Data Count Excel tools
+# compute it (screen_outliers = FALSE); the point of 10 is special cause in both.
+DEVIATIONS = [1.0, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+
+
+def _vignette(rules: str) -> tuple:
+    result = analyse(frame(DEVIATIONS, start="2021-03-22", freq="D"), rule_set(SHIPPED, rules))
+    row = result.summary.iloc[0]
+    special = result.points.index[result.points.rule != "common_cause"].tolist()
+    return (round(row.upl, 2), round(row["mean"], 2), round(row.lpl, 2)), special
+
+
+def test_nhsrplotthedots_screens_moving_range_outliers_as_its_vignette_shows():
+    assert _vignette("nhsrplotthedots") == ((4.60, 1.94, -0.72), [4])
+
+
+@pytest.mark.parametrize("name", [n for n in names(SHIPPED) if n.startswith("mdc")])
+def test_making_data_count_rule_sets_do_not_screen_outliers(name):
+    """Issue 9, section 6: the MDC Excel tools keep every moving range (vignette: UPL 6.95)."""
+    assert _vignette(name) == ((6.95, 1.94, -3.06), [4])
+
+
+def test_screening_can_be_chosen_against_the_rule_set_with_a_note():
+    result = analyse(
+        frame(DEVIATIONS, freq="D"), rule_set(SHIPPED, "mdc-2023"), screen_outliers=True
+    )
+    assert round(result.summary.upl[0], 2) == 4.60
+    assert "moving-range outliers screened out of the limits, unlike the mdc-2023 rule set" in (
+        result.notes
+    )
 
 
 def test_symmetric_data_with_two_near_points_on_opposite_sides():
@@ -242,7 +289,7 @@ def test_symmetric_data_with_two_near_points_on_opposite_sides():
     # when they are on the same side of the mean"
     values = [1.0, -1.0] * 8
     values[14], values[15] = 5.5, -5.5
-    points = analyse(frame(values, freq="D")).points
+    points = analyse(frame(values, freq="D"), DEFAULT).points
     assert points.point_type.iloc[-2:].tolist() == ["common_cause", "common_cause"]
 
 
@@ -256,14 +303,42 @@ def test_fewer_than_thirteen_points_give_trial_limits():
 def test_rebasing_starts_new_limits_on_the_given_date():
     # test-ptd_spc_standard.R "it sets the rebase_group field": rebase at the 11th point
     data = frame([*[10.0, 12.0] * 5, *[20.0, 22.0] * 5])
-    result = analyse(data, rebase=[data.date[10]])
+    result = analyse(data, DEFAULT, rebase=[data.date[10]])
     assert result.points.rebase_group.tolist() == [0] * 10 + [1] * 10
     assert result.points["mean"].tolist() == [11.0] * 10 + [21.0] * 10
 
 
-def test_a_rebase_date_that_is_not_in_the_series_is_an_error():
-    with pytest.raises(InputError, match="rebase date 2030-01-01 is not a date"):
-        analyse(frame(BASELINE), rebase=[date(2030, 1, 1)])
+def test_a_rebase_date_that_is_not_in_the_series_is_ignored_with_a_note():
+    """Issue 9, section 6: NHSRplotthedots marks rebase points with ``date %in% rebase``
+    (R/ptd_add_rebase_column.R), so a date that is not a point's is ignored, not an error;
+    icsatlas says so in a note."""
+    result = analyse(frame(BASELINE), DEFAULT, rebase=[date(2030, 1, 1)])
+    assert result.points.rebase_group.tolist() == [0] * 12
+    assert "rebase date 2030-01-01 ignored: it is not the date of a point in the series" in (
+        result.notes
+    )
+
+
+def test_one_rebase_date_for_many_series_rebases_those_that_have_it():
+    # test-ptd_add_rebase_column.R: a date vector applies to every facet that has the date
+    data = pd.concat(
+        [
+            frame([*[10.0, 12.0] * 6]).assign(series="a"),
+            frame([*[10.0, 12.0] * 6], start="2030-01-01").assign(series="b"),
+        ]
+    )
+    result = analyse(data, DEFAULT, rebase=[date(2024, 7, 1)])
+    groups = result.points.groupby("series").rebase_group.max()
+    assert groups.to_dict() == {"a": 1, "b": 0}
+    assert result.notes[-1] == (
+        "rebase date 2024-07-01 ignored: it is not the date of a point in series 'b'"
+    )
+
+
+def test_rebasing_a_series_that_does_not_exist_is_an_error():
+    # ptd_validate_spc_options.R: "options provided to rebase are not in the facet_field column"
+    with pytest.raises(InputError, match="no series 'z' to rebase"):
+        analyse(frame(BASELINE), DEFAULT, rebase={"z": [date(2024, 1, 1)]})
 
 
 def test_many_series_with_their_own_direction_and_target():
@@ -271,7 +346,11 @@ def test_many_series_with_their_own_direction_and_target():
         [frame([*BASELINE, 17]).assign(series="a"), frame([*BASELINE, 17]).assign(series="b")]
     )
     summary = analyse(
-        data, fix_after=12, improvement={"a": "increase", "b": "decrease"}, target={"a": 20}
+        data,
+        DEFAULT,
+        fix_after=12,
+        improvement={"a": "increase", "b": "decrease"},
+        target={"a": 20},
     ).summary
     assert summary.variation.tolist() == ["improvement_high", "concern_high"]
     assert summary.assurance.tolist() == ["consistent_fail", None]
@@ -279,7 +358,7 @@ def test_many_series_with_their_own_direction_and_target():
 
 def test_missing_values_and_duplicate_dates_are_errors():
     with pytest.raises(InputError, match="no numeric value on 2024-02-01"):
-        analyse(frame([1.0, "n/a", 3.0]))
+        analyse(frame([1.0, "n/a", 3.0]), DEFAULT)
     doubled = pd.DataFrame({"date": ["2024-01-01", "2024-01-01"], "value": [1, 2]})
     with pytest.raises(InputError, match="two values on 2024-01-01"):
-        analyse(doubled)
+        analyse(doubled, DEFAULT)

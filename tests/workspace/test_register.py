@@ -1,35 +1,43 @@
-"""The Python API notebook users call: typed results with DataFrames and provenance."""
+"""The Python API notebook users call: ``icsatlas.open()`` and ``ws.register``, typed results
+with tables, DataFrames and provenance."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from icsatlas.workspace.register import Atlas
+import icsatlas
 from icsatlas.errors import IcsatlasError
+from icsatlas.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def atlas() -> Atlas:
-    return Atlas.in_memory()
+def ws(tmp_path_factory) -> Workspace:
+    home = tmp_path_factory.mktemp("home")
+    return icsatlas.open(f"duckdb:///{home / 'atlas.duckdb'}", home=home)
 
 
-def test_areas_come_back_as_a_dataframe_with_provenance(atlas):
-    result = atlas.areas("icb", "2026-04-01")
+def test_areas_come_back_with_a_dataframe_and_provenance(ws):
+    result = ws.register.areas("icb", "2026-04-01")
     assert isinstance(result.frame, pd.DataFrame) and len(result.frame) == 36
+    # NHS England, Patients Registered at a GP Practice, 1 Aug 2026: 63,237,908 in England
     assert result.frame.registered_patients_2026_08.sum() == 63_237_908
     assert "registered_patients_2026_08" in result.provenance.data
+    assert result.provenance.parameters == ws.params.fingerprint
 
 
-def test_what_if_reforms_stack_and_are_named_in_provenance(atlas):
-    after = atlas.with_reform("blueprint-2025")
-    result = after.who("workforce planning", area="Cheshire and Merseyside", on="2026-06-01")
-    assert result.frame.holder_type.tolist() == ["nhs-region"]
+def test_what_if_reforms_stack_and_are_named_in_provenance(ws):
+    after = ws.with_reforms("blueprint-2025")
+    result = after.register.who(
+        "workforce planning", area="Cheshire and Merseyside", on="2026-06-01"
+    )
+    assert result.table.column("holder_type") == ["nhs-region"]
     assert result.provenance.reform == "blueprint-2025"
-    assert atlas.who("workforce planning", "QYG", "2026-06-01").frame.holder_type[0] == "icb"
+    before = ws.register.who("workforce planning", "QYG", "2026-06-01")
+    assert before.table.column("holder_type") == ["icb"]
 
 
-def test_a_place_can_be_added_and_inherits_its_icbs_holders(atlas, tmp_path):
+def test_a_place_can_be_added_and_inherits_its_icbs_holders(ws, tmp_path):
     reform = tmp_path / "places.yaml"
     reform.write_text(
         "name: wirral-place\ntitle: Wirral place\nsource: local constitution\n"
@@ -38,13 +46,26 @@ def test_a_place_can_be_added_and_inherits_its_icbs_holders(atlas, tmp_path):
         "  - assign: {function: neighbourhood-health-commissioning, areas: [place:wirral],\n"
         "             holder: QYG, basis: delegation}\n"
     )
-    with_place = atlas.with_reform(str(reform))
-    eprr = with_place.who("EPRR", area="Wirral place", on="2026-06-01").frame
-    assert eprr.held_at[0] == "NHS Cheshire and Merseyside Integrated Care Board"
-    own = with_place.who("neighbourhood health", area="Wirral place", on="2026-06-01").frame
-    assert own.held_at[0] == "Wirral place" and own.basis[0] == "delegation"
+    with_place = ws.with_reforms(reform)
+    eprr = with_place.register.who("EPRR", area="Wirral place", on="2026-06-01").table
+    assert eprr.column("held_at") == ["NHS Cheshire and Merseyside Integrated Care Board"]
+    own = with_place.register.who("neighbourhood health", area="Wirral place", on="2026-06-01")
+    assert own.table.column("held_at") == ["Wirral place"]
+    assert own.table.column("basis") == ["delegation"]
 
 
-def test_writes_are_refused_on_top_of_a_what_if(atlas):
+def test_writes_are_refused_on_top_of_a_what_if(ws):
     with pytest.raises(IcsatlasError, match="what-ifs"):
-        atlas.with_reform("blueprint-2025").apply_reform("blueprint-2025", reason="no")
+        ws.with_reforms("blueprint-2025").register.apply_reform("blueprint-2025", reason="no")
+
+
+def test_a_second_workspace_reads_the_snapshot_without_opening_duckdb(ws):
+    ws.register.areas("icb")  # make sure the snapshot and its stamp exist
+    again = icsatlas.open(ws._shared.url, home=ws._shared.snapshots.parent)
+    assert len(again.register.areas("icb", "2026-04-01")) == 36
+    assert "store" not in again._shared.__dict__
+
+
+def test_notebooks_show_a_result_as_html(ws):
+    html = ws.register.where("Leeds", "2026-06-01")._repr_html_()
+    assert "<table>" in html and "Leeds" in html and "Source:" in html

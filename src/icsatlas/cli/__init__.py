@@ -1,7 +1,13 @@
-"""The ``icsatlas`` command line: a thin shell over the domain packages."""
+"""The ``icsatlas`` command line: a thin shell over the Workspace.
+
+The register's commands are defined here at the top level; the population, finance and
+contracts groups are imported only when one of their commands runs (``icsatlas --help`` lists
+them from the short help kept below), so every command starts fast.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import typer
@@ -10,10 +16,30 @@ from typer.core import TyperGroup
 from icsatlas.errors import IcsatlasError
 
 USER_ERROR = 2
+LAZY_GROUPS = {
+    "population": (
+        "icsatlas.cli.population",
+        "Population health: a synthetic (or imported) patient-level population, its segments, "
+        "risk, need and inequalities, disclosure-controlled.",
+    ),
+    "finance": (
+        "icsatlas.cli.finance",
+        "Finance: needs-based allocation, running costs, the Blueprint's bill, BCF, the "
+        "community shift.",
+    ),
+    "contracts": (
+        "icsatlas.cli.contracts",
+        "Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
+        "Selection Regime decisions, the outsourcing picture.",
+    ),
+}
 
 
 class _Group(TyperGroup):
-    """Shows an :class:`IcsatlasError` as a plain message and exits with code 2."""
+    """The root group: shows an :class:`IcsatlasError` as a plain message (exit code 2) and
+    imports a command group only when it is used."""
+
+    _listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -21,6 +47,26 @@ class _Group(TyperGroup):
         except IcsatlasError as error:
             typer.secho(f"error: {error}", err=True, fg="red")
             raise typer.Exit(USER_ERROR) from error
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in LAZY_GROUPS and cmd_name not in self.commands:
+            module, help_text = LAZY_GROUPS[cmd_name]
+            if self._listing:
+                return TyperGroup(name=cmd_name, help=help_text)
+            group = typer.main.get_group(importlib.import_module(module).app)
+            group.name, group.help = cmd_name, help_text
+            self.commands[cmd_name] = group
+        return super().get_command(ctx, cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 app = typer.Typer(
@@ -33,12 +79,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from icsatlas.cli import contracts, finance, population, register
+    from icsatlas.cli import register
 
     register.add_commands(app)
-    app.add_typer(population.app, name="population")
-    app.add_typer(finance.app, name="finance")
-    app.add_typer(contracts.app, name="contracts")
 
 
 _register_commands()

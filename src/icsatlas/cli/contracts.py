@@ -15,12 +15,12 @@ import pandas as pd
 import typer
 from rich.progress import Progress
 
-from icsatlas import parameters
 from icsatlas.cli.render import Format, FormatOption, console, errors, render
-from icsatlas.contracts import kpi, outsourcing, parties, psr, register_csv
+from icsatlas.contracts import kpi, outsourcing, parties, psr, register_csv, removal
 from icsatlas.contracts.ocds import load
 from icsatlas.contracts.spc import analyse, chart, names, rule_set
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.register import persist
 from icsatlas.register.register import Register
@@ -59,8 +59,25 @@ class View(StrEnum):
 
 RulesOption = Annotated[
     str | None,
-    typer.Option("--rules", help=f"SPC rule set, NAME or NAME@DATE: {', '.join(names())}."),
+    typer.Option(
+        "--rules", help="SPC rule set, NAME or NAME@DATE (see `icsatlas contracts rules`)."
+    ),
 ]
+ParametersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--parameters",
+        help="YAML file of parameter values to use instead of the shipped ones.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+def _params(path: Path | None) -> ParameterSet:
+    """The shipped parameters, with the values of ``--parameters FILE`` on top."""
+    shipped = ParameterSet.shipped()
+    return shipped.override(path) if path else shipped
 
 
 def _register(store: Store) -> Register:
@@ -147,28 +164,43 @@ def list_(
     ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Contracts in the register with buyer, supplier and class, value, period and route."""
-    frame = outsourcing.contracts(connect(), icb)
+    """Contracts in the register with buyer, supplier and class, value, period, route and
+    status."""
+    store = connect()
+    frame = outsourcing.contracts(store, icb)
     if supplier_class:
         frame = frame[frame.supplier_class == supplier_class]
-    columns = [
-        "contract_key",
-        "title",
-        "buyer_name",
-        "supplier_name",
-        "supplier_class",
-        "value_amount",
-        "start_date",
-        "end_date",
-        "procurement_route",
-        "financial_year",
-    ]
-    render(
-        Result(
-            frame[columns].reset_index(drop=True), Provenance(engine=connect().dialect), "Contracts"
-        ),
-        fmt,
-    )
+    render(Result(frame[LIST_COLUMNS], Provenance(engine=store.dialect), "Contracts"), fmt)
+
+
+LIST_COLUMNS = [
+    "contract_key",
+    "title",
+    "buyer_name",
+    "supplier_name",
+    "supplier_class",
+    "value_amount",
+    "start_date",
+    "end_date",
+    "procurement_route",
+    "status",
+]
+
+
+@app.command()
+def remove(
+    contract_keys: Annotated[
+        list[str], typer.Argument(help="Contract keys (see `icsatlas contracts list`).")
+    ],
+    reason: Annotated[str, typer.Option(help="Why: recorded in the audit log.")],
+) -> None:
+    """Remove contracts from the register, recorded in the audit log with the reason (all
+    or nothing: if one key is unknown, none is removed)."""
+    done = removal.remove(connect(), contract_keys, reason)
+    noun = "contract" if len(done.keys) == 1 else "contracts"
+    console.print(f"{len(done.keys):,} {noun} removed (change {done.change_id})")
+    if done.kpi_series:
+        console.print(f"KPI series that name them are kept: {done.kpi_series:,}")
 
 
 @app.command()
@@ -212,14 +244,22 @@ def spc(
     fix_after: Annotated[
         int | None, typer.Option(help="Fix the limits on the first N points.")
     ] = None,
-    screen_outliers: Annotated[bool, typer.Option(help="Screen large moving ranges.")] = True,
+    screen_outliers: Annotated[
+        bool | None,
+        typer.Option(
+            "--screen-outliers/--no-screen-outliers",
+            help="Screen large moving ranges out of the limits (default: as the rule set).",
+        ),
+    ] = None,
     chart_path: Annotated[
         Path | None, typer.Option("--chart", help="Write a chart: .png, .svg or .html.")
     ] = None,
     summary: Annotated[bool, typer.Option("--summary", help="One row per series instead.")] = False,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Every point with its limits, rule hits and point type (NHSRplotthedots semantics)."""
+    params = _params(parameters)
     frame = kpi.read_csv(file)
     if frame["series"].isna().all():
         frame = frame.drop(columns="series")
@@ -229,12 +269,12 @@ def spc(
         raise InputError(f"--rebase: {error}") from None
     result = analyse(
         frame,
+        rule_set(params, rules),
         improvement=improvement.value,
         target=target,
         rebase=dates,
         fix_after=fix_after,
         screen_outliers=screen_outliers,
-        rules=rules,
     )
     if chart_path:
         chart.save(result, chart_path, title=file.stem)
@@ -244,7 +284,7 @@ def spc(
         table = table.drop(columns=["series"])
     if fmt is Format.table and not summary:
         table = _compact(table)
-    provenance = Provenance(data={"series": str(file)}, parameters=result.rules.id)
+    provenance = Provenance(data={"series": str(file)}, parameters=params.fingerprint)
     render(Result(table, provenance, f"SPC: {file.name}", result.notes), fmt)
 
 
@@ -262,11 +302,12 @@ def _compact(points: pd.DataFrame) -> pd.DataFrame:
 
 
 @app.command("rules")
-def rules_(fmt: FormatOption = Format.table) -> None:
+def rules_(parameters: ParametersOption = None, fmt: FormatOption = Format.table) -> None:
     """The SPC rule sets you can choose with --rules."""
+    params = _params(parameters)
     rows = []
-    for name in names():
-        chosen = rule_set(name)
+    for name in names(params):
+        chosen = rule_set(params, name)
         rows.append(
             {
                 "name": name,
@@ -274,11 +315,13 @@ def rules_(fmt: FormatOption = Format.table) -> None:
                 "trend": chosen.trend_points,
                 "shift": chosen.shift_points,
                 "2-of-3 counts beyond limits": chosen.two_of_three_counts_beyond_limits,
-                "certainty": parameters.get(f"contracts.spc.rule_sets.{name}").certainty,
+                "screens outliers": chosen.screen_outliers,
+                "certainty": chosen.certainty,
                 "label": chosen.label,
             }
         )
-    render(Result(pd.DataFrame(rows), title="SPC rule sets"), fmt)
+    provenance = Provenance(parameters=params.fingerprint)
+    render(Result(pd.DataFrame(rows), provenance, "SPC rule sets"), fmt)
 
 
 @app.command("kpi")
@@ -297,6 +340,7 @@ def kpi_(
     chart_dir: Annotated[
         Path | None, typer.Option("--charts", help="Write an HTML chart per series here.")
     ] = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Stored KPI series with their SPC summary: variation and assurance icons."""
@@ -304,7 +348,7 @@ def kpi_(
     if load_shipped:
         count = kpi.load_shipped(store, load_shipped)
         errors.print(f"loaded {count:,} shipped series ({load_shipped})")
-    result, provenance = kpi.spc(store, pattern, rules)
+    result, provenance = kpi.spc(store, pattern, rules, params=_params(parameters))
     summary = result.summary
     if concern_only:
         summary = summary[summary.latest_point_type == "special_cause_concern"]
@@ -341,6 +385,7 @@ def psr_standstill(
         str | None,
         typer.Option(help="Date the authority decided to proceed after representations."),
     ] = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """When the standstill ends and the contract may be awarded (England and Wales
@@ -350,7 +395,8 @@ def psr_standstill(
         decided = date.fromisoformat(representations_decided) if representations_decided else None
     except ValueError as error:
         raise InputError(f"dates are YYYY-MM-DD: {error}") from None
-    period = psr.standstill(day, decided)
+    params = _params(parameters)
+    period = psr.standstill(day, decided, params=params)
     frame = pd.DataFrame(
         [
             {
@@ -362,22 +408,23 @@ def psr_standstill(
             }
         ]
     )
-    render(Result(frame, Provenance(parameters=parameters.version()), "PSR standstill"), fmt)
+    render(Result(frame, Provenance(parameters=params.fingerprint), "PSR standstill"), fmt)
 
 
 @psr_app.command("log")
 def psr_log(
     today: Annotated[str | None, typer.Option(help="Check obligations as on this date.")] = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The decision log with standstill dates and publication obligations checked."""
+    params = _params(parameters)
     on = date.fromisoformat(today) if today else date.today()
-    frame = psr.decisions(connect(), on)
+    frame = psr.decisions(connect(), on, params=params)
     if frame.empty:
         raise NotFoundError("no PSR decisions recorded: `icsatlas contracts import LOG.csv`")
-    render(
-        Result(frame, Provenance(parameters=parameters.version()), f"PSR decisions on {on}"), fmt
-    )
+    provenance = Provenance(parameters=params.fingerprint)
+    render(Result(frame, provenance, f"PSR decisions on {on}"), fmt)
 
 
 @app.command("outsourcing")
@@ -387,29 +434,12 @@ def outsourcing_(
         View, typer.Option(help="shares, routes, subsidiaries or concerns.")
     ] = View.shares,
     rules: RulesOption = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The outsourcing picture by financial year: value by supplier class, direct awards
-    against competition, subsidiaries, contracts with KPIs in special-cause concern."""
-    store = connect()
-    frame = outsourcing.contracts(store, icb)
-    table = {
-        View.shares: outsourcing.supplier_shares,
-        View.routes: outsourcing.award_routes,
-        View.subsidiaries: outsourcing.subsidiaries,
-    }.get(view, lambda f: outsourcing.kpi_concerns(store, f, rules))(frame)
-    unclassified = int((frame.supplier_class == "unclassified").sum())
-    notes = [f"{len(frame):,} contracts in scope ({icb or 'England'})"]
-    if unclassified:
-        notes.append(f"{unclassified:,} contracts have an unclassified supplier")
-    assumed = int(frame.supplier_class_basis.fillna("").str.contains("not listed as a trust").sum())
-    if assumed:
-        notes.append(
-            f"{assumed:,} companies are counted as independent sector because the "
-            "classification file does not list them as trust subsidiaries"
-        )
-    title = f"Outsourcing ({view.value}): {icb or 'England'}"
-    render(
-        Result(table.reset_index(drop=True), Provenance(engine=store.dialect), title, tuple(notes)),
-        fmt,
-    )
+    against competition, subsidiaries, contracts with KPIs in special-cause concern. Values
+    are spread over each contract's period pro rata by days; cancelled contracts are left
+    out."""
+    result = outsourcing.picture(connect(), view.value, icb, rules, params=_params(parameters))
+    render(result, fmt)

@@ -1,83 +1,99 @@
-"""Register commands: build, tour, areas, who, diff, gaps, impact, and friends."""
+"""Register commands: a thin shell over ``Workspace.register`` (parse, ask, render)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.progress import Progress
 
-from icsatlas.workspace.register import Atlas
-from icsatlas.cli.render import Format, FormatOption, console, errors, render
-from icsatlas.register import build as build_module
-from icsatlas.register import operations as operations_module
-from icsatlas.register import persist
-from icsatlas.register import reforms as reforms_module
-from icsatlas.results import Result
-from icsatlas.store import connect
-from icsatlas.store.audit import changes
+from icsatlas.cli.options import (
+    AreaArgument,
+    AreaOption,
+    AsOfOption,
+    OnOption,
+    ReformOption,
+    workspace,
+)
+from icsatlas.cli.render import Format, FormatOption, console, render
 
-OnOption = Annotated[
-    str | None, typer.Option("--on", help="Date (YYYY-MM-DD) to ask about; default today.")
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why: kept in the audit log.")]
+KindOption = Annotated[
+    str,
+    typer.Option(
+        "--type",
+        "-t",
+        help="country, region, icb, sub-icb, place, neighbourhood, council, pcn or practice.",
+    ),
 ]
-ReformOption = Annotated[
-    list[str] | None,
-    typer.Option("--reform", "-r", help="Apply a reform on top first (what-if); repeatable."),
+WithinOption = Annotated[
+    str | None, typer.Option("--within", "-w", help="Only those within an area (any name/code).")
 ]
-AsOfOption = Annotated[
-    int | None,
-    typer.Option("--as-of-change", help="Use the register as recorded after this change."),
-]
-
-
-def open_atlas(reforms: list[str] | None = None, as_of_change: int | None = None) -> Atlas:
-    """The workspace register (built from shipped data on first use), plus what-ifs."""
-    with Progress(console=errors, transient=True) as progress:
-        task = progress.add_task("building the register from shipped data", total=None)
-
-        def note(step: str) -> None:
-            progress.update(task, description=f"building the register: {step}")
-
-        atlas = Atlas.open(as_of_change=as_of_change, on_build=note)
-    return atlas.with_reforms(reforms or [])
 
 
 def build(
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rebuild from the shipped data (audited).")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Build the register from the shipped data (done automatically on first use)."""
-    store = connect()
-    if persist.is_built(store):
-        console.print(f"the register is already built in {store.url}")
+    from icsatlas.register import build as build_module
+    from icsatlas.register import persist
+
+    ws = workspace()
+    store = ws.store
+    if persist.is_built(store) and not rebuild:
+        console.print(f"the register is already built in {ws.provenance().describe()}")
         return
-    steps = build_module.steps()
-    with Progress(console=errors) as progress:
-        task = progress.add_task("building", total=len(steps) + 1)
-        for step, _ in build_module.run(store):
-            progress.update(task, advance=1, description=step.name)
-        progress.update(task, advance=1)
-    atlas = Atlas.open()
-    render(atlas.areas("icb", "2026-04-01"), fmt)
+    replacing = persist.load(store) if persist.is_built(store) else None
+    for _ in build_module.run(store, replacing=replacing):
+        pass
+    ws.recorded()
+    render(ws.register.areas("icb", "2026-04-01"), fmt)
 
 
 def areas(
-    area_type: Annotated[
-        str | None,
-        typer.Option("--type", "-t", help="icb, sub-icb, region, country, place, neighbourhood"),
-    ] = "icb",
+    kind: KindOption = "icb",
+    within: WithinOption = None,
     on: OnOption = None,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """The areas of a type in force on a date (e.g. the 42 ICBs of 2022, the 36 of 2026)."""
-    render(open_atlas(reform, as_of_change).areas(area_type, on), fmt)
+    """Areas of a kind in force on a date: the 42 ICBs of 2022, the 36 of 2026, places,
+    councils, GP practices, PCNs."""
+    render(workspace(reform, as_of_change).register.areas(kind, on, within), fmt)
+
+
+def where(
+    text: Annotated[str, typer.Argument(help="Any name or code, or a postcode.")],
+    on: OnOption = None,
+    reform: ReformOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """How icsatlas reads a name or code: which area, council, practice or postcode it is,
+    and which NHS areas cover it (with shares)."""
+    render(workspace(reform).register.where(text, on), fmt)
+
+
+def area(
+    text: AreaArgument,
+    on: OnOption = None,
+    reform: Annotated[
+        str | None,
+        typer.Option("--reform", "-r", help="Also show who would hold each function after it."),
+    ] = None,
+    as_of_change: AsOfOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Everything for one area: every function and who holds it on a date (and after a
+    reform), with how accountable each holder is."""
+    render(workspace(None, as_of_change).register.overview(text, on, reform), fmt)
 
 
 def who(
     function: Annotated[str, typer.Argument(help='A function: "primary care", "GP IT", "EPRR"...')],
-    area: Annotated[str, typer.Option("--area", "-a", help="Area name, ODS or ONS code.")],
+    area_text: AreaOption,
     on: OnOption = None,
     history: Annotated[bool, typer.Option("--history", help="The timeline of holders.")] = False,
     reform: ReformOption = None,
@@ -85,30 +101,30 @@ def who(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Who holds a function in an area on a date, on what basis, since when, how accountably."""
-    render(open_atlas(reform, as_of_change).who(function, area, on, history), fmt)
+    render(workspace(reform, as_of_change).register.who(function, area_text, on, history), fmt)
 
 
 def diff(
     start: Annotated[str, typer.Option("--from", help="Earlier date.")],
     end: Annotated[str, typer.Option("--to", help="Later date.")],
-    area: Annotated[str | None, typer.Option("--area", "-a")] = None,
+    area_text: Annotated[str | None, typer.Option("--area", "-a")] = None,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """What moved, merged, appeared or disappeared between two dates."""
-    render(open_atlas(reform, as_of_change).diff(start, end, area), fmt)
+    render(workspace(reform, as_of_change).register.diff(start, end, area_text), fmt)
 
 
 def gaps(
     on: OnOption = None,
-    area: Annotated[str | None, typer.Option("--area", "-a")] = None,
+    area_text: Annotated[str | None, typer.Option("--area", "-a")] = None,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Functions with no holder, several undeclared holders, or an uncertain holder."""
-    render(open_atlas(reform, as_of_change).gaps(on, area), fmt)
+    render(workspace(reform, as_of_change).register.gaps(on, area_text), fmt)
 
 
 def impact(
@@ -119,7 +135,7 @@ def impact(
     fmt: FormatOption = Format.table,
 ) -> None:
     """What a reform does: functions moved, accountability lost, gaps, uncertain moves."""
-    _, result = open_atlas(reform).impact(reform_name)
+    _, result = workspace(reform).register.impact(reform_name)
     render(result, fmt)
 
 
@@ -128,7 +144,7 @@ def functions(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The function catalogue: statutory duties and the Blueprint's function list."""
-    render(open_atlas().functions(query), fmt)
+    render(workspace().register.functions(query), fmt)
 
 
 def organisations(
@@ -139,12 +155,12 @@ def organisations(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Organisations by name or code, or all those of a type in force on a date."""
-    render(open_atlas(reform).organisations(query, org_type, on), fmt)
+    render(workspace(reform).register.organisations(query, org_type, on), fmt)
 
 
 def accountability(fmt: FormatOption = Format.table) -> None:
     """How accountable each type of body is, criterion by criterion, with the score."""
-    render(open_atlas().accountability(), fmt)
+    render(workspace().register.accountability(), fmt)
 
 
 def tour() -> None:
@@ -152,10 +168,16 @@ def tour() -> None:
     after the Model ICB Blueprint."""
     from icsatlas.cli.tour import run
 
-    run(open_atlas())
+    run(workspace())
 
 
-ReasonOption = Annotated[str, typer.Option("--reason", help="Why: kept in the audit log.")]
+def log(
+    limit: Annotated[int, typer.Option(help="Show the last N changes.")] = 20,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The audit log: every change to the register, who made it, when, why, on what source."""
+    render(workspace().register.log(limit), fmt)
+
 
 reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
 board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, show, check.")
@@ -164,19 +186,7 @@ board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, 
 @reform_app.command("list")
 def reform_list(fmt: FormatOption = Format.table) -> None:
     """The reforms shipped with icsatlas."""
-    rows = []
-    for name in reforms_module.shipped():
-        reform = reforms_module.load(name)
-        rows.append(
-            {
-                "name": name,
-                "title": reform.title,
-                "operations": len(reform.operations),
-                "uncertain": len(reform.uncertain),
-                "source": reform.source,
-            }
-        )
-    render(Result(pd.DataFrame(rows), title="Shipped reforms"), fmt)
+    render(workspace().register.reforms(), fmt)
 
 
 @reform_app.command("check")
@@ -184,10 +194,8 @@ def reform_check(
     path: Annotated[str, typer.Argument(help="Reform YAML file or shipped name.")],
 ) -> None:
     """Check a reform file, and that it applies cleanly to the register (nothing is saved)."""
-    atlas = open_atlas()
-    reform = reforms_module.load(path, set(atlas.register.functions))
-    operations_module.apply(atlas.register, reform)
-    console.print(f"{path}: {len(reform.operations)} operations, applies cleanly")
+    count = workspace().register.check_reform(path)
+    console.print(f"{path}: {count} operations, applies cleanly")
 
 
 @reform_app.command("apply")
@@ -196,7 +204,7 @@ def reform_apply(
     reason: ReasonOption,
 ) -> None:
     """Apply a reform to the workspace's register and record it in the audit log."""
-    saved = open_atlas().apply_reform(path, reason)
+    saved = workspace().register.apply_reform(path, reason)
     console.print(
         f"change {saved.change.change_id}: {saved.added} records added, "
         f"{saved.retracted} superseded"
@@ -209,7 +217,7 @@ def board_import(
     reason: ReasonOption,
 ) -> None:
     """Import board members from CSV; a bad row rejects the whole file."""
-    saved = open_atlas().import_board(path, reason)
+    saved = workspace().register.import_board(path, reason)
     console.print(f"change {saved.change.change_id}: {saved.added} board members imported")
 
 
@@ -220,50 +228,20 @@ def board_show(
     fmt: FormatOption = Format.table,
 ) -> None:
     """One board's members on a date, checked against the statutory minimum."""
-    render(open_atlas().board(icb, on), fmt)
+    render(workspace().register.board(icb, on), fmt)
 
 
 @board_app.command("check")
 def board_check(on: OnOption = None, fmt: FormatOption = Format.table) -> None:
     """Every recorded board: minimum board met?, councillors and their share."""
-    render(open_atlas().boards(on), fmt)
-
-
-def log(
-    limit: Annotated[int, typer.Option(help="Show the last N changes.")] = 20,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """The audit log: every change to the register, who made it, when, why, on what source."""
-    entries = changes(connect())[-limit:]
-    frame = pd.DataFrame(
-        {
-            "change": [c.change_id for c in entries],
-            "recorded_at": [c.recorded_at for c in entries],
-            "actor": [c.actor for c in entries],
-            "kind": [c.kind for c in entries],
-            "reason": [c.reason for c in entries],
-            "source": [c.source for c in entries],
-        }
-    )
-    render(Result(frame, title="Audit log (use --as-of-change N to see the register then)"), fmt)
+    render(workspace().register.boards(on), fmt)
 
 
 def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
-    commands = (
-        tour,
-        build,
-        areas,
-        who,
-        diff,
-        gaps,
-        impact,
-        functions,
-        organisations,
-        accountability,
-        log,
-    )
-    for command in commands:
+    for command in (tour, build, where, area, areas, who, diff, gaps, impact):
+        app.command()(command)
+    for command in (functions, organisations, accountability, log):
         app.command()(command)
     app.add_typer(reform_app, name="reform")
     app.add_typer(board_app, name="board")

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 from rich.panel import Panel
 
-from icsatlas.workspace.register import Atlas
 from icsatlas.cli.render import console, table
 from icsatlas.names import short_name
 from icsatlas.register import queries
-from icsatlas.results import Result
+from icsatlas.results import Result, Table
+from icsatlas.workspace import Workspace
 
 TOUR_AREA = "Cheshire and Merseyside"
 AFTER_BLUEPRINT = date(2026, 6, 1)
 
 
-def run(atlas: Atlas) -> None:
+def run(ws: Workspace) -> None:
     console.print(
         Panel.fit(
             "icsatlas: England's integrated care systems as software",
-            subtitle=f"register in {atlas.provenance().data['register']}",
+            subtitle=f"register in {ws.provenance().to_dict()['data']['register']}",
         )
     )
-    _geography(atlas)
-    _blueprint(atlas)
+    _geography(ws)
+    _blueprint(ws)
     console.print(
         "\n[bold]4. Also[/bold]: population health and need - icsatlas population generate, "
         'then icsatlas population profile --area "Cheshire and Merseyside"; the price of the '
@@ -39,33 +38,37 @@ def run(atlas: Atlas) -> None:
     )
 
 
-def _geography(atlas: Atlas) -> None:
+def _geography(ws: Workspace) -> None:
     counts = {
-        d: len(atlas.register.areas_on(date.fromisoformat(d), "icb"))
+        d: len(ws.data.areas_on(date.fromisoformat(d), "icb"))
         for d in ("2022-07-01", "2026-03-31", "2026-04-01")
     }
     console.print("\n[bold]1. The map changes[/bold]")
     for day, n in counts.items():
         console.print(f"   ICBs in force on {day}: [bold]{n}[/bold]")
-    changes = queries.diff(atlas.register, date(2026, 3, 31), date(2026, 4, 1))
+    changes = queries.diff(ws.data, date(2026, 3, 31), date(2026, 4, 1))
     abolished = [
         c for c in changes if c.kind == "abolished" and "Integrated Care Board" in c.subject
     ]
     console.print(f"   On 1 April 2026, {len(abolished)} ICBs were abolished, e.g.:")
     frimley = next(c for c in abolished if "Frimley" in c.subject)
     console.print(f"   - {frimley.subject}: {frimley.detail}")
-    hiow = atlas.area("QRL", "2026-04-01")
-    parts = ", ".join(a.name for a in atlas.register.children(hiow.area_id, date(2026, 4, 1)))
+    hiow = ws.data.governed_area("QRL", date(2026, 4, 1))
+    assert hiow is not None
+    parts = ", ".join(
+        f"{a.place_name} ({a.ods_code})" for a in ws.data.children(hiow.area_id, date(2026, 4, 1))
+    )
     console.print(f"   - {hiow.name} ({hiow.area_id}) now covers {parts}")
 
 
-def _blueprint(atlas: Atlas) -> None:
-    after = atlas.with_reform("blueprint-2025")
-    area = atlas.area(TOUR_AREA, AFTER_BLUEPRINT)
+def _blueprint(ws: Workspace) -> None:
+    after = ws.with_reforms("blueprint-2025")
+    area = ws.resolve(TOUR_AREA, AFTER_BLUEPRINT).area
+    assert area is not None
     rows = []
-    for function in atlas.register.functions.values():
-        before = queries.who_holds(atlas.register, function.function_id, area, AFTER_BLUEPRINT)
-        later = queries.who_holds(after.register, function.function_id, area, AFTER_BLUEPRINT)
+    for function in ws.data.functions.values():
+        before = queries.who_holds(ws.data, function.function_id, area, AFTER_BLUEPRINT)
+        later = queries.who_holds(after.data, function.function_id, area, AFTER_BLUEPRINT)
         moved = {h.holder.org_id for h in before} != {h.holder.org_id for h in later}
         flags = [f.text for h in later for f in h.flags]
         if not (moved or flags):
@@ -85,12 +88,19 @@ def _blueprint(atlas: Atlas) -> None:
         f"\n[bold]2. Who holds what in {area.name} on {AFTER_BLUEPRINT}, without and with the "
         "Model ICB Blueprint[/bold] (accountability score 0-100: icsatlas accountability)"
     )
-    console.print(table(Result(pd.DataFrame(rows))))
+    columns = (
+        "function",
+        "before the Blueprint",
+        "after (as reported)",
+        "accountability",
+        "caveat",
+    )
+    console.print(table(Result(Table.from_records(rows, columns))))
     console.print(
         "   uncertain: the Blueprint gives no dates, or reports differ "
         "(icsatlas who FUNCTION --area ... --reform blueprint-2025 shows why)"
     )
-    result, _ = atlas.impact("blueprint-2025")
+    result, _ = ws.register.impact("blueprint-2025")
     console.print("\n[bold]3. Across England (icsatlas impact blueprint-2025)[/bold]")
     for line in result.headline():
         console.print(f"   - {line}")

@@ -12,17 +12,19 @@ Shipped series (NHS England statistics, OGL v3, see ``data/sources.yaml``):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from icsatlas import data, parameters
-from icsatlas.contracts.spc import SpcResult, analyse
+from icsatlas import data
+from icsatlas.contracts.spc import SpcResult, analyse, rule_set
 from icsatlas.contracts.spc.analysis import DIRECTIONS
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.rows import Unique, read_rows
+from icsatlas.names import short_name
+from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.register.reference import tidy_name
 from icsatlas.store import Store
@@ -40,7 +42,8 @@ class SeriesMeta:
     target: float | None = None
     contract_key: str | None = None
     provider_code: str | None = None
-    icb_ods: str | None = None
+    icb_ods_code: str | None = None
+    target_parameter: str | None = None
 
 
 def save(
@@ -75,8 +78,8 @@ def save(
             series_id = store.scalar("SELECT nextval('kpi_series_seq')")
             store.execute(
                 "INSERT INTO kpi_series (series_id, code, name, unit, improvement, target,"
-                " contract_key, provider_code, icb_ods, source, change_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " contract_key, provider_code, icb_ods_code, target_parameter, source, change_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     series_id,
                     meta.code,
@@ -86,7 +89,8 @@ def save(
                     meta.target,
                     meta.contract_key,
                     meta.provider_code,
-                    meta.icb_ods,
+                    meta.icb_ods_code,
+                    meta.target_parameter,
                     source,
                     change.change_id,
                 ),
@@ -148,7 +152,6 @@ def _ae() -> tuple[list[SeriesMeta], pd.DataFrame]:
     raw = raw[raw.attendances > 0]
     raw["value"] = 1 - raw[late].sum(axis=1) / raw.attendances
     raw["code"] = "ae-4h/" + raw.org_code
-    target = parameters.value("contracts.kpi.ae_four_hour_standard")
     names = raw.drop_duplicates("code", keep="last")
     metas = [
         SeriesMeta(
@@ -156,8 +159,8 @@ def _ae() -> tuple[list[SeriesMeta], pd.DataFrame]:
             f"A&E 4-hour performance, {tidy_name(n)}",
             "proportion",
             "increase",
-            target,
             provider_code=o,
+            target_parameter="contracts.kpi.ae_four_hour_standard",
         )
         for c, n, o in zip(names.code, names.org_name, names.org_code, strict=True)
     ]
@@ -168,13 +171,12 @@ def _rtt() -> tuple[list[SeriesMeta], pd.DataFrame]:
     raw = data.read("rtt_england_monthly_2007_04_to_2026_04")
     column = "incomplete_rtt_pathways_pct_within_18_weeks"
     raw = raw[raw[column].notna()]
-    target = parameters.value("contracts.kpi.rtt_18_week_standard")
     meta = SeriesMeta(
         "rtt-18w/england",
         "RTT incomplete pathways within 18 weeks, England",
         "proportion",
         "increase",
-        target,
+        target_parameter="contracts.kpi.rtt_18_week_standard",
     )
     frame = pd.DataFrame({"code": meta.code, "date": raw.month + "-01", "value": raw[column]})
     return [meta], frame
@@ -189,7 +191,6 @@ _CANCER = {
 
 def _cancer(prefix: str) -> tuple[list[SeriesMeta], pd.DataFrame]:
     standard, parameter, label = _CANCER[prefix]
-    target = parameters.value(parameter)
     icb = data.read("cancer_waiting_times_icb_monthly_2023_04_to_2023_10")
     icb = icb[icb.standard == standard]
     provider = data.read("cancer_waiting_times_provider_monthly_2023_04_to_2023_10")
@@ -200,6 +201,7 @@ def _cancer(prefix: str) -> tuple[list[SeriesMeta], pd.DataFrame]:
     )
     provider = provider[provider.total > 0]
     frames, metas = [], {}
+    icb = icb.assign(icb_name=icb.icb_name.map(short_name) + " ICB")
     levels = (("icb", icb, "icb_ods", "icb_name"), ("provider", provider, "org_code", "org_code"))
     for level, frame, key, name in levels:
         codes = f"{prefix}/{level}/" + frame[key]
@@ -213,9 +215,9 @@ def _cancer(prefix: str) -> tuple[list[SeriesMeta], pd.DataFrame]:
                     f"Cancer {label} standard, {label_name}",
                     "proportion",
                     "increase",
-                    target,
                     provider_code=org if level == "provider" else None,
-                    icb_ods=org if level == "icb" else None,
+                    icb_ods_code=org if level == "icb" else None,
+                    target_parameter=parameter,
                 ),
             )
     return list(metas.values()), pd.concat(frames, ignore_index=True)
@@ -263,21 +265,25 @@ def load_shipped(store: Store, name: str, actor: str | None = None) -> int:
 def series(store: Store, pattern: str = "%") -> pd.DataFrame:
     """Stored series whose code matches ``pattern`` (SQL LIKE), with point counts."""
     return store.fetch_df(
-        "SELECT s.code, s.name, s.unit, s.improvement, s.target, s.contract_key,"
-        " s.provider_code, s.icb_ods, count(p.period) AS points, min(p.period) AS first,"
-        " max(p.period) AS last FROM kpi_series s LEFT JOIN kpi_point p USING (series_id)"
-        " WHERE s.code LIKE ? GROUP BY s.code, s.name, s.unit, s.improvement, s.target,"
-        " s.contract_key, s.provider_code, s.icb_ods ORDER BY s.code",
+        "SELECT s.code, s.name, s.unit, s.improvement, s.target, s.target_parameter,"
+        " s.contract_key, s.provider_code, s.icb_ods_code, count(p.period) AS points,"
+        " min(p.period) AS first, max(p.period) AS last"
+        " FROM kpi_series s LEFT JOIN kpi_point p USING (series_id) WHERE s.code LIKE ?"
+        " GROUP BY s.code, s.name, s.unit, s.improvement, s.target, s.target_parameter,"
+        " s.contract_key, s.provider_code, s.icb_ods_code ORDER BY s.code",
         (pattern,),
     )
 
 
-def spc(store: Store, pattern: str = "%", rules: str | None = None) -> tuple[SpcResult, Provenance]:
+def spc(
+    store: Store, pattern: str = "%", rules: str | None = None, *, params: ParameterSet
+) -> tuple[SpcResult, Provenance]:
     """SPC over every stored series matching ``pattern``, each with its own direction and
-    target."""
+    target. A target named by a parameter (the shipped series' national standards) is the
+    value in force on the series' latest date."""
     meta = store.fetch_df(
-        "SELECT code, name, improvement, target, source FROM kpi_series WHERE code LIKE ?"
-        " ORDER BY code",
+        "SELECT code, name, improvement, target, target_parameter, source FROM kpi_series"
+        " WHERE code LIKE ? ORDER BY code",
         (pattern,),
     )
     if meta.empty:
@@ -287,18 +293,41 @@ def spc(store: Store, pattern: str = "%", rules: str | None = None) -> tuple[Spc
         " JOIN kpi_series s USING (series_id) WHERE s.code LIKE ? ORDER BY s.code, p.period",
         (pattern,),
     )
+    latest = pd.to_datetime(points.groupby("series").date.max()).dt.date
+    targets, standards = _targets(meta, latest, params)
     result = analyse(
         points,
+        rule_set(params, rules),
         improvement=dict(zip(meta.code, meta.improvement, strict=True)),
-        target={c: t for c, t in zip(meta.code, meta.target, strict=True) if pd.notna(t)},
-        rules=rules,
+        target=targets,
     )
     names = dict(zip(meta.code, meta.name, strict=True))
     result.summary.insert(1, "name", result.summary.series.map(names))
     sources = dict(enumerate(sorted(set(meta.source))))
     provenance = Provenance(
         data={f"source {k + 1}": v for k, v in sources.items()},
-        parameters=parameters.version(),
+        parameters=params.fingerprint,
         engine=store.dialect,
     )
-    return result, provenance
+    return replace(result, notes=(*result.notes, *standards)), provenance
+
+
+def _targets(
+    meta: pd.DataFrame, latest: pd.Series, params: ParameterSet
+) -> tuple[dict[str, float], list[str]]:
+    """Each series' target (stored, or its parameter's value on its latest date) and a
+    note per parameter used."""
+    targets, used = {}, {}
+    for code, target, name in zip(meta.code, meta.target, meta.target_parameter, strict=True):
+        if pd.notna(name) and code in latest:
+            parameter = params.get(name)
+            targets[code] = parameter.at(latest[code])
+            used[name] = parameter
+        elif pd.notna(target):
+            targets[code] = target
+    notes = [
+        f"target from parameter {p.name} ({p.label})"
+        + (f", overridden from {p.overridden_by}" if p.overridden_by else "")
+        for p in used.values()
+    ]
+    return targets, notes

@@ -28,7 +28,7 @@ from icsatlas import data
 from icsatlas.errors import NotFoundError
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.rows import read_rows
-from icsatlas.register.lookup import normalise
+from icsatlas.names import normalise
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from icsatlas import parameters
 from icsatlas.contracts import calendar
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.rows import Record, read_rows
+from icsatlas.parameters import ParameterSet
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
 
@@ -100,15 +100,17 @@ class Standstill:
         return (self.extended_ends or self.ends) + timedelta(days=1)
 
 
-def standstill(published: date, representations_decided: date | None = None) -> Standstill:
+def standstill(
+    published: date, representations_decided: date | None = None, *, params: ParameterSet
+) -> Standstill:
     """Standstill after an intention notice published on ``published``; if representations
     were made and the authority decided to proceed on ``representations_decided``, the
     further standstill after that decision."""
-    days = parameters.value("contracts.psr.standstill_working_days", on=published)
+    days = params.value("contracts.psr.standstill_working_days", on=published)
     ends = calendar.add_working_days(published, days)
     extended = None
     if representations_decided is not None:
-        more = parameters.value("contracts.psr.representations_working_days", on=published)
+        more = params.value("contracts.psr.representations_working_days", on=published)
         extended = calendar.add_working_days(representations_decided, more)
     return Standstill(published, ends, representations_decided, extended)
 
@@ -122,17 +124,17 @@ class Finding:
     detail: str
 
 
-def check(decision: dict, today: date) -> list[Finding]:
+def check(decision: dict, today: date, *, params: ParameterSet) -> list[Finding]:
     """The obligations of one decision (a row of the log) as findings."""
     process = decision["process"]
     if process in WITH_STANDSTILL:
-        return _check_standstill(decision, today)
-    return [_check_award_notice(decision, today)]
+        return _check_standstill(decision, today, params)
+    return [_check_award_notice(decision, today, params)]
 
 
-def _check_award_notice(decision: dict, today: date) -> Finding:
+def _check_award_notice(decision: dict, today: date, params: ParameterSet) -> Finding:
     award, notice = decision.get("award_date"), decision.get("award_notice_date")
-    allowed = parameters.value("contracts.psr.award_notice_days", on=award or today)
+    allowed = params.value("contracts.psr.award_notice_days", on=award or today)
     name = f"award notice within {allowed} days"
     if award is None:
         return Finding(name, "pending", "no award date recorded")
@@ -146,11 +148,11 @@ def _check_award_notice(decision: dict, today: date) -> Finding:
     return Finding(name, "met", f"published {notice}")
 
 
-def _check_standstill(decision: dict, today: date) -> list[Finding]:
+def _check_standstill(decision: dict, today: date, params: ParameterSet) -> list[Finding]:
     notice = decision.get("intention_notice_date")
     if notice is None:
         return [Finding("intention notice", "missing", "no intention-to-award notice recorded")]
-    period = standstill(notice, decision.get("representations_decision_date"))
+    period = standstill(notice, decision.get("representations_decision_date"), params=params)
     findings = [
         Finding("intention notice", "met", f"published {notice}, standstill to {period.ends}")
     ]
@@ -206,7 +208,7 @@ def _check(decision: Record) -> Iterator[tuple[str, str]]:
         yield "intention_notice_date", f"{PROCESSES[process]} has no intention notice or standstill"
 
 
-def decisions(store: Store, today: date | None = None) -> pd.DataFrame:
+def decisions(store: Store, today: date | None = None, *, params: ParameterSet) -> pd.DataFrame:
     """The decision log with each decision's standstill and obligations checked."""
     today = today or date.today()
     frame = store.fetch_df("SELECT * FROM psr_decision ORDER BY reference")
@@ -215,9 +217,13 @@ def decisions(store: Store, today: date | None = None) -> pd.DataFrame:
         record = {k: (None if pd.isna(v) else v) for k, v in record.items()}
         for column in DATES:
             record[column] = _as_date(record[column])
-        findings = check(record, today)
+        findings = check(record, today, params=params)
         period = (
-            standstill(record["intention_notice_date"], record["representations_decision_date"])
+            standstill(
+                record["intention_notice_date"],
+                record["representations_decision_date"],
+                params=params,
+            )
             if record["process"] in WITH_STANDSTILL and record["intention_notice_date"]
             else None
         )

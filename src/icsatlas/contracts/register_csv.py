@@ -125,7 +125,7 @@ def _contract(key: str, row: pd.Series, listed: dict, register: Register, source
         "buyer_name": row.buyer_name,
         "buyer_org_id": buyer.org_id,
         "buyer_class": buyer.party_class,
-        "icb_ods": parties.icb_of(register, buyer.org_id),
+        "icb_ods_code": parties.icb_of(register, buyer.org_id),
         "supplier_name": row.supplier_name,
         "supplier_identifier": idents[0] if idents else None,
         "supplier_org_id": supplier.org_id if supplier else None,

@@ -17,19 +17,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
 
 from icsatlas.errors import NotFoundError
-from icsatlas.names import short_name
+from icsatlas.geography.index import Candidate, NameIndex
+from icsatlas.names import normalise, short_name
 from icsatlas.register.councils import council_key, tier
-from icsatlas.register.lookup import normalise
 from icsatlas.register.model import AREA_TYPES, Area, Organisation
 from icsatlas.register.register import Register
 
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 SECTOR = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d)$")
-PRACTICE_POPULATION = "allocation-population-2025/26"
 _KIND_ORDER = (
     "country",
     "region",
@@ -96,18 +94,12 @@ def _cover_text(cover: Cover) -> str:
     return f"{kind} {code} ({name}){share}"
 
 
-@dataclass(frozen=True)
-class Candidate:
-    kind: str
-    key: str  # area_id or org_id
-    name: str
-
-
 class Resolver:
     """Resolves text on a date against one register (indexes built once, on first use)."""
 
-    def __init__(self, register: Register) -> None:
+    def __init__(self, register: Register, index: NameIndex | None = None) -> None:
         self.register = register
+        self.index = index or NameIndex.build(register)
 
     # -- public ----------------------------------------------------------------------------
     def resolve(self, query: str, on: date) -> Resolution:
@@ -167,7 +159,7 @@ class Resolver:
     # -- names -------------------------------------------------------------------------------
     def _by_name(self, text: str, on: date) -> Resolution | None:
         key = normalise(text)
-        exact = self._exact.get(key, []) + self._council_names.get(council_key(text), [])
+        exact = self.index.exact.get(key, []) + self.index.councils.get(council_key(text), [])
         exact = list(dict.fromkeys(exact))
         if exact:
             return self._choose(text, exact, on, partial=False)
@@ -181,7 +173,7 @@ class Resolver:
         if not key:
             return []
         word = re.compile(rf"\b{re.escape(key)}\b")
-        pools = (self._exact, self._council_names, self._other_organisations)
+        pools = (self.index.exact, self.index.councils, self.index.other_organisations)
         found = [c for pool in pools for name, cs in pool.items() if word.search(name) for c in cs]
         return list(dict.fromkeys(found))
 
@@ -211,9 +203,9 @@ class Resolver:
         return record is not None and record.in_force(on)
 
     def _unknown(self, text: str) -> str:
-        names = list(self._display_names)
+        names = list(self.index.display_names)
         close = difflib.get_close_matches(text.lower(), names, n=4, cutoff=0.6)
-        hint = f" (did you mean {', '.join(repr(self._display_names[c]) for c in close)}?)"
+        hint = f" (did you mean {', '.join(repr(self.index.display_names[c]) for c in close)}?)"
         return (
             f"nothing matches {text!r}: give an ICB, place, council, GP practice code or "
             f"name, or a postcode{hint if close else ''}"
@@ -279,8 +271,8 @@ class Resolver:
             )
         ]
         county = [
-            self.register.organisations[r.object_id].name
-            for r in self.register.relations(council.org_id, "within")
+            self.register.organisations[r.object].name
+            for r in self.index.links(council.org_id, "within")
         ]
         if county:
             notes.append(f"{council.name} lies within {county[0]} (upper-tier council)")
@@ -298,19 +290,17 @@ class Resolver:
     def _council_covers(self, council: Organisation, on: date) -> list[Cover]:
         overlaps = [
             r
-            for r in self.register.relations(council.org_id, "overlaps", on=on)
-            if self.register.areas[r.object_id].area_type == "sub-icb"
+            for r in self.index.links(council.org_id, "overlaps", on=on)
+            if self.register.areas[r.object].area_type == "sub-icb"
         ]
-        covers = [Cover(self.register.areas[r.object_id], r.share) for r in overlaps]
+        covers = [Cover(self.register.areas[r.object], r.share) for r in overlaps]
         return sorted(covers, key=lambda c: -(c.share or 0))
 
     def _practice_or_pcn(self, text: str, org: Organisation, on: date) -> Resolution:
-        if org.org_type == "gp-practice" and not self.register.relations(
-            org.org_id, "located-in", on=on
-        ):
+        if org.org_type == "gp-practice" and not self.index.links(org.org_id, "located-in", on=on):
             return self._unplaced_practice(text, org, on)
         if org.org_type == "pcn":
-            members = [r.subject_id for r in self.register.relations(None, "member-of", org.org_id)]
+            members = [r.subject for r in self.index.links(None, "member-of", org.org_id)]
             practices = [p for p in members if self.register.organisations[p].in_force(on)]
         else:
             practices = [org.org_id]
@@ -319,9 +309,9 @@ class Resolver:
         if org.org_type == "pcn":
             notes.append(f"{org.name} is a primary care network of {len(practices)} practices")
         else:
-            pcn = self.register.relations(org.org_id, "member-of")
+            pcn = self.index.links(org.org_id, "member-of")
             if pcn:
-                notes.append(f"in {self.register.organisations[pcn[0].object_id].name} (PCN)")
+                notes.append(f"in {self.register.organisations[pcn[0].object].name} (PCN)")
         kind = "practice" if org.org_type == "gp-practice" else "pcn"
         return Resolution(
             text,
@@ -338,11 +328,11 @@ class Resolver:
     def _unplaced_practice(self, text: str, org: Organisation, on: date) -> Resolution:
         """A practice with no location on ``on`` (closed, or not yet in the lists): where it
         was last placed, said plainly."""
-        placed = self.register.relations(org.org_id, "located-in")
+        placed = self.index.links(org.org_id, "located-in")
         if not placed:
             raise NotFoundError(f"{org.name} ({org.org_id}) has no recorded location")
         last = max(placed, key=lambda r: r.valid_from or date.min)
-        area = self.register.areas[last.object_id]
+        area = self.register.areas[last.object]
         until = last.valid_to or org.valid_to
         note = (
             f"{org.name} has no location on {on}: "
@@ -367,9 +357,9 @@ class Resolver:
         """Practices at the postcode, else in its sector, else in its district."""
         district = postcode.split(" ")[0]
         tries = [
-            (postcode, self._postcodes, "at"),
-            (postcode[:-2], self._postcode_sectors, "in postcode sector"),
-            (district, self._postcode_districts, "in postcode district"),
+            (postcode, self.index.postcodes, "at"),
+            (postcode[:-2], self.index.postcode_sectors, "in postcode sector"),
+            (district, self.index.postcode_districts, "in postcode district"),
         ]
         found = [
             (
@@ -407,17 +397,17 @@ class Resolver:
     def _practices_in(self, area_id: str, on: date) -> list[str]:
         inside = {area_id, *(a.area_id for a in self.register.descendants(area_id, on))}
         return sorted(
-            r.subject_id
+            r.subject
             for target in inside
-            for r in self.register.relations(None, "located-in", target, on=on)
+            for r in self.index.links(None, "located-in", target, on=on)
         )
 
     def _covers_of_practices(self, practices: Iterable[str], on: date) -> tuple[Cover, ...]:
         weights: dict[str, float] = defaultdict(float)
         for practice in practices:
-            located = self.register.relations(practice, "located-in", on=on)
+            located = self.index.links(practice, "located-in", on=on)
             if located:
-                weights[located[0].object_id] += self._practice_population(practice)
+                weights[located[0].object] += self.index.practice_population.get(practice, 1.0)
         total = sum(weights.values())
         covers = [
             Cover(self.register.areas[area_id], round(weight / total, 4) if total else None)
@@ -425,90 +415,11 @@ class Resolver:
         ]
         return tuple(sorted(covers, key=lambda c: -(c.share or 0)))
 
-    def _practice_population(self, practice: str) -> float:
-        found = self.register.population(practice, PRACTICE_POPULATION)
-        return found[0].value if found else 1.0
-
     def _successor_names(self, area: Area) -> str:
         if not area.org_id or area.org_id not in self.register.organisations:
             return ""
         successors = self.register.organisations[area.org_id].successors
         return ", ".join(self.register.organisations[s].name for s in successors)
-
-    # -- indexes -----------------------------------------------------------------------------
-    @cached_property
-    def _exact(self) -> dict[str, list[Candidate]]:
-        index: dict[str, list[Candidate]] = defaultdict(list)
-        for area in self.register.areas.values():
-            for name in (area.name, *area.former_names):
-                index[normalise(name)].append(Candidate(area.area_type, area.area_id, area.name))
-            if area.place_name:
-                index[normalise(area.place_name)].append(
-                    Candidate("place", area.area_id, area.place_name)
-                )
-        for org in self.register.organisations.values():
-            kind = {"gp-practice": "practice", "pcn": "pcn"}.get(org.org_type)
-            if kind:
-                index[normalise(org.name)].append(Candidate(kind, org.org_id, org.name))
-        return dict(index)
-
-    @cached_property
-    def _council_names(self) -> dict[str, list[Candidate]]:
-        index: dict[str, list[Candidate]] = defaultdict(list)
-        for org in self.register.organisations.values():
-            if org.org_type == "local-authority":
-                index[council_key(org.name)].append(Candidate("council", org.org_id, org.name))
-        return dict(index)
-
-    @cached_property
-    def _other_organisations(self) -> dict[str, list[Candidate]]:
-        """Bodies that are not areas (trusts, national bodies), so that naming one gets a
-        clear answer rather than a guess."""
-        index: dict[str, list[Candidate]] = defaultdict(list)
-        for org in self.register.organisations.values():
-            if org.org_type not in ("gp-practice", "pcn", "local-authority") and not org.generic:
-                index[normalise(org.name)].append(Candidate("organisation", org.org_id, org.name))
-        return dict(index)
-
-    @cached_property
-    def _display_names(self) -> dict[str, str]:
-        names = {}
-        for area in self.register.areas.values():
-            names[area.name.lower()] = area.name
-            if area.place_name:
-                names[area.place_name.lower()] = area.place_name
-        for org in self.register.organisations.values():
-            if org.org_type == "local-authority":
-                names[org.name.lower()] = org.name
-        return names
-
-    @cached_property
-    def _postcodes(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = defaultdict(list)
-        for org in self.register.organisations.values():
-            if org.org_type == "gp-practice" and org.postcode:
-                index[_tidy_postcode(org.postcode)].append(org.org_id)
-        return dict(index)
-
-    @cached_property
-    def _postcode_districts(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = defaultdict(list)
-        for postcode, practices in self._postcodes.items():
-            index[postcode.split(" ")[0]].extend(practices)
-        return dict(index)
-
-    @cached_property
-    def _postcode_sectors(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = defaultdict(list)
-        for postcode, practices in self._postcodes.items():
-            outward, inward = postcode.split(" ")
-            index[f"{outward} {inward[0]}"].extend(practices)
-        return dict(index)
-
-
-def _tidy_postcode(text: str) -> str:
-    compact = text.upper().replace(" ", "")
-    return f"{compact[:-3]} {compact[-3:]}"
 
 
 def _by_name(candidate: Candidate) -> str:

@@ -234,9 +234,22 @@ class ParameterSet:
         )
 
 
+class _Shipped(Mapping[str, Parameter]):
+    """The shipped parameters, parsed on first use (a fingerprint alone needs no parsing)."""
+
+    def __getitem__(self, name: str) -> Parameter:
+        return _shipped_parameters()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_shipped_parameters())
+
+    def __len__(self) -> int:
+        return len(_shipped_parameters())
+
+
 @cache
 def _shipped_set() -> ParameterSet:
-    return ParameterSet(parameters=_shipped_parameters())
+    return ParameterSet(parameters=_Shipped())
 
 
 def _checked_overrides(located: yamlio.Located, shipped: Mapping[str, Parameter]) -> dict[str, Any]:

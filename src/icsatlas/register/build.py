@@ -26,6 +26,7 @@ from icsatlas.register.persist import save
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 
+BUILD_VERSION = 2  # 2: councils of both tiers, places, practice postcodes and populations
 HISTORY = ("establishment-2022", "boundaries-2023-04", "delegations-2023-2025", "mergers-2026-04")
 BCF_COUNCIL_SHARE = 0.10
 
@@ -137,18 +138,23 @@ def _bcf_assignment(template: Assignment, council: str) -> Assignment:
     )
 
 
-def run(store: Store | None = None, actor: str | None = None) -> Iterator[tuple[Step, Register]]:
-    """Build the register step by step, saving each step to ``store`` if one is given."""
+def run(
+    store: Store | None = None, actor: str | None = None, replacing: Register | None = None
+) -> Iterator[tuple[Step, Register]]:
+    """Build the register step by step, saving each step to ``store`` if one is given
+    (``replacing`` the register recorded there, for a rebuild: its records are retracted,
+    so history stays readable with ``--as-of-change``)."""
     register = Register.empty()
     if store is not None:
         save(
             store,
-            Register(),
+            replacing or Register(),
             register,
             kind="import",
-            reason="import the function catalogue",
+            reason="import the function catalogue" + (" (rebuild)" if replacing else ""),
             source="icsatlas function catalogue (functions.yaml)",
             actor=actor,
+            detail={"build_version": BUILD_VERSION},
         )
     for step in steps():
         before, register = register, step.run(register)

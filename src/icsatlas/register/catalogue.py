@@ -9,7 +9,7 @@ from importlib import resources
 
 from icsatlas import yamlio
 from icsatlas.errors import NotFoundError
-from icsatlas.register.lookup import normalise
+from icsatlas.names import normalise
 from icsatlas.register.model import Function
 
 BLUEPRINT_VERDICTS = {

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from icsatlas.errors import NotFoundError
+from icsatlas.names import ENGLAND_ONS, normalise
 from icsatlas.register import geography
-
-ENGLAND_ONS = "E92000001"
-
-_NOISE = re.compile(r"\b(nhs|integrated care board|icb|sub[- ]icb location|the|and|&)\b|[^a-z0-9 ]")
 
 
 @dataclass(frozen=True)
@@ -25,11 +21,6 @@ class AreaRef:
     area_type: str
     name: str
     ods_code: str | None = None
-
-
-def normalise(text: str) -> str:
-    """Lower-case, without 'NHS', 'ICB', 'and' and punctuation, for forgiving matches."""
-    return " ".join(_NOISE.sub(" ", text.lower().replace("&", " and ")).split())
 
 
 def areas_on(on: date) -> list[AreaRef]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from icsatlas.errors import NotFoundError
+from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.register.model import RECORD_TYPES, Changeset, Record
 from icsatlas.register.register import Register
 from icsatlas.store import Store
@@ -111,14 +111,38 @@ def load(store: Store, as_of_change: int | None = None) -> Register:
 
 
 def _applied_reforms(store: Store, as_of_change: int | None) -> tuple[str, ...]:
+    """The reforms applied since the last (re)build, up to ``as_of_change``."""
     rows = store.fetchall(
-        "SELECT change_id, detail FROM change_log WHERE kind = 'reform' ORDER BY change_id"
+        "SELECT change_id, kind, detail FROM change_log WHERE kind = 'reform'"
+        " OR detail LIKE '%build_version%' ORDER BY change_id"
     )
-    return tuple(
-        json.loads(detail)["reform"]
-        for change_id, detail in rows
-        if as_of_change is None or change_id <= as_of_change
+    applied: list[str] = []
+    for change_id, kind, detail in rows:
+        if as_of_change is not None and change_id > as_of_change:
+            break
+        if kind == "reform":
+            applied.append(json.loads(detail)["reform"])
+        else:
+            applied.clear()
+    return tuple(applied)
+
+
+def check_build_version(store: Store) -> None:
+    """Refuse a register built by an older icsatlas whose build lacks records this one
+    relies on (e.g. councils and places), saying how to rebuild it."""
+    from icsatlas.register.build import BUILD_VERSION
+
+    rows = store.fetchall(
+        "SELECT detail FROM change_log WHERE detail LIKE '%build_version%' ORDER BY change_id"
     )
+    versions = [json.loads(detail).get("build_version", 0) for (detail,) in rows]
+    if max(versions, default=0) < BUILD_VERSION:
+        raise IcsatlasError(
+            "this workspace's register was built by an older icsatlas (without councils, "
+            "places and practice postcodes): run `icsatlas build --rebuild` to rebuild it from "
+            "the shipped data (reforms you applied and boards you imported are kept in the "
+            "audit log, `icsatlas log`, and must be applied again)"
+        )
 
 
 def is_built(store: Store) -> bool:

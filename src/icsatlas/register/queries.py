@@ -12,8 +12,8 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from icsatlas.errors import NotFoundError
+from icsatlas.names import normalise
 from icsatlas.register import accountability
-from icsatlas.register.lookup import normalise
 from icsatlas.register.model import AREA_TYPES, Area, Assignment, Flag, Function, Organisation
 from icsatlas.register.register import Register
 

@@ -16,8 +16,9 @@ from datetime import date, datetime
 import pandas as pd
 
 from icsatlas import data
-from icsatlas.register import councils, geography
-from icsatlas.register.lookup import ENGLAND_ONS
+from icsatlas.names import ENGLAND_ONS
+from icsatlas.register import council_records, geography
+from icsatlas.register.councils import council_key, is_upper_tier
 from icsatlas.register.model import (
     Area,
     AreaLink,
@@ -71,7 +72,7 @@ def _possessive(name: str) -> str:
 def base() -> Changeset:
     """England, national bodies, regions, trusts, councils, practices and PCNs."""
     changes = Changeset()
-    for records in (_national(), _regions(), _trusts(), councils.councils(), _practices()):
+    for records in (_national(), _regions(), _trusts(), council_records.councils(), _practices()):
         changes.added.extend(records)
     return changes
 
@@ -232,7 +233,7 @@ def links(register: Register, period: str) -> Changeset:
         changes.added.extend(partners)
         with_partners = register.with_changes(Changeset(added=list(partners)))
         changes.added.extend(_better_care_fund(with_partners, start))
-    changes.added.extend(councils.overlaps(register, start, end))
+    changes.added.extend(council_records.overlaps(register, start, end))
     changes.added.extend(_practice_locations(register, period, start, end))
     if period == "2026":
         changes.added.extend(_pcn_membership(start))
@@ -269,11 +270,11 @@ def _partner_finder(register: Register, key: str):
     if key == "icb_partner_trusts_2023":
         return register.organisations.get
     upper_tier = {
-        councils.council_key(org.name): org
+        council_key(org.name): org
         for org in register.organisations.values()
-        if org.org_type == "local-authority" and councils.is_upper_tier(org.org_id)
+        if org.org_type == "local-authority" and is_upper_tier(org.org_id)
     }
-    return lambda name: upper_tier.get(councils.council_key(name))
+    return lambda name: upper_tier.get(council_key(name))
 
 
 def _better_care_fund(register: Register, start: date) -> list[Assignment]:

@@ -22,6 +22,7 @@ Errors name the file, line and field:
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -138,20 +139,30 @@ def shipped() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
+def locate(name_or_path: str | Path) -> Path:
+    """The file of a shipped reform (by name) or of a reform file (by path)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    known = shipped()
+    if str(name_or_path) not in known:
+        close = difflib.get_close_matches(str(name_or_path), list(known), n=2)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise NotFoundError(
+            f"no reform {str(name_or_path)!r}: give a shipped reform "
+            f"({', '.join(known)}) or a path to a YAML file{hint}"
+        )
+    return known[str(name_or_path)]
+
+
+def digest(path: Path) -> str:
+    """A fingerprint of a reform file's content (what-if caches are keyed by it)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def load(name_or_path: str | Path, function_ids: set[str] | None = None) -> Reform:
     """A shipped reform by name, or a reform file by path, fully checked."""
-    path = Path(name_or_path)
-    if not path.exists():
-        known = shipped()
-        if str(name_or_path) not in known:
-            close = difflib.get_close_matches(str(name_or_path), list(known), n=2)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise NotFoundError(
-                f"no reform {str(name_or_path)!r}: give a shipped reform "
-                f"({', '.join(known)}) or a path to a YAML file{hint}"
-            )
-        path = known[str(name_or_path)]
-    return parse(yamlio.load(path), function_ids)
+    return parse(yamlio.load(locate(name_or_path)), function_ids)
 
 
 def parse(located: yamlio.Located, function_ids: set[str] | None = None) -> Reform:

@@ -8,14 +8,14 @@ register; the store persists the same changeset, so memory and database never dr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from icsatlas.errors import IcsatlasError, NotFoundError
+from icsatlas.names import normalise
 from icsatlas.register import catalogue
-from icsatlas.register.lookup import normalise
 from icsatlas.register.model import (
     RECORD_TYPES,
     Area,
@@ -41,7 +41,7 @@ class InvariantError(IcsatlasError):
 class Register:
     """Organisations, areas, functions and who holds what, over time."""
 
-    records: dict[str, dict[str, Record]] = field(
+    records: Mapping[str, dict[str, Record]] = field(
         default_factory=lambda: {t.kind: {} for t in RECORD_TYPES}
     )
     reforms: tuple[str, ...] = ()

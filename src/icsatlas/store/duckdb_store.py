@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from icsatlas.store.base import Params, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class DuckDBStore(Store):

@@ -1,1 +1,290 @@
-"""The Workspace: one way in to the register, population, finance and contracts."""
+"""The Workspace: one way in to the register, population, finance and contracts.
+
+Every interface asks the same object the same question and gets the same answer::
+
+    import icsatlas
+    ws = icsatlas.open()                                     # store, register, parameters
+    r = ws.register.who("continuing healthcare", area="Leeds", on="2026-06-01")
+    r.table, r.provenance, r.notes                           # one Result shape everywhere
+    ws.with_reforms("blueprint-2025").register.who(...)      # a what-if, nothing saved
+
+A workspace holds the store (DuckDB by default, PostgreSQL with ``ICSATLAS_DATABASE_URL``),
+the register as recorded (read from a persisted snapshot when nothing has changed since),
+any reforms applied on top as a what-if, the parameters (shipped values plus overrides) and
+the one geography resolver. The CLI, the HTTP API and the briefings are thin shells over it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from icsatlas import config
+from icsatlas.errors import IcsatlasError, InputError
+from icsatlas.parameters import ParameterSet
+from icsatlas.provenance import Provenance
+
+if TYPE_CHECKING:
+    from icsatlas.geography import Resolution, Resolver
+    from icsatlas.register.register import Register
+    from icsatlas.register.snapshot import Snapshot
+    from icsatlas.store import Store
+    from icsatlas.workspace.register import RegisterQuestions
+
+DateLike = date | str | None
+
+
+def as_date(value: DateLike, what: str = "date") -> date:
+    """A date from a ``date``, ISO text (YYYY-MM-DD) or ``None`` (today)."""
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)", field=what) from None
+
+
+class _Shared:
+    """What workspaces derived from one another share: the store and the recorded register."""
+
+    def __init__(
+        self,
+        url: str,
+        as_of_change: int | None,
+        on_build: Callable[[str | None], None] | None,
+        home: Path | None,
+    ) -> None:
+        self.url = url
+        self.as_of_change = as_of_change
+        self.on_build = on_build
+        self.snapshots = (home or config.home()) / "snapshots"
+
+    @cached_property
+    def store(self) -> Store:
+        from icsatlas.store import connect
+
+        return connect(self.url)
+
+    @cached_property
+    def latest_change(self) -> int:
+        """The audit log's latest change: from the store, or, for a DuckDB file untouched
+        since it was last read, from the stamp written then (without opening DuckDB)."""
+        from icsatlas.workspace import stamp
+
+        known = stamp.read(self.snapshots, self.url)
+        if known is not None:
+            return known
+        self._ensure_built()
+        before = stamp.file_state(self.url)
+        latest = int(self.store.scalar("SELECT max(change_id) FROM change_log") or 0)
+        stamp.write(self.snapshots, self.url, before, latest)
+        return latest
+
+    def _ensure_built(self) -> None:
+        from icsatlas.register import build, persist
+
+        if not persist.is_built(self.store):
+            for step, _ in build.run(self.store):
+                if self.on_build:
+                    self.on_build(step.name)
+            if self.on_build:
+                self.on_build(None)
+        persist.check_build_version(self.store)
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        from icsatlas.register import snapshot
+
+        digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
+        return snapshot.cached(self.snapshots, digest, self._load, EXTRAS)
+
+    def _load(self) -> Register:
+        from icsatlas.register import persist
+
+        return persist.load(self.store, self.as_of_change)
+
+
+class Workspace:
+    """The store, the register (with any what-if reforms), the parameters and the resolver."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        parameters: ParameterSet | None = None,
+        as_of_change: int | None = None,
+        on_build: Callable[[str | None], None] | None = None,
+        home: Path | None = None,
+        _shared: _Shared | None = None,
+        _reforms: tuple[str, ...] = (),
+    ) -> None:
+        self._shared = _shared or _Shared(
+            url or config.database_url(), as_of_change, on_build, home
+        )
+        self.params = parameters or ParameterSet.shipped()
+        self.reforms = _reforms
+
+    # -- derived workspaces -------------------------------------------------------------
+    def with_reforms(self, *names: str | Path) -> Workspace:
+        """This workspace with reforms applied on top, in memory (a what-if)."""
+        if not names:
+            return self
+        added = tuple(str(n) for n in names)
+        return Workspace(
+            parameters=self.params, _shared=self._shared, _reforms=(*self.reforms, *added)
+        )
+
+    def with_parameters(self, source: str | Path | ParameterSet | None) -> Workspace:
+        """This workspace with parameters overridden from a YAML file (or a given set)."""
+        if source is None:
+            return self
+        params = source if isinstance(source, ParameterSet) else self.params.override(source)
+        return Workspace(parameters=params, _shared=self._shared, _reforms=self.reforms)
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        return self._shared.store
+
+    @property
+    def as_of_change(self) -> int | None:
+        return self._shared.as_of_change
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        """The register as recorded with this workspace's what-if reforms on top, and its
+        resolver index."""
+        found = self._shared.snapshot
+        for name in self.reforms:
+            found = _with_reform(found.register, name, self._shared)
+        return found
+
+    @property
+    def data(self) -> Register:
+        """The register: as recorded, with this workspace's what-if reforms on top."""
+        return self.snapshot.register
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        from icsatlas.geography import Resolver
+
+        return Resolver(self.data, self.snapshot.extras.get("index"))
+
+    def resolve(self, text: str, on: DateLike = None) -> Resolution:
+        """What ``text`` names on ``on``: an area, council, practice, postcode..."""
+        return self.resolver.resolve(text, as_date(on))
+
+    def provenance(self, **data: str) -> Provenance:
+        """The provenance every answer from this workspace starts from."""
+        history = ", ".join(self._shared.snapshot.register.reforms) or "none"
+        notes = [f"register: shipped reference data + reforms {history}"]
+        if self.as_of_change is not None:
+            notes.append(f"as recorded after change {self.as_of_change}")
+        return Provenance(
+            data={"register": self._shared.url, **data},
+            reform=", ".join(self.reforms) or None,
+            parameters=self.params.fingerprint,
+            notes=tuple(notes),
+        )
+
+    def writable_store(self) -> Store:
+        """The store, if changes may be saved from here (not on top of what-ifs or history)."""
+        if self.reforms or self.as_of_change is not None:
+            raise IcsatlasError(
+                "changes are saved only to the current register of a workspace "
+                "(not on top of --reform what-ifs or --as-of-change)"
+            )
+        return self.store
+
+    def recorded(self) -> None:
+        """Forget cached state after a write, so the next question sees the change."""
+        for name in ("latest_change", "snapshot"):
+            self._shared.__dict__.pop(name, None)
+        for name in ("snapshot", "resolver"):
+            self.__dict__.pop(name, None)
+
+    # -- the domains ----------------------------------------------------------------------
+    @cached_property
+    def register(self) -> RegisterQuestions:
+        from icsatlas.workspace.register import RegisterQuestions
+
+        return RegisterQuestions(self)
+
+    def close(self) -> None:
+        if "store" in self._shared.__dict__:
+            self._shared.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        what_if = f" + {', '.join(self.reforms)}" if self.reforms else ""
+        return f"<Workspace {self._shared.url}{what_if}; {self.params.fingerprint}>"
+
+
+def open(
+    url: str | None = None,
+    *,
+    parameters: str | Path | ParameterSet | None = None,
+    reforms: Iterable[str | Path] = (),
+    as_of_change: int | None = None,
+    on_build: Callable[[str | None], None] | None = None,
+    home: str | Path | None = None,
+) -> Workspace:
+    """Open the workspace at ``url`` (default: ``$ICSATLAS_DATABASE_URL``, else a DuckDB file
+    in ``$ICSATLAS_HOME``), building the register from shipped data on first use; ``home``
+    is the folder for its caches (default ``$ICSATLAS_HOME``)."""
+    folder = Path(home) if home else None
+    workspace = Workspace(url, as_of_change=as_of_change, on_build=on_build, home=folder)
+    return workspace.with_parameters(parameters).with_reforms(*reforms)
+
+
+@cache
+def _shapes() -> str:
+    """A digest of the code that defines what a snapshot pickles (the record classes and the
+    resolver's index), so a snapshot from other code is never read."""
+    root = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    for module in ("register/model.py", "register/register.py", "geography/index.py"):
+        digest.update((root / module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _name_index(register: Register) -> Any:
+    from icsatlas.geography.index import NameIndex
+
+    return NameIndex.build(register)
+
+
+EXTRAS = {"index": _name_index}
+
+
+def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
+    from icsatlas.register import operations, reforms, snapshot
+
+    path = reforms.locate(name)
+    digest = snapshot.key(
+        shared.url,
+        shared.latest_change,
+        shared.as_of_change,
+        register.reforms,
+        reforms.digest(path),
+    )
+    return snapshot.cached(
+        shared.snapshots,
+        digest,
+        lambda: operations.apply(register, reforms.load(path, set(register.functions))),
+        EXTRAS,
+    )
+
+
+__all__ = ["DateLike", "Workspace", "as_date", "open"]

@@ -1,153 +1,546 @@
-"""The Python API: open a workspace, ask the register questions, get DataFrames back.
+"""The register's questions, asked of a Workspace: ``ws.register.who(...)``.
 
-    >>> from icsatlas import Atlas
-    >>> atlas = Atlas.open()                      # builds the register on first use
-    >>> atlas.areas(area_type="icb", on="2026-04-01").frame   # 36 ICBs
-    >>> atlas.who("primary care", area="Frimley", on="2025-01-01").frame
-    >>> atlas.with_reform("blueprint-2025").who("workforce planning", area="QRL", on="2026-06-01")
+    >>> import icsatlas
+    >>> ws = icsatlas.open()
+    >>> ws.register.areas("icb", on="2026-04-01")                    # the 36 ICBs
+    >>> ws.register.who("GP IT", area="Frimley", on="2025-01-01")     # who, on what basis
+    >>> ws.register.overview("Leeds", on="2026-06-01", reform="blueprint-2025")
 
-Every method returns a :class:`~icsatlas.results.Result`: ``.frame`` (a DataFrame),
-``.provenance`` and ``.notes`` (caveats such as uncertain moves), which the CLI renders.
+Every method returns a :class:`~icsatlas.results.Result`; every "where" goes through the
+workspace's one resolver, so a council, place, practice or postcode works everywhere.
+Results are built as light tables: asking the register never imports pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from icsatlas.errors import IcsatlasError, NotFoundError
+from icsatlas.errors import NotFoundError
+from icsatlas.names import short_name
 from icsatlas.provenance import Provenance
-from icsatlas.register import (
-    accountability,
-    build,
-    governance,
-    operations,
-    persist,
-    queries,
-    reforms,
+from icsatlas.register import accountability, queries
+from icsatlas.register.councils import tier
+from icsatlas.register.model import AREA_TYPES, Area, Organisation
+from icsatlas.results import Result, Table
+from icsatlas.workspace import DateLike, as_date
+
+if TYPE_CHECKING:
+    from icsatlas.geography import Cover, Resolution
+    from icsatlas.register.impact import Impact
+    from icsatlas.register.persist import Saved
+    from icsatlas.register.register import Register
+    from icsatlas.store.audit import Change
+    from icsatlas.workspace import Workspace
+
+AREA_KINDS = (*AREA_TYPES, "council", "practice", "pcn")
+HOLDING_COLUMNS = (
+    "holder",
+    "holder_type",
+    "held_at",
+    "basis",
+    "since",
+    "until",
+    "joint",
+    "accountability",
+    "certainty",
+    "source",
 )
-from icsatlas.register.impact import Impact, impact
-from icsatlas.register.model import Changeset
-from icsatlas.register.register import Register
-from icsatlas.results import Result
-from icsatlas.store import Store, connect
-
-DateLike = date | str | None
 
 
-def as_date(value: DateLike) -> date:
-    """A date from a ``date``, an ISO string, or ``None`` (today)."""
-    if value is None:
-        return date.today()
-    return value if isinstance(value, date) else date.fromisoformat(value)
+class RegisterQuestions:
+    """Who holds what, where, from when, how accountably; reforms and their impact."""
 
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
 
-@dataclass
-class Atlas:
-    """A register (from a store, or built in memory) plus any reforms applied on top."""
+    @property
+    def data(self) -> Register:
+        return self.ws.data
 
-    register: Register
-    store: Store | None = None
-    what_if: tuple[str, ...] = ()
-    as_of_change: int | None = None
-    _data: dict[str, str] = field(default_factory=dict)
+    def resolve(self, query: str, on: DateLike = None) -> Resolution:
+        return self.ws.resolve(query, on)
 
-    @classmethod
-    def open(
-        cls,
-        url: str | None = None,
-        *,
-        as_of_change: int | None = None,
-        on_build: Callable[[str], None] | None = None,
-    ) -> Atlas:
-        """The workspace's register (building it from shipped data on first use)."""
-        store = connect(url)
-        if not persist.is_built(store):
-            for step, _ in build.run(store):
-                if on_build:
-                    on_build(step.name)
-        return cls(persist.load(store, as_of_change), store, as_of_change=as_of_change)
-
-    @classmethod
-    def in_memory(cls) -> Atlas:
-        """The built register without a store (shipped data and history reforms)."""
-        return cls(build.baseline())
-
-    def with_reform(self, name_or_path: str) -> Atlas:
-        """This atlas with a reform applied on top, in memory (a what-if)."""
-        reform = reforms.load(name_or_path, set(self.register.functions))
-        applied = operations.apply(self.register, reform)
-        return Atlas(applied, self.store, (*self.what_if, reform.name), self.as_of_change)
-
-    def with_reforms(self, names: Iterable[str]) -> Atlas:
-        atlas = self
-        for name in names:
-            atlas = atlas.with_reform(name)
-        return atlas
-
-    # -- writes (each one change in the audit log) --------------------------------------
-    def _writable(self) -> Store:
-        if self.store is None or self.what_if or self.as_of_change is not None:
-            raise IcsatlasError(
-                "changes are saved only to the current register of a workspace "
-                "(not on top of --reform what-ifs or --as-of-change)"
-            )
-        return self.store
-
-    def apply_reform(
-        self, name_or_path: str, reason: str, actor: str | None = None
-    ) -> persist.Saved:
-        """Apply a reform and save it: the register changes for everyone using the workspace."""
-        store = self._writable()
-        reform = reforms.load(name_or_path, set(self.register.functions))
-        after = operations.apply(self.register, reform)
-        saved = persist.save(
-            store,
-            self.register,
-            after,
-            kind="reform",
-            reason=f"{reason} (apply reform {reform.name}: {reform.title})",
-            source=reform.source,
-            actor=actor,
-            detail={"reform": reform.name},
-        )
-        self.register = after
-        return saved
-
-    def import_board(self, path: str, reason: str, actor: str | None = None) -> persist.Saved:
-        """Import board members from CSV (checked whole first; all or nothing)."""
-        store = self._writable()
-        members = governance.read_members(path, self.register)
-        after = self.register.with_changes(Changeset(added=list(members)))
-        saved = persist.save(
-            store,
-            self.register,
-            after,
-            kind="import",
-            reason=reason,
-            source=str(path),
-            actor=actor,
-            detail={"board_members": len(members)},
-        )
-        self.register = after
-        return saved
-
-    def boards(self, on: DateLike = None) -> Result:
+    # -- areas -------------------------------------------------------------------------------
+    def areas(
+        self, area_type: str | None = "icb", on: DateLike = None, within: str | None = None
+    ) -> Result:
+        """The areas of a kind in force on a date: NHS areas (country, region, icb, sub-icb,
+        place, neighbourhood), councils, GP practices or PCNs; ``within`` an area."""
         day = as_date(on)
-        checks = governance.checks(self.register, day)
-        frame = pd.DataFrame(
+        kind = area_type or "icb"
+        if kind not in AREA_KINDS:
+            raise NotFoundError(f"unknown kind of area {kind!r}: use {', '.join(AREA_KINDS)}")
+        inside = self._within(within, day) if within else None
+        maker: Callable[[date, set[str] | None], Result] = {
+            "council": self._councils,
+            "practice": self._practices,
+            "pcn": self._pcns,
+            "place": self._places,
+        }.get(kind, lambda d, i: self._nhs_areas(kind, d, i))
+        return maker(day, inside)
+
+    def _within(self, text: str, on: date) -> set[str]:
+        """Sub-ICB locations (and the areas above them) covering ``text`` on ``on``."""
+        found = self.resolve(text, on)
+        areas = set()
+        for cover in found.covers:
+            areas.add(cover.area.area_id)
+            areas |= {a.area_id for a in self.data.descendants(cover.area.area_id, on)}
+        return areas
+
+    def _nhs_areas(self, kind: str, on: date, inside: set[str] | None) -> Result:
+        rows = [
+            r
+            for r in queries.areas_on(self.data, on, kind)
+            if inside is None or r.area.area_id in inside
+        ]
+        table = Table.from_records(
+            (
+                {
+                    "ons_code": r.area.area_id,
+                    "ods_code": r.area.ods_code,
+                    "name": r.area.name,
+                    "place": r.area.place_name,
+                    "type": r.area.area_type,
+                    "within": r.parent.name if r.parent else None,
+                    "from": r.area.valid_from,
+                    "until": r.area.valid_to,
+                    "registered_patients_2026_08": _whole(r.registered_patients),
+                    "allocation_population_2025_26": r.allocation_population,
+                }
+                for r in rows
+            ),
+            _AREA_COLUMNS if kind == "sub-icb" else tuple(c for c in _AREA_COLUMNS if c != "place"),
+        )
+        notes = sorted({n for r in rows for n in r.notes})
+        if kind == "neighbourhood" and not rows:
+            notes.insert(
+                0,
+                "no neighbourhood areas are recorded: the 10 Year Health Plan's neighbourhoods "
+                "(about 50,000 people) have no shipped boundaries; primary care networks are "
+                "listed by `areas --type pcn`",
+            )
+        sources = {
+            "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
+            "1 Aug 2026 (areas in force then)",
+            "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
+            "populations summed to the 42 ICBs",
+        }
+        title = f"{len(rows)} {kind} areas in force on {on}"
+        return Result(table, self.ws.provenance(**sources), title, notes)
+
+    def _places(self, on: date, inside: set[str] | None) -> Result:
+        areas = [
+            a
+            for a in self.data.areas_on(on, "sub-icb")
+            if a.place_name and (inside is None or a.area_id in inside)
+        ]
+        table = Table.from_records(
+            (
+                {
+                    "place": a.place_name,
+                    "ods_code": a.ods_code,
+                    "ons_code": a.area_id,
+                    "sub_icb_location": a.name,
+                    "icb": _name(self.data.parent(a.area_id, on)),
+                    "derivation": a.place_basis,
+                }
+                for a in sorted(areas, key=lambda a: a.place_name or "")
+            ),
+            ("place", "ods_code", "ons_code", "sub_icb_location", "icb", "derivation"),
+        )
+        notes = (
+            "a place is a sub-ICB location named after the councils it covers (rule: "
+            "docs/explanation/geography.md)",
+        )
+        return Result(table, self.ws.provenance(), f"{len(areas)} places on {on}", notes)
+
+    def _councils(self, on: date, inside: set[str] | None) -> Result:
+        rows = []
+        for council, covers in self.ws.resolver.councils(on):
+            if inside is not None and not any(c.area.area_id in inside for c in covers):
+                continue
+            icbs = _icb_shares(self.data, covers, on)
+            rows.append(
+                {
+                    "ons_code": council.org_id,
+                    "name": council.name,
+                    "tier": tier(council.org_id),
+                    "within": _county(self.data, council),
+                    "icbs": "; ".join(f"{short_name(n)} {s:.0%}" for n, s in icbs),
+                    "places": "; ".join(_cover_label(c) for c in covers),
+                }
+            )
+        table = Table.from_records(rows, ("ons_code", "name", "tier", "within", "icbs", "places"))
+        notes = ("shares of each council's mid-2015 population by LSOA (ONS/MHCLG lookups)",)
+        return Result(table, self.ws.provenance(), f"{len(rows)} councils on {on}", notes)
+
+    def _practices(self, on: date, inside: set[str] | None) -> Result:
+        rows = []
+        for relation in self.data.relationships:
+            if relation.relation != "located-in" or not relation.in_force(on):
+                continue
+            if inside is not None and relation.object_id not in inside:
+                continue
+            practice = self.data.organisations[relation.subject_id]
+            area = self.data.areas[relation.object_id]
+            pcn = self.data.relations(practice.org_id, "member-of")
+            rows.append(
+                {
+                    "ods_code": practice.org_id,
+                    "name": practice.name,
+                    "postcode": practice.postcode,
+                    "pcn": _name(self.data.organisations[pcn[0].object_id]) if pcn else None,
+                    "sub_icb": area.ods_code,
+                    "place": area.place_name,
+                    "icb": _name(self.data.parent(area.area_id, on)),
+                }
+            )
+        rows.sort(key=lambda r: r["ods_code"])
+        columns = ("ods_code", "name", "postcode", "pcn", "sub_icb", "place", "icb")
+        title = f"{len(rows)} GP practices on {on}"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title)
+
+    def _pcns(self, on: date, inside: set[str] | None) -> Result:
+        practices = self._practices(on, inside).table.records()
+        by_pcn: dict[str, list[dict[str, Any]]] = {}
+        for practice in practices:
+            if practice["pcn"]:
+                by_pcn.setdefault(practice["pcn"], []).append(practice)
+        codes = {o.name: o.org_id for o in self.data.organisations.values() if o.org_type == "pcn"}
+        rows = [
             {
-                "board": [c.board_name for c in checks],
-                "members": [c.members for c in checks],
-                "councillors": [c.councillors for c in checks],
-                "status_unknown": [c.unknown for c in checks],
-                "councillor_share": [c.councillor_share for c in checks],
-                "statutory_minimum": ["met" if c.statutory_ok else "not met" for c in checks],
-                "missing": ["; ".join(c.missing_statutory + c.missing_policy) for c in checks],
+                "ods_code": codes.get(name),
+                "name": name,
+                "practices": len(members),
+                "place": members[0]["place"],
+                "icb": members[0]["icb"],
             }
+            for name, members in sorted(by_pcn.items())
+        ]
+        table = Table.from_records(rows, ("ods_code", "name", "practices", "place", "icb"))
+        return Result(table, self.ws.provenance(), f"{len(rows)} primary care networks on {on}")
+
+    def where(self, text: str, on: DateLike = None) -> Result:
+        """How ``text`` is read on a date: what it names and the NHS areas covering it."""
+        found = self.resolve(text, on)
+        rows = [
+            {
+                "area": cover.area.name,
+                "place": cover.area.place_name,
+                "type": cover.area.area_type,
+                "ods_code": cover.area.ods_code,
+                "ons_code": cover.area.area_id,
+                "icb": _name(self.data.parent(cover.area.area_id, found.on))
+                if cover.area.area_type == "sub-icb"
+                else None,
+                "share": cover.share,
+            }
+            for cover in found.covers
+        ]
+        columns = ("area", "place", "type", "ods_code", "ons_code", "icb", "share")
+        title = f"{text!r} on {found.on}: {found.label}" + (
+            " (approximate)" if found.approximate else ""
+        )
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, found.notes)
+
+    # -- who holds what ----------------------------------------------------------------------
+    def who(self, function: str, area: str, on: DateLike = None, history: bool = False) -> Result:
+        """Who holds a function for an area on a date (or, with ``history``, over time)."""
+        day = as_date(on)
+        found = self.resolve(area, day) if not history else self._resolve_any_date(area, day)
+        chosen = self.data.function(function)
+        rows, notes = [], list(found.notes)
+        for cover in found.covers:
+            holdings = (
+                queries.holding_history(self.data, function, cover.area)
+                if history
+                else queries.who_holds(self.data, function, cover.area, day)
+            )
+            rows += [{"for": _cover_label(cover), **_holding_row(h)} for h in holdings]
+            notes += sorted({c for h in holdings for c in h.caveats()})
+        if not rows:
+            notes.insert(0, "nobody holds this function here: a gap")
+        columns = HOLDING_COLUMNS if len(found.covers) == 1 else ("for", *HOLDING_COLUMNS)
+        when = "over time" if history else f"on {day}"
+        title = f"Who holds {chosen.label} in {_short(found)} {when}"
+        return Result(
+            Table.from_records(rows, columns), self.ws.provenance(), title, _unique(notes)
+        )
+
+    def _resolve_any_date(self, query: str, on: date) -> Resolution:
+        try:
+            return self.resolve(query, on)
+        except NotFoundError:
+            found = self.data.find_areas(query)
+            if not found:
+                raise
+            latest = max(found, key=lambda a: a.valid_from or date.min)
+            return self.resolve(latest.area_id, latest.valid_from)
+
+    def overview(self, area: str, on: DateLike = None, reform: str | None = None) -> Result:
+        """Everything for one area: every function, who holds it on the date, and, with a
+        reform, who would hold it after that reform and how accountability changes."""
+        day = as_date(on)
+        found = self.resolve(area, day)
+        after = self.ws.with_reforms(reform).register if reform else None
+        rows, notes = [], list(found.notes)
+        functions = sorted(self.data.functions.values(), key=lambda f: (f.category, f.label))
+        for cover in found.covers:
+            for function in functions:
+                now = queries.who_holds(self.data, function.function_id, cover.area, day)
+                row = {"for": _cover_label(cover), "function": function.label, **_holders(now)}
+                if after is not None:
+                    later = after.overview_holdings(function.function_id, cover.area, day)
+                    row |= {f"{k} (after)": v for k, v in _holders(later).items()}
+                rows.append(row)
+                notes += [f"{function.label}: {c}" for h in now for c in h.caveats()]
+        columns = ["function", "holder", "basis", "since", "accountability", "certainty"]
+        if after is not None:
+            columns += ["holder (after)", "accountability (after)", "certainty (after)"]
+        if len(found.covers) > 1:
+            columns.insert(0, "for")
+        what = f", and after {reform}" if reform else ""
+        title = f"Every function in {_short(found)} on {day}{what}"
+        table = Table.from_records(rows, columns)
+        return Result(
+            table,
+            self.ws.with_reforms(*([reform] if reform else [])).provenance(),
+            title,
+            _unique(notes),
+        )
+
+    def overview_holdings(self, function_id: str, area: Area, on: date) -> list:
+        """Holdings of a function for an area (an area that a reform may have replaced is
+        followed to the area that covers it then)."""
+        if area.area_id in self.data.areas and self.data.areas[area.area_id].in_force(on):
+            return queries.who_holds(self.data, function_id, self.data.areas[area.area_id], on)
+        found = self.ws.resolve(area.area_id, on)
+        return [
+            h for c in found.covers for h in queries.who_holds(self.data, function_id, c.area, on)
+        ]
+
+    def gaps(self, on: DateLike = None, area: str | None = None) -> Result:
+        day = as_date(on)
+        resolved = self.resolve(area, day) if area else None
+        covers = resolved.covers if resolved else (None,)
+        found = list(
+            dict.fromkeys(
+                g for c in covers for g in queries.gaps(self.data, day, c.area if c else None)
+            )
+        )
+        table = Table.from_records(
+            (
+                {
+                    "area": g.area.name,
+                    "function": g.function.label,
+                    "status": g.status,
+                    "detail": g.detail,
+                }
+                for g in found
+            ),
+            ("area", "function", "status", "detail"),
+        )
+        counts: dict[str, int] = {}
+        for gap in found:
+            counts[gap.status] = counts.get(gap.status, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no gaps"
+        notes = resolved.notes if resolved else ()
+        return Result(table, self.ws.provenance(), f"Gaps on {day}: {summary}", notes)
+
+    def diff(self, start: DateLike, end: DateLike, area: str | None = None) -> Result:
+        first, last = as_date(start), as_date(end)
+        within = self._resolve_any_date(area, last).covers[0].area if area else None
+        found = queries.diff(self.data, first, last, within)
+        table = Table.from_records(
+            (
+                {
+                    "change": c.kind,
+                    "subject": c.subject,
+                    "detail": c.detail,
+                    "certainty": c.certainty,
+                }
+                for c in found
+            ),
+            ("change", "subject", "detail", "certainty"),
+        )
+        notes = (
+            ["uncertain moves are flagged: see the certainty column"]
+            if any(c.certainty == "uncertain" for c in found)
+            else []
+        )
+        return Result(table, self.ws.provenance(), f"What changed from {first} to {last}", notes)
+
+    def impact(self, reform: str) -> tuple[Impact, Result]:
+        from icsatlas.register import reforms
+        from icsatlas.register.impact import impact
+
+        chosen = reforms.load(reform, set(self.data.functions))
+        result = impact(self.data, chosen)
+        table = Table.from_records(
+            (
+                {
+                    "function": g.function.label,
+                    "from": g.from_type,
+                    "to": g.to_type,
+                    "areas": g.areas,
+                    "accountability_before": g.score_before,
+                    "accountability_after": g.score_after,
+                    "certainty": g.certainty,
+                    "note": g.note,
+                }
+                for g in result.groups
+            ),
+            (
+                "function",
+                "from",
+                "to",
+                "areas",
+                "accountability_before",
+                "accountability_after",
+                "certainty",
+                "note",
+            ),
+        )
+        notes = [*result.headline()]
+        notes += [
+            f"under review: {self.data.functions[f.function_id].label}: {f.text}"
+            for f in result.flags
+        ]
+        notes += [
+            f"target: {t.measure} {t.value:g} {t.unit} by {t.deadline} ({t.certainty})"
+            for t in result.targets
+        ]
+        notes += list(chosen.notes)
+        provenance = Provenance(
+            data={"reform": chosen.source},
+            reform=chosen.name,
+            parameters=self.ws.params.fingerprint,
+            notes=self.ws.provenance().notes,
+        )
+        return result, Result(table, provenance, f"Impact of {chosen.title}", notes)
+
+    def reforms(self) -> Result:
+        """The reforms shipped with icsatlas."""
+        from icsatlas.register import reforms
+
+        rows = []
+        for name in reforms.shipped():
+            reform = reforms.load(name)
+            rows.append(
+                {
+                    "name": name,
+                    "title": reform.title,
+                    "operations": len(reform.operations),
+                    "uncertain": len(reform.uncertain),
+                    "source": reform.source,
+                }
+            )
+        columns = ("name", "title", "operations", "uncertain", "source")
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), "Shipped reforms")
+
+    def check_reform(self, name_or_path: str) -> int:
+        """Check a reform file and that it applies cleanly (nothing saved); its operations."""
+        from icsatlas.register import operations, reforms
+
+        reform = reforms.load(name_or_path, set(self.data.functions))
+        operations.apply(self.data, reform)
+        return len(reform.operations)
+
+    # -- catalogues ------------------------------------------------------------------------
+    def functions(self, query: str | None = None) -> Result:
+        chosen = (
+            [self.data.function(query)]
+            if query
+            else sorted(self.data.functions.values(), key=lambda f: (f.category, f.label))
+        )
+        table = Table.from_records(
+            (
+                {
+                    "id": f.function_id,
+                    "label": f.label,
+                    "category": f.category,
+                    "blueprint": f.blueprint,
+                    "statutory": f.statutory,
+                    "synonyms": ", ".join(f.synonyms),
+                }
+                for f in chosen
+            ),
+            ("id", "label", "category", "blueprint", "statutory", "synonyms"),
+        )
+        return Result(table, self.ws.provenance(), "Function catalogue")
+
+    def accountability(self) -> Result:
+        rows = []
+        for profile in accountability.profiles().values():
+            row: dict[str, Any] = {
+                "holder_type": profile.holder_type,
+                "label": profile.label,
+                "score": profile.score,
+            }
+            row |= {c: profile.answer(c).value for c in accountability.CRITERIA}
+            row["uncertain"] = ", ".join(profile.uncertain)
+            rows.append(row)
+        rows.sort(key=lambda r: -r["score"])
+        columns = ("holder_type", "label", "score", *accountability.CRITERIA, "uncertain")
+        notes = ("score = mean over the 8 criteria of yes=1, partial=0.5, no=0, x 100",)
+        title = "Accountability of each type of body"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, notes)
+
+    def organisations(
+        self, query: str | None = None, org_type: str | None = None, on: DateLike = None
+    ) -> Result:
+        day = as_date(on)
+        pool = self.data.find_organisations(query) if query else self.data.organisations_on(day)
+        chosen = [o for o in pool if org_type in (None, o.org_type)]
+        table = Table.from_records(
+            (
+                {
+                    "id": o.org_id,
+                    "name": o.name,
+                    "type": o.org_type,
+                    "ods_code": o.ods_code,
+                    "from": o.valid_from,
+                    "until": o.valid_to,
+                    "successors": ", ".join(o.successors),
+                    "gaps": "; ".join(o.gaps),
+                }
+                for o in chosen
+            ),
+            ("id", "name", "type", "ods_code", "from", "until", "successors", "gaps"),
+        )
+        return Result(table, self.ws.provenance(), f"{len(chosen)} organisations")
+
+    # -- boards ----------------------------------------------------------------------------
+    def boards(self, on: DateLike = None) -> Result:
+        from icsatlas.register import governance
+
+        day = as_date(on)
+        checks = governance.checks(self.data, day)
+        table = Table.from_records(
+            (
+                {
+                    "board": c.board_name,
+                    "members": c.members,
+                    "councillors": c.councillors,
+                    "status_unknown": c.unknown,
+                    "councillor_share": c.councillor_share,
+                    "statutory_minimum": "met" if c.statutory_ok else "not met",
+                    "missing": "; ".join(c.missing_statutory + c.missing_policy),
+                }
+                for c in checks
+            ),
+            (
+                "board",
+                "members",
+                "councillors",
+                "status_unknown",
+                "councillor_share",
+                "statutory_minimum",
+                "missing",
+            ),
         )
         members = sum(c.members for c in checks)
         unknown = sum(c.unknown for c in checks)
@@ -164,239 +557,125 @@ class Atlas:
             "partner members from trusts, primary care and councils (NHS Act 2006 Sch 1B)",
             "NHS England policy adds finance, medical and nursing directors and 2+ non-executives",
         )
-        return Result(frame, self.provenance(), f"Boards on {day}", notes)
+        return Result(table, self.ws.provenance(), f"Boards on {day}", notes)
 
     def board(self, icb: str, on: DateLike = None) -> Result:
+        from icsatlas.register import governance
+
         day = as_date(on)
-        body = self.register.organisation(icb)
-        members = governance.members_on(self.register, day, body.org_id)
-        frame = pd.DataFrame(
-            {
-                "person": [m.person for m in members],
-                "role": [governance.ROLES[m.role] for m in members],
-                "nominated_by": [m.nominated_by for m in members],
-                "councillor": [m.is_councillor for m in members],
-                "from": [m.valid_from for m in members],
-                "until": [m.valid_to for m in members],
-                "source": [m.source for m in members],
-            }
+        body = self._board_body(icb, day)
+        members = governance.members_on(self.data, day, body.org_id)
+        table = Table.from_records(
+            (
+                {
+                    "person": m.person,
+                    "role": governance.ROLES[m.role],
+                    "nominated_by": m.nominated_by,
+                    "councillor": m.is_councillor,
+                    "from": m.valid_from,
+                    "until": m.valid_to,
+                    "source": m.source,
+                }
+                for m in members
+            ),
+            ("person", "role", "nominated_by", "councillor", "from", "until", "source"),
         )
-        found = governance.check(self.register, body.org_id, day)
+        found = governance.check(self.data, body.org_id, day)
         notes = [f"statutory minimum {'met' if found.statutory_ok else 'NOT met'}"]
         notes += [f"missing (statute): {m}" for m in found.missing_statutory]
         notes += [f"missing (NHS England policy): {m}" for m in found.missing_policy]
-        return Result(frame, self.provenance(), f"{body.name} board on {day}", tuple(notes))
+        title = f"{body.name} board on {day}"
+        return Result(table, self.ws.provenance(), title, notes)
 
-    # -- provenance -------------------------------------------------------------------
-    def provenance(self, **extra: str) -> Provenance:
-        history = ", ".join(self.register.reforms) or "none"
-        notes = [f"register: shipped reference data + reforms {history}"]
-        if self.as_of_change is not None:
-            notes.append(f"as recorded after change {self.as_of_change}")
-        return Provenance(
-            data={"register": self.store.url if self.store else "built in memory", **extra},
-            reform=", ".join(self.what_if) or None,
-            notes=tuple(notes),
-        )
-
-    def area(self, query: str, on: DateLike = None):
-        return queries.resolve_area(self.register, query, as_date(on))
-
-    # -- questions -----------------------------------------------------------------------
-    def areas(self, area_type: str | None = "icb", on: DateLike = None) -> Result:
-        day = as_date(on)
-        rows = queries.areas_on(self.register, day, area_type)
-        frame = pd.DataFrame(
-            {
-                "ons_code": [r.area.area_id for r in rows],
-                "ods_code": [r.area.ods_code for r in rows],
-                "name": [r.area.name for r in rows],
-                "type": [r.area.area_type for r in rows],
-                "within": [r.parent.name if r.parent else None for r in rows],
-                "from": [r.area.valid_from for r in rows],
-                "until": [r.area.valid_to for r in rows],
-                "registered_patients_2026_08": [r.registered_patients for r in rows],
-                "allocation_population_2025_26": [r.allocation_population for r in rows],
-            }
-        ).astype(
-            {"registered_patients_2026_08": "Int64", "allocation_population_2025_26": "Float64"}
-        )
-        notes = sorted({n for r in rows for n in r.notes})
-        title = f"{len(rows)} {area_type or 'area'} areas in force on {day}"
-        sources = {
-            "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
-            "1 Aug 2026 (areas in force then)",
-            "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
-            "populations summed to the 42 ICBs",
-        }
-        return Result(frame, self.provenance(**sources), title, tuple(notes))
-
-    def who(self, function: str, area: str, on: DateLike = None, history: bool = False) -> Result:
-        day = as_date(on)
-        place = self.area(area, day) if not history else self._area_any_date(area, day)
-        holdings = (
-            queries.holding_history(self.register, function, place)
-            if history
-            else queries.who_holds(self.register, function, place, day)
-        )
-        chosen = self.register.function(function)
-        frame = pd.DataFrame([_holding_row(h) for h in holdings], columns=HOLDING_COLUMNS)
-        notes = sorted({c for h in holdings for c in h.caveats()})
-        when = "over time" if history else f"on {day}"
-        title = f"Who holds {chosen.label} in {place.name} {when}"
-        if not holdings:
-            notes.insert(0, "nobody holds this function here: a gap")
-        return Result(frame, self.provenance(), title, tuple(notes))
-
-    def _area_any_date(self, query: str, on: date):
+    def _board_body(self, text: str, on: date) -> Organisation:
         try:
-            return self.area(query, on)
+            return self.data.organisation(text)
         except NotFoundError:
-            found = self.register.find_areas(query)
-            if not found:
+            area = self.resolve(text, on).area
+            if area is None or not area.org_id:
                 raise
-            return max(found, key=lambda a: a.valid_from or date.min)
+            return self.data.organisations[area.org_id]
 
-    def gaps(self, on: DateLike = None, area: str | None = None) -> Result:
-        day = as_date(on)
-        within = self.area(area, day) if area else None
-        found = queries.gaps(self.register, day, within)
-        frame = pd.DataFrame(
-            {
-                "area": [g.area.name for g in found],
-                "function": [g.function.label for g in found],
-                "status": [g.status for g in found],
-                "detail": [g.detail for g in found],
-            }
-        )
-        counts = frame.status.value_counts().to_dict() if not frame.empty else {}
-        summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no gaps"
-        return Result(frame, self.provenance(), f"Gaps on {day}: {summary}")
+    # -- writes (each one change in the audit log) -------------------------------------------
+    def apply_reform(self, name_or_path: str, reason: str, actor: str | None = None) -> Saved:
+        """Apply a reform and save it: the register changes for everyone using the workspace."""
+        from icsatlas.register import operations, persist, reforms
 
-    def diff(self, start: DateLike, end: DateLike, area: str | None = None) -> Result:
-        first, last = as_date(start), as_date(end)
-        within = self._area_any_date(area, last) if area else None
-        found = queries.diff(self.register, first, last, within)
-        frame = pd.DataFrame(
-            {
-                "change": [c.kind for c in found],
-                "subject": [c.subject for c in found],
-                "detail": [c.detail for c in found],
-                "certainty": [c.certainty for c in found],
-            }
+        store = self.ws.writable_store()
+        reform = reforms.load(name_or_path, set(self.data.functions))
+        after = operations.apply(self.data, reform)
+        saved = persist.save(
+            store,
+            self.data,
+            after,
+            kind="reform",
+            reason=f"{reason} (apply reform {reform.name}: {reform.title})",
+            source=reform.source,
+            actor=actor,
+            detail={"reform": reform.name},
         )
-        notes = (
-            ["uncertain moves are flagged: see the certainty column"]
-            if any(c.certainty == "uncertain" for c in found)
-            else []
-        )
-        return Result(
-            frame, self.provenance(), f"What changed from {first} to {last}", tuple(notes)
-        )
+        self.ws.recorded()
+        return saved
 
-    def impact(self, reform: str) -> tuple[Impact, Result]:
-        chosen = reforms.load(reform, set(self.register.functions))
-        result = impact(self.register, chosen)
-        frame = pd.DataFrame(
-            {
-                "function": [g.function.label for g in result.groups],
-                "from": [g.from_type for g in result.groups],
-                "to": [g.to_type for g in result.groups],
-                "areas": [g.areas for g in result.groups],
-                "accountability_before": [g.score_before for g in result.groups],
-                "accountability_after": [g.score_after for g in result.groups],
-                "certainty": [g.certainty for g in result.groups],
-                "note": [g.note for g in result.groups],
-            }
-        )
-        notes = [*result.headline()]
-        notes += [
-            f"under review: {self.register.functions[f.function_id].label}: {f.text}"
-            for f in result.flags
-        ]
-        notes += [
-            f"target: {t.measure} {t.value:g} {t.unit} by {t.deadline} ({t.certainty})"
-            for t in result.targets
-        ]
-        notes += list(chosen.notes)
-        provenance = Provenance(
-            data={"reform": chosen.source}, reform=chosen.name, notes=self.provenance().notes
-        )
-        return result, Result(frame, provenance, f"Impact of {chosen.title}", tuple(notes))
+    def import_board(self, path: str, reason: str, actor: str | None = None) -> Saved:
+        """Import board members from CSV (checked whole first; all or nothing)."""
+        from icsatlas.register import governance, persist
+        from icsatlas.register.model import Changeset
 
-    def functions(self, query: str | None = None) -> Result:
-        chosen = (
-            [self.register.function(query)]
-            if query
-            else sorted(self.register.functions.values(), key=lambda f: (f.category, f.label))
+        store = self.ws.writable_store()
+        members = governance.read_members(path, self.data)
+        after = self.data.with_changes(Changeset(added=list(members)))
+        saved = persist.save(
+            store,
+            self.data,
+            after,
+            kind="import",
+            reason=reason,
+            source=str(path),
+            actor=actor,
+            detail={"board_members": len(members)},
         )
-        frame = pd.DataFrame(
-            {
-                "id": [f.function_id for f in chosen],
-                "label": [f.label for f in chosen],
-                "category": [f.category for f in chosen],
-                "blueprint": [f.blueprint for f in chosen],
-                "statutory": [f.statutory for f in chosen],
-                "synonyms": [", ".join(f.synonyms) for f in chosen],
-            }
-        )
-        return Result(frame, self.provenance(), "Function catalogue")
+        self.ws.recorded()
+        return saved
 
-    def accountability(self) -> Result:
-        rows = []
-        for profile in accountability.profiles().values():
-            row = {
-                "holder_type": profile.holder_type,
-                "label": profile.label,
-                "score": profile.score,
-            }
-            row |= {c: profile.answer(c).value for c in accountability.CRITERIA}
-            row["uncertain"] = ", ".join(profile.uncertain)
-            rows.append(row)
-        frame = pd.DataFrame(rows).sort_values("score", ascending=False, ignore_index=True)
-        notes = ("score = mean over the 8 criteria of yes=1, partial=0.5, no=0, x 100",)
-        return Result(frame, self.provenance(), "Accountability of each type of body", notes)
+    def log(self, limit: int = 20) -> Result:
+        """The audit log: every change, who made it, when, why, on what source."""
+        from icsatlas.store.audit import changes
 
-    def organisations(
-        self, query: str | None = None, org_type: str | None = None, on: DateLike = None
-    ) -> Result:
-        day = as_date(on)
-        pool = (
-            self.register.find_organisations(query)
-            if query
-            else self.register.organisations_on(day)
+        entries: Sequence[Change] = changes(self.ws.store)[-limit:]
+        table = Table.from_records(
+            (
+                {
+                    "change": c.change_id,
+                    "recorded_at": c.recorded_at,
+                    "actor": c.actor,
+                    "kind": c.kind,
+                    "reason": c.reason,
+                    "source": c.source,
+                }
+                for c in entries
+            ),
+            ("change", "recorded_at", "actor", "kind", "reason", "source"),
         )
-        chosen = [o for o in pool if org_type in (None, o.org_type)]
-        frame = pd.DataFrame(
-            {
-                "id": [o.org_id for o in chosen],
-                "name": [o.name for o in chosen],
-                "type": [o.org_type for o in chosen],
-                "ods_code": [o.ods_code for o in chosen],
-                "from": [o.valid_from for o in chosen],
-                "until": [o.valid_to for o in chosen],
-                "successors": [", ".join(o.successors) for o in chosen],
-                "gaps": ["; ".join(o.gaps) for o in chosen],
-            }
-        )
-        return Result(frame, self.provenance(), f"{len(chosen)} organisations")
+        title = "Audit log (use --as-of-change N to see the register then)"
+        return Result(table, self.ws.provenance(), title)
 
 
-HOLDING_COLUMNS = [
-    "holder",
-    "holder_type",
-    "held_at",
-    "basis",
-    "since",
+_AREA_COLUMNS = (
+    "ons_code",
+    "ods_code",
+    "name",
+    "place",
+    "type",
+    "within",
+    "from",
     "until",
-    "joint",
-    "accountability",
-    "certainty",
-    "source",
-]
+    "registered_patients_2026_08",
+    "allocation_population_2025_26",
+)
 
 
-def _holding_row(holding: queries.Holding) -> dict:
+def _holding_row(holding: queries.Holding) -> dict[str, Any]:
     assignment = holding.assignment
     profile = holding.profile
     return {
@@ -411,3 +690,66 @@ def _holding_row(holding: queries.Holding) -> dict:
         "certainty": assignment.certainty,
         "source": assignment.source,
     }
+
+
+def _holders(holdings: list[queries.Holding]) -> dict[str, Any]:
+    """One overview cell per field, several holders joined with '; '."""
+    if not holdings:
+        return {
+            "holder": "nobody (a gap)",
+            "basis": None,
+            "since": None,
+            "accountability": None,
+            "certainty": None,
+        }
+
+    def joined(values: list[Any]) -> Any:
+        unique = list(dict.fromkeys(values))
+        return unique[0] if len(unique) == 1 else "; ".join(map(str, unique))
+
+    return {
+        "holder": joined([h.holder.name for h in holdings]),
+        "basis": joined([h.assignment.basis for h in holdings]),
+        "since": joined([h.assignment.valid_from for h in holdings]),
+        "accountability": joined([h.profile.score if h.profile else None for h in holdings]),
+        "certainty": joined([h.assignment.certainty for h in holdings]),
+    }
+
+
+def _cover_label(cover: Cover) -> str:
+    area = cover.area
+    label = f"{area.place_name or short_name(area.name)} ({area.ods_code or area.area_id})"
+    return label if cover.share in (None, 1.0) else f"{label} {cover.share:.0%}"
+
+
+def _icb_shares(register: Register, covers: Sequence[Cover], on: date) -> list[tuple[str, float]]:
+    shares: dict[str, float] = {}
+    for cover in covers:
+        icb = register.parent(cover.area.area_id, on)
+        if icb is not None:
+            shares[icb.name] = shares.get(icb.name, 0.0) + (cover.share or 0.0)
+    return sorted(shares.items(), key=lambda item: -item[1])
+
+
+def _county(register: Register, council: Organisation) -> str | None:
+    within = register.relations(council.org_id, "within")
+    return register.organisations[within[0].object_id].name if within else None
+
+
+def _name(record: Area | Organisation | None) -> str | None:
+    return record.name if record is not None else None
+
+
+def _short(found: Resolution) -> str:
+    area = found.area
+    if found.kind in ("icb", "region", "country", "sub-icb") and area is not None:
+        return area.place_name or area.name
+    return found.name
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def _unique(notes: list[str]) -> list[str]:
+    return list(dict.fromkeys(notes))

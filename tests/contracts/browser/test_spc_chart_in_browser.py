@@ -14,8 +14,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from icsatlas.contracts.spc import chart
-from icsatlas.contracts.spc.analysis import analyse
+from icsatlas.contracts.spc import analyse, chart, rule_set
+from icsatlas.parameters import ParameterSet
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,8 @@ def browser():
 def test_hovering_the_outlier_shows_its_tooltip(browser, tmp_path):
     days = [date(2024, 1, 1) + timedelta(days=30 * i) for i in range(20)]
     values = [10, 11, 10, 9, 10, 11, 10, 9, 10, 11, 10, 9, 10, 11, 10, 30, 10, 9, 10, 11]
-    result = analyse(pd.DataFrame({"date": days, "value": values}), improvement="decrease")
+    rules = rule_set(ParameterSet.shipped())
+    result = analyse(pd.DataFrame({"date": days, "value": values}), rules, improvement="decrease")
     page = tmp_path / "chart.html"
     page.write_text(chart.page(result, title="A&E waits"))
     browser.get(page.as_uri())

@@ -122,7 +122,7 @@ def extract(compiled: dict, releases: list[dict], listed: dict, register: Regist
                 "buyer_name": buyer.name if buyer else None,
                 "buyer_org_id": buyer.org_id if buyer else None,
                 "buyer_class": buyer.party_class if buyer else None,
-                "icb_ods": parties.icb_of(register, buyer.org_id) if buyer else None,
+                "icb_ods_code": parties.icb_of(register, buyer.org_id) if buyer else None,
                 "supplier_name": supplier.name if supplier else None,
                 "supplier_identifier": supplier.identifier if supplier else None,
                 "supplier_org_id": supplier.org_id if supplier else None,

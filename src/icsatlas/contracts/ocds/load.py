@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from ocdsmerge import Merger
 
-from icsatlas.contracts import parties
+from icsatlas.contracts import parties, removal
 from icsatlas.contracts.ocds import reader, schema
 from icsatlas.contracts.ocds.contracts import extract
 from icsatlas.errors import InputError, InputErrors
@@ -226,8 +226,10 @@ def _chunks(values: list, size: int = BATCH) -> list[list]:
 
 def _compile(store: Store, ocids: list[str], import_id: int, register: Register) -> int:
     """Merge every release of each touched ocid into a compiled release and re-derive its
-    contracts, parties and amendments, a chunk of processes at a time."""
+    contracts (except those removed), parties and amendments, a chunk of processes at a
+    time."""
     listed = parties.listed(store)
+    gone = removal.removed(store)
     count = 0
     for chunk in _chunks(ocids):
         marks = ", ".join("?" * len(chunk))
@@ -246,9 +248,9 @@ def _compile(store: Store, ocids: list[str], import_id: int, register: Register)
             compiled["ocid"] = ocid
             records.append((ocid, found[0][1], json.dumps(compiled), import_id))
             rows_c, rows_p, rows_a = extract(compiled, releases, listed, register)
-            contracts += rows_c
+            contracts += [row for row in rows_c if row["contract_key"] not in gone]
             party_rows += rows_p
-            amendments += rows_a
+            amendments += [row for row in rows_a if row["contract_key"] not in gone]
         _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id)
         count += len(contracts)
     return count

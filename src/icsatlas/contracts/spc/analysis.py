@@ -1,19 +1,20 @@
 """SPC on KPI series as tables: every point with its limits, rule hits and point type,
 and per series the Making Data Count variation and assurance icons.
 
-    >>> result = analyse(frame, improvement="decrease", target=0.95)
+    >>> rules = rule_set(ParameterSet.shipped(), "mdc-2023")
+    >>> result = analyse(frame, rules, improvement="decrease", target=0.95)
     >>> result.points      # one row per point
     >>> result.summary     # one row per series: icons, mean, limits, trial limits
 
 ``frame`` has ``date`` and ``value`` columns, and optionally ``series`` to analyse many
-series in one vectorised pass. Semantics: NHSRplotthedots (``ptd_spc``), with the rule
-set chosen by name (see :mod:`icsatlas.contracts.spc.rules`).
+series in one vectorised pass. Semantics: NHSRplotthedots (``ptd_spc``), under a rule
+set built from the parameters (see :mod:`icsatlas.contracts.spc.rules`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -21,11 +22,13 @@ import numpy as np
 import pandas as pd
 
 from icsatlas.contracts.spc import engine
-from icsatlas.contracts.spc.rules import RuleSet, rule_set
+from icsatlas.contracts.spc.rules import RuleSet
 from icsatlas.errors import InputError
 
 Improvement = Literal["increase", "decrease", "neutral"]
 DIRECTIONS: dict[str, int] = {"increase": 1, "decrease": -1, "neutral": 0}
+
+ONE_SERIES = "series"  # the series' name when the frame has no ``series`` column
 
 # indexed by the engine's rule codes (COMMON, OUTSIDE, TREND, TWO_OF_THREE, SHIFT)
 RULE_NAMES = np.array(["common_cause", "outside_limits", "trend", "two_of_three", "shift"])
@@ -43,36 +46,41 @@ class SpcResult:
 
 def analyse(
     frame: pd.DataFrame,
+    rules: RuleSet,
     *,
     improvement: Improvement | Mapping[str, Improvement] = "increase",
     target: float | Mapping[str, float] | None = None,
     rebase: Iterable[date] | Mapping[str, Iterable[date]] = (),
     fix_after: int | None = None,
-    screen_outliers: bool = True,
-    rules: str | RuleSet | None = None,
+    screen_outliers: bool | None = None,
 ) -> SpcResult:
-    """Run SPC on one series (``date``, ``value``) or many (plus a ``series`` column).
+    """Run SPC on one series (``date``, ``value``) or many (plus a ``series`` column)
+    under ``rules`` (see :func:`~icsatlas.contracts.spc.rules.rule_set`).
 
     ``improvement``, ``target`` and ``rebase`` may be given per series as mappings.
-    Rebasing starts a new set of limits at each given date (which must be a point's date).
+    Rebasing starts a new set of limits at each given date; a date that is not the date
+    of a point is ignored, with a note (as NHSRplotthedots ignores it). ``screen_outliers``
+    overrides the rule set's choice of screening moving-range outliers.
     """
-    chosen = rule_set(rules)
+    notes = []
+    if screen_outliers is not None and screen_outliers != rules.screen_outliers:
+        rules = replace(rules, screen_outliers=screen_outliers)
+        notes.append(_screening_note(rules))
     data = _prepare(frame)
     keys = data["series"].drop_duplicates().tolist()
-    data["rebase_group"] = _rebase_groups(data, keys, rebase)
+    data["rebase_group"], ignored = _rebase_groups(data, keys, rebase)
     segment = data.groupby(["series", "rebase_group"], sort=False).ngroup().to_numpy()
-    result = engine.classify(
-        data["value"].to_numpy(),
-        segment,
-        chosen,
-        screen_outliers=screen_outliers,
-        fix_after=fix_after,
-    )
+    result = engine.classify(data["value"].to_numpy(), segment, rules, fix_after=fix_after)
     direction = data["series"].map({k: DIRECTIONS[_per(improvement, k)] for k in keys})
-    points = _points(data, result, direction.to_numpy(), chosen)
+    points = _points(data, result, direction.to_numpy(), rules)
     summary = _summary(points, keys, improvement, target)
-    notes = _notes(summary, chosen)
-    return SpcResult(points=points, summary=summary, rules=chosen, notes=notes)
+    notes = [*_notes(summary, rules), *notes, *ignored]
+    return SpcResult(points=points, summary=summary, rules=rules, notes=tuple(notes))
+
+
+def _screening_note(rules: RuleSet) -> str:
+    done = "screened out of" if rules.screen_outliers else "kept in"
+    return f"moving-range outliers {done} the limits, unlike the {rules.name} rule set"
 
 
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +91,7 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
         )
     data = frame.copy()
     if "series" not in data:
-        data["series"] = "series"
+        data["series"] = ONE_SERIES
     data["series"] = data["series"].astype(str)
     data["date"] = pd.to_datetime(data["date"]).dt.date
     data["value"] = pd.to_numeric(data["value"], errors="coerce").astype(float)
@@ -106,29 +114,45 @@ def _per(value, key: str):
     return value.get(key) if isinstance(value, Mapping) else value
 
 
-def _rebase_groups(data: pd.DataFrame, keys: list[str], rebase) -> np.ndarray:
-    """0 before a series' first rebase date, 1 from it, 2 from the next, ..."""
+def _rebase_groups(data: pd.DataFrame, keys: list[str], rebase) -> tuple[np.ndarray, list[str]]:
+    """0 before a series' first rebase date, 1 from it, 2 from the next, ...; and a note
+    for each rebase date that is not the date of a point (ignored)."""
+    wanted = _rebase_dates(keys, rebase)
+    if wanted.empty:
+        return np.zeros(len(data), dtype=int), []
+    found = wanted.merge(data[["series", "date"]], how="left", indicator=True)
+    missing = found[found["_merge"] == "left_only"]
+    notes = [_ignored(day, list(group.series), keys) for day, group in missing.groupby("date")]
+    marks = pd.MultiIndex.from_frame(data[["series", "date"]]).isin(
+        pd.MultiIndex.from_frame(wanted)
+    )
+    groups = pd.Series(marks.astype(int), index=data.index).groupby(data["series"]).cumsum()
+    return groups.to_numpy(), notes
+
+
+def _rebase_dates(keys: list[str], rebase) -> pd.DataFrame:
+    """(series, date) pairs to rebase at; a mapping naming an unknown series is an error
+    (as NHSRplotthedots' ``ptd_validate_spc_options``)."""
+    if isinstance(rebase, Mapping):
+        unknown = sorted(set(map(str, rebase)) - set(keys))
+        if unknown:
+            raise InputError(f"no series {', '.join(map(repr, unknown))} to rebase", field="rebase")
     pairs = [
         (key, pd.Timestamp(d).date())
         for key in keys
         for d in (_per(rebase, key) if isinstance(rebase, Mapping) else rebase) or ()
     ]
-    if not pairs:
-        return np.zeros(len(data), dtype=int)
-    wanted = pd.DataFrame(pairs, columns=["series", "date"]).drop_duplicates()
-    found = wanted.merge(data[["series", "date"]], how="left", indicator=True)
-    unknown = found[found["_merge"] == "left_only"]
-    if len(unknown):
-        first = unknown.iloc[0]
-        raise InputError(
-            f"rebase date {first.date} is not a date of series {first.series!r}", field="rebase"
-        )
-    marks = pd.MultiIndex.from_frame(data[["series", "date"]]).isin(
-        pd.MultiIndex.from_frame(wanted)
-    )
-    return (
-        pd.Series(marks.astype(int), index=data.index).groupby(data["series"]).cumsum().to_numpy()
-    )
+    return pd.DataFrame(pairs, columns=["series", "date"]).drop_duplicates()
+
+
+def _ignored(day: date, series: list[str], keys: list[str]) -> str:
+    if keys == [ONE_SERIES]:
+        where = "the series"
+    elif len(series) <= 3:
+        where = "series " + ", ".join(map(repr, series))
+    else:
+        where = f"{len(series)} series"
+    return f"rebase date {day} ignored: it is not the date of a point in {where}"
 
 
 def _points(data: pd.DataFrame, result: engine.Classified, direction, rules: RuleSet):
@@ -282,8 +306,8 @@ def _count(counts: pd.DataFrame, column: str) -> np.ndarray:
     return counts[column].to_numpy() if column in counts else np.zeros(len(counts), dtype=int)
 
 
-def _notes(summary: pd.DataFrame, rules: RuleSet) -> tuple[str, ...]:
-    notes = [f"rules: {rules.label} ({rules.id})"]
+def _notes(summary: pd.DataFrame, rules: RuleSet) -> list[str]:
+    notes = [f"rules: {rules.describe()}"]
     trial = summary[summary.trial_limits]
     if len(trial):
         notes.append(
@@ -291,4 +315,4 @@ def _notes(summary: pd.DataFrame, rules: RuleSet) -> tuple[str, ...]:
             f"{rules.trial_limits_below} points in the latest limits: these are trial limits, "
             "revised with each new point"
         )
-    return tuple(notes)
+    return notes

@@ -61,7 +61,6 @@ def classify(
     segment: np.ndarray,
     rules: RuleSet,
     *,
-    screen_outliers: bool = True,
     fix_after: int | None = None,
 ) -> Classified:
     """Limits and special-cause rules for every point of every segment."""
@@ -69,7 +68,7 @@ def classify(
     starts = segment_starts(np.asarray(segment))
     dense = np.cumsum(starts) - 1
     position = np.arange(len(y)) - np.flatnonzero(starts)[dense]
-    limits = _limits(y, starts, dense, position, rules, screen_outliers, fix_after)
+    limits = _limits(y, starts, dense, position, rules, fix_after)
     rtm = np.sign(y - limits.mean)
     with np.errstate(invalid="ignore"):
         outside = (y > limits.upl) | (y < limits.lpl)
@@ -85,13 +84,13 @@ def classify(
     return Classified(limits, rtm, outside, close, trend, two, shift, rule, sign, sizes)
 
 
-def _limits(y, starts, dense, position, rules, screen_outliers, fix_after) -> Limits:
+def _limits(y, starts, dense, position, rules, fix_after) -> Limits:
     fixed = position < fix_after if fix_after else np.ones(len(y), dtype=bool)
     mean = _segment_mean(y, fixed, dense)
     moving_range = np.abs(np.diff(y, prepend=np.nan))
     usable = fixed & ~starts
     average = _segment_mean(moving_range, usable, dense)
-    if screen_outliers:
+    if rules.screen_outliers:
         with np.errstate(invalid="ignore"):
             usable &= moving_range < rules.outlier_screen_multiplier * average[dense]
         average = _segment_mean(moving_range, usable, dense)

@@ -24,13 +24,13 @@ def _mean(values: list[float]) -> float:
     return sum(kept) / len(kept) if kept else math.nan
 
 
-def standard(y: list[float], rules: RuleSet, screen_outliers: bool = True, fix_after=None):
+def standard(y: list[float], rules: RuleSet, fix_after=None):
     """``ptd_spc_standard`` for one group: mean, limits, and each point's position."""
     fix_y = [v if fix_after is None or i < fix_after else math.nan for i, v in enumerate(y)]
     mean = _mean(fix_y)
     mr = [math.nan] + [abs(b - a) for a, b in itertools.pairwise(fix_y)]
     amr = _mean(mr)
-    if screen_outliers:
+    if rules.screen_outliers:
         mr = [m if m < rules.outlier_screen_multiplier * amr else math.nan for m in mr]
         amr = _mean(mr)
     limit = rules.limit_sigma_multiplier
@@ -98,9 +98,9 @@ def two_in_three(v: list[bool], rtm: list[int]) -> list[int]:
     ]
 
 
-def special_cause(y: list[float], rules: RuleSet, screen_outliers=True, fix_after=None):
+def special_cause(y: list[float], rules: RuleSet, fix_after=None):
     """``ptd_special_cause_type`` as (rule code, sign) per point, with the limits."""
-    s = standard(y, rules, screen_outliers, fix_after)
+    s = standard(y, rules, fix_after)
     part_trend = part_of_run(trend(y, rules.trend_points), rules.trend_points)
     window = two_in_three(s["close"], s["rtm"])
     part_two = [int(w == 1 and c) for w, c in zip(window, s["close"], strict=True)]
