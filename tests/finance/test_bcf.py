@@ -117,7 +117,7 @@ def test_a_file_with_several_bad_rows_reports_them_all_and_stores_nothing(store,
         f"{bad}:4: financial_year: not a financial year: '2025' (write it like 2025/26)",
         f"{bad}:4: funding_stream: unknown stream 'nhs_minimun' (did you mean 'nhs_minimum'?); "
         f"use {', '.join(bcf.STREAMS)}",
-        f"{bad}:4: amount_gbp: not a number: 'NaN' (a finite number is needed)",
+        f"{bad}:4: amount_gbp: not an amount of money: 'NaN' (a finite number is needed)",
         f"{bad}:4: population: must be more than 0, got 0",
     ]
     assert store.scalar("SELECT COUNT(*) FROM finance_bcf_contribution") == 0

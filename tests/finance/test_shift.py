@@ -83,7 +83,7 @@ def test_a_spend_file_with_several_bad_rows_reports_them_all(tmp_path):
     with pytest.raises(InputErrors) as caught:
         shift.read_spend(bad, BASIS)
     assert [str(e) for e in caught.value.errors] == [
-        f"{bad}:3: spend_gbp: not a number: '1e400' (too large)",
+        f"{bad}:3: spend_gbp: not an amount of money: '1e400' (too large)",
         f"{bad}:3: icb: not an ICB code (icb42): 'QZZ'",
         f"{bad}:4: financial_year: not a financial year: '24/25' (write it like 2025/26)",
         f"{bad}:4: spend_gbp: must be 0 or more, got -1",

@@ -7,13 +7,17 @@ finance, medical and nursing directors and at least two non-executives (ICS-REFE
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
+import psycopg
 import pytest
 
+import icsatlas
 from icsatlas.errors import InputErrors
 from icsatlas.register import governance
 from icsatlas.register.model import Changeset
+from icsatlas.store import audit
 
 HEADER = "board_ods,board_name,person,role,nominated_by,is_councillor,valid_from,valid_to,source\n"
 FULL_BOARD = [
@@ -140,12 +144,24 @@ def test_the_shipped_real_example_meets_the_minimum_until_the_icb_is_abolished(r
     assert governance.members_on(after, date(2026, 4, 1), "QM7") == []
 
 
-def test_a_board_file_with_several_bad_rows_reports_them_all_and_saves_nothing(
-    register, store, tmp_path
-):
-    from icsatlas.store import audit
-    from icsatlas.workspace.register import Atlas
+@pytest.fixture
+def workspace(engine, tmp_path, request):
+    """A built workspace on each engine (a PostgreSQL schema of its own)."""
+    if engine == "duckdb":
+        yield icsatlas.open(f"duckdb:///{tmp_path / 'atlas.duckdb'}", home=tmp_path)
+        return
+    url, schema = request.getfixturevalue("postgres_url"), f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    ws = icsatlas.open(f"{url}{separator}options=-csearch_path%3D{schema}", home=tmp_path)
+    yield ws
+    ws.close()
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
+
+def test_a_board_file_with_several_bad_rows_reports_them_all_and_saves_nothing(workspace, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(
         HEADER
@@ -153,12 +169,14 @@ def test_a_board_file_with_several_bad_rows_reports_them_all_and_saves_nothing(
         + "QYG,B,Y,boss,,false,2024-04-01,,src\n"
         + "QYG,B,Z,non-executive,,maybe,yesterday,,src\n"
     )
+    assert workspace.data.organisations  # built: the build's own changes are logged
+    changes = len(audit.changes(workspace.store))
     with pytest.raises(InputErrors) as error:
-        Atlas(register, store).import_board(str(path), "board from the constitution")
+        workspace.register.import_board(str(path), "board from the constitution")
     assert [(e.row, e.field) for e in error.value.errors] == [
         (3, "role"),
         (4, "is_councillor"),
         (4, "valid_from"),
     ]
-    assert store.scalar("SELECT count(*) FROM register_board_member") == 0
-    assert audit.changes(store) == []
+    assert workspace.store.scalar("SELECT count(*) FROM register_board_member") == 0
+    assert len(audit.changes(workspace.store)) == changes
