@@ -3,20 +3,27 @@
     python bench/finance.py                      # 100,000 draws over all 42 ICBs
     python bench/finance.py --draws 20000 --loop-draws 200
 
-The vectorised engine runs the full ``--draws``; the plain-loop baseline (the same model,
-:mod:`icsatlas.finance.blueprint_loop`) runs ``--loop-draws`` draws in the same process
-and its time is scaled to the full count (it is linear in draws). Both compute the same
-national net savings by year; the benchmark checks they agree before printing.
+The vectorised engine runs the full ``--draws``; the plain-loop baseline (the same model
+written independently, ``tests/finance/loop_oracle.py``) runs ``--loop-draws`` draws in the
+same process and its time is scaled to the full count (it is linear in draws). Both compute
+the same national net savings by year; the benchmark checks they agree before printing.
+Run it from the repository root (the oracle lives with the tests).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from icsatlas.finance import bill, blueprint, blueprint_loop, scenario
+from icsatlas.finance import bill, blueprint, scenario
+from icsatlas.parameters import ParameterSet
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.finance.loop_oracle import Oracle  # a test module, not the package
 
 BUDGET_S = 1.0
 
@@ -28,7 +35,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    plan = scenario.default().with_options(draws=args.draws)
+    plan = scenario.default(ParameterSet.shipped()).with_options(draws=args.draws)
     model = blueprint.build_model(plan)
     icbs = len(model.icb_codes)
 
@@ -43,11 +50,9 @@ def main() -> None:
     small = plan.with_options(draws=args.loop_draws)
     small_inputs = blueprint.draw_inputs(small)
     started = time.perf_counter()
+    oracle = Oracle(small, model)
     looped = np.array(
-        [
-            blueprint_loop.national_net_by_year(model, small_inputs, d)
-            for d in range(args.loop_draws + 1)
-        ]
+        [oracle.national_net_by_year(small_inputs, d) for d in range(args.loop_draws + 1)]
     )
     loop_per_draw = (time.perf_counter() - started) / (args.loop_draws + 1)
     loop_scaled = loop_per_draw * (args.draws + 1)

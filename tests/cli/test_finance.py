@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from icsatlas.cli import app
@@ -30,7 +32,7 @@ def test_blueprint_bill_national_prints_savings_payback_sensitivity_and_sources(
         "Inputs and their sources",
         "healthcareleadernews.com",
         "seed=20250401",
-        "The seeds' claim tested",
+        "Reported claims tested",
     ):
         assert expected in out, expected
 
@@ -67,7 +69,9 @@ def test_blueprint_bill_exports_and_draws_charts(workspace, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     sheets = pd.read_excel(tmp_path / "bill.xlsx", sheet_name=None)
-    assert "provenance" in sheets and len(sheets) == 7
+    assert list(sheets) == [
+        "national", "payback", "claims", "sensitivity", "inputs", "icbs", "provenance",
+    ]  # fmt: skip
     assert (tmp_path / "payback.png").read_bytes()[:4] == b"\x89PNG"
     assert b"<svg" in (tmp_path / "tornado.svg").read_bytes()[:500]
 
@@ -76,6 +80,56 @@ def test_blueprint_bill_for_one_icb(workspace):
     result = invoke("blueprint-bill", "--icb", "West Yorkshire", "--draws", "200")
     assert result.exit_code == 0, result.output
     assert "West Yorkshire" in result.output and "pays back in" in result.output
+    assert "sensitivity ranking" in result.output
+
+
+def test_one_icbs_export_and_charts_are_that_icbs(workspace, tmp_path):
+    """Issue 9, section 5: `blueprint-bill --icb X --chart/--export` wrote the national
+    chart and workbook instead of X's."""
+    result = invoke(
+        "blueprint-bill", "--icb", "West Yorkshire", "--draws", "200",
+        "--export", str(tmp_path / "wy.xlsx"),
+        "--chart", str(tmp_path / "wy.svg"),
+        "--tornado", str(tmp_path / "wy-tornado.svg"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheets = pd.read_excel(tmp_path / "wy.xlsx", sheet_name=None)
+    assert list(sheets) == ["by-year", "sensitivity", "provenance"]
+    titles = sheets["provenance"].query("item == 'title'").value.tolist()
+    assert all(title.startswith("NHS West Yorkshire") for title in titles)
+    national = invoke("blueprint-bill", "--draws", "200", "--format", "json")
+    total = json.loads(national.output)["sections"][0]["data"][-1]["cumulative_net_gbp"]
+    assert 0 < sheets["by-year"].cumulative_net_gbp.iloc[-1] < total / 10
+    payback = (tmp_path / "wy.svg").read_text()
+    assert "West Yorkshire" in payback and "National net savings" not in payback
+    assert "West Yorkshire" in (tmp_path / "wy-tornado.svg").read_text()
+
+
+def test_blueprint_bill_csv_export_names_every_table_in_full(workspace, tmp_path):
+    """Issue 9, section 5: `--export bill.csv` wrote 12 files with truncated names."""
+    result = invoke("blueprint-bill", "--draws", "100", "--export", str(tmp_path / "bill.csv"))
+    assert result.exit_code == 0, result.output
+    tables = ["national", "payback", "claims", "sensitivity", "inputs", "icbs"]
+    expected = sorted([*(f"bill-{t}.csv" for t in tables), "bill.provenance.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
+    said = " ".join(result.stderr.split())
+    assert "wrote 6 tables: " in said and "bill-national.csv" in said
+    assert f"provenance in {tmp_path / 'bill.provenance.json'}" in said
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--national", "--icb", "QWO"], "choose one view, not --national and --icb"),
+        (["--icb", "QWO", "--icbs"], "choose one view, not --icb and --icbs"),
+        (["--icbs", "--chart", "x.png"], "--icbs has no chart"),
+    ],
+)
+def test_blueprint_bill_views_exclude_each_other(workspace, args, message):
+    """Issue 9, section 5: `--national` did nothing, even beside --icb or --icbs."""
+    result = invoke("blueprint-bill", "--draws", "10", *args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
 
 
 def test_a_bad_scenario_file_is_a_located_error_with_exit_code_2(workspace, tmp_path):
@@ -201,6 +255,7 @@ def test_bcf_import_show_and_scenario(workspace, tmp_path):
     assert "Kent" in shown.output and "Kent BCF plan 2025/26" in shown.output
     scenario = invoke("bcf", "scenario")
     assert "SCENARIO, NOT DATA" in scenario.output
+    assert "2017/18" in scenario.output and "15.56" in scenario.output
 
 
 def test_bcf_import_of_a_bad_file_exits_2_with_row_and_field(workspace, tmp_path):
@@ -219,3 +274,81 @@ def test_shift_for_one_icb_and_streams(workspace):
     assert "Birmingham and Solihull" in result.output
     assert "community vs need" in result.output
     assert invoke("shift", "--streams").exit_code == 0
+
+
+def figure_and_fingerprint(args: list[str], overrides: Path | None):
+    more = ["--parameters", str(overrides)] if overrides else []
+    result = invoke(*args, "--format", "json", *more)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    section = document["sections"][0] if "sections" in document else document
+    return section["data"], section["provenance"]["parameters"]
+
+
+# Each command that computes, a parameter it reads and a figure that parameter moves (None:
+# its figures are data, so only the fingerprint in its provenance changes).
+OVERRIDES = [
+    (["allocate", "targets", "--year", "2025/26"], "finance.allocation.core_weights: {g_a: 0.5}",
+     None),
+    (["allocate", "check", "--year", "2025/26"], "finance.allocation.core_weights: {g_a: 0.5}",
+     None),
+    (["allocate", "places", "QWO", "--year", "2025/26"],
+     "finance.allocation.core_weights: {g_a: 0.5}", "from_g_a"),
+    (["allocate", "waterfall", "QWO", "--year", "2025/26"],
+     "finance.allocation.core_weights: {g_a: 0.5}", "gbp"),
+    (["allocate", "converge", "--year", "2025/26", "--years", "2"],
+     "finance.allocation.gap_closed_per_year: 0.5", "allocation_gbp"),
+    (["allocate", "weights", "--year", "2025/26"], "finance.allocation.core_weights: {g_a: 0.5}",
+     "shipped"),
+    (["running-costs"], "finance.running_costs.target_per_head: 20", "reduction_gbp"),
+    (["redundancy", "--salary", "95000", "--service", "30"],
+     "finance.redundancy.earnings_cap: 90000", "gbp"),
+    (["blueprint-bill", "--draws", "20"], "finance.redundancy.earnings_cap: 60000",
+     "redundancy_gbp"),
+    (["bcf", "minimums"], "finance.bcf.england_population: 60000000", "per_head_gbp"),
+    (["bcf", "scenario"], "finance.bcf.county_pooled_per_head: {2025-04-01: 14}",
+     "per_head_gbp"),
+    (["shift", "--year", "2025/26"], "finance.allocation.core_weights: {g_a: 0.5}",
+     "acute_share"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "override", "column"), OVERRIDES, ids=lambda v: str(v)[:30])
+def test_every_computing_command_takes_a_parameters_file(
+    workspace, tmp_path, args, override, column
+):
+    """Issue 9, section 3: `--parameters FILE` on every finance command that computes; the
+    override moves the figures that depend on it, and the fingerprint in the provenance."""
+    file = tmp_path / "mine.yaml"
+    file.write_text(override + "\n")
+    shipped, shipped_print = figure_and_fingerprint(args, None)
+    mine, mine_print = figure_and_fingerprint(args, file)
+    assert shipped_print.startswith("parameters@") and "+overrides@" in mine_print
+    assert mine_print != shipped_print
+    if column is not None:
+        assert [row[column] for row in mine] != [row[column] for row in shipped]
+
+
+def test_bcf_show_and_counties_take_a_parameters_file(workspace, tmp_path):
+    path = tmp_path / "bcf.csv"
+    path.write_text(
+        "area_code,financial_year,funding_stream,amount_gbp\nE10000016,2025/26,nhs_minimum,1e8\n"
+    )
+    assert invoke("bcf", "import", str(path), "-d", "test").exit_code == 0
+    file = tmp_path / "mine.yaml"
+    file.write_text("finance.bcf.england_population: 60000000\n")
+    for command in ("show", "counties"):
+        shipped, shipped_print = figure_and_fingerprint(["bcf", command], None)
+        mine, mine_print = figure_and_fingerprint(["bcf", command], file)
+        assert mine_print != shipped_print
+        assert mine[0]["pooled_per_head"] < shipped[0]["pooled_per_head"]
+
+
+def test_a_bad_parameters_file_is_a_located_error(workspace, tmp_path):
+    file = tmp_path / "mine.yaml"
+    file.write_text("finance.redundancy.earnings_cap: lots\n")
+    result = invoke("redundancy", "--salary", "30000", "--service", "5", "--parameters", str(file))
+    assert result.exit_code == 2
+    assert "mine.yaml:1: finance.redundancy.earnings_cap: expected a number" in result.output
+    missing = invoke("running-costs", "--parameters", str(tmp_path / "nothing.yaml"))
+    assert missing.exit_code == 2 and "does not exist" in " ".join(missing.output.split())

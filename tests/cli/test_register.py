@@ -118,3 +118,52 @@ def test_applying_a_reform_is_recorded_and_reversible_in_time(cli, tmp_path):
 def test_unknown_area_suggests_names(cli):
     code, output = cli("gaps", "--area", "Chesire and Mersyside", "--on", "2025-01-01")
     assert code == 2 and "Cheshire and Merseyside" in output
+
+
+def test_board_show_without_members_says_none_is_recorded(cli):
+    """Issue 9 §5: `board show QT6` with no board recorded reported a breach of statute."""
+    code, output = cli("board", "show", "QT6", "--on", "2025-01-01", "--format", "json")
+    assert code == 0
+    notes = json.loads(output)["notes"]
+    assert any("no board members are recorded" in n for n in notes)
+    assert not any("NOT met" in n or "missing" in n for n in notes)
+
+
+def test_diff_for_an_area_with_a_reform_shows_its_function_moves(cli):
+    """Issue 9 §5: `diff --area X --reform blueprint-2025` dropped the function moves."""
+    args = ("diff", "--from", "2026-03-31", "--to", "2026-06-01", "--reform", "blueprint-2025")
+    _, everywhere = cli(*args, "--format", "json")
+    code, output = cli(*args, "--area", "QYG", "--format", "json")
+    assert code == 0
+
+    def moved(text):
+        return {r["subject"] for r in data_of(text) if r["change"] == "function-moved"}
+
+    assert moved(output) == moved(everywhere) and len(moved(output)) == 11
+
+
+def test_reform_list_counts_uncertain_operations_as_impact_does(cli):
+    """Issue 9 §5: `reform list` said 2 uncertain where `impact` said 11 (blueprint-2025.yaml:
+    10 transfers with an assumed date, 1 delegation of uncertain certainty)."""
+    code, output = cli("reform", "list", "--format", "json")
+    assert code == 0
+    document = json.loads(output)
+    blueprint = next(r for r in document["data"] if r["name"] == "blueprint-2025")
+    assert blueprint["uncertain_operations"] == 11
+    assert "date_certainty" in document["notes"][0]
+    _, output = cli("impact", "blueprint-2025", "--format", "json")
+    notes = json.loads(output)["notes"]
+    assert any(n.startswith("uncertain moves") and ": 11 functions: " in n for n in notes)
+
+
+def test_areas_show_each_geographys_own_populations(cli):
+    """Issue 9 §6: the 2023-geography HIoW row was blank and the 2026 one showed the 2023
+    figure (1,981,006 instead of 2,177,354; icb_crosswalk_2023_to_2026.csv)."""
+    _, output = cli("areas", "--on", "2023-04-01", "--format", "json")
+    rows = {r["ods_code"]: r for r in data_of(output)}
+    assert rows["QRL"]["allocation_population_2025_26"] == 1_981_006.0
+    assert rows["QNX"]["registered_patients_2026_08"] == 1_832_054
+    assert any("Frimley" in n and "cannot be summed" in n for n in json.loads(output)["notes"])
+    _, output = cli("areas", "--on", "2026-04-01", "--format", "json")
+    hiow = next(r for r in data_of(output) if r["ods_code"] == "QRL")
+    assert round(hiow["allocation_population_2025_26"]) == 2_177_354

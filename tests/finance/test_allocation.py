@@ -17,15 +17,17 @@ from icsatlas import data
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.finance import allocation
 from icsatlas.finance import weighted_population as wp
+from icsatlas.parameters import ParameterSet
 
 YEARS = ["2023/24", "2024/25", "2025/26"]
 B42 = wp.Basis("2025/26", "icb42")
 B36 = wp.Basis("2025/26", "icb36")
+PARAMS = ParameterSet.shipped()
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_published_distance_from_target_is_reproduced(year):
-    check = allocation.check_published(year)
+    check = allocation.check_published(PARAMS, year)
     assert len(check) == 42
     # published to 6 d.p. from allocations rounded to £ thousand: agreement within 1e-6
     assert check.difference.abs().max() < 1e-6
@@ -45,7 +47,7 @@ def test_published_allocation_per_head_uses_the_same_population(year):
 @pytest.mark.parametrize("basis", [B42, B36], ids=["42 ICBs", "36 ICBs"])
 @pytest.mark.parametrize("control", ["target", "allocation", 120e9])
 def test_targets_add_up_to_the_control_total_exactly(basis, control):
-    result = allocation.targets(basis, control)
+    result = allocation.targets(PARAMS, basis, control)
     expected = round(allocation.control_total(basis, control).amount)
     assert result.frame.target_gbp.sum() == expected
     assert result.frame.target_gbp.dtype.kind == "i"
@@ -54,8 +56,8 @@ def test_targets_add_up_to_the_control_total_exactly(basis, control):
 
 def test_36_icb_shares_equal_the_sum_of_their_whole_legacy_icbs():
     crosswalk = data.read(wp.CROSSWALK)
-    shares42 = allocation.targets(B42).frame.set_index("area_code").share
-    shares36 = allocation.targets(B36).frame.set_index("area_code").share
+    shares42 = allocation.targets(PARAMS, B42).frame.set_index("ods_code").share
+    shares36 = allocation.targets(PARAMS, B36).frame.set_index("ods_code").share
     split = set(crosswalk.icb23_ods[crosswalk.share_of_legacy_icb_population < 1])
     whole = crosswalk.groupby("icb26_ods").icb23_ods.apply(set)
     checked = 0
@@ -95,8 +97,8 @@ def test_national_totals_of_every_component_equal_the_population():
 
 
 def test_region_targets_sum_their_icbs():
-    icbs = allocation.targets(B42).frame
-    regions = allocation.targets(B42, level="region").frame
+    icbs = allocation.targets(PARAMS, B42).frame
+    regions = allocation.targets(PARAMS, B42, level="region").frame
     assert len(regions) == 7
     assert regions.target_gbp.sum() == icbs.target_gbp.sum()
 
@@ -108,7 +110,7 @@ def test_unknown_control_total_is_an_input_error():
 
 class TestPlaces:
     def test_place_budgets_add_up_to_the_icb_allocation_exactly(self):
-        result = allocation.places(B42, "QWO", "sub-icb")
+        result = allocation.places(PARAMS, B42, "QWO", "sub-icb")
         actual = allocation.published(B42).loc["QWO", "actual_gbp"]
         assert result.frame.budget_gbp.sum() == round(actual)
         assert result.frame.share.sum() == pytest.approx(1, abs=1e-12)
@@ -116,41 +118,41 @@ class TestPlaces:
     def test_need_index_is_nhs_englands_place_tool_definition(self):
         # AIF_Allocation_Tool: place index = (place weighted pop / place GP pop) divided by
         # the same ratio for the ICB
-        frame = allocation.places(B42, "QWO", "lad").frame.set_index("area_code")
+        frame = allocation.places(PARAMS, B42, "QWO", "lad").frame.set_index("ons_code")
         areas = wp.by_area(B42, "lad", "QWO").set_index("area_code")
         icb = areas[["core", "population"]].sum()
         expected = (areas.core / areas.population) / (icb.core / icb.population)
         assert np.allclose(frame.need_vs_icb, expected.loc[frame.index])
 
     def test_contributions_explain_the_whole_need_difference(self):
-        frame = allocation.places(B42, "QHM", "pcn").frame
+        frame = allocation.places(PARAMS, B42, "QHM", "pcn").frame
         contributions = frame.filter(like="from_").sum(axis=1)
         assert np.allclose(contributions, frame.need_vs_icb - 1, atol=1e-12)
         assert frame.explanation.str.contains("of the budget").all()
 
     def test_given_budget_is_split_exactly(self):
-        result = allocation.places(B42, "QWO", "lad", budget=450e6)
+        result = allocation.places(PARAMS, B42, "QWO", "lad", budget=450e6)
         assert result.frame.budget_gbp.sum() == 450_000_000
 
     def test_user_places_with_unmapped_practices_still_add_up(self):
         practices = wp.practices(B42)
         mine = practices[practices.icb_ods == "QWO"].practice_code.head(10)
         grouping = pd.DataFrame({"practice_code": mine, "place": ["North"] * 5 + ["South"] * 5})
-        frame = allocation.places(B42, "QWO", grouping=grouping).frame
-        assert set(frame.area_code) == {"North", "South", wp.UNMAPPED}
+        frame = allocation.places(PARAMS, B42, "QWO", grouping=grouping).frame
+        assert set(frame.place) == {"North", "South", wp.UNMAPPED}
         assert frame.budget_gbp.sum() == round(allocation.published(B42).loc["QWO", "actual_gbp"])
 
     def test_unknown_icb_is_not_found(self):
         with pytest.raises(NotFoundError):
-            allocation.places(B42, "QXX", "sub-icb")
+            allocation.places(PARAMS, B42, "QXX", "sub-icb")
 
     def test_negative_budget_is_an_input_error(self):
         with pytest.raises(InputError, match="budget must be positive"):
-            allocation.places(B42, "QWO", "lad", budget=-1)
+            allocation.places(PARAMS, B42, "QWO", "lad", budget=-1)
 
 
 def test_waterfall_steps_reach_the_target_and_the_actual_allocation():
-    frame = allocation.waterfall(B42, "QHM").frame.set_index("step")
+    frame = allocation.waterfall(PARAMS, B42, "QHM").frame.set_index("step")
     changes = frame[frame.kind == "change"].gbp
     start = frame.loc["Equal share per head", "gbp"]
     target = frame.loc["Target", "gbp"]
@@ -176,9 +178,9 @@ def test_basis_follows_the_date_and_says_what_it_assumed():
 def test_user_places_must_be_practices_of_the_icb_listed_once():
     grouping = pd.DataFrame({"practice_code": ["A81001"], "place": ["Stockton"]})  # a QHM practice
     with pytest.raises(InputError, match="not practices of ICB QWO in this year: A81001"):
-        allocation.places(B42, "QWO", grouping=grouping)
+        allocation.places(PARAMS, B42, "QWO", grouping=grouping)
     practices = wp.practices(B42)
     mine = practices[practices.icb_ods == "QWO"].practice_code.iloc[0]
     twice = pd.DataFrame({"practice_code": [mine, mine], "place": ["a", "b"]})
     with pytest.raises(InputError, match="practices listed twice"):
-        allocation.places(B42, "QWO", grouping=twice)
+        allocation.places(PARAMS, B42, "QWO", grouping=twice)

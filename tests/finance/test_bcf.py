@@ -6,7 +6,10 @@ import pytest
 
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.finance import bcf
+from icsatlas.parameters import ParameterSet
 from icsatlas.store import audit
+
+PARAMS = ParameterSet.shipped()
 
 GOOD = (
     "area_code,financial_year,funding_stream,amount_gbp,population\n"
@@ -28,7 +31,7 @@ def test_import_then_per_head_and_year_on_year(store, good):
     import_id = bcf.import_contributions(
         store, good, "BCF plans 2024/25 and 2025/26", "data", actor="tester"
     )
-    frame = bcf.contributions(store).frame.set_index(["area_code", "financial_year"])
+    frame = bcf.contributions(store, PARAMS).frame.set_index(["ons_code", "financial_year"])
     kent = frame.loc[("E10000016", "2025/26")]
     assert kent.pooled_gbp == 165_850_000
     assert kent.pooled_per_head == pytest.approx(165_850_000 / 1_610_000)
@@ -60,7 +63,7 @@ def test_a_later_import_supersedes_but_keeps_history(store, good, tmp_path):
         "area_code,financial_year,funding_stream,amount_gbp\nE08000025,2025/26,nhs_minimum,72000000\n"
     )
     bcf.import_contributions(store, update, "revised plan", "scenario")
-    frame = bcf.contributions(store, "2025/26").frame.set_index("area_code")
+    frame = bcf.contributions(store, PARAMS, "2025/26").frame.set_index("ons_code")
     assert frame.loc["E08000025", "pooled_gbp"] == 72_000_000
     assert frame.loc["E08000025", "kind"] == "scenario"
     assert frame.loc["E08000025", "population_source"].startswith("mid-2015")
@@ -69,14 +72,14 @@ def test_a_later_import_supersedes_but_keeps_history(store, good, tmp_path):
 
 def test_county_split(store, good):
     bcf.import_contributions(store, good, "plan", "data")
-    split = bcf.county_split(store, "2025/26").frame.set_index("council_type")
+    split = bcf.county_split(store, PARAMS, "2025/26").frame.set_index("council_type")
     assert split.loc["county", "pooled_per_head"] == pytest.approx(165_850_000 / 1_610_000)
     assert split.loc["other", "areas"] == 1
 
 
 def test_nothing_imported_is_a_clear_error(store):
     with pytest.raises(InputError, match="no BCF contributions imported yet"):
-        bcf.contributions(store)
+        bcf.contributions(store, PARAMS)
 
 
 def test_import_needs_a_description_and_a_known_kind(store, good):
@@ -87,19 +90,46 @@ def test_import_needs_a_description_and_a_known_kind(store, good):
 
 
 def test_national_minimums_are_the_published_2025_26_figures():
-    frame = bcf.national_minimums("2025/26").frame.set_index("funding_stream")
+    frame = bcf.national_minimums(PARAMS, "2025/26").frame.set_index("funding_stream")
     # NHS England BCF grants and funding: £5,614m + £2,640m + £711m = £8,965m
     assert frame.loc["total", "amount_gbp"] == 8_965_000_000
 
 
-def test_the_seed_figures_are_a_labelled_scenario():
-    result = bcf.per_head_scenario()
-    frame = result.frame.set_index("council_type")
-    assert frame.loc["county", "scenario_per_head"] == 13.43
-    assert frame.loc["other", "scenario_per_head"] == 15.56
+def test_the_quoted_county_figures_are_a_change_over_time_not_a_comparison():
+    """Issue 9, section 6: £15.56 and £13.43 a head are county councils' pooled contributions
+    in 2017-18 and in 2025/26, not counties against other councils in one year."""
+    result = bcf.county_pooling_scenario(PARAMS)
+    frame = result.frame.set_index("financial_year")
+    assert set(frame.councils) == {"county"}
+    assert frame.loc["2017/18", "per_head_gbp"] == 15.56
+    assert frame.loc["2025/26", "per_head_gbp"] == 13.43
+    change = frame.loc["change 2017/18 to 2025/26"]
+    assert change.per_head_gbp == pytest.approx(13.43 - 15.56)
+    assert change.implied_pooled_gbp == pytest.approx((13.43 - 15.56) * change.population)
     assert result.notes[0].startswith("SCENARIO, NOT DATA")
-    with pytest.raises(InputError, match="county: must be 0 or more"):
-        bcf.per_head_scenario(county=-1)
+    assert "not counties against other councils" in result.notes[0]
+
+
+def test_the_scenario_takes_given_figures_and_refuses_years_without_one():
+    frame = bcf.county_pooling_scenario(PARAMS, "2019/20", "2025/26", 14.0).frame
+    assert frame.per_head_gbp.tolist()[:2] == [14.0, 13.43]
+    with pytest.raises(InputError, match="from_per_head: no quoted county figure for 2019/20"):
+        bcf.county_pooling_scenario(PARAMS, "2019/20")
+    with pytest.raises(InputError, match="to_per_head: must be 0 or more"):
+        bcf.county_pooling_scenario(PARAMS, to_per_head=-1)
+
+
+def test_an_overridden_england_population_changes_per_head_figures_and_the_fingerprint():
+    """Issue 9, section 3: parameters are passed in, and an override shows in the result."""
+    shipped = bcf.national_minimums(PARAMS)
+    mine = PARAMS.override({"finance.bcf.england_population": 60_000_000})
+    overridden = bcf.national_minimums(mine)
+    total = lambda r: r.frame.set_index("funding_stream").loc["total", "per_head_gbp"]  # noqa: E731
+    assert total(overridden) == pytest.approx(total(shipped) * 57_700_000 / 60_000_000)
+    assert overridden.provenance.parameters == mine.fingerprint != shipped.provenance.parameters
+    assert any(
+        "finance.bcf.england_population overridden" in n for n in overridden.provenance.notes
+    )
 
 
 def test_a_file_with_several_bad_rows_reports_them_all_and_stores_nothing(store, tmp_path):

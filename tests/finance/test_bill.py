@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 
 from icsatlas.finance import bill, blueprint, scenario
+from icsatlas.parameters import ParameterSet
+
+PARAMS = ParameterSet.shipped()
 
 
 @pytest.fixture(scope="module")
 def run():
-    return blueprint.run(scenario.default().with_options(draws=2_000))
+    return blueprint.run(scenario.default(PARAMS).with_options(draws=2_000))
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +69,7 @@ def test_provenance_carries_seed_parameters_data_and_scenario(run, report):
     provenance = report.national.provenance
     assert provenance.seed == run.plan.seed
     assert provenance.parameters.startswith("parameters@")
+    assert provenance.parameters == PARAMS.fingerprint
     assert set(provenance.data) == {"running_cost_allowance", "population"}
     assert any("Shipped assumptions" in note for note in provenance.notes)
 
@@ -86,8 +90,48 @@ def test_readable_tables_keep_the_figures(report):
 
 
 def test_one_icb_by_year_adds_up_to_its_row(run, report):
-    frame = bill.icb_by_year(report, run, "QWO").frame
-    row = report.icbs.frame.set_index("icb_ods").loc["QWO"]
+    frame = bill.icb_tables(report, run, "QWO")["by-year"].frame
+    row = report.icbs.frame.set_index("ods_code").loc["QWO"]
     assert frame.cumulative_net_gbp.iloc[-1] == pytest.approx(row.cumulative_net_gbp)
     assert frame.cumulative_p10_gbp.iloc[-1] == pytest.approx(row.cumulative_p10_gbp)
     assert (frame.cumulative_p10_gbp <= frame.cumulative_p90_gbp).all()
+
+
+def test_one_icbs_sensitivity_ranks_inputs_by_its_own_outcome(run, report):
+    ranking = bill.icb_tables(report, run, "QWO")["sensitivity"].frame
+    row = report.icbs.frame.set_index("ods_code").loc["QWO"]
+    assert ranking.central_outcome_gbp.iloc[0] == pytest.approx(row.cumulative_net_gbp)
+    assert set(ranking.input) == set(scenario.INPUTS)
+    assert ranking.swing_gbp.max() < report.sensitivity.frame.swing_gbp.max()
+
+
+def test_an_override_changes_the_bill_and_its_fingerprint(run):
+    """Issue 9, section 3: `--parameters FILE` reaches the Monte Carlo and its provenance."""
+    mine = PARAMS.override({"finance.redundancy.earnings_cap": 60_000})
+    other = blueprint.run(scenario.default(mine).with_options(draws=10))
+    assert other.outcome.redundancy_cost[0].sum() < run.outcome.redundancy_cost[0].sum()
+    provenance = bill.report(other).national.provenance
+    assert provenance.parameters == mine.fingerprint != PARAMS.fingerprint
+    assert any("earnings_cap overridden" in note for note in provenance.notes)
+
+
+def test_headline_figures_of_the_shipped_central_case():
+    """Gate (issue 9, section 7): the Blueprint bill's headline figures, seed 20250401 and
+    10,000 draws. A change to any rule, input or datum that moves them fails here: update the
+    figures only with the change that explains them (and the docs that quote them)."""
+    run = blueprint.run(scenario.default(PARAMS))
+    outcome = run.outcome
+    assert (run.plan.seed, run.plan.draws) == (20250401, 10_000)
+    # regression snapshot (after issue 9: the senior 12-month clawback window applied)
+    assert outcome.redundancy_cost[0].sum() == pytest.approx(449_588_720, rel=1e-6)
+    assert outcome.net_annual[0].sum() == pytest.approx(826_860_524, rel=1e-6)
+    assert outcome.gross_annual[0] == pytest.approx(972_777_087, rel=1e-6)
+    assert outcome.posts[0] == pytest.approx(9_406.69, rel=1e-6)
+    assert run.cumulative_net[0] == pytest.approx(2_341_065_550, rel=1e-6)
+    low, high = np.percentile(run.cumulative_net[1:], (10, 90))
+    assert (low, high) == pytest.approx((1_636_174_090, 2_970_725_590), rel=1e-6)
+    assert bill.report(run).headline == (
+        "Central case (linear exits): £450m of redundancy payments buy £827m a year of net "
+        "savings once complete; cumulative net saving turns positive in 2027/28. Over 5 "
+        "years: £2.34bn net (80% of draws £1.64bn to £2.97bn)."
+    )

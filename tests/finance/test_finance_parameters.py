@@ -6,8 +6,10 @@ import pytest
 
 from icsatlas import parameters, yamlio
 from icsatlas.errors import InputError
+from icsatlas.parameters import ParameterSet
 
-FINANCE = sorted(name for name in parameters.load_all() if name.startswith("finance."))
+PARAMS = ParameterSet.shipped()
+FINANCE = PARAMS.names("finance.")
 
 
 def test_there_is_a_finance_parameter_for_every_assumption():
@@ -16,16 +18,16 @@ def test_there_is_a_finance_parameter_for_every_assumption():
 
 @pytest.mark.parametrize("name", FINANCE)
 def test_finance_parameter_has_certainty_and_a_linked_source(name):
-    parameter = parameters.get(name)
+    parameter = PARAMS.get(name)
     assert parameter.certainty in parameters.CERTAINTIES
     assert any(ref.href.startswith("http") for ref in parameter.references)
     assert parameter.values and all(day.year >= 2015 for day in parameter.values)
 
 
 def test_unconfirmed_figures_are_never_graded_as_data():
-    assert parameters.get("finance.bcf.seed_per_head_scenario").certainty == "assumption"
-    assert parameters.get("finance.allocation.core_weights").certainty == "estimate"
-    assert parameters.get("finance.redundancy.mars_terms").certainty == "assumption"
+    assert PARAMS.get("finance.bcf.county_pooled_per_head").certainty == "assumption"
+    assert PARAMS.get("finance.allocation.core_weights").certainty == "estimate"
+    assert PARAMS.get("finance.redundancy.mars_terms").certainty == "assumption"
 
 
 def test_a_bad_parameter_file_names_file_line_and_field():
@@ -44,3 +46,14 @@ def test_the_reference_page_lists_every_finance_parameter():
     text = page.read_text()
     missing = [name for name in FINANCE if f"`{name}`" not in text]
     assert not missing, f"add to docs/reference/finance-parameters.md: {missing}"
+
+
+@pytest.mark.parametrize("name", FINANCE)
+def test_shipped_finance_text_has_no_internal_notes_or_first_person(name):
+    """Issue 9, section 6: no internal notes or first-person authoring text in shipped data."""
+    parameter = PARAMS.get(name)
+    texts = [parameter.label, parameter.description, *(r.title for r in parameter.references)]
+    for text in texts:
+        words = set(text.lower().replace(",", " ").replace(".", " ").split())
+        assert not words & {"we", "our", "us", "seed", "seed's", "seeds", "seeds'"}, text
+        assert "ICS-REFERENCE" not in text, text

@@ -13,21 +13,23 @@ import pytest
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.finance import need
 from icsatlas.finance import weighted_population as wp
+from icsatlas.parameters import ParameterSet
 
 BASIS = wp.Basis("2025/26", "icb42")
+PARAMS = ParameterSet.shipped()
 
 
 def test_need_route_matches_nhs_england_when_given_the_same_cost_adjustment():
     indices = need.with_implied_unavoidable_cost(need.from_practice_file(BASIS), BASIS.year)
-    frame = need.compare(indices, BASIS).frame
+    frame = need.compare(PARAMS, indices, BASIS).frame
     assert frame.target_gbp.sum() == frame.nhse_target_gbp.sum()
     # weights are rounded to 3 d.p., so agreement is to a few hundredths of a per cent
     assert frame.difference_pct.abs().max() < 0.1
 
 
 def test_without_unavoidable_costs_the_gap_is_the_market_forces_factor():
-    result = need.compare(need.from_practice_file(BASIS), BASIS)
-    frame = result.frame.set_index("area_code")
+    result = need.compare(PARAMS, need.from_practice_file(BASIS), BASIS)
+    frame = result.frame.set_index("ods_code")
     assert frame.difference_pct.abs().max() < 10
     # London is where unavoidable costs lift NHS England's targets most
     assert frame.loc["QMJ", "difference_pct"] < -3
@@ -37,13 +39,14 @@ def test_without_unavoidable_costs_the_gap_is_the_market_forces_factor():
 
 def test_ons_codes_and_sub_icb_areas_are_accepted():
     icbs = need.from_practice_file(BASIS)
-    ons = wp.by_area(BASIS, "icb")  # ODS codes; map them to ONS with the register
+    ods = wp.by_area(BASIS, "icb")  # ODS codes; map them to ONS with the register
     from icsatlas.register import geography
 
     to_ons = geography.icbs(BASIS.day).set_index("icb_ods").icb_ons
-    frame = need.compare(icbs.assign(area_code=icbs.area_code.map(to_ons)), BASIS).frame
-    assert set(frame.area_code) == set(ons.area_code)
-    sub = need.compare(need.from_practice_file(BASIS, "sub-icb"), BASIS).frame
+    by_ons = icbs.assign(ons_code=icbs.ods_code.map(to_ons)).drop(columns="ods_code")
+    frame = need.compare(PARAMS, by_ons, BASIS).frame
+    assert set(frame.ods_code) == set(ods.area_code)
+    sub = need.compare(PARAMS, need.from_practice_file(BASIS, "sub-icb"), BASIS).frame
     assert len(sub) == 106
 
 
@@ -52,7 +55,7 @@ def test_bad_need_files_name_row_and_column():
     indices.loc[1, "population"] = -5
     indices.loc[2, "g_a"] = "high"
     with pytest.raises(InputErrors) as caught:
-        need.compare(indices, BASIS, source="need.csv")
+        need.compare(PARAMS, indices, BASIS, source="need.csv")
     message = str(caught.value)
     assert "need.csv:3: population: must be a positive number, got -5" in message
     assert "need.csv:4: g_a: must be a number >= 0, got 'high'" in message
@@ -60,7 +63,15 @@ def test_bad_need_files_name_row_and_column():
 
 def test_missing_columns_and_foreign_codes_are_input_errors():
     with pytest.raises(InputError, match="missing column"):
-        need.compare(pd.DataFrame({"area_code": ["QWO"]}), BASIS)
-    indices = need.from_practice_file(BASIS).head(2).assign(area_code=["QWO", "ZZZ"])
-    with pytest.raises(InputError, match="not icb codes"):
-        need.compare(indices, BASIS)
+        need.compare(PARAMS, pd.DataFrame({"ods_code": ["QWO"]}), BASIS)
+    indices = need.from_practice_file(BASIS).head(2).assign(ods_code=["QWO", "ZZZ"])
+    with pytest.raises(InputError, match="not icb ODS codes"):
+        need.compare(PARAMS, indices, BASIS)
+
+
+def test_an_area_code_column_of_unstated_system_is_refused():
+    """Issue 9, section 1/6: code columns say their system (ods_code or ons_code), never an
+    area_code that is sometimes one and sometimes the other."""
+    indices = need.from_practice_file(BASIS).rename(columns={"ods_code": "area_code"})
+    with pytest.raises(InputError, match=r"ods_code or ons_code.*rename area_code"):
+        need.compare(PARAMS, indices, BASIS)

@@ -17,16 +17,26 @@ one published third-party example (nhspayscales.co.uk).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icsatlas.errors import InputError
-from icsatlas.finance import redundancy
-from icsatlas.finance.redundancy import Employee, section16
+from icsatlas.finance import exit_pay, service
+from icsatlas.finance.exit_pay import Employee
+from icsatlas.finance.redundancy import ExitRules
+from icsatlas.parameters import ParameterSet
 
-RULES = redundancy.Rules.on()
+PARAMS = ParameterSet.shipped()
+EXIT = ExitRules.on(PARAMS)
+RULES = EXIT.section16
+
+
+def section16(employee: Employee) -> exit_pay.Payment:
+    return exit_pay.section16(employee, RULES)
 
 
 def test_rules_are_the_2015_england_figures():
@@ -139,73 +149,127 @@ def test_impossible_people_are_input_errors_naming_the_field(field, kwargs):
     years=st.floats(0, 45),
     fte=st.floats(0.05, 1.0),
 )
-def test_vectorised_rule_agrees_with_the_explained_one(salary, years, fte):
-    one = section16(Employee(salary, years, fte=fte)).amount
-    many = redundancy.section16_amounts(np.array([salary]), np.array([years]), fte)[0]
-    assert many == pytest.approx(one, abs=0.011)
-    assert 0 <= one <= RULES.maximum_payment
+def test_the_rule_on_arrays_follows_the_handbook_text(salary, years, fte):
+    # the rule as NHS Employers states it, written out here independently of the code
+    expected = 0.0
+    if years >= 2:
+        expected = min(math.floor(years + 1e-9), 24) * min(max(salary, 23_000), 80_000) / 12 * fte
+    many = RULES.amount(np.array([salary, salary]), np.array([years, years]), fte=fte)
+    assert many == pytest.approx([expected, expected], abs=0.006)
+    assert section16(Employee(salary, years, fte=fte)).amount == pytest.approx(many[0])
+    assert 0 <= many[0] <= RULES.maximum_payment
 
 
 def test_expected_months_match_a_simulation_of_erlang_service():
     rng = np.random.default_rng(4)
     means = np.array([3.0, 10.0, 20.0])
-    exact = redundancy.expected_months(means, RULES)
+    served = np.arange(EXIT.years_to_maximum + 1)
+    exact = service.expected(RULES.months(served), means)
     for mean, expected in zip(means, exact, strict=True):
-        service = rng.gamma(2, mean / 2, 400_000)
-        months = np.where(service >= 2, np.minimum(np.floor(service), 24), 0)
+        drawn = rng.gamma(2, mean / 2, 400_000)
+        months = np.where(drawn >= 2, np.minimum(np.floor(drawn), 24), 0)
         assert months.mean() == pytest.approx(expected, rel=0.01)
 
 
-def test_fast_expected_months_match_the_closed_form():
+def test_fast_expected_months_match_the_exact_sum():
     means = np.linspace(0, 40, 4001)
-    fast = redundancy.expected_counted_years_fast(means, 2, 24)
-    assert np.abs(fast - redundancy.expected_counted_years(means, 2, 24)).max() < 1e-4
+    months = RULES.months(np.arange(EXIT.years_to_maximum + 1))
+    fast = service.expected_fast(months, means)
+    assert np.abs(fast - service.expected(months, means)).max() < 1e-4
 
 
 class TestEarlyRetirement:
     """Since April 2015 the employer pays capitalisation only up to the redundancy payment."""
 
-    payment = section16(Employee(40_000, 15))  # 15 x £3,333.33 = £50,000
+    payment = section16(Employee(40_000, 15)).amount  # 15 x £3,333.33 = £50,000
 
     def test_cheaper_capitalisation_leaves_a_lump_sum(self):
-        split = redundancy.early_retirement(
-            self.payment, 30_000, age=58, qualifying_membership_years=15
-        )
+        split = EXIT.retirement.split(self.payment, 30_000, age=58, membership_years=15)
         assert split.capitalisation_paid_by_employer == 30_000
         assert split.lump_sum_to_member == 20_000
-        assert split.employer_cost == self.payment.amount
+        assert split.employer_cost == self.payment
 
     def test_dearer_capitalisation_is_a_shortfall_for_the_member(self):
-        split = redundancy.early_retirement(
-            self.payment, 65_000, age=58, qualifying_membership_years=15
-        )
+        split = EXIT.retirement.split(self.payment, 65_000, age=58, membership_years=15)
         assert split.capitalisation_paid_by_employer == 50_000
         assert split.shortfall_for_member == 15_000
         assert split.employer_cost == 50_000
 
     def test_under_minimum_pension_age_takes_cash(self):
-        split = redundancy.early_retirement(
-            self.payment, 30_000, age=54, qualifying_membership_years=15
-        )
+        split = EXIT.retirement.split(self.payment, 30_000, age=54, membership_years=15)
         assert not split.eligible
         assert split.lump_sum_to_member == 50_000
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        payment=st.floats(0, 160_000),
+        cost=st.floats(0, 300_000),
+        age=st.floats(40, 70),
+        membership=st.floats(0, 40),
+    )
+    def test_the_employer_pays_the_redundancy_payment_whatever_the_split(
+        self, payment, cost, age, membership
+    ):
+        # why the reorganisation bill prices exits by their redundancy payment alone
+        split = EXIT.retirement.split(payment, cost, age, membership)
+        assert split.employer_cost == pytest.approx(payment, abs=0.011)
 
 
 class TestVoluntaryRedundancyClawback:
     """2025 model scheme: repay if re-employed within 6 months (12 for senior/high payouts)."""
 
     def test_re_employed_after_two_of_six_months_repays_two_thirds(self):
-        assert redundancy.clawback(30_000, months_out=2) == 20_000
+        assert EXIT.clawback.repaid(30_000, months_out=2) == 20_000
 
     def test_outside_the_window_repays_nothing(self):
-        assert redundancy.clawback(30_000, months_out=6) == 0
+        assert EXIT.clawback.repaid(30_000, months_out=6) == 0
 
     def test_payments_over_the_threshold_have_a_twelve_month_window(self):
-        assert redundancy.clawback(120_000, months_out=9) == 30_000
+        assert EXIT.clawback.repaid(120_000, months_out=9) == 30_000
+
+    def test_senior_staff_have_a_twelve_month_window_whatever_the_payment(self):
+        assert EXIT.clawback.repaid(30_000, months_out=9, senior=True) == 7_500
+        assert EXIT.clawback.repaid(30_000, months_out=9) == 0
+
+    def test_on_arrays_each_payment_gets_its_own_window(self):
+        repaid = EXIT.clawback.repaid(
+            np.array([30_000, 120_000, 30_000]), 3, senior=np.array([False, False, True])
+        )
+        assert repaid.tolist() == [15_000, 90_000, 22_500]
+
+    def test_the_all_rule_repays_everything_inside_the_window(self):
+        rules = ExitRules.on(PARAMS.override({"finance.redundancy.vr_clawback_rule": "all"}))
+        assert rules.clawback.repaid(30_000, months_out=5) == 30_000
+        assert rules.clawback.repaid(30_000, months_out=6) == 0
+
+    def test_an_unknown_repayment_rule_is_an_input_error(self):
+        odd = PARAMS.override({"finance.redundancy.vr_clawback_rule": "half"})
+        with pytest.raises(InputError, match="vr_clawback_rule: must be pro-rata or all"):
+            ExitRules.on(odd)
 
 
 def test_mars_uses_the_notional_80000_cap_and_half_a_month_a_year():
     # Assumed MARS terms: 0.5 month per year, at most 12 months, salary capped at £80,000
-    payment = redundancy.mars(Employee(90_000, 30))
+    payment = exit_pay.mars(Employee(90_000, 30), EXIT.mars)
     assert payment.amount == 80_000.00
-    assert redundancy.mars(Employee(40_000, 0.5)).amount == 0
+    assert exit_pay.mars(Employee(40_000, 0.5), EXIT.mars).amount == 0
+
+
+def test_an_overridden_cap_changes_the_payment_and_the_fingerprint():
+    """Issue 9, section 3: a --parameters override reaches the explainer's figure and its
+    provenance."""
+    person = Employee(95_000, 30)
+    shipped = exit_pay.explain(PARAMS, person)
+    mine = PARAMS.override({"finance.redundancy.earnings_cap": 90_000})
+    overridden = exit_pay.explain(mine, person)
+    assert shipped.frame.gbp[0] == 160_000
+    assert overridden.frame.gbp[0] == 24 * 90_000 / 12
+    assert overridden.provenance.parameters == mine.fingerprint
+    assert shipped.provenance.parameters == PARAMS.fingerprint != mine.fingerprint
+
+
+def test_the_explainer_shows_the_clawback_window_it_applied():
+    result = exit_pay.explain(PARAMS, Employee(95_000, 30), reemployed_after=9)
+    row = result.frame.set_index("item").loc["clawback repaid (2025 VR scheme)"]
+    assert row.gbp == 40_000  # £160,000 over the £100,000 threshold: 3/12 of it
+    assert "window 12 months (payment over £100,000)" in row.detail

@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 
 from icsatlas.finance import running_costs
+from icsatlas.parameters import ParameterSet
+
+PARAMS = ParameterSet.shipped()
 
 
 @pytest.mark.parametrize(
@@ -29,21 +32,21 @@ def test_36_icb_geography_keeps_the_national_total():
 
 
 def test_reduction_takes_each_icb_down_to_the_envelope():
-    result = running_costs.running_costs("2025/26", programme_pay_per_head=22)
-    icbs = result.frame[result.frame.icb_ods != "ENGLAND"]
+    result = running_costs.running_costs(PARAMS, "2025/26", programme_pay_per_head=22)
+    icbs = result.frame[result.frame.ods_code.notna()]
     assert icbs.envelope_gbp.to_numpy() == pytest.approx(18.76 * icbs.population.to_numpy())
     after = icbs.baseline_gbp - icbs.reduction_gbp
     assert (after >= icbs.envelope_gbp - 1e-6).all()
     assert (icbs.reduction_gbp >= 0).all()
-    england = result.frame.set_index("icb_ods").loc["ENGLAND"]
+    england = result.frame.set_index("icb_name").loc["England (all ICBs)"]
     assert england.reduction_gbp == pytest.approx(icbs.reduction_gbp.sum())
     assert england.headcount_wte == pytest.approx(23_409)
     assert any("assumption" in note for note in result.notes)
 
 
 def test_no_programme_pay_means_most_icbs_are_already_inside_the_envelope():
-    result = running_costs.running_costs("2025/26", programme_pay_per_head=0)
-    icbs = result.frame[result.frame.icb_ods != "ENGLAND"]
+    result = running_costs.running_costs(PARAMS, "2025/26", programme_pay_per_head=0)
+    icbs = result.frame[result.frame.ods_code.notna()]
     # allowances alone average £13.69 a head, below £18.76
     assert (icbs.reduction_gbp == 0).sum() >= 40
 

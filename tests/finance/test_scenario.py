@@ -8,6 +8,9 @@ import pytest
 
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.finance import scenario
+from icsatlas.parameters import ParameterSet
+
+PARAMS = ParameterSet.shipped()
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -17,7 +20,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_defaults_come_from_sourced_parameters():
-    plan = scenario.default()
+    plan = scenario.default(PARAMS)
     assert set(plan.inputs) == set(scenario.INPUTS)
     assert plan.first_year == "2025/26" and plan.years == 5
     for spec in plan.inputs.values():
@@ -32,7 +35,7 @@ def test_a_scenario_overrides_inputs_and_run_options(tmp_path):
         "  rehire_share: {distribution: triangular, low: 0.2, mode: 0.3, high: 0.5}\n"
         "  phasing: {distribution: choice, options: {back-loaded: 1.0}}\n",
     )
-    plan = scenario.load(path)
+    plan = scenario.load(path, PARAMS)
     assert (plan.name, plan.seed, plan.draws) == ("Slow exits", 7, 500)
     assert plan.inputs["rehire_share"].from_scenario
     assert plan.inputs["rehire_share"].certainty == "assumption"
@@ -47,16 +50,16 @@ def test_negative_headcount_is_located(tmp_path):
     with pytest.raises(
         InputError, match=r"bad.yaml:4: inputs.headcount.value: a headcount must be 0 or more"
     ):
-        scenario.load(path)
+        scenario.load(path, PARAMS)
 
 
 def test_unknown_inputs_and_keys_are_located(tmp_path):
     with pytest.raises(InputError, match=r"x.yaml:2: inputs.rehire: unknown input 'rehire'"):
-        scenario.load(write(tmp_path, "x.yaml", "inputs:\n  rehire: 0.2\n"))
+        scenario.load(write(tmp_path, "x.yaml", "inputs:\n  rehire: 0.2\n"), PARAMS)
     with pytest.raises(InputError, match=r"y.yaml:1: seeds: unknown key 'seeds'"):
-        scenario.load(write(tmp_path, "y.yaml", "seeds: 3\n"))
+        scenario.load(write(tmp_path, "y.yaml", "seeds: 3\n"), PARAMS)
     with pytest.raises(InputError, match=r"z.yaml:1: draws: must be at least 1"):
-        scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"))
+        scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"), PARAMS)
 
 
 def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path):
@@ -77,7 +80,7 @@ def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path):
 
 def test_headcount_csv_is_referenced_from_the_scenario(tmp_path):
     write(tmp_path, "staff.csv", "icb,band,wte\nE54000054,7,120\nQWO,8a,80\n")
-    plan = scenario.load(write(tmp_path, "s.yaml", "headcount_by_band: staff.csv\n"))
+    plan = scenario.load(write(tmp_path, "s.yaml", "headcount_by_band: staff.csv\n"), PARAMS)
     assert plan.headcount.wte.sum() == 200
     assert set(plan.headcount.icb_ods) == {"QWO"}
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from icsatlas.finance import scenario, sensitivity
+from icsatlas.parameters import ParameterSet
 
 
 def test_spearman_is_one_for_monotone_and_zero_for_constant_inputs():
@@ -21,7 +22,7 @@ def test_spearman_is_one_for_monotone_and_zero_for_constant_inputs():
 
 
 def test_tornado_moves_one_input_at_a_time():
-    plan = scenario.default()
+    plan = scenario.default(ParameterSet.shipped())
 
     def outcome(batch):
         return 100 * batch["rehire_share"] + 0 * batch["delivery"] + batch["phasing"]

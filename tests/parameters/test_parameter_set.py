@@ -45,6 +45,13 @@ def test_dated_override_adds_a_value_from_that_date(shipped):
     assert mine.value(CAP, date(2027, 4, 1)) == 100000
 
 
+def test_a_dated_override_has_a_fingerprint(shipped):
+    # json cannot key by date: the fingerprint of a dated override used to raise TypeError
+    first = shipped.override({CAP: {date(2027, 4, 1): 100000}})
+    other = shipped.override({CAP: {date(2027, 4, 1): 110000}})
+    assert "+overrides@" in first.fingerprint and first.fingerprint != other.fingerprint
+
+
 def test_partial_mapping_overrides_only_the_keys_it_names(shipped):
     mine = shipped.override({RULES: {"trend_points": 6}})
     assert mine.value(RULES)["trend_points"] == 6

@@ -115,3 +115,73 @@ def test_data_gaps_are_recorded_not_invented(register):
     ccg = register.organisation("ccg:01F")
     assert ccg.valid_to == date(2022, 7, 1) and ccg.successors == ("QYG",)
     assert "name" in ccg.gaps[0]
+
+
+ALLOCATION = "allocation-population-2025/26"
+APRIL_2023 = date(2023, 4, 1)
+
+
+def _value(register, area_id, measure):
+    found = register.population(area_id, measure)
+    return found[0].value if found else None
+
+
+@pytest.mark.parametrize(
+    ("area_id", "expected"),
+    [  # icb_allocation_need_indices_2023_24_to_2025_26.csv, 2025/26 (NHS England's practice file)
+        ("E54000042", 1_981_006.0),  # Hampshire and Isle of Wight, 2023 geography
+        ("E54000063", 1_153_159.8),  # Surrey Heartlands (April 2023 code)
+        ("E54000064", 1_866_614.2),  # Sussex (April 2023 code)
+        ("E54000052", None),  # Surrey Heartlands, July 2022 code: ended 31 March 2023
+        ("E54000053", None),  # Sussex, July 2022 code
+    ],
+)
+def test_allocation_populations_sit_on_the_area_in_force_in_the_year(register, area_id, expected):
+    """Issue 9 §6: populations were attached to the first area with a matching ODS code, so
+    the 2023-geography HIoW, Surrey Heartlands and Sussex rows were blank."""
+    assert _value(register, area_id, ALLOCATION) == expected
+
+
+def test_2026_hampshire_and_isle_of_wight_gets_its_2026_allocation_population(register):
+    """Issue 9 §6: the 2026 HIoW row showed the 2023 figure (1,981,006) instead of 2,177,354:
+    HIoW's 1,981,006 plus Frimley's 850,514.2 x 194,823.0 / 843,909.6 (the share of
+    Frimley's practices now in HIoW, icb_crosswalk_2023_to_2026.csv)."""
+    value = _value(register, "E54000067", ALLOCATION)
+    assert round(value) == 2_177_354
+    assert value == pytest.approx(1_981_006.0 + 850_514.2 * 194_823.0 / 843_909.6)
+
+
+def test_2026_allocation_populations_agree_with_finance_and_add_up(register):
+    """The 36 ICBs' figures agree with finance's practice-level placement (weighted_population,
+    icb36) within 2 people (it rounds the crosswalk share to 4 places) and keep England's
+    total of the 42."""
+    from icsatlas.finance import weighted_population as wp
+
+    finance = wp.by_area(wp.Basis("2025/26", "icb36")).set_index("area_code").population
+    icbs = register.areas_on(MERGERS, "icb")
+    for area in icbs:
+        assert _value(register, area.area_id, ALLOCATION) == pytest.approx(
+            finance[area.ods_code], abs=2
+        )
+    old = sum(_value(register, a.area_id, ALLOCATION) for a in register.areas_on(EVE, "icb"))
+    new = sum(_value(register, a.area_id, ALLOCATION) for a in icbs)
+    assert new == pytest.approx(old)
+
+
+def test_registered_patients_of_2023_icbs_are_summed_from_sub_icb_counts_where_exact(register):
+    """Issue 9 §6: every 2023-geography ICB whose sub-ICB locations all have a count in the
+    1 Aug 2026 extract (sicbl_aug2026.csv) gets their sum; the others say why not."""
+    counts = data.read("sicbl_aug2026", dtype={"ONS_SUB_ICB_LOCATION_CODE": str})
+    by_code = dict(zip(counts.ONS_SUB_ICB_LOCATION_CODE, counts.PATIENTS_ALL, strict=True))
+    uncounted = set()
+    for icb in register.areas_on(APRIL_2023, "icb"):
+        parts = [a.area_id for a in register.children(icb.area_id, APRIL_2023)]
+        value = _value(register, icb.area_id, "registered-patients")
+        if all(p in by_code for p in parts):
+            assert value == sum(by_code[p] for p in parts), icb.name
+        else:
+            assert value is None and any("cannot be summed exactly" in g for g in icb.gaps)
+            uncounted.add(icb.ods_code)
+    # Frimley's D4U1Y was split; HIoW's D9Y0V and Surrey Heartlands' 92A were recoded in 2026
+    assert uncounted == {"QNQ", "QRL", "QXU"}
+    assert _value(register, "E54000064", "registered-patients") == 1_832_054  # 09D+70F+97R

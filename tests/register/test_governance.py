@@ -144,6 +144,26 @@ def test_the_shipped_real_example_meets_the_minimum_until_the_icb_is_abolished(r
     assert governance.members_on(after, date(2026, 4, 1), "QM7") == []
 
 
+def test_a_board_with_no_members_recorded_is_not_a_breach(register):
+    """Issue 9 §5: `board show QT6` with no board recorded reported a breach of statute."""
+    check = governance.check(register, "QT6", date(2025, 1, 1))
+    assert check.status == "none recorded"
+    assert (check.missing_statutory, check.missing_policy) == ((), ())
+    assert "no board members are recorded" in check.notes()[0]
+
+
+def test_board_check_lists_unrecorded_icbs_as_none_recorded_not_as_breaches(register, tmp_path):
+    """Issue 9 §5: board check counts only recorded boards against the statute."""
+    rows = [r for r in FULL_BOARD if r[1] != "partner-local-authority"]
+    after = with_members(register, csv_file(tmp_path, rows))
+    found = governance.checks(after, date(2025, 1, 1))
+    statuses = [c.status for c in found]
+    # 42 ICBs in force on 1 Jan 2025 (ONS April 2023 lookup); one has members, a breach
+    assert len(found) == 42
+    assert statuses.count("not met") == 1 and statuses.count("none recorded") == 41
+    assert governance.summary(found)[0].startswith("statutory minimum met: 0; not met: 1;")
+
+
 @pytest.fixture
 def workspace(engine, tmp_path, request):
     """A built workspace on each engine (a PostgreSQL schema of its own)."""

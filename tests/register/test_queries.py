@@ -119,3 +119,41 @@ def test_diff_reports_function_moves_with_certainty(blueprint):
     moves = {c.subject: c for c in changes if c.kind == "function-moved"}
     assert moves["Medicines optimisation"].detail.startswith("icb -> neighbourhood-provider")
     assert moves["Medicines optimisation"].certainty == "uncertain"
+
+
+@pytest.mark.parametrize("query", ["QYG", "Frimley", "London", "D9Y0V"])
+def test_diff_for_an_area_keeps_the_function_moves(blueprint, query):
+    """Issue 9 §5: `diff --area X --reform blueprint-2025` dropped the function moves the
+    unfiltered diff shows. Frimley (abolished 1 April 2026) is followed to its successors."""
+    start = date(2026, 3, 31)
+    everywhere = {
+        c.subject for c in queries.diff(blueprint, start, AFTER) if c.kind == "function-moved"
+    }
+    area = blueprint.find_areas(query)[-1]
+    here = [c for c in queries.diff(blueprint, start, AFTER, area) if c.kind == "function-moved"]
+    assert {c.subject for c in here} == everywhere
+    assert len(everywhere) == 11  # the Blueprint's transfers and delegation (blueprint-2025.yaml)
+
+
+def test_diff_for_an_icb_names_it_in_each_function_move(blueprint):
+    area = blueprint.areas["E54000008"]
+    [medicines] = [
+        c
+        for c in queries.diff(blueprint, date(2026, 3, 31), AFTER, area)
+        if c.subject == "Medicines optimisation"
+    ]
+    # regression snapshot (the move is in blueprint-2025.yaml; the wording is the diff's own)
+    assert medicines.detail == "icb -> neighbourhood-provider in 1 area: Cheshire and Merseyside"
+
+
+def test_who_and_gaps_show_a_disputed_destination_naming_both_sources(blueprint):
+    """Issue 9 §6: the dispute is a caveat wherever the function appears."""
+    area = queries.resolve_area(blueprint, "Cheshire and Merseyside", AFTER)
+    [holding] = queries.who_holds(blueprint, "digital transformation", area, AFTER)
+    assert holding.holder.org_type == "neighbourhood-provider"
+    [caveat] = holding.caveats()
+    assert "Destination disputed" in caveat
+    assert "ukauthority" in caveat and "buildingbetterhealthcare" in caveat
+    found = queries.gaps(blueprint, AFTER, area)
+    [gap] = [g for g in found if g.function.function_id == "digital-transformation"]
+    assert gap.status == "uncertain holder" and "buildingbetterhealthcare" in gap.detail

@@ -77,3 +77,45 @@ def test_malformed_yaml_names_the_line():
 def test_unknown_reform_name_lists_the_shipped_ones():
     with pytest.raises(NotFoundError, match="blueprint-2025"):
         reforms.load("blueprint-2052")
+
+
+DISPUTED = (
+    "sources:\n  press: https://example.org/press\n"
+    "operations:\n"
+    "  - transfer:\n"
+    "      function: strategic-workforce-planning\n"
+    "      from: icb\n"
+    "      to: nhs-region\n"
+    "      disputed:\n"
+    "        - {to: nhs-trust, source: press, note: says providers}\n"
+)
+
+
+def test_a_disputed_destination_is_recorded_with_its_source():
+    """Issue 9 §6: a reform records both destinations where sources disagree."""
+    [operation] = parse(DISPUTED).operations
+    [alternative] = operation.disputed
+    assert (alternative.to, alternative.source) == ("nhs-trust", "https://example.org/press")
+    assert operation.uncertain  # a destination sources disagree on cannot be confirmed
+    # regression snapshot of the caveat's wording
+    assert operation.dispute_note() == (
+        "Destination disputed: NHS England region (https://example.org) or "
+        "NHS trust (https://example.org/press: says providers)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{to: nhs-trst, source: press}",
+            r":13: .*disputed\[0\]\.to: unknown holder type 'nhs-trst'",
+        ),
+        ("{to: nhs-trust}", r":13: operations\[0\]\.transfer\.disputed\[0\]: missing 'source'"),
+        ("{to: nhs-region, source: press}", r"disputed\[0\]\.to: the same destination as to"),
+    ],
+)
+def test_a_bad_disputed_destination_names_file_line_field(entry, message):
+    body = DISPUTED.replace("{to: nhs-trust, source: press, note: says providers}", entry)
+    with pytest.raises(InputError, match=message):
+        parse(body)

@@ -1,8 +1,9 @@
 """`icsatlas finance ...`: allocation, running costs, the reorganisation bill, BCF, the shift.
 
 Thin shells over :mod:`icsatlas.finance`. Every query command takes ``--format
-table|json|csv``; most take ``--export FILE`` (.csv, .parquet or .xlsx, with provenance)
-and the ones with a picture take ``--chart FILE`` (.png or .svg).
+table|json|csv`` and ``--parameters FILE`` (overrides of the shipped parameters); most take
+``--export FILE`` (.csv, .parquet or .xlsx, with provenance) and the ones with a picture
+take ``--chart FILE`` (.png or .svg).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from icsatlas.errors import InputError
 from icsatlas.finance.tables import Column, display, formatted, parse_money, view
 from icsatlas.inputs import columns as cells
 from icsatlas.inputs.rows import Unique, read_rows
+from icsatlas.parameters import ParameterSet
 from icsatlas.results import Result
 
 app = typer.Typer(
@@ -67,6 +69,22 @@ ExportOption = Annotated[
 ChartOption = Annotated[
     Path | None, typer.Option("--chart", help="Also draw the chart to FILE (.png or .svg).")
 ]
+ParametersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--parameters",
+        help="YAML of parameter overrides (name: value, or name: {date: value}); "
+        "see docs/reference/finance-parameters.md. Default: the shipped values.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+def _params(path: Path | None) -> ParameterSet:
+    """The shipped parameters, with the overrides in ``path`` if given."""
+    shipped = ParameterSet.shipped()
+    return shipped if path is None else shipped.override(path)
 
 
 def _day(text: str | None) -> date | None:
@@ -162,13 +180,12 @@ def _json_default(value):
     return default(value)
 
 
-def _exported(results: Result | Sequence[Result], path: Path | None) -> None:
+def _exported(results: Result | dict[str, Result], path: Path | None) -> None:
     if path is None:
         return
     from icsatlas.finance import export
 
-    for written in export.write(results, path):
-        errors.print(f"[dim]wrote {written}[/dim]")
+    errors.print(f"[dim]{export.write(results, path).describe()}[/dim]")
 
 
 def _charted(figure_of, path: Path | None) -> None:
@@ -197,13 +214,14 @@ def allocate_targets(
     ] = "target",
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Fair-share core targets for every ICB from NHS England's weighted populations."""
     from icsatlas.finance import allocation
 
     basis, notes = _basis(year, on, geography)
     kind = control if control in allocation.CONTROL_KINDS else parse_money(control, "--control")
-    result = allocation.targets(basis, kind, level, notes)
+    result = allocation.targets(_params(parameters), basis, kind, level, notes)
     columns = [
         ("area", "area_name", "name"),
         ("patients", "population", "int"),
@@ -213,20 +231,24 @@ def allocate_targets(
         ("actual vs target", "distance_from_target", "spct"),
     ]
     if "published_dft" in result.frame:
-        columns.append(("published", "published_dft", "spct"))
+        columns.append(("published distance", "published_dft", "spct"))
+    columns.append(("actual vs fair share", "distance_from_fair_share", "spct"))
     show(result, fmt, columns=columns)
     _exported(result, export)
 
 
 @allocate_app.command("check")
-def allocate_check(year: YearOption = None, fmt: FormatOption = Format.table) -> None:
+def allocate_check(
+    year: YearOption = None, fmt: FormatOption = Format.table, parameters: ParametersOption = None
+) -> None:
     """Reproduce NHS England's published distances from target for the 42 ICBs."""
-    from icsatlas.finance import allocation, weighted_population
+    from icsatlas.finance import allocation, sourcing, weighted_population
 
+    params = _params(parameters)
     years = [year] if year else weighted_population.available_years()
     frames = []
     for label in years:
-        check = allocation.check_published(label)
+        check = allocation.check_published(params, label)
         frames.append(check.assign(financial_year=weighted_population.years.normalise(label)))
     frame = pd.concat(frames, ignore_index=True)
     worst = frame.difference.abs().max()
@@ -234,15 +256,14 @@ def allocate_check(year: YearOption = None, fmt: FormatOption = Format.table) ->
         f"Largest difference from the published figure: {worst:.2e}. Published to 6 decimal "
         "places from allocations rounded to £ thousand: within 1e-6 is exact to publication.",
     )
-    from icsatlas import data, parameters
-    from icsatlas.provenance import Provenance
+    from icsatlas import data
 
-    provenance = Provenance(
+    provenance = sourcing.provenance(
+        params,
         data={
             "weighted_population": data.source(weighted_population.SOURCE).cite(),
             "allocations": data.source(allocation.ALLOCATIONS).cite(),
         },
-        parameters=parameters.version(),
     )
     columns = [
         ("year", "financial_year", "text"),
@@ -276,6 +297,7 @@ def allocate_places(
     geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Split an ICB's budget between places by need, explaining each share."""
     from icsatlas.finance import allocation
@@ -283,7 +305,8 @@ def allocate_places(
     basis, notes = _basis(year, on, geography)
     grouping = _read_places(places) if places else None
     amount = parse_money(budget, "--budget") if budget else None
-    result = allocation.places(basis, _icb(icb, basis), by, grouping, amount, notes)
+    params = _params(parameters)
+    result = allocation.places(params, basis, _icb(icb, basis), by, grouping, amount, notes)
     columns = [
         ("place", "area_name", "name"),
         ("budget £m", "budget_gbp", "m"),
@@ -315,12 +338,13 @@ def allocate_waterfall(
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
     chart: ChartOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """From an equal share per head to the ICB's target and actual allocation, step by step."""
     from icsatlas.finance import allocation, charts
 
     basis, _ = _basis(year, on, geography)
-    result = allocation.waterfall(basis, _icb(icb, basis))
+    result = allocation.waterfall(_params(parameters), basis, _icb(icb, basis))
     show(result, fmt, columns=[("step", "step", "text"), ("£m", "gbp", "m")])
     _exported(result, export)
     _charted(lambda: charts.waterfall(result), chart)
@@ -344,15 +368,18 @@ def allocate_converge(
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
     chart: ChartOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Convergence of actual allocations towards fair shares under a pace-of-change rule."""
     from icsatlas.finance import charts, convergence
 
     basis, _ = _basis(year, on, geography)
+    params = _params(parameters)
     rule = convergence.PaceOfChange.from_parameters(
-        basis.year, years_ahead, gap_closed=gap_closed, minimum_growth=minimum_growth, growth=growth
-    )
-    result = convergence.paths(basis, years_ahead, rule)
+        params, basis.year, years_ahead,
+        gap_closed=gap_closed, minimum_growth=minimum_growth, growth=growth,
+    )  # fmt: skip
+    result = convergence.paths(params, basis, years_ahead, rule)
     if fmt is Format.table:
         wide = result.frame.pivot_table(
             index="area_name",
@@ -364,7 +391,7 @@ def allocate_converge(
         table_frame = wide.map(lambda v: f"{v:+.1%}").reset_index()
         table_frame["area_name"] = formatted(table_frame.area_name, "name")
         table_frame = table_frame.rename(columns={"area_name": "ICB"})
-        title = result.title + ": allocation above (+) or below (-) fair share"
+        title = result.title + " (+ above it, - below)"
         show(Result(table_frame, result.provenance, title, result.notes), fmt)
     else:
         show(result, fmt)
@@ -377,8 +404,8 @@ def allocate_need(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="CSV of need indices: area_code, population, g_a, community, mental_health, "
-            "maternity, prescribing[, health_inequalities, unavoidable_cost]."
+            help="CSV of need indices: ods_code or ons_code, population, g_a, community, "
+            "mental_health, maternity, prescribing[, health_inequalities, unavoidable_cost]."
         ),
     ] = None,
     population: Annotated[
@@ -394,11 +421,13 @@ def allocate_need(
     geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Targets from your need indices beside NHS England's for the same areas."""
     from icsatlas.finance import need
 
     basis, _ = _basis(year, on, geography)
+    params = _params(parameters)
     if (file is None) == (population is None):
         raise InputError("give a CSV of need indices or --from-population NAME (one of them)")
     if population is not None:
@@ -406,14 +435,14 @@ def allocate_need(
 
         indices = need_indices(population, "icb", basis.day)
         source = f"population {population!r} (icsatlas population need)"
-        result = need.compare(need.from_population(indices), basis, source=source)
+        result = need.compare(params, need.from_population(indices), basis, source=source)
         result.provenance = indices.provenance.merged(result.provenance)
     else:
         try:
-            frame = pd.read_csv(file, dtype={"area_code": str})
+            frame = pd.read_csv(file, dtype={"ods_code": str, "ons_code": str})
         except (OSError, pd.errors.ParserError) as error:
             raise InputError(f"cannot read CSV: {error}", file=str(file)) from None
-        result = need.compare(frame, basis, source=str(file))
+        result = need.compare(params, frame, basis, source=str(file))
     columns = [
         ("area", "area_name", "name"),
         ("need index", "need_index", "x3"),
@@ -427,17 +456,18 @@ def allocate_need(
 
 
 @allocate_app.command("weights")
-def allocate_weights(year: YearOption = None, fmt: FormatOption = Format.table) -> None:
+def allocate_weights(
+    year: YearOption = None, fmt: FormatOption = Format.table, parameters: ParametersOption = None
+) -> None:
     """The formula weights shipped as parameters beside the ones re-fitted from the data."""
-    from icsatlas import parameters
+    from icsatlas.finance import sourcing, weights
     from icsatlas.finance import weighted_population as wp
-    from icsatlas.finance import weights
-    from icsatlas.provenance import Provenance
 
+    params = _params(parameters)
     rows = []
     for label in [year] if year else wp.available_years():
         fitted = weights.implied(label)
-        shipped = weights.for_year(label)
+        shipped = weights.for_year(params, label)
         for name in wp.COMPONENTS:
             rows.append(
                 {
@@ -454,7 +484,7 @@ def allocate_weights(year: YearOption = None, fmt: FormatOption = Format.table) 
     from icsatlas import data
 
     sources = {"weighted_population": data.source(wp.SOURCE).cite()}
-    provenance = Provenance(data=sources, parameters=parameters.version(), notes=notes)
+    provenance = sourcing.provenance(params, data=sources, notes=notes)
     show(
         Result(pd.DataFrame(rows), provenance, "Core formula weights: shipped vs re-fitted", notes),
         fmt,
@@ -478,6 +508,7 @@ def running_costs_command(
     ] = False,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Each ICB's running costs against the £18.76 a head envelope, and the cut it implies."""
     from icsatlas.finance import running_costs
@@ -486,7 +517,8 @@ def running_costs_command(
         result = running_costs.history(geography)
         show(result, fmt)
     else:
-        result = running_costs.running_costs(year, geography, programme_pay_per_head)
+        params = _params(parameters)
+        result = running_costs.running_costs(params, year, geography, programme_pay_per_head)
         columns = [
             ("ICB", "icb_name", "name"),
             ("RCA £/head", "rca_per_head", "gbp"),
@@ -531,77 +563,24 @@ def redundancy_command(
             help="Months after leaving a voluntary leaver is re-employed in the NHS (clawback)."
         ),
     ] = None,
+    senior: Annotated[
+        bool,
+        typer.Option(
+            "--senior", help="A very senior manager: the 12-month clawback window applies."
+        ),
+    ] = False,
     fmt: FormatOption = Format.table,
+    parameters: ParametersOption = None,
 ) -> None:
     """One person's Section 16 redundancy payment, with every step explained."""
-    from icsatlas import parameters
-    from icsatlas.finance import redundancy
-    from icsatlas.provenance import Provenance
+    from icsatlas.finance import exit_pay
 
-    person = redundancy.Employee(salary, service, reckonable, fte, weekly_pay)
-    payment = redundancy.section16(person)
-    rows = [
-        {
-            "item": "Section 16 payment",
-            "gbp": payment.amount,
-            "detail": f"{payment.months:g} months x {payment.month_pay:,.2f} ({payment.basis})",
-        }
-    ]
-    rows += [
-        {"item": f"step {i}", "gbp": None, "detail": step}
-        for i, step in enumerate(payment.steps, start=1)
-    ]
+    person = exit_pay.Employee(salary, service, reckonable, fte, weekly_pay)
+    retirement = None
     if age is not None and capitalisation_cost is not None:
-        retirement = redundancy.early_retirement(payment, capitalisation_cost, age, membership)
-        rows += [
-            {"item": "early retirement: eligible", "gbp": None, "detail": str(retirement.eligible)},
-            {
-                "item": "capitalisation paid by employer",
-                "gbp": retirement.capitalisation_paid_by_employer,
-                "detail": "capped at the redundancy payment",
-            },
-            {
-                "item": "lump sum to member",
-                "gbp": retirement.lump_sum_to_member,
-                "detail": "balance of the redundancy payment",
-            },
-            {
-                "item": "shortfall for member",
-                "gbp": retirement.shortfall_for_member,
-                "detail": "member pays in or takes a partly reduced pension",
-            },
-        ]
-    if reemployed_after is not None:
-        repaid = redundancy.clawback(payment.amount, reemployed_after)
-        rows.append(
-            {
-                "item": "clawback repaid (2025 VR scheme)",
-                "gbp": repaid,
-                "detail": f"re-employed after {reemployed_after:g} months",
-            }
-        )
-    mars = redundancy.mars(person)
-    rows.append(
-        {
-            "item": "MARS alternative (assumed terms)",
-            "gbp": mars.amount,
-            "detail": "; ".join(mars.steps),
-        }
-    )
-    notes = (
-        "Section 16 (England) rules from parameters finance.redundancy.* (verified); "
-        "MARS terms are an assumption.",
-    )
-    provenance = Provenance(parameters=parameters.version(), notes=notes)
-    show(
-        Result(
-            pd.DataFrame(rows),
-            provenance,
-            "Redundancy pay (Agenda for Change Section 16, England)",
-            notes,
-        ),
-        fmt,
-    )
+        retirement = exit_pay.Retirement(age, capitalisation_cost, membership)
+    result = exit_pay.explain(_params(parameters), person, retirement, reemployed_after, senior)
+    show(result, fmt)
 
 
 # --- the Blueprint's bill -------------------------------------------------------------------
@@ -614,15 +593,18 @@ def blueprint_bill(
         typer.Option(
             "--national",
             help="National roll-up: net savings by year, payback, claims, sensitivity, "
-            "inputs (the default).",
+            "inputs (the default view).",
         ),
     ] = False,
     icb: Annotated[
         str | None,
-        typer.Option(help="One ICB's central case by year instead of the national roll-up."),
+        typer.Option(
+            help="One ICB's central case by year and its sensitivity ranking instead; "
+            "--export, --chart and --tornado are then the ICB's."
+        ),
     ] = None,
     icbs: Annotated[
-        bool, typer.Option("--icbs", help="Every ICB's central case and range.")
+        bool, typer.Option("--icbs", help="Every ICB's central case and range instead.")
     ] = False,
     scenario_file: Annotated[
         Path | None,
@@ -642,7 +624,15 @@ def blueprint_bill(
     ] = None,
     geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
-    export: ExportOption = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            "-o",
+            help="Also write the view's tables to FILE: .xlsx (a sheet each), .csv or "
+            ".parquet (FILE-<table> each), with provenance.",
+        ),
+    ] = None,
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Payback curve to FILE (.png or .svg).")
     ] = None,
@@ -650,26 +640,45 @@ def blueprint_bill(
         Path | None,
         typer.Option("--tornado", help="Tornado of sensitivities to FILE (.png or .svg)."),
     ] = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Does the Blueprint's saving beat its redundancy bill, and when? A seeded Monte Carlo."""
     from icsatlas.finance import bill, blueprint, charts, scenario
 
-    plan = scenario.load(scenario_file) if scenario_file else scenario.default()
+    chosen = [flag for flag, on in (("--national", national), ("--icb", icb), ("--icbs", icbs))
+              if on]  # fmt: skip
+    if len(chosen) > 1:
+        raise InputError(f"choose one view, not {' and '.join(chosen)}", field="view")
+    if icbs and (chart or tornado):
+        raise InputError(
+            "--icbs has no chart: use --chart or --tornado with the national view or --icb",
+            field="--chart" if chart else "--tornado",
+        )
+    params = _params(parameters)
+    plan = scenario.load(scenario_file, params) if scenario_file else scenario.default(params)
     plan = plan.with_options(seed=seed, draws=draws, years=years_count, geography=geography)
+    code = _bill_icb(icb, plan) if icb is not None else None
     with console.status(f"Simulating {plan.draws:,} draws over every ICB ...", spinner="dots"):
         run = blueprint.run(plan)
         report = bill.report(run)
-    if icb is not None:
-        one = _one_icb(report, run, icb)
-        sections = [view(one, _ONE_ICB) if fmt is Format.table else one]
+    headline = report.headline
+    if code is not None:
+        tables = bill.icb_tables(report, run, code)
+        shown = list(tables.values())
+        if fmt is Format.table:
+            shown = [view(shown[0], _ONE_ICB), bill.readable_ranking(shown[1])]
+        headline = ""
     elif icbs:
-        sections = [report.icbs]
+        tables = {"icbs": report.icbs}
+        shown = [report.icbs]
     else:
-        sections = bill.readable(report) if fmt is Format.table else report.sections()[:5]
-    show(sections, fmt, report.headline)
-    _exported(report.sections(), export)
-    _charted(lambda: charts.payback_curve(report.national), chart)
-    _charted(lambda: charts.tornado(report.sensitivity, float(run.cumulative_net[0])), tornado)
+        tables = report.tables()
+        shown = bill.readable(report) if fmt is Format.table else report.sections()[:5]
+    show(shown, fmt, headline)
+    _exported(tables, export)
+    first = next(iter(tables.values()))
+    _charted(lambda: charts.payback_curve(first), chart)
+    _charted(lambda: charts.tornado(tables["sensitivity"]), tornado)
 
 
 _ONE_ICB = [
@@ -683,13 +692,13 @@ _ONE_ICB = [
 ]
 
 
-def _one_icb(report, run, text: str) -> Result:
-    from icsatlas.finance import bill
+def _bill_icb(text: str, plan) -> str:
+    """The ODS code of the ICB named ``text`` in the run's geography."""
     from icsatlas.finance import weighted_population as wp
 
     shipped = wp.available_years()
-    year = run.plan.first_year if run.plan.first_year in shipped else shipped[-1]
-    return bill.icb_by_year(report, run, _icb(text, wp.Basis(year, run.plan.geography)))
+    year = plan.first_year if plan.first_year in shipped else shipped[-1]
+    return _icb(text, wp.Basis(year, plan.geography))
 
 
 # --- Better Care Fund -----------------------------------------------------------------------
@@ -703,7 +712,9 @@ def _store():
 
 @bcf_app.command("minimums")
 def bcf_minimums(
-    year: Annotated[str, typer.Option("--year", "-y")] = "2025/26", fmt: FormatOption = Format.table
+    year: Annotated[str, typer.Option("--year", "-y")] = "2025/26",
+    fmt: FormatOption = Format.table,
+    parameters: ParametersOption = None,
 ) -> None:
     """The national mandatory minimum by funding stream, in total and per resident (data)."""
     from icsatlas.finance import bcf
@@ -713,7 +724,7 @@ def bcf_minimums(
         ("£m", "amount_gbp", "m"),
         ("£ per head", "per_head_gbp", "gbp"),
     ]
-    show(bcf.national_minimums(year), fmt, columns=columns)
+    show(bcf.national_minimums(_params(parameters), year), fmt, columns=columns)
 
 
 @bcf_app.command("import")
@@ -744,13 +755,16 @@ def bcf_import(
 
 @bcf_app.command("show")
 def bcf_show(
-    year: YearOption = None, fmt: FormatOption = Format.table, export: ExportOption = None
+    year: YearOption = None,
+    fmt: FormatOption = Format.table,
+    export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Pooled contributions per area and year, per head, with the change on the year before."""
     from icsatlas.finance import bcf
 
     with _store() as store:
-        result = bcf.contributions(store, year)
+        result = bcf.contributions(store, _params(parameters), year)
     columns = [
         ("area", "area_name", "text"),
         ("year", "financial_year", "text"),
@@ -766,13 +780,16 @@ def bcf_show(
 
 @bcf_app.command("counties")
 def bcf_counties(
-    year: YearOption = None, fmt: FormatOption = Format.table, export: ExportOption = None
+    year: YearOption = None,
+    fmt: FormatOption = Format.table,
+    export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """County councils vs other councils: pooled per head, from imported figures."""
     from icsatlas.finance import bcf
 
     with _store() as store:
-        result = bcf.county_split(store, year)
+        result = bcf.county_split(store, _params(parameters), year)
     columns = [
         ("year", "financial_year", "text"),
         ("councils", "council_type", "text"),
@@ -787,28 +804,46 @@ def bcf_counties(
 
 @bcf_app.command("scenario")
 def bcf_scenario(
-    county: Annotated[
-        float | None,
-        typer.Option(help="Pooled £ per head for county councils (default: the seed's 13.43)."),
+    from_year: Annotated[
+        str | None,
+        typer.Option("--from-year", help="The earlier year (default: the first year quoted)."),
     ] = None,
-    other: Annotated[
-        float | None,
-        typer.Option(help="Pooled £ per head for other councils (default: the seed's 15.56)."),
+    year: Annotated[
+        str | None,
+        typer.Option("--year", "-y", help="The later year (default: the last year quoted)."),
     ] = None,
-    year: Annotated[str, typer.Option("--year", "-y")] = "2025/26",
+    from_per_head: Annotated[
+        float | None,
+        typer.Option(
+            help="County councils' pooled £ per resident in the earlier year "
+            "(default: the figure quoted for it, finance.bcf.county_pooled_per_head)."
+        ),
+    ] = None,
+    per_head: Annotated[
+        float | None,
+        typer.Option(
+            help="County councils' pooled £ per resident in the later year "
+            "(default: the figure quoted for it)."
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
+    parameters: ParametersOption = None,
 ) -> None:
-    """What per-head pooling figures imply in pounds (a labelled scenario, not data)."""
+    """What county councils' pooled BCF per resident at two dates means in pounds (a scenario)."""
     from icsatlas.finance import bcf
 
     columns = [
-        ("councils", "council_type", "text"),
+        ("year", "financial_year", "text"),
+        ("councils", "councils", "text"),
         ("areas", "areas", "int"),
         ("residents", "population", "int"),
-        ("£ per head (scenario)", "scenario_per_head", "gbp"),
+        ("£ per resident (scenario)", "per_head_gbp", "gbp"),
         ("implied pooled £m", "implied_pooled_gbp", "m"),
     ]
-    show(bcf.per_head_scenario(county, other, year), fmt, columns=columns)
+    result = bcf.county_pooling_scenario(
+        _params(parameters), from_year, year, from_per_head, per_head
+    )
+    show(result, fmt, columns=columns)
 
 
 # --- the shift from acute to community --------------------------------------------------------
@@ -840,6 +875,7 @@ def shift_command(
     geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    parameters: ParametersOption = None,
 ) -> None:
     """Shares of ICB money by setting, and a shift from acute to community with its need effects."""
     from icsatlas.finance import shift
@@ -849,10 +885,10 @@ def shift_command(
     else:
         basis, _ = _basis(year, on, geography)
         spending = shift.read_spend(spend, basis) if spend else None
-        result = shift.scenario(basis, points, years_count, mode, spending)
+        result = shift.scenario(_params(parameters), basis, points, years_count, mode, spending)
         if icb is not None:
             code = _icb(icb, basis)
-            rows = result.frame[result.frame.area_code == code].reset_index(drop=True)
+            rows = result.frame[result.frame.ods_code == code].reset_index(drop=True)
             result = Result(rows, result.provenance, result.title, result.notes)
     if streams:
         columns = [

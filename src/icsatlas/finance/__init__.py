@@ -9,14 +9,18 @@ Modules (each importable on its own; the CLI in ``icsatlas.cli.finance`` is a th
 * need - targets from need indices of any source (e.g. the population layer) beside
   NHS England's; convergence - paths towards fair shares under a pace-of-change rule;
 * running_costs - allowances against the £18.76 a head envelope;
-* redundancy - Agenda for Change Section 16 (England), early retirement, the 2025
-  voluntary redundancy clawback, MARS;
+* redundancy - the exit rules, each once and on arrays: Agenda for Change Section 16
+  (England), the 2025 voluntary redundancy clawback, MARS, early retirement; exit_pay
+  explains them for one person; service - expected values over length of service;
 * scenario, uncertainty, blueprint, sensitivity, bill - the seeded Monte Carlo of the
-  reorganisation bill (run 0 = central case) and its tables;
-* bcf - Better Care Fund minimums, user imports, county vs other, per-head scenarios;
+  reorganisation bill (run 0 = central case), priced with the same exit rules, and its tables;
+* bcf - Better Care Fund minimums, user imports, county vs other councils, and the county
+  per-resident figures quoted for 2017-18 and 2025/26 as a labelled scenario;
 * shift - shares of ICB money by setting and the acute-to-community shift;
 * export, charts - CSV/Parquet/Excel with provenance; PNG/SVG charts.
 
 Every assumption is a parameter under ``parameters/finance`` with its label, unit, dates,
-sources and certainty; every result carries a :class:`~icsatlas.provenance.Provenance`.
+sources and certainty. Functions that need parameters are given them - a
+:class:`~icsatlas.parameters.ParameterSet` (``params``), never a global - and every result
+carries a :class:`~icsatlas.provenance.Provenance` with ``params.fingerprint``.
 """

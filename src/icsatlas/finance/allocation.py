@@ -17,11 +17,13 @@ from functools import cache
 
 import pandas as pd
 
-from icsatlas import data, parameters
+from icsatlas import data
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.finance import sourcing
 from icsatlas.finance import weighted_population as wp
 from icsatlas.finance import weights as formula
 from icsatlas.finance.apportion import whole_pounds
+from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
 
@@ -91,23 +93,34 @@ def control_total(basis: wp.Basis, kind: str | float = "target") -> ControlTotal
 
 
 def targets(
+    params: ParameterSet,
     basis: wp.Basis,
     control: str | float = "target",
     level: str = "icb",
     notes: tuple[str, ...] = (),
 ) -> Result:
-    """Fair-share targets for every ICB (or region) and how far actual allocations are from them."""
+    """Fair-share targets for every ICB (or region) and how far actual allocations are from them.
+
+    Two distances, because they answer different questions: ``distance_from_target`` is
+    actual / target - 1 with targets sharing out the control total (by default NHS England's
+    implied target total, as its published distances from target do);
+    ``distance_from_fair_share`` is actual / (share x the total actually allocated) - 1, the
+    figure :func:`icsatlas.finance.convergence.paths` starts from.
+    """
     if level not in ("icb", "region"):
         raise InputError(
             "targets are for level icb or region; use places for smaller areas", field="level"
         )
     total = control_total(basis, control)
+    allocated = control_total(basis, "allocation")
     areas = wp.by_area(basis, "icb")
     frame = _shares(areas, total)
     actual = published(basis)
     frame = frame.join(actual[["actual_gbp", "published_dft"]], on="area_code")
     frame["actual_per_head"] = frame.actual_gbp / frame.population
     frame["distance_from_target"] = frame.actual_gbp / frame.target_gbp - 1
+    frame["fair_share_gbp"] = frame.share * allocated.amount
+    frame["distance_from_fair_share"] = frame.actual_gbp / frame.fair_share_gbp - 1
     if level == "region":
         frame = _to_regions(frame, basis)
     if basis.geography == "icb36" or level == "region":
@@ -117,14 +130,29 @@ def targets(
         *notes,
         f"Control total: {total.label}, £{total.amount / 1e9:,.3f}bn; targets are whole "
         "pounds that add up to it exactly.",
-        "Actual allocations exceed the implied target total (NHS England sets targets on a "
-        "different total), so most distances from target are positive.",
+        *_distance_notes(total, allocated),
     )
     return Result(
-        frame,
-        _provenance(basis, notes),
+        frame.rename(columns={"area_code": "ods_code"}),
+        provenance(params, basis, notes),
         f"Core allocation targets {basis.year} ({wp.GEOGRAPHIES[basis.geography]})",
         notes,
+    )
+
+
+def _distance_notes(total: ControlTotal, allocated: ControlTotal) -> tuple[str, ...]:
+    gap = allocated.amount / total.amount - 1
+    if abs(gap) < 1e-12:
+        return (
+            "Distance from target = actual / target - 1; the targets share out the money "
+            "actually allocated, so it equals the distance from fair share.",
+        )
+    return (
+        "Distance from target = actual / target - 1, with targets sharing out the control "
+        f"total; the £{allocated.amount / 1e9:,.3f}bn actually allocated is {gap:+.1%} on it, "
+        "so distances from target run higher by about that much.",
+        "Distance from fair share = actual / (share x the total actually allocated) - 1: "
+        "the figure `allocate converge` starts from.",
     )
 
 
@@ -142,7 +170,8 @@ def _to_regions(frame: pd.DataFrame, basis: wp.Basis) -> pd.DataFrame:
 
     regions = geography.icbs(basis.day).set_index("icb_ods")[["region_ods", "region_name"]]
     grouped = frame.join(regions, on="area_code").groupby(["region_ods", "region_name"])
-    sums = grouped[["population", "weighted_population", "share", "target_gbp", "actual_gbp"]].sum()
+    summed = ["population", "weighted_population", "share", "target_gbp", "actual_gbp"]
+    sums = grouped[[*summed, "fair_share_gbp"]].sum()
     sums = sums.reset_index().rename(
         columns={"region_ods": "area_code", "region_name": "area_name"}
     )
@@ -150,13 +179,14 @@ def _to_regions(frame: pd.DataFrame, basis: wp.Basis) -> pd.DataFrame:
     sums["target_per_head"] = sums.target_gbp / sums.population
     sums["actual_per_head"] = sums.actual_gbp / sums.population
     sums["distance_from_target"] = sums.actual_gbp / sums.target_gbp - 1
+    sums["distance_from_fair_share"] = sums.actual_gbp / sums.fair_share_gbp - 1
     return sums
 
 
-def check_published(year: str) -> pd.DataFrame:
+def check_published(params: ParameterSet, year: str) -> pd.DataFrame:
     """Our distance from target for each of the 42 ICBs next to NHS England's (6 d.p.)."""
     basis = wp.Basis(year, "icb42")
-    result = targets(basis, "target").frame.set_index("area_code")
+    result = targets(params, basis, "target").frame.set_index("ods_code")
     exact_target = result.share * control_total(basis, "target").amount
     check = pd.DataFrame(
         {
@@ -170,6 +200,7 @@ def check_published(year: str) -> pd.DataFrame:
 
 
 def places(
+    params: ParameterSet,
     basis: wp.Basis,
     icb: str,
     by: str = "lad",
@@ -193,7 +224,7 @@ def places(
         if budget <= 0:
             raise InputError(f"the budget must be positive, got {budget}", field="budget")
         budget_label = "the budget given"
-    weights = formula.for_year(basis.year)
+    weights = formula.for_year(params, basis.year)
     frame = _explain_places(areas, weights)
     frame["budget_gbp"] = whole_pounds(budget, areas[wp.CORE].to_numpy())
     frame["budget_per_head"] = frame.budget_gbp / frame.population
@@ -207,7 +238,9 @@ def places(
         "weights; 'other' is the unavoidable-cost adjustment and weight rounding.",
     )
     title = f"Place split of {name} by {by if grouping is None else 'user places'}, {basis.year}"
-    return Result(frame, _provenance(basis, notes), title, notes)
+    code = "place" if grouping is not None else ("ons_code" if by == "lad" else "ods_code")
+    frame = frame.rename(columns={"area_code": code})
+    return Result(frame, provenance(params, basis, notes), title, notes)
 
 
 def _explain_places(areas: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
@@ -255,7 +288,9 @@ _LABELS = {
 }
 
 
-def waterfall(basis: wp.Basis, icb: str, control: str | float = "target") -> Result:
+def waterfall(
+    params: ParameterSet, basis: wp.Basis, icb: str, control: str | float = "target"
+) -> Result:
     """From an equal-per-head share to the ICB's target, one need component at a time,
     then to its actual allocation (NHS England publishes such "waterfalls" as file X)."""
     total = control_total(basis, control)
@@ -265,7 +300,7 @@ def waterfall(basis: wp.Basis, icb: str, control: str | float = "target") -> Res
     row = areas.loc[icb]
     national = areas[wp.MEASURES].sum()
     equal = total.amount * row.population / national.population
-    weights = formula.for_year(basis.year)
+    weights = formula.for_year(params, basis.year)
     steps = [("Equal share per head", equal)]
     for k in wp.COMPONENTS:
         index = row[k] / row.population
@@ -285,17 +320,18 @@ def waterfall(basis: wp.Basis, icb: str, control: str | float = "target") -> Res
     )
     return Result(
         frame,
-        _provenance(basis, notes),
+        provenance(params, basis, notes),
         f"Target waterfall for {row.area_name}, {basis.year}",
         notes,
     )
 
 
-def _provenance(basis: wp.Basis, notes: tuple[str, ...]) -> Provenance:
+def provenance(params: ParameterSet, basis: wp.Basis, notes: tuple[str, ...]) -> Provenance:
+    """The data and parameters behind an allocation result."""
     sources = {
         "weighted_population": data.source(wp.SOURCE).cite(),
         "allocations": data.source(ALLOCATIONS).cite(),
     }
     if basis.geography == "icb36":
         sources["crosswalk"] = data.source(wp.CROSSWALK).cite()
-    return Provenance(data=sources, parameters=parameters.version(), notes=notes)
+    return sourcing.provenance(params, data=sources, notes=notes)

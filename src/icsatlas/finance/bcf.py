@@ -4,8 +4,10 @@ No per-area BCF figures are shipped. What icsatlas knows as *data* is the nation
 mandatory minimum by funding stream (parameters, verified). Per-area contributions come
 from a user's CSV (e.g. figures copied from published BCF plans), imported into the store
 atomically with an audit entry, and always shown with the import's own description and
-whether the user declared it ``data`` or a ``scenario``. The seed's £13.43 vs £15.56 per
-head are a scenario (see :func:`per_head_scenario`), never data.
+whether the user declared it ``data`` or a ``scenario``. The £15.56 (2017-18) and £13.43
+(2025/26) per resident quoted for county councils' pooled contributions - a change over
+time for one group of councils - are unconfirmed, so they appear only in a labelled
+scenario (:func:`county_pooling_scenario`), never as data.
 
 Import CSV columns: ``area_code`` (upper-tier local authority / Health and Wellbeing Board
 ONS code), ``financial_year``, ``funding_stream`` (one of :data:`STREAMS`), ``amount_gbp``,
@@ -23,13 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from icsatlas import data, parameters
+from icsatlas import data
 from icsatlas.errors import InputError
-from icsatlas.finance import years
+from icsatlas.finance import sourcing, years
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO, POSITIVE
 from icsatlas.inputs.rows import Record, Unique, read_rows
-from icsatlas.provenance import Provenance
+from icsatlas.parameters import ParameterSet
 from icsatlas.results import Result
 from icsatlas.store import Store
 from icsatlas.store.audit import default_actor, record_change
@@ -44,6 +46,7 @@ STREAMS = {
 KINDS = ("data", "scenario")
 AREAS = "utla_current_to_icb_2023_population_shares"
 COUNTY_PREFIX = "E10"
+COUNTY_PER_HEAD = "finance.bcf.county_pooled_per_head"
 
 
 @cache
@@ -55,16 +58,22 @@ def areas() -> pd.DataFrame:
     grouped["council_type"] = grouped.area_code.str.startswith(COUNTY_PREFIX).map(
         {True: "county", False: "other"}
     )
-    england = float(parameters.value("finance.bcf.england_population"))
-    grouped["population_estimate"] = grouped.pop_mid2015 * england / grouped.pop_mid2015.sum()
     return grouped
 
 
-def national_minimums(year: str = "2025/26") -> Result:
+def with_population(params: ParameterSet) -> pd.DataFrame:
+    """:func:`areas` with a population estimate: mid-2015 scaled to England's latest."""
+    frame = areas().copy()
+    england = float(params.value("finance.bcf.england_population"))
+    frame["population_estimate"] = frame.pop_mid2015 * england / frame.pop_mid2015.sum()
+    return frame
+
+
+def national_minimums(params: ParameterSet, year: str = "2025/26") -> Result:
     """The mandatory minimum by stream, in total and per resident (data: parameters)."""
     year = years.normalise(year)
-    amounts = parameters.value("finance.bcf.minimum_contributions", years.first_day(year))
-    population = float(parameters.value("finance.bcf.england_population"))
+    amounts = params.value("finance.bcf.minimum_contributions", years.first_day(year))
+    population = float(params.value("finance.bcf.england_population"))
     frame = pd.DataFrame(
         [
             {"funding_stream": k, "description": STREAMS[k], "amount_gbp": float(v)}
@@ -78,7 +87,7 @@ def national_minimums(year: str = "2025/26") -> Result:
         "mid-year estimate).",
         "Per-area contributions are not shipped: import them with `icsatlas finance bcf import`.",
     )
-    provenance = Provenance(parameters=parameters.version(), notes=notes)
+    provenance = sourcing.provenance(params, notes=notes)
     return Result(frame, provenance, f"Better Care Fund mandatory minimum, England, {year}", notes)
 
 
@@ -172,29 +181,27 @@ ORDER BY c.area_code, c.financial_year, c.funding_stream
 """
 
 
-def contributions(store: Store, year: str | None = None) -> Result:
+def contributions(store: Store, params: ParameterSet, year: str | None = None) -> Result:
     """Pooled contributions per area and year (latest import wins), per head and year on year."""
     rows = store.fetch_df(_LATEST)
     if rows.empty:
         raise InputError(
             "no BCF contributions imported yet: run `icsatlas finance bcf import FILE`"
         )
-    wide = _per_area(rows)
+    wide = _per_area(rows, with_population(params))
     if year is not None:
         wide = wide[wide.financial_year == years.normalise(year)]
     notes = _kind_notes(rows)
-    provenance = Provenance(
-        data=_import_sources(rows), parameters=parameters.version(), notes=notes
-    )
+    provenance = sourcing.provenance(params, data=_import_sources(rows), notes=notes)
     return Result(
-        wide.reset_index(drop=True),
+        wide.reset_index(drop=True).rename(columns={"area_code": "ons_code"}),
         provenance,
         "Better Care Fund pooled contributions per head",
         notes,
     )
 
 
-def _per_area(rows: pd.DataFrame) -> pd.DataFrame:
+def _per_area(rows: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
     totals = rows.pivot_table(
         index=["area_code", "area_name", "financial_year"],
         columns="funding_stream",
@@ -205,7 +212,7 @@ def _per_area(rows: pd.DataFrame) -> pd.DataFrame:
     totals.columns.name = None
     totals = totals.reset_index()
     given = rows.groupby(["area_code", "financial_year"]).population.max()
-    reference = areas().set_index("area_code")
+    reference = councils.set_index("area_code")
     totals["population"] = [
         given.get((code, year))
         if pd.notna(given.get((code, year)))
@@ -231,9 +238,9 @@ def _per_area(rows: pd.DataFrame) -> pd.DataFrame:
     return totals
 
 
-def county_split(store: Store, year: str | None = None) -> Result:
+def county_split(store: Store, params: ParameterSet, year: str | None = None) -> Result:
     """County councils vs other councils: pooled total, population and per head, by year."""
-    per_area = contributions(store, year)
+    per_area = contributions(store, params, year)
     frame = per_area.frame.groupby(["financial_year", "council_type"], as_index=False)[
         ["pooled_gbp", "population"]
     ].sum()
@@ -251,38 +258,92 @@ def county_split(store: Store, year: str | None = None) -> Result:
     )
 
 
-def per_head_scenario(
-    county: float | None = None, other: float | None = None, year: str = "2025/26"
+def county_pooling_scenario(
+    params: ParameterSet,
+    from_year: str | None = None,
+    to_year: str | None = None,
+    from_per_head: float | None = None,
+    to_per_head: float | None = None,
 ) -> Result:
-    """What given per-head pooling would mean in £ for county and other councils (a scenario).
+    """What county councils pooling ``from_per_head`` a resident in ``from_year`` and
+    ``to_per_head`` in ``to_year`` means in pounds, at one population (a scenario).
 
-    Defaults are the seed's unconfirmed £13.43 (county) and £15.56 (other) per head.
+    Without a figure, the one quoted for that year in ``finance.bcf.county_pooled_per_head``
+    (unconfirmed) is used; the years default to the first and last years quoted.
     """
-    seed = parameters.value("finance.bcf.seed_per_head_scenario", years.first_day(year))
-    county = float(seed["county"] if county is None else county)
-    other = float(seed["other"] if other is None else other)
-    for name, value in (("county", county), ("other", other)):
-        if value < 0:
-            raise InputError(f"must be 0 or more, got {value}", field=name)
-    frame = (
-        areas()
-        .groupby("council_type", as_index=False)
-        .agg(areas=("area_code", "size"), population=("population_estimate", "sum"))
-    )
-    frame["scenario_per_head"] = frame.council_type.map({"county": county, "other": other})
-    frame["implied_pooled_gbp"] = frame.population * frame.scenario_per_head
-    gap = (other - county) * frame.loc[frame.council_type == "county", "population"].sum()
+    quoted = sorted(params.get(COUNTY_PER_HEAD).values)
+    from_year = from_year or years.containing(quoted[0])
+    to_year = to_year or years.containing(quoted[-1])
+    counties = with_population(params)
+    counties = counties[counties.council_type == "county"]
+    population = float(counties.population_estimate.sum())
+    rows, labels = [], []
+    for year, given, option in (
+        (from_year, from_per_head, "from_per_head"),
+        (to_year, to_per_head, "to_per_head"),
+    ):
+        year = years.normalise(year)
+        per_head, label = _county_per_head(params, year, given, option)
+        rows.append(
+            {
+                "financial_year": year,
+                "councils": "county",
+                "areas": len(counties),
+                "population": population,
+                "per_head_gbp": per_head,
+                "implied_pooled_gbp": per_head * population,
+            }
+        )
+        labels.append(f"£{per_head:.2f} in {year} ({label})")
+    first, last = rows
+    change = {
+        "financial_year": f"change {first['financial_year']} to {last['financial_year']}",
+        "councils": "county",
+        "areas": len(counties),
+        "population": population,
+        "per_head_gbp": last["per_head_gbp"] - first["per_head_gbp"],
+        "implied_pooled_gbp": last["implied_pooled_gbp"] - first["implied_pooled_gbp"],
+    }
+    frame = pd.DataFrame([*rows, change])
     notes = (
-        "SCENARIO, NOT DATA: per-head figures are inputs (the seed's £13.43 vs £15.56 "
-        "are unconfirmed in any public source).",
-        f"At these rates county areas pool £{gap / 1e6:,.0f}m a year less than they would "
-        "at the other councils' rate.",
-        "Populations: mid-2015 IoD denominators scaled to England's mid-2023 estimate.",
+        "SCENARIO, NOT DATA: county councils' pooled Better Care Fund contribution per "
+        f"resident, {' and '.join(labels)} - one group of councils at two dates, not counties "
+        "against other councils.",
+        f"At county areas' population ({population / 1e6:.1f}m residents in both years), the "
+        f"change of {_pounds(change['per_head_gbp'], '.2f')} a head is "
+        f"{_pounds(change['implied_pooled_gbp'] / 1e6, ',.1f')}m a year pooled; cash terms, "
+        "not adjusted for inflation.",
+        "Population: mid-2015 IoD denominators scaled to England's mid-2023 estimate.",
     )
-    provenance = Provenance(
-        data={"areas": data.source(AREAS).cite()}, parameters=parameters.version(), notes=notes
+    provenance = sourcing.provenance(params, data={"areas": data.source(AREAS).cite()}, notes=notes)
+    title = (
+        f"BCF pooled per resident by county councils, {first['financial_year']} and "
+        + last["financial_year"]
     )
-    return Result(frame, provenance, f"BCF per-head scenario, {year}", notes)
+    return Result(frame, provenance, title, notes)
+
+
+def _pounds(value: float, spec: str) -> str:
+    """-2.13 -> '-£2.13', 2.13 -> '+£2.13'."""
+    return f"{'-' if value < 0 else '+'}£{abs(value):{spec}}"
+
+
+def _county_per_head(
+    params: ParameterSet, year: str, given: float | None, option: str
+) -> tuple[float, str]:
+    if given is not None:
+        if given < 0:
+            raise InputError(f"must be 0 or more, got {given:g}", field=option)
+        return float(given), "given"
+    quoted = params.get(COUNTY_PER_HEAD)
+    day = years.first_day(year)
+    if day not in quoted.values:
+        have = ", ".join(years.containing(d) for d in sorted(quoted.values))
+        raise InputError(
+            f"no quoted county figure for {year} (quoted for {have}): give a per-head figure",
+            field=option,
+        )
+    return float(quoted.values[day]), "quoted, unconfirmed"
 
 
 def _kind_notes(rows: pd.DataFrame) -> tuple[str, ...]:

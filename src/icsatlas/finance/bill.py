@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icsatlas import parameters
-from icsatlas.finance import blueprint, sensitivity
-from icsatlas.finance.blueprint import Bill
+from icsatlas.errors import NotFoundError
+from icsatlas.finance import blueprint, sensitivity, sourcing
+from icsatlas.finance.blueprint import Bill, Outcome
 from icsatlas.finance.scenario import INPUTS, PHASINGS
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
@@ -35,7 +35,18 @@ class Report:
     headline: str
 
     def sections(self) -> list[Result]:
-        return [self.national, self.payback, self.claims, self.sensitivity, self.inputs, self.icbs]
+        return list(self.tables().values())
+
+    def tables(self) -> dict[str, Result]:
+        """Every table by a short name (the names exports use for files and sheets)."""
+        return {
+            "national": self.national,
+            "payback": self.payback,
+            "claims": self.claims,
+            "sensitivity": self.sensitivity,
+            "inputs": self.inputs,
+            "icbs": self.icbs,
+        }
 
 
 def report(bill: Bill) -> Report:
@@ -56,10 +67,10 @@ def report(bill: Bill) -> Report:
         claims=Result(
             _claims(bill),
             provenance,
-            "The seeds' claim tested: ~£750m a year of savings against £1bn+ of redundancy costs",
+            "Reported claims tested: ~£750m a year of savings against £1bn+ of redundancy costs",
         ),
         sensitivity=Result(
-            _sensitivity(bill),
+            _sensitivity(bill, _national_total),
             provenance,
             "Sensitivity ranking (outcome: cumulative national net saving over the horizon)",
         ),
@@ -78,13 +89,13 @@ def _provenance(bill: Bill) -> Provenance:
         f"(central case); {plan.years} years from {plan.first_year}; geography {plan.geography}.",
         "Cash at 2025/26 pay rates, undiscounted; savings are against the 2025/26 baseline.",
     )
-    return Provenance(
+    return sourcing.provenance(
+        plan.params,
         data=blueprint.sources(),
-        parameters=parameters.version(),
+        notes=notes,
         seed=plan.seed,
         engine=f"numpy {np.__version__}",
         elapsed_s=round(bill.elapsed_s, 3),
-        notes=notes,
     )
 
 
@@ -130,10 +141,10 @@ def _payback(bill: Bill) -> tuple[pd.DataFrame, str]:
 
 
 def _claims(bill: Bill) -> pd.DataFrame:
-    outcome = bill.outcome
-    saving_claim = float(parameters.value("finance.blueprint.claims.annual_saving"))
-    icb_cost_claim = float(parameters.value("finance.blueprint.claims.icb_redundancy_cost"))
-    national_claim = parameters.value("finance.blueprint.claims.national_redundancy_cost")
+    outcome, params = bill.outcome, bill.plan.params
+    saving_claim = float(params.value("finance.blueprint.claims.annual_saving"))
+    icb_cost_claim = float(params.value("finance.blueprint.claims.icb_redundancy_cost"))
+    national_claim = params.value("finance.blueprint.claims.national_redundancy_cost")
     annual = outcome.net_annual.sum(axis=1)
     cost = outcome.redundancy_cost.sum(axis=1)
     rows = [
@@ -175,20 +186,28 @@ def _claim_row(test: str, claim: float, values: np.ndarray) -> dict:
     }
 
 
-def _sensitivity(bill: Bill) -> pd.DataFrame:
-    def outcome_of(batch: dict[str, np.ndarray]) -> np.ndarray:
-        return blueprint.simulate(bill.model, batch).net_by_year.sum(axis=1)
+def _national_total(model: blueprint.Model, outcome: Outcome) -> np.ndarray:
+    return outcome.net_by_year.sum(axis=1)
 
-    table = sensitivity.ranking(bill.plan, bill.inputs, bill.cumulative_net, outcome_of)
+
+def _sensitivity(bill: Bill, total) -> pd.DataFrame:
+    """Ranking of the inputs by their effect on ``total(model, outcome)`` (one per draw)."""
+
+    def outcome_of(batch: dict[str, np.ndarray]) -> np.ndarray:
+        return total(bill.model, blueprint.simulate(bill.model, batch))
+
+    observed = total(bill.model, bill.outcome)
+    table = sensitivity.ranking(bill.plan, bill.inputs, observed, outcome_of)
     table = table.rename(
         columns={
             "swing": "swing_gbp",
             "low_outcome": "low_outcome_gbp",
             "high_outcome": "high_outcome_gbp",
+            "central_outcome": "central_outcome_gbp",
         }
     )
     columns = ["rank", "input", "label", "swing_gbp", "low_outcome_gbp", "high_outcome_gbp"]
-    return table[[*columns, "rank_correlation", "distribution"]]
+    return table[[*columns, "central_outcome_gbp", "rank_correlation", "distribution"]]
 
 
 def inputs_table(bill: Bill) -> pd.DataFrame:
@@ -207,11 +226,11 @@ def inputs_table(bill: Bill) -> pd.DataFrame:
                 "source": spec.source,
             }
         )
-    rows += _fixed_inputs()
+    rows += _fixed_inputs(bill.plan.params)
     return pd.DataFrame(rows)
 
 
-def _fixed_inputs() -> list[dict]:
+def _fixed_inputs(params) -> list[dict]:
     fixed = [
         "finance.running_costs.target_per_head",
         "finance.workforce.salaries_by_band",
@@ -222,12 +241,15 @@ def _fixed_inputs() -> list[dict]:
         "finance.redundancy.earnings_cap",
         "finance.redundancy.maximum_months",
         "finance.redundancy.vr_clawback_months",
+        "finance.redundancy.vr_clawback_senior_threshold",
+        "finance.redundancy.vr_clawback_senior_bands",
+        "finance.redundancy.vr_clawback_rule",
         "finance.redundancy.mars_terms",
         "finance.blueprint.exit_window",
     ]
     rows = []
     for name in fixed:
-        parameter = parameters.get(name)
+        parameter = params.get(name)
         reference = parameter.references[0]
         rows.append(
             {
@@ -236,8 +258,10 @@ def _fixed_inputs() -> list[dict]:
                 "unit": parameter.unit,
                 "distribution": "fixed (parameter)",
                 "central": str(parameter.at()),
-                "certainty": parameter.certainty,
-                "source": f"{reference.title} {reference.href}".strip(),
+                "certainty": "assumption" if parameter.overridden_by else parameter.certainty,
+                "source": f"parameters file {parameter.overridden_by}"
+                if parameter.overridden_by
+                else f"{reference.title} {reference.href}".strip(),
             }
         )
     return rows
@@ -251,15 +275,12 @@ def _icbs(bill: Bill) -> pd.DataFrame:
         outcome.net_annual[0][:, None] * savings[0] - outcome.redundancy_cost[0][:, None] * costs[0]
     )
     payback = blueprint.payback_index(central)
-    cumulative = (
-        outcome.net_annual * savings.sum(axis=1)[:, None]
-        - outcome.redundancy_cost * costs.sum(axis=1)[:, None]
-    )
+    cumulative = _icb_cumulative(model, outcome)
     low, middle, high = np.percentile(cumulative[1:], QUANTILES, axis=0)
     labels = np.array([*model.year_labels, f"after {model.year_labels[-1]}"])
     return pd.DataFrame(
         {
-            "icb_ods": model.icb_codes,
+            "ods_code": model.icb_codes,
             "icb_name": model.icb_names,
             "net_annual_saving_gbp": outcome.net_annual[0],
             "redundancy_gbp": outcome.redundancy_cost[0],
@@ -272,10 +293,9 @@ def _icbs(bill: Bill) -> pd.DataFrame:
     )
 
 
-def icb_by_year(report: Report, bill: Bill, code: str) -> Result:
-    """One ICB's central case by year, with the 10th-90th percentile of its cumulative net."""
-    from icsatlas.errors import NotFoundError
-
+def icb_tables(report: Report, bill: Bill, code: str) -> dict[str, Result]:
+    """One ICB's central case by year (with the 10th-90th percentile of its cumulative net)
+    and the ranking of the inputs by their effect on its cumulative net saving."""
     codes = list(bill.model.icb_codes)
     if code not in codes:
         raise NotFoundError(f"no ICB {code} in this run's geography ({bill.plan.geography})")
@@ -296,10 +316,31 @@ def icb_by_year(report: Report, bill: Bill, code: str) -> Result:
             "cumulative_p90_gbp": high,
         }
     )
+    name = model.icb_names[i]
     row = report.icbs.frame.iloc[i]
+    provenance = report.icbs.provenance
     notes = (f"Central case pays back in {row.payback_year}.",)
-    title = f"{model.icb_names[i]}: central case by year, with 80% of draws"
-    return Result(frame, report.icbs.provenance, title, notes)
+
+    def icb_total(model: blueprint.Model, outcome: Outcome) -> np.ndarray:
+        return _icb_cumulative(model, outcome)[:, i]
+
+    return {
+        "by-year": Result(
+            frame, provenance, f"{name}: central case by year, with 80% of draws", notes
+        ),
+        "sensitivity": Result(
+            _sensitivity(bill, icb_total),
+            provenance,
+            f"{name}: sensitivity ranking (outcome: its cumulative net saving over the horizon)",
+        ),
+    }
+
+
+def _icb_cumulative(model: blueprint.Model, outcome: Outcome) -> np.ndarray:
+    """Cumulative net saving over the horizon per draw and ICB, (D, I)."""
+    savings = model.savings_factor[outcome.shape].sum(axis=1)[:, None]
+    costs = model.cost_factor[outcome.shape].sum(axis=1)[:, None]
+    return outcome.net_annual * savings - outcome.redundancy_cost * costs
 
 
 def _headline(bill: Bill, central_year: str) -> str:
@@ -363,21 +404,30 @@ def readable(report: Report) -> list[Result]:
                 "draws at or above claim": _pct(claims.share_of_draws_at_or_above_claim),
             }
         ),
-        pd.DataFrame(
-            {
-                "rank": ranking["rank"],
-                "input": ranking.input,
-                "swing £m": _m(ranking.swing_gbp),
-                "outcome low to high £m": _range(ranking.low_outcome_gbp, ranking.high_outcome_gbp),
-                "rank correlation": ranking.rank_correlation.round(2),
-            }
-        ),
+        _short_ranking(ranking),
         inputs[["input", "distribution", "certainty", "source"]],
     ]
     sections = report.sections()[:5]
     return [
         Result(t, s.provenance, s.title, s.notes) for t, s in zip(tables, sections, strict=True)
     ]
+
+
+def readable_ranking(result: Result) -> Result:
+    """A sensitivity ranking as a short table (money in £m)."""
+    return Result(_short_ranking(result.frame), result.provenance, result.title, result.notes)
+
+
+def _short_ranking(ranking: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "rank": ranking["rank"],
+            "input": ranking.input,
+            "swing £m": _m(ranking.swing_gbp),
+            "outcome low to high £m": _range(ranking.low_outcome_gbp, ranking.high_outcome_gbp),
+            "rank correlation": ranking.rank_correlation.round(2) + 0.0,  # no "-0"
+        }
+    )
 
 
 def _m(values: pd.Series) -> pd.Series:

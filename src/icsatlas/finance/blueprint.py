@@ -12,9 +12,16 @@ For each ICB and draw (run 0 is the central case, then ``draws`` random runs):
 4. exits follow the ``phasing`` shape over the exit window, quarter by quarter: payments
    fall in the quarter of exit, savings start the quarter after.
 
-Everything is arrays (draws x ICBs), so 100,000 draws over every ICB take well under a
-second; :mod:`icsatlas.finance.blueprint_loop` is the same model as plain loops, which the
-tests use as an oracle and the benchmark as its baseline.
+The exit rules are those of :mod:`icsatlas.finance.redundancy` (the explainer's own),
+evaluated for each band at every length of service and averaged over the band's service
+distribution (:mod:`icsatlas.finance.service`). So the clawback window is the one the rule
+gives each payment: 12 months for senior bands and payments over the threshold, else 6.
+Retirement on grounds of redundancy does not enter: it splits a payment between pension
+and member without changing the employer's cost (``RetirementSplit.employer_cost``).
+
+Everything is arrays (draws x ICBs), so 100,000 draws over every ICB take about a second;
+``tests/finance/loop_oracle.py`` is the same model written independently as plain loops,
+which the tests use as an oracle and the benchmark as its baseline.
 """
 
 from __future__ import annotations
@@ -26,13 +33,34 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from icsatlas import data, parameters
-from icsatlas.finance import redundancy, running_costs, scenario, years
+from icsatlas import data
+from icsatlas.finance import running_costs, scenario, service, years
 from icsatlas.finance import weighted_population as wp
+from icsatlas.finance.redundancy import ExitRules
 from icsatlas.finance.running_costs import BANDS, Workforce
 from icsatlas.finance.scenario import PHASINGS, Scenario
+from icsatlas.parameters import ParameterSet
 
 NUMERIC = [name for name, (_, choices) in scenario.INPUTS.items() if not choices]
+SENIOR_BANDS = "finance.redundancy.vr_clawback_senior_bands"
+
+
+@dataclass(frozen=True)
+class Payments:
+    """What each exit rule pays one leaver of each band (B) with 0, 1, ..., K complete
+    years of service; from K years on no rule changes any more."""
+
+    section16: np.ndarray  # (B, K + 1) Section 16 payment
+    mars: np.ndarray  # (B, K + 1) MARS payment
+    clawback_window: np.ndarray  # (B, K + 1) months, for a voluntary leaver paid section16
+
+    @classmethod
+    def of(cls, rules: ExitRules, salaries: np.ndarray, senior: np.ndarray) -> Payments:
+        served = np.arange(rules.years_to_maximum + 1, dtype=float)[None, :]
+        salary = salaries[:, None]
+        section16 = rules.section16.amount(salary, served)
+        window = rules.clawback.window(section16, senior[:, None])
+        return cls(section16, rules.mars.amount(salary, served), window)
 
 
 @dataclass(frozen=True)
@@ -47,36 +75,31 @@ class Model:
     mix: np.ndarray  # (I, B) band shares of each ICB's staff
     own_headcount: np.ndarray  # (I,) WTE from the user's CSV, NaN where not given
     cost_per_post: np.ndarray  # (I,) salary + on-costs, mix-weighted
-    month_pay: np.ndarray  # (B,) Section 16 month's pay (floor and cap applied)
-    mars_month_pay: np.ndarray  # (B,)
-    monthly_salary: np.ndarray  # (B,)
+    salaries: np.ndarray  # (B,) annual basic salary
     service: np.ndarray  # (U, B) mean reckonable service of each distinct profile
     profile: np.ndarray  # (I,) which service profile each ICB uses
     savings_factor: np.ndarray  # (S, Y) year's savings as a share of a full year's
     cost_factor: np.ndarray  # (S, Y) share of exits (so payments) in each year
     year_labels: tuple[str, ...]
-    rules: redundancy.Rules
-    mars_terms: dict[str, float]
-    clawback_window: float
-    clawback_all: bool
+    rules: ExitRules
+    payments: Payments
 
 
 def build_model(plan: Scenario, day: date | None = None) -> Model:
-    """Data and parameters for ``plan`` as arrays."""
+    """Data and the scenario's parameters for ``plan`` as arrays."""
+    params = plan.params
     day = day or years.first_day(plan.first_year)
     base = running_costs.baseline(_rca_year(plan.first_year), plan.geography)
-    workforce = Workforce.on(day)
-    target = float(parameters.value("finance.running_costs.target_per_head", day))
-    mix, own, service = _staff(base.icb_ods.to_numpy(), workforce, plan.headcount)
+    workforce = Workforce.on(params, day)
+    target = float(params.value("finance.running_costs.target_per_head", day))
+    mix, own, service_years = _staff(base.icb_ods.to_numpy(), workforce, plan.headcount)
     salaries = np.array([workforce.salaries[b] for b in BANDS])
-    exits = parameters.value("finance.blueprint.exit_window", day)["first_quarter"]
-    rules = redundancy.Rules.on(exits)
-    mars = {
-        k: float(v) for k, v in parameters.value("finance.redundancy.mars_terms", exits).items()
-    }
-    profiles, profile = np.unique(service, axis=0, return_inverse=True)
-    savings, costs = phasing_factors(plan.first_year, plan.years, day)
-    windows = parameters.value("finance.redundancy.vr_clawback_months", exits)
+    exits = params.value("finance.blueprint.exit_window", day)["first_quarter"]
+    rules = ExitRules.on(params, exits)
+    senior = params.value(SENIOR_BANDS, exits)
+    senior = np.array([bool(senior[b]) for b in BANDS])
+    profiles, profile = np.unique(service_years, axis=0, return_inverse=True)
+    savings, costs = phasing_factors(params, plan.first_year, plan.years, day)
     return Model(
         icb_codes=base.icb_ods.to_numpy(),
         icb_names=base.icb_name.to_numpy(),
@@ -86,18 +109,14 @@ def build_model(plan: Scenario, day: date | None = None) -> Model:
         mix=mix,
         own_headcount=own,
         cost_per_post=mix @ salaries * (1 + workforce.oncost),
-        month_pay=np.clip(salaries, rules.floor, rules.cap) / 12,
-        mars_month_pay=np.minimum(salaries, mars["salary_cap"]) / 12,
-        monthly_salary=salaries / 12,
+        salaries=salaries,
         service=profiles,
         profile=profile.reshape(-1),
         savings_factor=savings,
         cost_factor=costs,
         year_labels=tuple(years.following(plan.first_year, plan.years)),
         rules=rules,
-        mars_terms=mars,
-        clawback_window=float(windows["standard"]),
-        clawback_all=parameters.value("finance.redundancy.vr_clawback_rule", exits) == "all",
+        payments=Payments.of(rules, salaries, senior),
     )
 
 
@@ -128,10 +147,10 @@ def _staff(codes: np.ndarray, workforce: Workforce, headcount: pd.DataFrame | No
 
 
 def phasing_factors(
-    first_year: str, count: int, day: date | None = None
+    params: ParameterSet, first_year: str, count: int, day: date | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per phasing shape: each year's savings (share of a full year) and share of exits."""
-    window = parameters.value("finance.blueprint.exit_window", day)
+    window = params.value("finance.blueprint.exit_window", day)
     start = years.first_day(first_year)
     first = window["first_quarter"]
     offset = (first.year - start.year) * 4 + (first.month - start.month) // 3
@@ -232,32 +251,36 @@ def simulate(model: Model, inputs: dict[str, np.ndarray]) -> Outcome:
 
 def _cost_per_leaver(model: Model, inputs: dict[str, np.ndarray]) -> np.ndarray:
     """Expected payment per paid leaver, (D, I), mixing exit routes and bands."""
-    value = {name: np.asarray(inputs[name], dtype=float)[:, None] for name in NUMERIC}
-    rules, mars = model.rules, model.mars_terms
-    vr, via_mars = value["vr_share"], value["mars_share"]
-    repay = np.clip(1 - value["reemployment_months"] / model.clawback_window, 0.0, 1.0)
-    if model.clawback_all:
-        repay = (value["reemployment_months"] < model.clawback_window).astype(float)
-    kept = 1 - value["reemployment_share"] * repay
-    mars_years = int(mars["maximum_months"] / mars["months_per_year"])
-    result = np.empty((len(vr), len(model.profile)))
-    for u, service in enumerate(model.service):
-        mean = value["service_scale"] * service  # (D, B)
-        section16 = model.month_pay * redundancy.expected_counted_years_fast(
-            mean, rules.qualifying_years, rules.maximum_months
-        )
-        by_mars = (
-            model.mars_month_pay
-            * mars["months_per_year"]
-            * redundancy.expected_counted_years_fast(mean, mars["minimum_service"], mars_years)
-        )
-        extra = value["compulsory_extra_months"] * model.monthly_salary
-        per_band = (1 - vr) * (section16 + extra) + vr * (
-            (1 - via_mars) * section16 * kept + via_mars * by_mars
+    value = {name: np.asarray(inputs[name], dtype=float) for name in NUMERIC}
+    result = np.empty((len(value["vr_share"]), len(model.profile)))
+    for u, mean_service in enumerate(model.service):
+        per_band = np.column_stack(
+            [
+                _cost_in_band(model, band, value["service_scale"] * mean_service[band], value)
+                for band in range(len(BANDS))
+            ]
         )
         members = model.profile == u
         result[:, members] = per_band @ model.mix[members].T
     return result
+
+
+def _cost_in_band(model: Model, band: int, mean: np.ndarray, value: dict) -> np.ndarray:
+    """Expected payment per paid leaver of one band, per draw, given its mean service."""
+    pay = model.payments
+    at = service.At(mean, pay.section16.shape[1] - 1)
+    section16 = at.expected(pay.section16[band])
+    vr, via_mars = value["vr_share"], value["mars_share"]
+    by_mars = at.expected(pay.mars[band]) if via_mars.any() else 0.0
+    kept = section16.copy()  # Section 16 less what re-employed voluntary leavers repay
+    windows = pay.clawback_window[band]
+    for window in np.unique(windows):
+        paid_in_window = np.where(windows == window, pay.section16[band], 0.0)
+        in_window = section16 if (windows == window).all() else at.expected(paid_in_window)
+        repaid = model.rules.clawback.share(value["reemployment_months"], window)
+        kept -= value["reemployment_share"] * repaid * in_window
+    extra = value["compulsory_extra_months"] * model.salaries[band] / 12
+    return (1 - vr) * (section16 + extra) + vr * ((1 - via_mars) * kept + via_mars * by_mars)
 
 
 def payback_index(net_by_year: np.ndarray) -> np.ndarray:

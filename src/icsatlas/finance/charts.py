@@ -33,7 +33,8 @@ def save(figure: Figure, path: str | Path) -> Path:
             file=str(target),
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(target, dpi=150, bbox_inches="tight", metadata=_metadata(target))
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable
+        figure.savefig(target, dpi=150, bbox_inches="tight", metadata=_metadata(target))
     plt.close(figure)
     return target
 
@@ -132,12 +133,12 @@ def waterfall(result: Result) -> Figure:
     return figure
 
 
-def tornado(result: Result, central: float, top: int = 10) -> Figure:
+def tornado(result: Result, top: int = 10) -> Figure:
     """Swing in the outcome as each input moves alone from its low to its high setting,
-    around the central case's outcome ``central``."""
+    around the central case's outcome (a sensitivity table's ``central_outcome_gbp``)."""
     frame = result.frame.head(top).iloc[::-1]
     figure, axes = plt.subplots(figsize=(7.5, 0.45 * len(frame) + 1.4))
-    base = central
+    base = float(result.frame.central_outcome_gbp.iloc[0])
     y = np.arange(len(frame))
     axes.barh(
         y,
@@ -157,7 +158,7 @@ def tornado(result: Result, central: float, top: int = 10) -> Figure:
     )
     axes.axvline(base / 1e6, color="black", linewidth=0.8)
     axes.set_yticks(y, frame.input, fontsize=8)
-    axes.set_xlabel("£ million, cumulative national net saving over the horizon")
+    axes.set_xlabel("£ million, cumulative net saving over the horizon")
     axes.set_title(result.title, fontsize=10, loc="left")
     axes.legend(fontsize=8, frameon=False, loc="lower right")
     _source_line(figure, result)
@@ -170,11 +171,11 @@ def convergence(result: Result, highlight: int = 6) -> Figure:
     figure, axes = plt.subplots(figsize=(7.5, 4.2))
     first = frame[frame.financial_year == frame.financial_year.iloc[0]]
     labelled = set(
-        first.reindex(first.distance_from_fair_share.abs().sort_values().index).area_code.tail(
+        first.reindex(first.distance_from_fair_share.abs().sort_values().index).ods_code.tail(
             highlight
         )
     )
-    for code, rows in frame.groupby("area_code"):
+    for code, rows in frame.groupby("ods_code"):
         strong = code in labelled
         axes.plot(
             rows.financial_year,

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icsatlas import parameters
 from icsatlas.errors import InputError
 from icsatlas.finance import allocation, years
 from icsatlas.finance import weighted_population as wp
+from icsatlas.parameters import ParameterSet
 from icsatlas.results import Result
 
 
@@ -45,33 +45,38 @@ class PaceOfChange:
 
     @classmethod
     def from_parameters(
-        cls, first_year: str, count: int, **overrides: float | None
+        cls, params: ParameterSet, first_year: str, count: int, **given: float | None
     ) -> PaceOfChange:
-        projected = years.following(years.start_year(first_year) + 1, count)
+        """The rule in ``params`` for ``count`` years after ``first_year``; a value in
+        ``given`` (gap_closed, minimum_growth, growth) replaces its parameter."""
         day = years.first_day(first_year)
-        growth = overrides.get("growth")
-        future = float(parameters.value("finance.allocation.future_growth"))
+
+        def value(name: str, parameter: str) -> float:
+            chosen = given.get(name)
+            return float(chosen if chosen is not None else params.value(parameter, day))
+
+        projected = years.following(years.start_year(first_year) + 1, count)
+        growth = given.get("growth")
         return cls(
-            gap_closed=_given(
-                overrides.get("gap_closed"), "finance.allocation.gap_closed_per_year", day
+            gap_closed=value("gap_closed", "finance.allocation.gap_closed_per_year"),
+            minimum_growth=value("minimum_growth", "finance.allocation.minimum_growth"),
+            growth=tuple(
+                float(growth)
+                if growth is not None
+                else float(params.value("finance.allocation.future_growth", years.first_day(y)))
+                for y in projected
             ),
-            minimum_growth=_given(
-                overrides.get("minimum_growth"), "finance.allocation.minimum_growth", day
-            ),
-            growth=tuple(growth if growth is not None else future for _ in projected),
         )
 
 
-def _given(value: float | None, name: str, day) -> float:
-    return float(value) if value is not None else float(parameters.value(name, day))
-
-
-def paths(basis: wp.Basis, count: int = 5, rule: PaceOfChange | None = None) -> Result:
+def paths(
+    params: ParameterSet, basis: wp.Basis, count: int = 5, rule: PaceOfChange | None = None
+) -> Result:
     """Allocations, fair shares and distances for the start year and ``count`` years after."""
     if count < 1:
         raise InputError(f"must be at least 1, got {count}", field="years")
-    rule = rule or PaceOfChange.from_parameters(basis.year, count)
-    start = allocation.targets(basis, "allocation").frame.set_index("area_code")
+    rule = rule or PaceOfChange.from_parameters(params, basis.year, count)
+    start = allocation.targets(params, basis, "allocation").frame.set_index("ods_code")
     allocations = start.actual_gbp.to_numpy(dtype=float)
     shares = start.share.to_numpy()
     labels = years.following(basis.year, count + 1)
@@ -84,11 +89,14 @@ def paths(basis: wp.Basis, count: int = 5, rule: PaceOfChange | None = None) -> 
         f"Pace of change: {rule.gap_closed:.0%} of each gap closed a year, minimum growth "
         f"{rule.minimum_growth:.1%}, total growth {', '.join(f'{g:.1%}' for g in rule.growth)} "
         "(assumptions: the 2025/26 convergence rule is not published in shipped data).",
-        "Fair share = share of core weighted population x total allocated; need shares held at "
-        f"{basis.year}.",
+        "distance_from_fair_share = allocation / fair share - 1, where fair share = share of "
+        "core weighted population x the total allocated that year; need shares held at "
+        f"{basis.year}. This is not NHS England's distance from target, which measures "
+        "against its smaller implied target total (see `allocate targets`: both columns).",
     )
-    provenance = allocation._provenance(basis, notes)
-    return Result(frame, provenance, f"Convergence paths from {basis.year}", notes)
+    provenance = allocation.provenance(params, basis, notes)
+    title = f"Convergence paths from {basis.year}: distance from fair share of the total allocated"
+    return Result(frame, provenance, title, notes)
 
 
 def step(previous: np.ndarray, shares: np.ndarray, growth: float, rule: PaceOfChange) -> np.ndarray:
@@ -119,7 +127,7 @@ def _year_rows(
     return pd.DataFrame(
         {
             "financial_year": label,
-            "area_code": start.index,
+            "ods_code": start.index,
             "area_name": start.area_name.to_numpy(),
             "allocation_gbp": allocations,
             "fair_share_gbp": fair,

@@ -1,18 +1,22 @@
 """Writing results to CSV, Parquet or Excel, with their provenance alongside.
 
-* ``.xlsx``: one sheet per table plus a ``provenance`` sheet (title, notes, sources, seed,
-  parameter version) - one file a journalist can open and cite;
-* ``.parquet``: one file per table, provenance in the file's key-value metadata;
-* ``.csv``: one file per table plus ``<name>.provenance.json`` next to it.
+One table goes to the path given. Several go by name (``{"national": ..., "payback": ...}``):
 
-Several tables written to a CSV or Parquet path become ``<stem>-<n>-<slug><suffix>``.
+* ``.xlsx``: one workbook, a sheet per table named by its name, plus a ``provenance``
+  sheet (title, notes, sources, seed, parameters) - one file a journalist can open and cite;
+* ``.csv``: ``<stem>-<name>.csv`` per table;
+* ``.parquet``: ``<stem>-<name>.parquet`` per table, provenance in each file's metadata.
+
+CSV files get one ``<stem>.provenance.json`` beside them saying, for each table, its file,
+title, notes and provenance. :func:`write` returns what it wrote, so an interface can say.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,39 +27,76 @@ from icsatlas.errors import InputError
 from icsatlas.results import Result
 
 FORMATS = (".csv", ".parquet", ".xlsx")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
 
 
-def write(results: Result | Sequence[Result], path: str | Path) -> list[Path]:
-    """Write one or more results to ``path`` (format from its suffix); returns files written."""
+@dataclass(frozen=True)
+class Written:
+    """The files an export wrote: one per table (or one workbook) and any provenance file."""
+
+    tables: dict[str, Path]
+    provenance: Path | None = None
+
+    @property
+    def files(self) -> list[Path]:
+        return [
+            *dict.fromkeys(self.tables.values()),
+            *([self.provenance] if self.provenance else []),
+        ]
+
+    def describe(self) -> str:
+        """One line for a person: which tables went to which files."""
+        files = list(dict.fromkeys(self.tables.values()))
+        if len(files) == 1 and len(self.tables) > 1:
+            text = f"wrote {len(self.tables)} tables ({', '.join(self.tables)}) to {files[0]}"
+        elif len(files) == 1:
+            text = f"wrote {files[0]}"
+        else:
+            text = f"wrote {len(files)} tables: {', '.join(str(f) for f in files)}"
+        return text + (f"; provenance in {self.provenance}" if self.provenance else "")
+
+
+def write(results: Result | Mapping[str, Result], path: str | Path) -> Written:
+    """Write one result, or several by name, to ``path`` (format from its suffix)."""
     target = Path(path)
-    items = [results] if isinstance(results, Result) else list(results)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(
             f"cannot export to {suffix or 'a file without a suffix'}: use {', '.join(FORMATS)}",
             file=str(target),
         )
+    tables = {target.stem: results} if isinstance(results, Result) else _named(results)
     target.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xlsx":
-        return [_excel(items, target)]
-    paths = _paths(items, target)
-    writer = _parquet if suffix == ".parquet" else _csv
-    for result, file in zip(items, paths, strict=True):
-        writer(result, file)
-    return paths
+        _excel(tables, target)
+        return Written({name: target for name in tables})
+    files = {name: _file(target, name, len(tables)) for name in tables}
+    if suffix == ".parquet":
+        for name, file in files.items():
+            _parquet(tables[name], file)
+        return Written(files)
+    for name, file in files.items():
+        tables[name].frame.to_csv(file, index=False)
+    sidecar = target.with_name(target.stem + ".provenance.json")
+    document = {
+        "tables": [
+            {"name": name, "file": files[name].name, **_metadata(result)}
+            for name, result in tables.items()
+        ]
+    }
+    sidecar.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    return Written(files, sidecar)
 
 
-def _paths(items: list[Result], target: Path) -> list[Path]:
-    if len(items) == 1:
-        return [target]
-    return [
-        target.with_name(f"{target.stem}-{i}-{_slug(r.title)}{target.suffix}")
-        for i, r in enumerate(items, start=1)
-    ]
+def _named(results: Mapping[str, Result]) -> dict[str, Result]:
+    for name in results:
+        if not _NAME.match(name):
+            raise ValueError(f"table name {name!r} is not a short lower-case file name")
+    return dict(results)
 
 
-def _slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "table"
+def _file(target: Path, name: str, count: int) -> Path:
+    return target if count == 1 else target.with_name(f"{target.stem}-{name}{target.suffix}")
 
 
 def _metadata(result: Result) -> dict:
@@ -66,12 +107,6 @@ def _metadata(result: Result) -> dict:
     }
 
 
-def _csv(result: Result, file: Path) -> None:
-    result.frame.to_csv(file, index=False)
-    sidecar = file.with_name(file.stem + ".provenance.json")
-    sidecar.write_text(json.dumps(_metadata(result), indent=2, default=str) + "\n")
-
-
 def _parquet(result: Result, file: Path) -> None:
     table = pa.Table.from_pandas(_plain(result.frame), preserve_index=False)
     extra = {b"icsatlas": json.dumps(_metadata(result), default=str).encode()}
@@ -79,26 +114,22 @@ def _parquet(result: Result, file: Path) -> None:
     pq.write_table(table, file)
 
 
-def _excel(items: list[Result], file: Path) -> Path:
-    names: list[str] = []
+def _excel(tables: dict[str, Result], file: Path) -> None:
+    sheets = {_sheet(name): result for name, result in tables.items()}
     with pd.ExcelWriter(file, engine="openpyxl") as writer:
-        for i, result in enumerate(items, start=1):
-            name = _sheet_name(result.title, i, names)
-            _plain(result.frame).to_excel(writer, sheet_name=name, index=False)
-        _provenance_sheet(items, names).to_excel(writer, sheet_name="provenance", index=False)
-    return file
+        for sheet, result in sheets.items():
+            _plain(result.frame).to_excel(writer, sheet_name=sheet, index=False)
+        _provenance_sheet(sheets).to_excel(writer, sheet_name="provenance", index=False)
 
 
-def _sheet_name(title: str, index: int, taken: list[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title)[:25].strip() or "table"
-    name = f"{index} {base}"[:31]
-    taken.append(name)
-    return name
+def _sheet(name: str) -> str:
+    """A valid Excel sheet name (at most 31 characters, none of []:*?/\\)."""
+    return re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip() or "table"
 
 
-def _provenance_sheet(items: list[Result], names: list[str]) -> pd.DataFrame:
+def _provenance_sheet(tables: dict[str, Result]) -> pd.DataFrame:
     rows = []
-    for name, result in zip(names, items, strict=True):
+    for name, result in tables.items():
         rows.append({"sheet": name, "item": "title", "value": result.title})
         rows += [{"sheet": name, "item": "note", "value": note} for note in result.notes]
         for key, value in result.provenance.to_dict().items():

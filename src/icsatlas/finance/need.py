@@ -6,9 +6,10 @@ the formula weights, add the health-inequalities and unavoidable-cost adjustment
 given, and share out a control total. :func:`compare` then sets those targets beside the
 ones NHS England's own weighted populations give for the same areas.
 
-Input columns: ``area_code`` (ICB or sub-ICB, ODS or ONS code), ``population``, ``g_a``,
-``community``, ``mental_health``, ``maternity``, ``prescribing``; optional
-``health_inequalities`` and ``unavoidable_cost`` (both default to 1, with a note).
+Input columns: ``ods_code`` or ``ons_code`` (an ICB's or sub-ICB location's code, the
+column's name saying which system), ``population``, ``g_a``, ``community``,
+``mental_health``, ``maternity``, ``prescribing``; optional ``health_inequalities`` and
+``unavoidable_cost`` (both default to 1, with a note).
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icsatlas import data, parameters
+from icsatlas import data
 from icsatlas.errors import InputError, InputErrors
-from icsatlas.finance import allocation
+from icsatlas.finance import allocation, sourcing
 from icsatlas.finance import weighted_population as wp
 from icsatlas.finance import weights as formula
 from icsatlas.finance.apportion import whole_pounds
-from icsatlas.provenance import Provenance
+from icsatlas.parameters import ParameterSet
 from icsatlas.register import geography
 from icsatlas.results import Result
 
+CODES = ("ods_code", "ons_code")
 REQUIRED = (
-    "area_code",
     "population",
     "g_a",
     "community",
@@ -40,11 +41,12 @@ OPTIONAL = ("health_inequalities", "unavoidable_cost")
 
 def validate(need: pd.DataFrame, source: str = "need indices") -> pd.DataFrame:
     """Check columns and values; every bad cell is reported with its row and column."""
+    code = code_column(need, source)
     missing = [c for c in REQUIRED if c not in need.columns]
     if missing:
         raise InputError(f"missing column(s): {', '.join(missing)}", file=source)
     errors = []
-    numeric = [c for c in (*REQUIRED[1:], *OPTIONAL) if c in need.columns]
+    numeric = [c for c in (*REQUIRED, *OPTIONAL) if c in need.columns]
     for position, row in enumerate(need.itertuples(index=False), start=2):
         for column in numeric:
             value = pd.to_numeric(getattr(row, column), errors="coerce")
@@ -58,16 +60,28 @@ def validate(need: pd.DataFrame, source: str = "need indices") -> pd.DataFrame:
                         field=column,
                     )
                 )
-    duplicated = need.area_code[need.area_code.duplicated()].unique()
+    duplicated = need[code][need[code].duplicated()].unique()
     errors += [
-        InputError(f"area {code} appears more than once", file=source, field="area_code")
-        for code in duplicated
+        InputError(f"area {area} appears more than once", file=source, field=code)
+        for area in duplicated
     ]
     if errors:
         raise InputErrors(errors)
     clean = need.copy()
     clean[numeric] = clean[numeric].apply(pd.to_numeric)
     return clean
+
+
+def code_column(need: pd.DataFrame, source: str) -> str:
+    """``ods_code`` or ``ons_code``: whichever one the table has."""
+    present = [c for c in CODES if c in need.columns]
+    if len(present) != 1:
+        found = "both" if present else "neither"
+        hint = " (rename area_code to the system its codes are in)" if "area_code" in need else ""
+        raise InputError(
+            f"need one area code column, ods_code or ons_code; found {found}{hint}", file=source
+        )
+    return present[0]
 
 
 def targets_from_need(
@@ -91,23 +105,28 @@ def targets_from_need(
 
 
 def compare(
-    need: pd.DataFrame, basis: wp.Basis, source: str = "need indices", label: str = ""
+    params: ParameterSet,
+    need: pd.DataFrame,
+    basis: wp.Basis,
+    source: str = "need indices",
+    label: str = "",
 ) -> Result:
     """Targets from ``need`` beside NHS England's for the same areas and the same total."""
     need = validate(need, source)
-    level, codes = _match_areas(need.area_code, basis, source)
+    system = code_column(need, source)
+    level, codes = _match_areas(need[system], system, basis, source)
     reference = wp.by_area(basis, level)
     reference = reference[reference.area_code != wp.UNMAPPED].set_index("area_code").loc[codes]
     nhse_total = allocation.control_total(basis, "target").amount * (
         reference[wp.CORE].sum() / wp.by_area(basis, "icb")[wp.CORE].sum()
     )
-    need = need.assign(area_code=codes)
-    weights = formula.for_year(basis.year)
+    need = need.drop(columns=system).assign(ods_code=codes)
+    weights = formula.for_year(params, basis.year)
     ours, notes = targets_from_need(need, weights, nhse_total)
     nhse = whole_pounds(nhse_total, reference[wp.CORE].to_numpy())
     frame = pd.DataFrame(
         {
-            "area_code": codes,
+            "ods_code": codes,
             "area_name": reference.area_name.to_numpy(),
             "population": ours.population.to_numpy(),
             "need_index": ours.need_index.to_numpy(),
@@ -125,9 +144,9 @@ def compare(
         f"target for these areas, £{nhse_total / 1e9:,.3f}bn.",
         summary,
     )
-    provenance = Provenance(
+    provenance = sourcing.provenance(
+        params,
         data={"need": label or source, "weighted_population": data.source(wp.SOURCE).cite()},
-        parameters=parameters.version(),
         notes=notes,
     )
     return Result(frame, provenance, f"Need-based targets vs NHS England, {basis.year}", notes)
@@ -142,29 +161,27 @@ def _summary(frame: pd.DataFrame) -> str:
     )
 
 
-def _match_areas(codes: pd.Series, basis: wp.Basis, source: str) -> tuple[str, list[str]]:
+def _match_areas(
+    codes: pd.Series, system: str, basis: wp.Basis, source: str
+) -> tuple[str, list[str]]:
+    """The level of the areas and their ODS codes (the weighted populations' key)."""
     tree = geography.sub_icb_tree(basis.day)
-    for level, ods, ons in (
-        ("icb", "icb_ods", "icb_ons"),
-        ("sub-icb", "sub_icb_ods", "sub_icb_ons"),
-    ):
-        lookup = {
-            **dict(zip(tree[ons], tree[ods], strict=True)),
-            **dict(zip(tree[ods], tree[ods], strict=True)),
-        }
-        mapped = codes.astype(str).str.upper().map(lookup)
+    kind = system.removesuffix("_code")
+    for level, prefix in (("icb", "icb"), ("sub-icb", "sub_icb")):
+        lookup = dict(zip(tree[f"{prefix}_{kind}"], tree[f"{prefix}_ods"], strict=True))
+        mapped = codes.astype(str).str.strip().str.upper().map(lookup)
         if mapped.notna().all():
             return level, mapped.tolist()
         if mapped.notna().any():
             bad = codes[mapped.isna()].tolist()[:5]
             raise InputError(
-                f"not {level} codes of the {wp.GEOGRAPHIES[basis.geography]}: "
+                f"not {level} {kind.upper()} codes of the {wp.GEOGRAPHIES[basis.geography]}: "
                 + ", ".join(map(str, bad)),
                 file=source,
-                field="area_code",
+                field=system,
             )
     raise InputError(
-        "area codes are neither ICB nor sub-ICB codes (ODS or ONS)", file=source, field="area_code"
+        f"these are neither ICB nor sub-ICB {kind.upper()} codes", file=source, field=system
     )
 
 
@@ -173,13 +190,14 @@ def from_practice_file(basis: wp.Basis, level: str = "icb") -> pd.DataFrame:
     areas = wp.by_area(basis, level)
     areas = areas[areas.area_code != wp.UNMAPPED].reset_index(drop=True)
     indices = areas[list(wp.COMPONENTS)].div(areas.population, axis=0)
-    return pd.concat([areas[["area_code", "population"]], indices], axis=1)
+    codes = areas[["area_code", "population"]].rename(columns={"area_code": "ods_code"})
+    return pd.concat([codes, indices], axis=1)
 
 
 def with_implied_unavoidable_cost(need: pd.DataFrame, year: str) -> pd.DataFrame:
     """Add NHS England's implied unavoidable-cost index (42 ICBs) to ICB need indices."""
     index = formula.implied(year).cost_index
-    return need.assign(unavoidable_cost=need.area_code.map(index).fillna(1.0))
+    return need.assign(unavoidable_cost=need.ods_code.map(index).fillna(1.0))
 
 
 # The population layer's components, as the allocation formula's inputs. Multimorbidity
@@ -198,7 +216,7 @@ def from_population(indices: Result) -> pd.DataFrame:
     """Need indices from :func:`icsatlas.population.need.need_indices` in this module's input
     shape (areas suppressed by disclosure control are dropped)."""
     frame = indices.frame.dropna(subset=list(FROM_POPULATION))
-    shaped = frame.rename(columns=FROM_POPULATION)[
-        ["area_code", "people", *FROM_POPULATION.values()]
-    ]
-    return shaped.rename(columns={"people": "population"}).reset_index(drop=True)
+    # the population layer's ONS area codes (``area_code`` until it names them ``ons_code``)
+    code = "ons_code" if "ons_code" in frame else "area_code"
+    shaped = frame.rename(columns={**FROM_POPULATION, code: "ons_code", "people": "population"})
+    return shaped[["ons_code", "population", *FROM_POPULATION.values()]].reset_index(drop=True)

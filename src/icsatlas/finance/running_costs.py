@@ -16,10 +16,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from icsatlas import data, parameters
+from icsatlas import data
 from icsatlas.errors import NotFoundError
+from icsatlas.finance import sourcing, years
 from icsatlas.finance import weighted_population as wp
-from icsatlas.finance import years
+from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
 
@@ -40,15 +41,15 @@ class Workforce:
     mean_service: dict[str, float]
 
     @classmethod
-    def on(cls, day: date | None = None) -> Workforce:
+    def on(cls, params: ParameterSet, day: date | None = None) -> Workforce:
         def mapping(name: str) -> dict[str, float]:
-            value = parameters.value(f"finance.workforce.{name}", day)
+            value = params.value(f"finance.workforce.{name}", day)
             return {band: float(value[band]) for band in BANDS}
 
         return cls(
             salaries=mapping("salaries_by_band"),
             mix=mapping("band_mix"),
-            oncost=float(parameters.value("finance.workforce.oncost_rate", day)),
+            oncost=float(params.value("finance.workforce.oncost_rate", day)),
             mean_service=mapping("mean_service_years"),
         )
 
@@ -95,23 +96,28 @@ def baseline(year: str = "2025/26", geography: str = "icb42") -> pd.DataFrame:
 
 
 def running_costs(
+    params: ParameterSet,
     year: str = "2025/26",
     geography: str = "icb42",
     programme_pay_per_head: float | None = None,
     on: date | None = None,
 ) -> Result:
-    """Per-ICB baseline, envelope, implied reduction and posts, with national totals."""
+    """Per-ICB baseline, envelope, implied reduction and posts, with national totals.
+
+    ``programme_pay_per_head`` replaces the parameter of that name for this call.
+    """
     day = on or years.first_day(year)
-    target = float(parameters.value("finance.running_costs.target_per_head", day))
+    target = float(params.value("finance.running_costs.target_per_head", day))
     programme = (
         programme_pay_per_head
         if programme_pay_per_head is not None
-        else float(parameters.value("finance.running_costs.programme_pay_per_head", day))
+        else float(params.value("finance.running_costs.programme_pay_per_head", day))
     )
-    workforce = Workforce.on(day)
-    pay_share = float(parameters.value("finance.blueprint.inputs.pay_share", day)["mode"])
-    headcount = float(parameters.value("finance.workforce.icb_headcount", day))
-    frame = implied_reduction(baseline(year, geography), target, programme)
+    workforce = Workforce.on(params, day)
+    pay_share = float(params.value("finance.blueprint.inputs.pay_share", day)["mode"])
+    headcount = float(params.value("finance.workforce.icb_headcount", day))
+    base = baseline(year, geography).rename(columns={"icb_ods": "ods_code"})
+    frame = implied_reduction(base, target, programme)
     frame["headcount_wte"] = headcount * frame.baseline_gbp / frame.baseline_gbp.sum()
     frame["posts_removed"] = frame.reduction_gbp * pay_share / workforce.cost_per_post
     frame = pd.concat([frame, _total_row(frame, target)], ignore_index=True)
@@ -125,9 +131,9 @@ def running_costs(
         f"£{workforce.cost_per_post:,.0f} per post (assumptions).",
         "The envelope is judged at regional aggregate: an ICB above it may still be on plan.",
     )
-    provenance = Provenance(
+    provenance = sourcing.provenance(
+        params,
         data={"rca": data.source(RCA).cite(), "population": data.source(wp.SOURCE).cite()},
-        parameters=parameters.version(),
         notes=notes,
     )
     return Result(frame, provenance, f"ICB running costs against £{target} a head, {year}", notes)
@@ -152,7 +158,7 @@ def _total_row(frame: pd.DataFrame, target: float) -> pd.DataFrame:
         ["population", "rca_gbp", "programme_pay_gbp", "baseline_gbp", "envelope_gbp",
          "reduction_gbp", "headcount_wte", "posts_removed"]
     ].sum()  # fmt: skip
-    total = {"icb_ods": "ENGLAND", "icb_name": "England (all ICBs)", **sums.to_dict()}
+    total = {"ods_code": None, "icb_name": "England (all ICBs)", **sums.to_dict()}
     total["rca_per_head"] = sums.rca_gbp / sums.population
     total["baseline_per_head"] = sums.baseline_gbp / sums.population
     total["target_per_head"] = target
@@ -166,11 +172,13 @@ def history(geography: str = "icb42") -> Result:
     for year in rca_years():
         frame = baseline(year, geography)
         rows.append(
-            frame.assign(financial_year=year, rca_per_head=frame.rca_gbp / frame.population)
+            frame.rename(columns={"icb_ods": "ods_code"}).assign(
+                financial_year=year, rca_per_head=frame.rca_gbp / frame.population
+            )
         )
     table = pd.concat(rows, ignore_index=True)
     wide = table.pivot_table(
-        index=["icb_ods", "icb_name"], columns="financial_year", values="rca_per_head"
+        index=["ods_code", "icb_name"], columns="financial_year", values="rca_per_head"
     )
     wide.columns = [f"rca_per_head_{c.replace('/', '_')}" for c in wide.columns]
     provenance = Provenance(

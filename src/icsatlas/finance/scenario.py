@@ -30,13 +30,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from icsatlas import parameters, yamlio
+from icsatlas import yamlio
 from icsatlas.errors import InputError
 from icsatlas.finance import uncertainty, years
 from icsatlas.finance.uncertainty import NON_NEGATIVE, SHARE, Bounds, Distribution
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO
 from icsatlas.inputs.rows import Record, Unique, read_rows
+from icsatlas.parameters import ParameterSet
 from icsatlas.register import geography
 
 PHASINGS = ("step", "front-loaded", "linear", "back-loaded")
@@ -76,9 +77,11 @@ class Input:
 
 @dataclass(frozen=True)
 class Scenario:
-    """Everything a reorganisation-bill run depends on, besides the shipped data."""
+    """Everything a reorganisation-bill run depends on, besides the shipped data: the
+    parameters it was built from (and runs with), its uncertain inputs and run options."""
 
     name: str
+    params: ParameterSet
     inputs: dict[str, Input]
     seed: int
     draws: int
@@ -97,12 +100,13 @@ class Scenario:
         return scenario
 
 
-def default(day: date | None = None) -> Scenario:
-    """The shipped central scenario."""
-    horizon = parameters.value("finance.blueprint.horizon", day)
-    inputs = {name: _shipped_input(name, day) for name in INPUTS}
+def default(params: ParameterSet, day: date | None = None) -> Scenario:
+    """The central scenario of ``params`` (the shipped assumptions unless overridden)."""
+    horizon = params.value("finance.blueprint.horizon", day)
+    inputs = {name: _parameter_input(params, name, day) for name in INPUTS}
     return Scenario(
-        name="Shipped assumptions",
+        name="Shipped assumptions" if not params.overrides else "Shipped assumptions, overridden",
+        params=params,
         inputs=inputs,
         seed=DEFAULT_SEED,
         draws=DEFAULT_DRAWS,
@@ -112,26 +116,29 @@ def default(day: date | None = None) -> Scenario:
     )
 
 
-def _shipped_input(name: str, day: date | None) -> Input:
-    parameter = parameters.get(f"finance.blueprint.inputs.{name}")
+def _parameter_input(params: ParameterSet, name: str, day: date | None) -> Input:
+    parameter = params.get(f"finance.blueprint.inputs.{name}")
     bounds, choices = INPUTS[name]
-    located = yamlio.Located(
-        data={"value": parameter.at(day)}, file=f"parameters/finance/blueprint/inputs/{name}.yaml"
-    )
-    distribution = uncertainty.parse(parameter.at(day), located, ("value",), bounds, choices)
+    where = parameter.overridden_by or f"parameters/finance/blueprint/inputs/{name}.yaml"
+    located = yamlio.Located(data={parameter.name: parameter.at(day)}, file=where)
+    distribution = uncertainty.parse(parameter.at(day), located, (parameter.name,), bounds, choices)
     reference = parameter.references[0]
+    source = f"{reference.title} {reference.href}".strip()
+    if parameter.overridden_by:
+        source = f"parameters file {Path(parameter.overridden_by).name}"
     return Input(
         name=name,
         distribution=distribution,
         label=parameter.label,
         unit=parameter.unit,
-        certainty=parameter.certainty,
-        source=f"{reference.title} {reference.href}".strip(),
+        certainty="assumption" if parameter.overridden_by else parameter.certainty,
+        source=source,
+        from_scenario=bool(parameter.overridden_by),
     )
 
 
-def load(path: str | Path, day: date | None = None) -> Scenario:
-    """A scenario file over the shipped defaults; errors name the file, line and field."""
+def load(path: str | Path, params: ParameterSet, day: date | None = None) -> Scenario:
+    """A scenario file over the central scenario of ``params``; errors name file, line, field."""
     located = yamlio.load(path)
     raw = located.data
     if not isinstance(raw, dict):
@@ -143,7 +150,7 @@ def load(path: str | Path, day: date | None = None) -> Scenario:
             raise located.error(
                 (key,), f"unknown key {key!r}; expected one of {', '.join(sorted(_KEYS))}"
             )
-    scenario = default(day)
+    scenario = default(params, day)
     inputs = dict(scenario.inputs)
     overrides = raw.get("inputs") or {}
     if not isinstance(overrides, dict):

@@ -24,14 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from icsatlas import data, parameters
+from icsatlas import data
 from icsatlas.errors import InputError
-from icsatlas.finance import allocation, years
+from icsatlas.finance import allocation, sourcing, years
 from icsatlas.finance import weighted_population as wp
 from icsatlas.finance import weights as formula
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO
 from icsatlas.inputs.rows import Record, read_rows
+from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.register import geography
 from icsatlas.results import Result
@@ -76,11 +77,13 @@ def streams() -> Result:
     return Result(frame, provenance, "ICB allocations by stream, 2023/24-2025/26", notes)
 
 
-def formula_shares(basis: wp.Basis) -> pd.DataFrame:
+def formula_shares(params: ParameterSet, basis: wp.Basis) -> pd.DataFrame:
     """Per ICB, the share of its core target the formula attributes to each setting (derived)."""
     areas = wp.by_area(basis, "icb")
-    weights = formula.for_year(basis.year)
-    frame = areas[["area_code", "area_name", "population"]].copy()
+    weights = formula.for_year(params, basis.year)
+    frame = areas[["area_code", "area_name", "population"]].rename(
+        columns={"area_code": "ods_code"}
+    )
     sized = pd.DataFrame({k: weights[k] * areas[k] for k in _SETTING_OF})
     for setting in SETTINGS:
         members = [k for k, s in _SETTING_OF.items() if s == setting]
@@ -122,6 +125,7 @@ def read_spend(path: str | Path, basis: wp.Basis) -> pd.DataFrame:
 
 
 def scenario(
+    params: ParameterSet,
     basis: wp.Basis,
     points: float,
     count: int = 5,
@@ -133,10 +137,10 @@ def scenario(
         raise InputError(f"mode must be {' or '.join(MODES)}, got {mode!r}", field="mode")
     if count < 1:
         raise InputError(f"must be at least 1, got {count}", field="years")
-    shares = formula_shares(basis).set_index("area_code")
+    shares = formula_shares(params, basis).set_index("ods_code")
     budgets = (
-        allocation.targets(basis, "allocation")
-        .frame.set_index("area_code")
+        allocation.targets(params, basis, "allocation")
+        .frame.set_index("ods_code")
         .target_gbp.astype(float)
     )
     source = "formula-implied shares of the core target (derived, not spend)"
@@ -168,12 +172,12 @@ def scenario(
         "average (1 = funded in line with need). Its spread across ICBs (coefficient of "
         f"variation) goes from {spread.iloc[0]:.3f} to {spread.iloc[-1]:.3f}.",
     )
-    provenance = Provenance(
+    provenance = sourcing.provenance(
+        params,
         data={
             "weighted_population": data.source(wp.SOURCE).cite(),
             "allocations": data.source(allocation.ALLOCATIONS).cite(),
         },
-        parameters=parameters.version(),
         notes=notes,
     )
     return Result(frame, provenance, f"Acute to community shift ({mode}), from {basis.year}", notes)
@@ -214,7 +218,7 @@ def _paths(
             pd.DataFrame(
                 {
                     "financial_year": label,
-                    "area_code": shares.index,
+                    "ods_code": shares.index,
                     "area_name": shares.area_name,
                     "acute_share": acute / budgets,
                     "community_share": community / budgets,

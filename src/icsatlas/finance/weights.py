@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icsatlas import parameters
 from icsatlas.finance import weighted_population as wp
 from icsatlas.finance import years
+from icsatlas.parameters import ParameterSet
 
 WEIGHTS_PARAMETER = "finance.allocation.core_weights"
 _ITERATIONS = 50
@@ -65,7 +65,7 @@ def implied(year: str) -> ImpliedFormula:
     )
 
 
-def for_year(year: str) -> dict[str, float]:
-    """The shipped weights in force for allocation year ``year``."""
-    value = parameters.value(WEIGHTS_PARAMETER, years.first_day(year))
+def for_year(params: ParameterSet, year: str) -> dict[str, float]:
+    """The weights in force for allocation year ``year``."""
+    value = params.value(WEIGHTS_PARAMETER, years.first_day(year))
     return {name: float(value[name]) for name in wp.COMPONENTS}

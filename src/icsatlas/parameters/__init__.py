@@ -194,7 +194,7 @@ class ParameterSet:
         """``parameters@<shipped digest>``, plus ``+overrides@<digest>`` when overridden."""
         text = f"parameters@{_shipped_digest()}"
         if self.overrides:
-            canonical = json.dumps(self.overrides, sort_keys=True, default=str)
+            canonical = json.dumps(_keyed_by_text(self.overrides), sort_keys=True, default=str)
             text += f"+overrides@{hashlib.sha256(canonical.encode()).hexdigest()[:8]}"
         return text
 
@@ -245,6 +245,13 @@ class _Shipped(Mapping[str, Parameter]):
 
     def __len__(self) -> int:
         return len(_shipped_parameters())
+
+
+def _keyed_by_text(value: Any) -> Any:
+    """``value`` with every mapping key as text (JSON keys cannot be dates)."""
+    if isinstance(value, Mapping):
+        return {str(k): _keyed_by_text(v) for k, v in value.items()}
+    return value
 
 
 @cache

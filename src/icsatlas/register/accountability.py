@@ -2,8 +2,8 @@
 
 Scoring (documented in docs/explanation/accountability.md): each criterion scores
 1 for ``yes``, 0.5 for ``partial`` and 0 for ``no``; the score is the mean over the eight
-criteria, times 100. Every criterion weighs the same: we found no published basis for
-weighting one above another, and equal weights keep the score easy to recompute by hand.
+criteria, times 100. Every criterion weighs the same: no published basis for weighting one
+above another was found, and equal weights keep the score easy to recompute by hand.
 A value whose certainty is ``uncertain`` still counts, and is flagged wherever it is shown.
 """
 

@@ -69,3 +69,12 @@ def find_function(query: str, functions: Iterable[Function]) -> Function:
         close = [f.label for f in partial[:5]]
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
     raise NotFoundError(f"no function matches {query!r}{hint}")
+
+
+LEGISLATION = ("legislation.gov.uk/", "legislation.data.gov.uk/")
+
+
+def statutory_source(function: Function) -> str | None:
+    """The first of a function's sources that is legislation (legislation.gov.uk), if any:
+    what a holding conferred by statute cites."""
+    return next((s for s in function.sources if any(site in s for site in LEGISLATION)), None)

@@ -122,24 +122,54 @@ def _board(code: str, register: Register):
     return found if found.org_type in ("icb", "icp") else None
 
 
+NONE_RECORDED = "none recorded"
+
+
 @dataclass(frozen=True)
 class BoardCheck:
-    """A board against the statutory minimum and NHS England's policy."""
+    """A board against the statutory minimum and NHS England's policy. A board with no
+    members recorded is not checked: its status is "none recorded", never a breach."""
 
     board_id: str
     board_name: str
     members: int
     councillors: int
     unknown: int
-    statutory_ok: bool
     missing_statutory: tuple[str, ...]
     missing_policy: tuple[str, ...]
+
+    @property
+    def recorded(self) -> bool:
+        return self.members > 0
+
+    @property
+    def status(self) -> str:
+        """'met', 'not met' (the statutory minimum) or 'none recorded'."""
+        if not self.recorded:
+            return NONE_RECORDED
+        return "not met" if self.missing_statutory else "met"
+
+    @property
+    def statutory_ok(self) -> bool:
+        return self.status == "met"
 
     @property
     def councillor_share(self) -> float | None:
         """Councillors among members whose status is known (None if none is known)."""
         known = self.members - self.unknown
         return self.councillors / known if known else None
+
+    def notes(self) -> tuple[str, ...]:
+        """What ``board show`` says under the members."""
+        if not self.recorded:
+            return (
+                "no board members are recorded for this body on this date, so the statutory "
+                "minimum cannot be checked (import them: icsatlas board import)",
+            )
+        lines = [f"statutory minimum (NHS Act 2006 Sch 1B): {self.status}"]
+        lines += [f"missing (statute): {m}" for m in self.missing_statutory]
+        lines += [f"missing (NHS England policy): {m}" for m in self.missing_policy]
+        return tuple(lines)
 
 
 def members_on(register: Register, on: date, board_id: str | None = None) -> list[BoardMember]:
@@ -154,39 +184,66 @@ def members_on(register: Register, on: date, board_id: str | None = None) -> lis
 
 
 def check(register: Register, board_id: str, on: date) -> BoardCheck:
+    """One board on ``on``; with no members recorded, nothing is reported missing."""
     members = members_on(register, on, board_id)
     roles = [m.role for m in members]
-    statutory = []
-    for role in ("chair", "chief-executive"):
-        if role not in roles:
-            statutory.append(ROLES[role])
-    ordinary = sum(1 for r in roles if r in ORDINARY)
-    if ordinary < 3:
-        statutory.append(f"at least 3 ordinary members (has {ordinary})")
-    for role in ("partner-trusts", "partner-primary-care", "partner-local-authority"):
-        if role not in roles:
-            statutory.append(ROLES[role])
-    policy = [
-        ROLES[r]
-        for r in ("executive-finance", "executive-medical", "executive-nursing")
-        if r not in roles
-    ]
-    if roles.count("non-executive") < 2:
-        policy.append(f"at least 2 non-executive members (has {roles.count('non-executive')})")
-    board = register.organisations[board_id]
     return BoardCheck(
         board_id=board_id,
-        board_name=board.name,
+        board_name=register.organisations[board_id].name,
         members=len(members),
         councillors=sum(1 for m in members if m.is_councillor == "yes"),
         unknown=sum(1 for m in members if m.is_councillor == "unknown"),
-        statutory_ok=not statutory,
-        missing_statutory=tuple(statutory),
-        missing_policy=tuple(policy),
+        missing_statutory=_missing_statutory(roles) if members else (),
+        missing_policy=_missing_policy(roles) if members else (),
     )
 
 
+def _missing_statutory(roles: list[str]) -> tuple[str, ...]:
+    missing = [ROLES[r] for r in ("chair", "chief-executive") if r not in roles]
+    ordinary = sum(1 for r in roles if r in ORDINARY)
+    if ordinary < 3:
+        missing.append(f"at least 3 ordinary members (has {ordinary})")
+    partners = ("partner-trusts", "partner-primary-care", "partner-local-authority")
+    missing += [ROLES[r] for r in partners if r not in roles]
+    return tuple(missing)
+
+
+def _missing_policy(roles: list[str]) -> tuple[str, ...]:
+    executives = ("executive-finance", "executive-medical", "executive-nursing")
+    missing = [ROLES[r] for r in executives if r not in roles]
+    if roles.count("non-executive") < 2:
+        missing.append(f"at least 2 non-executive members (has {roles.count('non-executive')})")
+    return tuple(missing)
+
+
 def checks(register: Register, on: date) -> list[BoardCheck]:
-    """Every board with members recorded on ``on``."""
-    boards = sorted({m.board_id for m in members_on(register, on)})
-    return [check(register, b, on) for b in boards]
+    """Every ICB in force on ``on`` and every other board with members recorded then;
+    ICBs without members come back as "none recorded"."""
+    boards = {o.org_id for o in register.organisations_on(on, "icb")}
+    boards |= {m.board_id for m in members_on(register, on)}
+    found = [check(register, b, on) for b in boards]
+    return sorted(found, key=lambda c: (not c.recorded, c.board_name))
+
+
+def summary(found: list[BoardCheck]) -> tuple[str, ...]:
+    """Counts by status, and councillors across the boards recorded (never counting a
+    board with no members as a breach)."""
+    by_status = {s: sum(1 for c in found if c.status == s) for s in ("met", "not met")}
+    recorded = [c for c in found if c.recorded]
+    members = sum(c.members for c in recorded)
+    unknown = sum(c.unknown for c in recorded)
+    councillors = sum(c.councillors for c in recorded)
+    share = (
+        f"{councillors} of the {members - unknown} members whose status is known are "
+        f"councillors ({unknown} unknown)"
+        if members
+        else "no members recorded"
+    )
+    return (
+        f"statutory minimum met: {by_status['met']}; not met: {by_status['not met']}; "
+        f"no board members recorded: {len(found) - len(recorded)} (not checked)",
+        f"across the boards recorded: {share}",
+        "statutory minimum: chair, chief executive, at least 3 ordinary members incl. "
+        "partner members from trusts, primary care and councils (NHS Act 2006 Sch 1B)",
+        "NHS England policy adds finance, medical and nursing directors and 2+ non-executives",
+    )

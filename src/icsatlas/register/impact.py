@@ -1,30 +1,46 @@
 """What a reform does: which functions move from which kinds of body to which, how
-accountability changes, which areas are left with gaps, and which moves are uncertain."""
+accountability changes criterion by criterion, which areas are left with gaps, and which
+moves are uncertain. Every count in the headline names the functions it counts."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
+from icsatlas.names import short_name
 from icsatlas.register import accountability, operations
 from icsatlas.register.model import Area, Assignment, Flag, Function, Organisation, Target
 from icsatlas.register.queries import Gap, gaps
-from icsatlas.register.reforms import Reform
+from icsatlas.register.reforms import UNCERTAIN, Alternative, Reform, destination_label
 from icsatlas.register.register import Register
+
+if TYPE_CHECKING:
+    from icsatlas.provenance import Provenance
+    from icsatlas.results import Result
 
 # How each criterion reads when a function moves from a body that has it to one that
 # does not ("... from bodies that meet in public to bodies that need not").
 PHRASES = {
     "public_body": ("public bodies", "bodies that are not, or only partly, public bodies"),
-    "meets_in_public": ("bodies that meet in public", "bodies that need not"),
-    "publishes_papers": ("bodies that publish their papers and minutes", "bodies that need not"),
+    "meets_in_public": ("bodies that meet in public", "bodies that need not, or only partly"),
+    "publishes_papers": (
+        "bodies that publish their papers and minutes",
+        "bodies that need not, or only partly",
+    ),
     "subject_to_foi": ("bodies subject to FOI", "bodies only partly subject to it, or not"),
     "elected_members": ("bodies with elected members", "bodies with fewer or none"),
-    "duty_to_consult": ("bodies with a duty to consult the public", "bodies without one"),
+    "duty_to_consult": (
+        "bodies with a duty to consult the public",
+        "bodies with a narrower duty, or none",
+    ),
     "health_scrutiny": ("bodies council health scrutiny covers", "bodies it covers less"),
     "duty_of_candour": ("bodies under the duty of candour", "bodies that are not"),
 }
+NOBODY = "nobody"
+SEPARATOR = " | "  # function labels contain commas and semicolons
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,22 @@ class Move:
 
 
 @dataclass(frozen=True)
+class CriterionChange:
+    """One accountability criterion that differs between two kinds of holder."""
+
+    criterion: str
+    before: str
+    after: str
+    after_certainty: str
+
+    @property
+    def text(self) -> str:
+        label = accountability.criteria()[self.criterion].label
+        flag = " (uncertain)" if self.after_certainty == "uncertain" else ""
+        return f"{label}: {self.before} -> {self.after}{flag}"
+
+
+@dataclass(frozen=True)
 class MoveGroup:
     """Moves of one function between two kinds of body, across areas."""
 
@@ -59,6 +91,25 @@ class MoveGroup:
     score_before: float | None
     score_after: float | None
     note: str
+    disputed: tuple[Alternative, ...] = ()
+
+    @property
+    def uncertain(self) -> bool:
+        return self.certainty == "uncertain"
+
+    @property
+    def changes(self) -> tuple[CriterionChange, ...]:
+        """The criteria whose answer differs between the two kinds of body."""
+        return criterion_changes(self.from_type, self.to_type)
+
+    @property
+    def disputed_text(self) -> str:
+        """The other destinations sources give, each with its score and source."""
+        return "; ".join(
+            f"{destination_label(a.to)}{_scored(a.to)} per {a.source}"
+            + (f" ({a.note})" if a.note else "")
+            for a in self.disputed
+        )
 
 
 @dataclass(frozen=True)
@@ -66,15 +117,15 @@ class Shift:
     """Functions (in areas) moving to bodies weaker on one accountability criterion."""
 
     criterion: str
-    functions: int
+    functions: tuple[str, ...]
     areas: int
 
     @property
     def sentence(self) -> str:
         strong, weak = PHRASES[self.criterion]
-        where = f"{_count(self.functions, 'function')} in {_count(self.areas, 'area')}"
-        verb = "moves" if self.functions == 1 else "move"
-        return f"{where} {verb} from {strong} to {weak}"
+        where = f"{_count(len(self.functions), 'function')} in {_count(self.areas, 'area')}"
+        verb = "moves" if len(self.functions) == 1 else "move"
+        return f"{where} {verb} from {strong} to {weak}: {SEPARATOR.join(self.functions)}"
 
 
 @dataclass
@@ -86,35 +137,101 @@ class Impact:
     targets: list[Target]
     established: list[Organisation]
     abolished: list[Organisation]
+    functions: dict[str, Function] = field(default_factory=dict)
     groups: list[MoveGroup] = field(default_factory=list)
     shifts: list[Shift] = field(default_factory=list)
 
     @property
     def uncertain_moves(self) -> list[MoveGroup]:
-        return [g for g in self.groups if g.certainty == "uncertain"]
+        """Moves whose certainty or date certainty is 'uncertain' (the definition used by
+        ``reform list`` for operations: :attr:`Operation.uncertain`)."""
+        return [g for g in self.groups if g.uncertain]
 
     def headline(self) -> list[str]:
-        functions = len({g.function.function_id for g in self.groups})
+        """The report's sentences; each count lists the functions (or bodies) it counts."""
         areas = len({m.area.area_id for m in self.moves})
         lines = [
-            f"holder type changes for {_count(functions, 'function')} in {_count(areas, 'area')}"
+            f"holder type changes in {_count(areas, 'area')} for "
+            f"{_listed(_labels(self.groups), 'function')}"
         ]
         lines += [s.sentence for s in self.shifts]
         if self.established or self.abolished:
-            lines.append(
-                f"bodies established: {len(self.established)}; abolished: {len(self.abolished)}"
-            )
+            lines.append(f"bodies established: {_listed(_names(self.established), 'body')}")
+            lines.append(f"bodies abolished: {_listed(_names(self.abolished), 'body')}")
         if self.uncertain_moves:
-            lines.append(f"uncertain (flagged): {_count(len(self.uncertain_moves), 'move')}")
+            lines.append(
+                f"uncertain moves ({UNCERTAIN}): "
+                f"{_listed(_labels(self.uncertain_moves), 'function')}"
+            )
+        disputed = [g for g in self.groups if g.disputed]
+        if disputed:
+            lines.append(
+                "destination disputed between sources (both recorded, see the disputed "
+                f"column): {_listed(_labels(disputed), 'function')}"
+            )
         if self.flags:
-            lines.append(f"left under review for transfer: {_count(len(self.flags), 'function')}")
-        by_status: dict[str, set[str]] = defaultdict(set)
-        for gap in self.new_gaps:
-            by_status[gap.status].add(gap.area.area_id)
-        for status, areas in sorted(by_status.items()):
-            count = sum(1 for g in self.new_gaps if g.status == status)
-            lines.append(f"new '{status}' caveats: {count} (function x area) in {len(areas)} areas")
+            lines.append(f"left under review for transfer: {_listed(self._flagged(), 'function')}")
+        lines += self._gap_lines()
         return lines
+
+    def _flagged(self) -> list[str]:
+        return sorted({self._label(f.function_id) for f in self.flags})
+
+    def _label(self, function_id: str) -> str:
+        found = self.functions.get(function_id)
+        return found.label if found else function_id
+
+    def _gap_lines(self) -> list[str]:
+        by_status: dict[str, list[Gap]] = defaultdict(list)
+        for gap in self.new_gaps:
+            by_status[gap.status].append(gap)
+        lines = []
+        for status, found in sorted(by_status.items()):
+            areas = len({g.area.area_id for g in found})
+            functions = sorted({g.function.label for g in found})
+            lines.append(
+                f"new '{status}' caveats: {len(found)} (function x area) in "
+                f"{_count(areas, 'area')}, for {_listed(functions, 'function')}"
+            )
+        return lines
+
+    def table(self):
+        """One row per function moved between two kinds of body, with how each
+        accountability criterion changes."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "function": [g.function.label for g in self.groups],
+                "from": [g.from_type for g in self.groups],
+                "to": [g.to_type for g in self.groups],
+                "areas": [g.areas for g in self.groups],
+                "accountability_before": [g.score_before for g in self.groups],
+                "accountability_after": [g.score_after for g in self.groups],
+                "accountability_change": [
+                    "; ".join(c.text for c in g.changes) or "no criterion changes"
+                    for g in self.groups
+                ],
+                "certainty": [g.certainty for g in self.groups],
+                "disputed": [g.disputed_text for g in self.groups],
+                "note": [g.note for g in self.groups],
+            }
+        )
+
+    def notes(self) -> tuple[str, ...]:
+        lines = [*self.headline()]
+        lines += [f"under review: {self._label(f.function_id)}: {f.text}" for f in self.flags]
+        lines += [
+            f"target: {t.measure} {t.value:g} {t.unit} by {t.deadline} ({t.certainty})"
+            for t in self.targets
+        ]
+        return (*lines, *self.reform.notes)
+
+    def to_result(self, provenance: Provenance) -> Result:
+        from icsatlas.results import Result
+
+        title = f"Impact of {self.reform.title}"
+        return Result(self.table(), provenance, title, self.notes())
 
 
 def impact(register: Register, reform: Reform) -> Impact:
@@ -140,10 +257,31 @@ def impact(register: Register, reform: Reform) -> Impact:
             and not o.generic
             and register.organisations[o.key].valid_to != o.valid_to
         ],
+        functions=after.functions,
     )
-    result.groups = _groups(moves)
+    disputes = {op.spec["function"]: op.disputed for op in reform.operations if op.disputed}
+    result.groups = _groups(moves, disputes)
     result.shifts = _shifts(moves)
     return result
+
+
+def criterion_changes(from_type: str, to_type: str) -> tuple[CriterionChange, ...]:
+    """How each criterion's answer changes from one kind of holder to another ('none'
+    when nobody holds the function afterwards; '?' for a type with no profile)."""
+    before = accountability.profiles().get(from_type)
+    after = accountability.profiles().get(to_type)
+    found = []
+    for criterion in accountability.CRITERIA:
+        old = before.answer(criterion).value if before else "?"
+        if to_type == NOBODY:
+            new, certainty = "none", "verified"
+        elif after is None:
+            new, certainty = "?", "uncertain"
+        else:
+            new, certainty = after.answer(criterion).value, after.answer(criterion).certainty
+        if old != new:
+            found.append(CriterionChange(criterion, old, new, certainty))
+    return tuple(found)
 
 
 def _moves(before: Register, after: Register, day: date, reform: str) -> list[Move]:
@@ -202,10 +340,10 @@ def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
     return found
 
 
-def _groups(moves: list[Move]) -> list[MoveGroup]:
+def _groups(moves: list[Move], disputes: dict[str, tuple[Alternative, ...]]) -> list[MoveGroup]:
     grouped: dict[tuple[str, str, str], list[Move]] = defaultdict(list)
     for move in moves:
-        to_type = move.after.org_type if move.after else "nobody"
+        to_type = move.after.org_type if move.after else NOBODY
         grouped[(move.function.function_id, move.before.org_type, to_type)].append(move)
     groups = []
     for (_, from_type, to_type), items in grouped.items():
@@ -222,9 +360,15 @@ def _groups(moves: list[Move]) -> list[MoveGroup]:
                 score_before=_score(from_type),
                 score_after=_score(to_type),
                 note=first.note,
+                disputed=disputes.get(first.function.function_id, ()),
             )
         )
     return sorted(groups, key=lambda g: (g.to_type, g.function.label))
+
+
+def _scored(holder_type: str) -> str:
+    score = _score(holder_type)
+    return f" (accountability {score:g})" if score is not None else ""
 
 
 def _score(holder_type: str) -> float | None:
@@ -244,9 +388,29 @@ def _shifts(moves: list[Move]) -> list[Shift]:
             if before.answer(criterion).points > after_points:
                 losing[criterion].append(move)
     return [
-        Shift(c, len({m.function.function_id for m in items}), len({m.area.area_id for m in items}))
-        for c, items in losing.items()
+        Shift(
+            criterion,
+            tuple(sorted({m.function.label for m in losing[criterion]})),
+            len({m.area.area_id for m in losing[criterion]}),
+        )
+        for criterion in accountability.CRITERIA
+        if losing[criterion]
     ]
+
+
+def _labels(groups: Iterable[MoveGroup]) -> list[str]:
+    return sorted({g.function.label for g in groups})
+
+
+def _names(bodies: Iterable[Organisation]) -> list[str]:
+    return sorted(short_name(o.name) for o in bodies)
+
+
+def _listed(items: list[str], noun: str) -> str:
+    """'3 functions: A, B, C' (or '0 functions')."""
+    plural = "bodies" if noun == "body" else f"{noun}s"
+    counted = f"{len(items)} {noun if len(items) == 1 else plural}"
+    return f"{counted}: {SEPARATOR.join(items)}" if items else counted
 
 
 def _count(n: int, noun: str) -> str:

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 from icsatlas.errors import IcsatlasError, InputError, NotFoundError
 from icsatlas.names import short_name
+from icsatlas.register.catalogue import statutory_source
 from icsatlas.register.model import (
     ORG_TYPES,
     Area,
@@ -49,6 +50,11 @@ PLURAL = {
     "trust-subsidiary": "Trust-owned subsidiary companies",
 }
 SINGLETONS = ("nhs-england", "dhsc")
+# Every ICB's area has an integrated care partnership: "An integrated care board and each
+# responsible local authority ... must establish a joint committee for the board's area (an
+# 'integrated care partnership')" (Local Government and Public Involvement in Health Act 2007
+# s116ZA, inserted by the Health and Care Act 2022).
+ICP_STATUTE = "https://legislation.gov.uk/ukpga/2007/28/section/116ZA/2022-07-01"
 
 
 def apply(register: Register, reform: Reform) -> Register:
@@ -265,6 +271,7 @@ class Context:
         certainty: str | None = None,
         note: str = "",
         until: date | None = None,
+        source: str | None = None,
     ) -> Assignment:
         assignment = Assignment(
             assignment_id=f"{function_id}@{area.area_id}@{self.on}@{holder.org_id}",
@@ -276,7 +283,7 @@ class Context:
             valid_to=until,
             joint=joint,
             certainty=certainty or self.operation.certainty,
-            source=self.spec.get("source", ""),
+            source=source or self.spec.get("source", ""),
             note=note or self.spec.get("note", ""),
             reform=self.reform.name,
         )
@@ -353,10 +360,10 @@ def _new_icp(ctx: Context, icb: Organisation, area: Area) -> Organisation:
                     else []
                 ),
             ),
-            source=ctx.spec["source"],
+            source=ICP_STATUTE,
         )
     )
-    ctx.add(Relationship(icp.org_id, "serves", area.area_id, ctx.on, source=ctx.spec["source"]))
+    ctx.add(Relationship(icp.org_id, "serves", area.area_id, ctx.on, source=ICP_STATUTE))
     return icp  # type: ignore[return-value]
 
 
@@ -426,7 +433,11 @@ def _default_functions(ctx: Context, icb: Organisation, area: Area) -> None:
         if function.default_holder in ("icb", "icp", "nhs-region"):
             holder = ctx.resolve_holder(function.default_holder, area, ctx.on, "functions")
             ctx.open_assignment(
-                function.function_id, area, holder, function.default_basis or "statute"
+                function.function_id,
+                area,
+                holder,
+                function.default_basis or "statute",
+                source=statutory_source(function),
             )
 
 
@@ -640,11 +651,11 @@ def transfer(ctx: Context) -> None:
             "function", f"no {spec['from']} holds {function_id} on {ctx.on} in those areas"
         )
     default_basis = "blueprint-transfer" if ctx.operation.kind == "transfer" else "delegation"
-    date_certainty = spec.get("date_certainty", "verified")
-    certainty = worst_certainty(ctx.operation.certainty, date_certainty)
+    certainty = ctx.operation.overall_certainty
     note = spec.get("note", "")
-    if date_certainty == "uncertain":
+    if ctx.operation.date_certainty == "uncertain":
         note = f"{note} Date assumed: the source gives no date.".strip()
+    note = f"{note} {ctx.operation.dispute_note()}".strip()
     for assignment in moved:
         ctx.close(assignment, ctx.on)
         if spec["to"] == "unknown":

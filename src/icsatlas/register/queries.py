@@ -12,7 +12,7 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from icsatlas.errors import NotFoundError
-from icsatlas.names import normalise
+from icsatlas.names import normalise, short_name
 from icsatlas.register import accountability
 from icsatlas.register.model import AREA_TYPES, Area, Assignment, Flag, Function, Organisation
 from icsatlas.register.register import Register
@@ -214,14 +214,17 @@ class Change:
 
 
 def diff(register: Register, start: date, end: date, area: Area | None = None) -> list[Change]:
-    """What appeared, disappeared, merged or moved between ``start`` and ``end``."""
+    """What appeared, disappeared, merged or moved between ``start`` and ``end`` (within
+    ``area``, its successors and the areas around it, if given)."""
     changes = _organisation_changes(register, start, end)
     changes += _area_changes(register, start, end)
-    changes += _function_moves(register, start, end)
     if area is not None:
         keep = _related_names(register, area, start, end)
         changes = [c for c in changes if c.subject in keep or any(k in c.detail for k in keep)]
-    return changes
+    icbs = register.areas_on(end, "icb")
+    if area is not None:
+        icbs = [i for i in icbs if _icb_related(register, i, area, start, end)]
+    return changes + _function_moves(register, start, end, icbs)
 
 
 def _organisation_changes(register: Register, start: date, end: date) -> list[Change]:
@@ -268,30 +271,43 @@ def _area_changes(register: Register, start: date, end: date) -> list[Change]:
     return found
 
 
-def _function_moves(register: Register, start: date, end: date) -> list[Change]:
-    """Functions whose holder type changed in an area between the two dates (areas are
-    matched through their sub-ICB locations, so merged areas compare with their parts)."""
-    found = []
-    moves: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    certainty: dict[tuple[str, str, str], str] = {}
-    for icb in register.areas_on(end, "icb"):
+def _function_moves(register: Register, start: date, end: date, icbs: list[Area]) -> list[Change]:
+    """Functions whose holder type changed in ``icbs`` (areas in force on ``end``) between
+    the two dates; areas are matched through their sub-ICB locations, so merged areas
+    compare with their parts."""
+    moves: dict[tuple[str, str, str], list[Area]] = defaultdict(list)
+    uncertain: dict[tuple[str, str, str], bool] = defaultdict(bool)
+    for icb in icbs:
         parts = _predecessor_areas(register, icb, start, end)
         for function in register.functions.values():
-            after = {h.holder.org_type for h in who_holds(register, function.function_id, icb, end)}
+            held = who_holds(register, function.function_id, icb, end)
             before = {
                 h.holder.org_type
                 for part in parts
                 for h in who_holds(register, function.function_id, part, start)
             }
+            after = {h.holder.org_type for h in held}
             if before != after:
                 key = (function.label, _types(before), _types(after))
-                moves[key].append(icb.name)
-                held = who_holds(register, function.function_id, icb, end)
-                certainty[key] = "uncertain" if any(h.uncertain for h in held) else "verified"
-    for (label, before, after), areas in moves.items():
-        detail = f"{before} -> {after} in {len(areas)} area(s)"
-        found.append(Change("function-moved", label, detail, certainty[(label, before, after)]))
-    return found
+                moves[key].append(icb)
+                uncertain[key] |= any(h.uncertain for h in held)
+    return [
+        Change(
+            "function-moved",
+            label,
+            f"{before} -> {after} in {_areas_text(areas)}",
+            "uncertain" if uncertain[(label, before, after)] else "verified",
+        )
+        for (label, before, after), areas in moves.items()
+    ]
+
+
+def _areas_text(areas: list[Area], named: int = 3) -> str:
+    """'36 areas', or the areas' short names when there are few."""
+    if len(areas) > named:
+        return f"{len(areas)} areas"
+    names = ", ".join(short_name(a.name) for a in areas)
+    return f"{len(areas)} area{'' if len(areas) == 1 else 's'}: {names}"
 
 
 def _types(types: set[str]) -> str:
@@ -309,6 +325,23 @@ def _predecessor_areas(register: Register, icb: Area, start: date, end: date) ->
     return list(parents.values())
 
 
+def _icb_related(register: Register, icb: Area, area: Area, start: date, end: date) -> bool:
+    """Whether ``icb`` (in force on ``end``) is ``area`` or lies within or around it on
+    ``end``; or, for an area gone by ``end``, took over from it (a predecessor area or a
+    successor body)."""
+    if area.in_force(end):
+        around = {area.area_id, *(a.area_id for a in register.ancestors(area.area_id, end))}
+        within = {a.area_id for a in register.ancestors(icb.area_id, end)}
+        return icb.area_id in around or area.area_id in within
+    then = {area.area_id}
+    if area.in_force(start):
+        then |= {a.area_id for a in register.ancestors(area.area_id, start)}
+    predecessors = {p.area_id for p in _predecessor_areas(register, icb, start, end)}
+    body = register.organisations.get(area.org_id or "")
+    successors = body.successors if body else ()
+    return bool(then & predecessors) or icb.org_id in successors
+
+
 def _related_names(register: Register, area: Area, start: date, end: date) -> set[str]:
     names = {area.name}
     for day in (start, end):
@@ -321,6 +354,16 @@ def _related_names(register: Register, area: Area, start: date, end: date) -> se
 
 
 # -- the areas in force ------------------------------------------------------------------
+
+
+AREA_SOURCES = {
+    "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
+    "1 Aug 2026: areas in force then; an earlier ICB area gets the sum of its sub-ICB "
+    "locations' counts where all of them are counted (the notes name the areas that are not)",
+    "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
+    "populations summed to the 42 ICBs of the April 2023 geography, on the area in force on "
+    "1 April 2025; ICBs created on 1 April 2026: divided among them by the 42-to-36 crosswalk",
+}
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ Gaps in the data (unknown dates, missing names) are written into the records.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
 from icsatlas import data
+from icsatlas.errors import NotFoundError
 from icsatlas.names import ENGLAND_ONS
 from icsatlas.register import council_records, geography
 from icsatlas.register.councils import council_key, is_upper_tier
@@ -36,6 +38,7 @@ BCF_SOURCE = (
     "https://www.gov.uk/government/publications/better-care-fund-policy-framework-2023-to-2025/"
     "2023-to-2025-better-care-fund-policy-framework"
 )
+REGISTERED = "registered-patients"
 PERIODS = {  # geography -> (first day, first day of the next)
     "2022": (geography.ESTABLISHED, geography.BOUNDARY_CHANGE_2023),
     "2023": (geography.BOUNDARY_CHANGE_2023, geography.MERGERS_2026),
@@ -237,9 +240,8 @@ def links(register: Register, period: str) -> Changeset:
     changes.added.extend(_practice_locations(register, period, start, end))
     if period == "2026":
         changes.added.extend(_pcn_membership(start))
-        changes.added.extend(_registered_patients())
+        changes.extend(_populations(register))
         changes.added.extend(_practice_populations())
-        changes.added.extend(_allocation_populations(register))
     return changes
 
 
@@ -344,20 +346,91 @@ def _pcn_membership(start: date) -> list[Relationship]:
     ]
 
 
+# -- populations ---------------------------------------------------------------------------
+#
+# Registered patients come from NHS England's 1 August 2026 extract, which counts the areas
+# in force then. An earlier ICB area gets the sum of its sub-ICB locations' counts when every
+# one of them still has a count of its own (same ONS code, so the same boundary); otherwise
+# the area says why it has none. Allocation populations are NHS England's for the 42 ICBs of
+# the April 2023 geography, each attached to the area with that ONS code in force on the
+# first day of the allocation year; the ICB areas created on 1 April 2026 get the 2025/26
+# figures divided by the 42-to-36 crosswalk.
+
+ALLOCATION_YEAR_FOR_2026 = "2025/26"
+ALLOCATION_MEASURE = f"allocation-population-{ALLOCATION_YEAR_FOR_2026}"
+FIRST_DAY_2025 = date(2025, 4, 1)
+
+
+def _populations(register: Register) -> Changeset:
+    counts = _registered_patients()
+    by_area = {p.area_id: p for p in counts}
+    allocations = _allocation_populations(register)
+    allocations += _allocation_populations_2026(register, allocations)
+    allocated = {p.area_id for p in allocations if p.measure == ALLOCATION_MEASURE}
+    changes = Changeset(added=[*counts, *allocations])
+    for area in register.areas.values():
+        if area.area_type != "icb":
+            continue
+        gaps = []
+        if area.area_id not in by_area:
+            total, missing = _summed_patients(register, area, by_area)
+            changes.added.extend([total] if total else [])
+            gaps += [missing] if missing else []
+        if area.area_id not in allocated and area.valid_to and area.valid_to <= FIRST_DAY_2025:
+            gaps.append(
+                f"no {ALLOCATION_YEAR_FOR_2026} allocation population for {area.name} "
+                f"({area.area_id}): the area ended on {area.valid_to}, before that year"
+            )
+        if gaps:
+            changes.replace(area, replace(area, gaps=(*area.gaps, *gaps)))
+    return changes
+
+
 def _registered_patients() -> list[Population]:
     raw = data.read("gp_registered_patients_age_sex_aug2026", dtype={"ONS_CODE": str})
     totals = raw[(raw.SEX == "ALL") & (raw.AGE == "ALL")]
     source = data.source("gp_registered_patients_age_sex_aug2026").cite()
     as_of = geography.EXTRACT_2026
     records = [
-        Population(
-            row.ONS_CODE, "registered-patients", float(row.NUMBER_OF_PATIENTS), as_of, source
-        )
+        Population(row.ONS_CODE, REGISTERED, float(row.NUMBER_OF_PATIENTS), as_of, source)
         for row in totals.itertuples()
     ]
     england = float(totals.NUMBER_OF_PATIENTS[totals.ORG_TYPE == "REGION"].sum())
-    records.append(Population(ENGLAND_ONS, "registered-patients", england, as_of, source))
+    records.append(Population(ENGLAND_ONS, REGISTERED, england, as_of, source))
     return records
+
+
+def _summed_patients(
+    register: Register, area: Area, counts: dict[str, Population]
+) -> tuple[Population | None, str]:
+    """The 1 August 2026 count of an earlier ICB area, summed exactly from its sub-ICB
+    locations' counts; or, if that cannot be done, why not."""
+    first = area.valid_from or geography.ESTABLISHED
+    last = (area.valid_to - timedelta(days=1)) if area.valid_to else geography.EXTRACT_2026
+    parts = {a.area_id: a for day in (first, last) for a in register.children(area.area_id, day)}
+    uncounted = [a for a in parts.values() if a.area_id not in counts]
+    if not parts:
+        return None, f"{area.name} ({area.area_id}) has no sub-ICB locations recorded"
+    if uncounted:
+        names = ", ".join(f"{a.ods_code} ({a.area_id})" for a in uncounted)
+        return None, (
+            f"registered patients (1 Aug 2026) for {area.name} ({area.area_id}) cannot be "
+            f"summed exactly from the shipped sub-ICB counts: sub-ICB location {names} has no "
+            "count of its own in the 1 Aug 2026 extract (its boundary or code changed)"
+        )
+    codes = sorted(a.ods_code or a.area_id for a in parts.values())
+    source = counts[next(iter(parts))].source
+    total = sum(counts[a].value for a in parts)
+    return (
+        Population(
+            area.area_id,
+            REGISTERED,
+            total,
+            geography.EXTRACT_2026,
+            f"sum of the sub-ICB location counts {', '.join(codes)} in: {source}",
+        ),
+        "",
+    )
 
 
 def _practice_populations() -> list[Population]:
@@ -374,21 +447,54 @@ def _practice_populations() -> list[Population]:
 
 
 def _allocation_populations(register: Register) -> list[Population]:
-    """NHS England's allocation base population for each of the 42 ICBs, per year."""
+    """NHS England's allocation base population of each of the 42 ICBs (April 2023
+    geography), per year, on the ICB area in force on the year's first day."""
     raw = data.read("icb_allocation_need_indices_2023_24_to_2025_26", dtype={"icb_ons": str})
     source = data.source("icb_allocation_need_indices_2023_24_to_2025_26").cite()
     records = []
     for row in raw.itertuples():
-        area = register.find_areas(row.icb_ods)
-        icb_area = next(a for a in area if a.area_type == "icb" and a.valid_from is not None)
-        year = int(row.allocation_year[:4])
+        first_day = date(int(row.allocation_year[:4]), 4, 1)
+        area = _icb_area_on(register, row.icb_ons, first_day)
         records.append(
             Population(
-                icb_area.area_id,
+                area.area_id,
                 f"allocation-population-{row.allocation_year}",
                 float(row.population),
-                date(year, 4, 1),
+                first_day,
                 source,
             )
         )
     return records
+
+
+def _allocation_populations_2026(
+    register: Register, published: list[Population]
+) -> list[Population]:
+    """2025/26 allocation populations of the ICB areas created on 1 April 2026: each
+    predecessor ICB's figure divided among its successors in proportion to its practices'
+    2025/26 allocation populations in the August 2026 practice map (the crosswalk)."""
+    by_area = {p.area_id: p.value for p in published if p.measure == ALLOCATION_MEASURE}
+    crosswalk = data.read("icb_crosswalk_2023_to_2026", dtype={"icb23_ons": str, "icb26_ons": str})
+    legacy = crosswalk.groupby("icb23_ons").alloc_population_2025_26.transform("sum")
+    share = crosswalk.alloc_population_2025_26 / legacy
+    moved = crosswalk.icb23_ons.map(by_area) * share
+    totals = moved.groupby(crosswalk.icb26_ons).sum()
+    source = (
+        f"{data.source('icb_allocation_need_indices_2023_24_to_2025_26').cite()}; divided "
+        f"among the 36 ICBs by {data.source('icb_crosswalk_2023_to_2026').cite()} "
+        "(each predecessor's figure in proportion to its practices' allocation populations)"
+    )
+    return [
+        Population(
+            area.area_id, ALLOCATION_MEASURE, float(totals[area.area_id]), FIRST_DAY_2025, source
+        )
+        for area in register.areas_on(geography.MERGERS_2026, "icb")
+        if area.area_id not in by_area
+    ]
+
+
+def _icb_area_on(register: Register, ons_code: str, on: date) -> Area:
+    found = [a for a in register.find_areas(ons_code) if a.area_type == "icb" and a.in_force(on)]
+    if len(found) != 1:
+        raise NotFoundError(f"{len(found)} ICB areas with ONS code {ons_code} in force on {on}")
+    return found[0]

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icsatlas import yamlio
 from icsatlas.errors import InputError, NotFoundError
-from icsatlas.register.model import AREA_TYPES, BASES, CERTAINTIES, ORG_TYPES
+from icsatlas.register.model import AREA_TYPES, BASES, CERTAINTIES, ORG_TYPES, worst_certainty
 
 # Fields each operation accepts; those in REQUIRED must be present.
 COMMON = {"effective", "certainty", "source", "note"}
@@ -55,8 +55,8 @@ FIELDS: dict[str, set[str]] = {
     "abolish": COMMON | {"org", "successors"},
     "merge": COMMON | {"from", "into", "sub_icbs", "icp"},
     "change-boundary": COMMON | {"icb", "ons", "name", "sub_icbs", "gains_from"},
-    "transfer": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty"},
-    "delegate": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty"},
+    "transfer": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty", "disputed"},
+    "delegate": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty", "disputed"},
     "review": COMMON | {"function", "destination"},
     "cost-target": COMMON | {"measure", "value", "unit", "applies_to", "by"},
     "assign": COMMON | {"function", "areas", "holder", "basis", "joint", "until"},
@@ -85,6 +85,23 @@ TOP_LEVEL = {
     "notes",
 }
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+UNCERTAIN = (
+    "the operation's certainty or its date_certainty is 'uncertain', or its destination is disputed"
+)
+DISPUTED_FIELDS = {"to", "source", "note"}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A destination another source gives for a move (``disputed:`` in a transfer)."""
+
+    to: str
+    source: str
+    note: str = ""
+
+
+if TYPE_CHECKING:
+    from icsatlas.results import Result
 
 
 @dataclass(frozen=True)
@@ -105,7 +122,41 @@ class Operation:
 
     @property
     def certainty(self) -> str:
+        """How certain the operation itself is (verified | reported | uncertain)."""
         return self.spec["certainty"]
+
+    @property
+    def date_certainty(self) -> str:
+        """How certain its effective date is (a transfer's ``date_certainty``)."""
+        return self.spec.get("date_certainty", "verified")
+
+    @property
+    def disputed(self) -> tuple[Alternative, ...]:
+        """Other destinations other sources give for this move."""
+        return tuple(self.spec.get("disputed", ()))
+
+    @property
+    def overall_certainty(self) -> str:
+        """The least certain of the operation and its date ('uncertain' if its destination
+        is disputed): the certainty of every record it makes, and the one test of whether
+        an operation (or a move) is uncertain."""
+        dispute = "uncertain" if self.disputed else "verified"
+        return worst_certainty(self.certainty, self.date_certainty, dispute)
+
+    def dispute_note(self) -> str:
+        """'Destination disputed: X (source) or Y (source: what it says).', or ''."""
+        if not self.disputed:
+            return ""
+        options = [f"{destination_label(self.spec['to'])} ({self.spec['source']})"]
+        options += [
+            f"{destination_label(a.to)} ({a.source}{': ' + a.note if a.note else ''})"
+            for a in self.disputed
+        ]
+        return f"Destination disputed: {' or '.join(options)}."
+
+    @property
+    def uncertain(self) -> bool:
+        return self.overall_certainty == "uncertain"
 
 
 @dataclass(frozen=True)
@@ -130,7 +181,8 @@ class Reform:
 
     @property
     def uncertain(self) -> list[Operation]:
-        return [op for op in self.operations if op.certainty == "uncertain"]
+        """Operations whose certainty or date certainty is 'uncertain'."""
+        return [op for op in self.operations if op.uncertain]
 
 
 def shipped() -> dict[str, Path]:
@@ -158,6 +210,31 @@ def locate(name_or_path: str | Path) -> Path:
 def digest(path: Path) -> str:
     """A fingerprint of a reform file's content (what-if caches are keyed by it)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def listing() -> Result:
+    """The shipped reforms, each with its operations and how many are uncertain."""
+    import pandas as pd
+
+    from icsatlas.results import Result
+
+    rows = []
+    for name in shipped():
+        reform = load(name)
+        rows.append(
+            {
+                "name": name,
+                "title": reform.title,
+                "operations": len(reform.operations),
+                "uncertain_operations": len(reform.uncertain),
+                "source": reform.source,
+            }
+        )
+    note = (
+        f"uncertain_operations: operations where {UNCERTAIN}; "
+        "`icsatlas impact` counts the moves they make the same way"
+    )
+    return Result(pd.DataFrame(rows), title="Shipped reforms", notes=(note,))
 
 
 def load(name_or_path: str | Path, function_ids: set[str] | None = None) -> Reform:
@@ -234,6 +311,8 @@ def _operation(
     )
     source = spec.get("source", defaults["source"])
     spec["source"] = named_sources.get(source, source)
+    if "disputed" in spec:
+        spec["disputed"] = _alternatives(located, (*path, "disputed"), spec, named_sources)
     _check_values(located, path, kind, spec, function_ids)
     return Operation(kind=kind, spec=spec, index=index)
 
@@ -278,6 +357,40 @@ def _check_values(
         raise located.error((*path, "from"), "from must be a list of ICB codes")
     if "areas" in spec and spec["areas"] != "all" and not isinstance(spec["areas"], list):
         raise located.error((*path, "areas"), "areas must be 'all' or a list of area codes")
+
+
+def _alternatives(
+    located: yamlio.Located, path: tuple, spec: dict[str, Any], named_sources: dict[str, str]
+) -> tuple[Alternative, ...]:
+    """``disputed:``: a list of other destinations, each with ``to``, ``source`` and an
+    optional ``note``, in the same form as the transfer's own ``to``."""
+    items = spec["disputed"]
+    if not isinstance(items, list) or not items:
+        raise located.error(path, "disputed must be a list of {to, source, note}")
+    found = []
+    for i, item in enumerate(items):
+        where = (*path, i)
+        if not isinstance(item, dict):
+            raise located.error(where, "each disputed destination is a mapping: to, source, note")
+        _check_keys(located, where, item, DISPUTED_FIELDS, {"to", "source"})
+        if not _looks_like_code(item["to"]):
+            _choice(
+                located, (*where, "to"), item["to"], {**ORG_TYPES, "unknown": ""}, "holder type"
+            )
+        if item["to"] == spec["to"]:
+            raise located.error((*where, "to"), f"the same destination as to: {spec['to']!r}")
+        source = str(item["source"])
+        found.append(
+            Alternative(item["to"], named_sources.get(source, source), item.get("note", ""))
+        )
+    return tuple(found)
+
+
+def destination_label(holder: str) -> str:
+    """How a destination reads: a holder type's label, a code as given, or 'not named'."""
+    if holder == "unknown":
+        return "destination not named"
+    return ORG_TYPES.get(holder, holder)
 
 
 def _looks_like_code(value: Any) -> bool:

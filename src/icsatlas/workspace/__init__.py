@@ -30,6 +30,7 @@ from icsatlas.provenance import Provenance
 
 if TYPE_CHECKING:
     from icsatlas.geography import Resolution, Resolver
+    from icsatlas.geography.on_date import Geography
     from icsatlas.register.register import Register
     from icsatlas.register.snapshot import Snapshot
     from icsatlas.store import Store
@@ -102,7 +103,7 @@ class _Shared:
         from icsatlas.register import snapshot
 
         digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
-        return snapshot.cached(self.snapshots, digest, self._load, EXTRAS)
+        return snapshot.cached(self.snapshots, digest, self._load, _extras)
 
     def _load(self) -> Register:
         from icsatlas.register import persist
@@ -173,12 +174,21 @@ class Workspace:
     @cached_property
     def resolver(self) -> Resolver:
         from icsatlas.geography import Resolver
+        from icsatlas.geography.index import NameIndex
 
-        return Resolver(self.data, self.snapshot.extras.get("index"))
+        return Resolver(self.data, NameIndex(self.snapshot.extras))
 
     def resolve(self, text: str, on: DateLike = None) -> Resolution:
         """What ``text`` names on ``on``: an area, council, practice, postcode..."""
         return self.resolver.resolve(text, as_date(on))
+
+    def geography(self, on: DateLike = None) -> Geography:
+        """The NHS geography on a date, from this workspace's register (and its what-ifs):
+        the practices, sub-ICB locations, ICBs and regions that population and finance
+        aggregate by."""
+        from icsatlas.geography.on_date import Geography
+
+        return Geography(self.data, self.resolver.index, as_date(on), self.reforms)
 
     def provenance(self, **data: str) -> Provenance:
         """The provenance every answer from this workspace starts from."""
@@ -259,13 +269,11 @@ def _shapes() -> str:
     return digest.hexdigest()[:12]
 
 
-def _name_index(register: Register) -> Any:
+def _extras(register: Register) -> dict[str, Any]:
+    """What a snapshot keeps beside the register: the resolver's index, part by part."""
     from icsatlas.geography.index import NameIndex
 
-    return NameIndex.build(register)
-
-
-EXTRAS = {"index": _name_index}
+    return NameIndex.parts_of(register)
 
 
 def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
@@ -283,7 +291,7 @@ def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
         shared.snapshots,
         digest,
         lambda: operations.apply(register, reforms.load(path, set(register.functions))),
-        EXTRAS,
+        _extras,
     )
 
 

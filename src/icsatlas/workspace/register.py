@@ -122,14 +122,8 @@ class RegisterQuestions:
                 "(about 50,000 people) have no shipped boundaries; primary care networks are "
                 "listed by `areas --type pcn`",
             )
-        sources = {
-            "registered_patients_2026_08": "NHS England, Patients Registered at a GP Practice, "
-            "1 Aug 2026 (areas in force then)",
-            "allocation_population_2025_26": "NHS England, ICB allocations 2025/26, practice "
-            "populations summed to the 42 ICBs",
-        }
         title = f"{len(rows)} {kind} areas in force on {on}"
-        return Result(table, self.ws.provenance(**sources), title, notes)
+        return Result(table, self.ws.provenance(**queries.AREA_SOURCES), title, notes)
 
     def _places(self, on: date, inside: set[str] | None) -> Result:
         areas = [
@@ -379,67 +373,20 @@ class RegisterQuestions:
 
         chosen = reforms.load(reform, set(self.data.functions))
         result = impact(self.data, chosen)
-        table = Table.from_records(
-            (
-                {
-                    "function": g.function.label,
-                    "from": g.from_type,
-                    "to": g.to_type,
-                    "areas": g.areas,
-                    "accountability_before": g.score_before,
-                    "accountability_after": g.score_after,
-                    "certainty": g.certainty,
-                    "note": g.note,
-                }
-                for g in result.groups
-            ),
-            (
-                "function",
-                "from",
-                "to",
-                "areas",
-                "accountability_before",
-                "accountability_after",
-                "certainty",
-                "note",
-            ),
-        )
-        notes = [*result.headline()]
-        notes += [
-            f"under review: {self.data.functions[f.function_id].label}: {f.text}"
-            for f in result.flags
-        ]
-        notes += [
-            f"target: {t.measure} {t.value:g} {t.unit} by {t.deadline} ({t.certainty})"
-            for t in result.targets
-        ]
-        notes += list(chosen.notes)
         provenance = Provenance(
             data={"reform": chosen.source},
             reform=chosen.name,
             parameters=self.ws.params.fingerprint,
             notes=self.ws.provenance().notes,
         )
-        return result, Result(table, provenance, f"Impact of {chosen.title}", notes)
+        return result, result.to_result(provenance)
 
     def reforms(self) -> Result:
-        """The reforms shipped with icsatlas."""
+        """The reforms shipped with icsatlas, each with how many operations are uncertain."""
         from icsatlas.register import reforms
 
-        rows = []
-        for name in reforms.shipped():
-            reform = reforms.load(name)
-            rows.append(
-                {
-                    "name": name,
-                    "title": reform.title,
-                    "operations": len(reform.operations),
-                    "uncertain": len(reform.uncertain),
-                    "source": reform.source,
-                }
-            )
-        columns = ("name", "title", "operations", "uncertain", "source")
-        return Result(Table.from_records(rows, columns), self.ws.provenance(), "Shipped reforms")
+        listing = reforms.listing()
+        return Result(listing.frame, self.ws.provenance(), listing.title, listing.notes)
 
     def check_reform(self, name_or_path: str) -> int:
         """Check a reform file and that it applies cleanly (nothing saved); its operations."""
@@ -527,7 +474,7 @@ class RegisterQuestions:
                     "councillors": c.councillors,
                     "status_unknown": c.unknown,
                     "councillor_share": c.councillor_share,
-                    "statutory_minimum": "met" if c.statutory_ok else "not met",
+                    "statutory_minimum": c.status,
                     "missing": "; ".join(c.missing_statutory + c.missing_policy),
                 }
                 for c in checks
@@ -542,21 +489,7 @@ class RegisterQuestions:
                 "missing",
             ),
         )
-        members = sum(c.members for c in checks)
-        unknown = sum(c.unknown for c in checks)
-        councillors = sum(c.councillors for c in checks)
-        share = (
-            f"{councillors} of the {members - unknown} members whose status is known are "
-            f"councillors ({unknown} unknown)"
-            if members
-            else "no members recorded"
-        )
-        notes = (
-            f"across the boards recorded: {share}",
-            "statutory minimum: chair, chief executive, at least 3 ordinary members incl. "
-            "partner members from trusts, primary care and councils (NHS Act 2006 Sch 1B)",
-            "NHS England policy adds finance, medical and nursing directors and 2+ non-executives",
-        )
+        notes = governance.summary(checks)
         return Result(table, self.ws.provenance(), f"Boards on {day}", notes)
 
     def board(self, icb: str, on: DateLike = None) -> Result:
@@ -580,10 +513,7 @@ class RegisterQuestions:
             ),
             ("person", "role", "nominated_by", "councillor", "from", "until", "source"),
         )
-        found = governance.check(self.data, body.org_id, day)
-        notes = [f"statutory minimum {'met' if found.statutory_ok else 'NOT met'}"]
-        notes += [f"missing (statute): {m}" for m in found.missing_statutory]
-        notes += [f"missing (NHS England policy): {m}" for m in found.missing_policy]
+        notes = governance.check(self.data, body.org_id, day).notes()
         title = f"{body.name} board on {day}"
         return Result(table, self.ws.provenance(), title, notes)
 
