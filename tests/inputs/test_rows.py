@@ -290,3 +290,8 @@ def test_a_check_knows_which_columns_the_file_has():
     assert errors("code,staff\nA,\n", check=check) == [
         "f.csv:2: staff: required when the column is given"
     ]
+
+
+def test_repeats_are_looked_for_only_in_columns_the_file_has():
+    unique = [Unique(("name",), "{name} again"), Unique(("code",), "{code} again")]
+    assert [r["code"] for r in parse_rows("code\nA\nB\n", COLUMNS, unique=unique)] == ["A", "B"]

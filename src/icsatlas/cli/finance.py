@@ -438,11 +438,7 @@ def allocate_need(
         result = need.compare(params, need.from_population(indices), basis, source=source)
         result.provenance = indices.provenance.merged(result.provenance)
     else:
-        try:
-            frame = pd.read_csv(file, dtype={"ods_code": str, "ons_code": str})
-        except (OSError, pd.errors.ParserError) as error:
-            raise InputError(f"cannot read CSV: {error}", file=str(file)) from None
-        result = need.compare(params, frame, basis, source=str(file))
+        result = need.compare(params, need.read_indices(file), basis, source=str(file))
     columns = [
         ("area", "area_name", "name"),
         ("need index", "need_index", "x3"),
