@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import Bounds
-from icsatlas.inputs.rows import MAX_CELL, Unique, parse_rows, read_rows
+from icsatlas.inputs.rows import MAX_CELL, Unique, parse_rows, read_header, read_rows
 
 COLUMNS = (
     Column("code", "code", required=True),
@@ -295,3 +295,12 @@ def test_a_check_knows_which_columns_the_file_has():
 def test_repeats_are_looked_for_only_in_columns_the_file_has():
     unique = [Unique(("name",), "{name} again"), Unique(("code",), "{code} again")]
     assert [r["code"] for r in parse_rows("code\nA\nB\n", COLUMNS, unique=unique)] == ["A", "B"]
+
+
+def test_a_header_alone_is_read_as_read_rows_reads_it(tmp_path: Path):
+    path = tmp_path / "h.csv"
+    path.write_bytes(codecs.BOM_UTF8 + b"\n Contract ID ,title\nx,y\n")
+    assert read_header(path) == ["Contract ID", "title"]
+    path.write_bytes(b"")
+    with pytest.raises(InputErrors, match=r"h.csv:1: the file is empty"):
+        read_header(path)

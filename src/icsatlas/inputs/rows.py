@@ -128,6 +128,21 @@ def parse_rows(
     return records
 
 
+def read_header(path: str | PathLike[str]) -> list[str]:
+    """The column names of the CSV file at ``path`` (its first row that is not blank), read
+    as :func:`read_rows` reads them; InputErrors if it has none or cannot be read."""
+    report = _Report(str(path))
+    try:
+        text = read_text(path)
+    except InputError as error:
+        raise InputErrors([error]) from None
+    header = next(_cells(text, report), None)
+    if header is None:
+        report.add(1, None, "the file is empty: its first row must name the columns")
+    report.raise_if_any()
+    return [name.strip() for name in header[1]] if header else []
+
+
 def match_header(
     names: Sequence[str],
     columns: Sequence[Column],
