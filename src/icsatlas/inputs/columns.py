@@ -72,7 +72,7 @@ class Column:
     def read(self, text: str, *, file: str | PathLike[str] | None = None, row: int | None = None):
         """The value of a cell (``text`` already trimmed): the default if blank, else the
         cell read by the column's kind; an InputError naming file, row and column if wrong."""
-        where = {"file": file, "row": row, "field": self.name}
+        where: dict[str, Any] = {"file": file, "row": row, "field": self.name}
         if not text:
             if self.required:
                 raise InputError("required", **where)
