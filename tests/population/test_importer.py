@@ -11,10 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from icsatlas.errors import InputError, InputErrors
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, registry
 from icsatlas.population.importer import import_population
 from icsatlas.population.summary import rows, summarise
 from icsatlas.store.audit import changes
+
+PARAMS = ParameterSet.shipped()
 
 EXTRACT = date(2026, 8, 1)
 
@@ -45,7 +48,7 @@ def test_a_clean_extract_imports_and_aggregates_like_the_original(
     file = _csv(extract, tmp_path / "extract.csv")
     imported = import_population(file, "imported", extract_date=EXTRACT)
     assert imported.rows == 400 and imported.kind == "imported"
-    summary = rows(summarise(imported, "icb"))
+    summary = rows(summarise(imported, "icb", params=PARAMS))
     assert summary.people.iloc[0] == 400
     assert summary.diabetes.iloc[0] == int(extract.diabetes.sum())
     assert imported.manifest["sha256"] and imported.manifest["source"] == "extract.csv"

@@ -433,7 +433,7 @@ def allocate_need(
     if population is not None:
         from icsatlas.population.need import need_indices
 
-        indices = need_indices(population, "icb", basis.day)
+        indices = need_indices(population, "icb", basis.day, params=params)
         source = f"population {population!r} (icsatlas population need)"
         result = need.compare(params, need.from_population(indices), basis, source=source)
         result.provenance = indices.provenance.merged(result.provenance)

@@ -246,7 +246,5 @@ def from_population(indices: Result) -> pd.DataFrame:
     """Need indices from :func:`icsatlas.population.need.need_indices` in this module's input
     shape (areas suppressed by disclosure control are dropped)."""
     frame = indices.frame.dropna(subset=list(FROM_POPULATION))
-    # the population layer's ONS area codes (``area_code`` until it names them ``ons_code``)
-    code = "ons_code" if "ons_code" in frame else "area_code"
-    shaped = frame.rename(columns={**FROM_POPULATION, code: "ons_code", "people": "population"})
+    shaped = frame.rename(columns={**FROM_POPULATION, "people": "population"})
     return shaped[["ons_code", "population", *FROM_POPULATION.values()]].reset_index(drop=True)

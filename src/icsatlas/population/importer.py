@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from icsatlas import __version__, parameters
+from icsatlas import __version__
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.inputs import columns as cells
 from icsatlas.inputs.rows import match_header
@@ -68,6 +68,7 @@ def import_population(
     """Check ``file`` whole and store it as population ``name`` (partitioned by the ICB of
     each person's practice on ``extract_date``); raise :class:`InputErrors` and store
     nothing if any row is wrong."""
+    dataset.check_free(name, replace=replace)
     path = Path(file)
     if not path.exists():
         raise InputError("no such file", file=path)
@@ -386,7 +387,6 @@ def _manifest(name, path: Path, extract_date: date, checked: _Checked, practices
         "rows_by_icb": dict(sorted(checked.by_icb.items())),
         "sub_icbs": sorted(checked.sub_icbs),
         "icbs": sorted(checked.by_icb),
-        "parameters": parameters.version(),
         "assumptions": [f"Imported extract {path.name}: figures are the data provider's."],
     }
 

@@ -176,11 +176,11 @@ def members_on(register: Register, on: date, board_id: str | None = None) -> lis
     """Members in post on ``on`` (a member with no dates counts as in post)."""
     return [
         m
-        for m in register.records[BoardMember.kind].values()
-        if m.in_force(on)  # type: ignore[attr-defined]
-        and board_id in (None, m.board_id)  # type: ignore[attr-defined]
-        and register.organisations[m.board_id].in_force(on)  # type: ignore[attr-defined]
-    ]  # type: ignore[misc]
+        for m in register.board_members
+        if m.in_force(on)
+        and board_id in (None, m.board_id)
+        and register.organisations[m.board_id].in_force(on)
+    ]
 
 
 def check(register: Register, board_id: str, on: date) -> BoardCheck:

@@ -192,7 +192,7 @@ class RegisterQuestions:
                     "icb": _name(self.data.parent(area.area_id, on)),
                 }
             )
-        rows.sort(key=lambda r: r["ods_code"])
+        rows.sort(key=lambda r: r["ods_code"] or "")
         columns = ("ods_code", "name", "postcode", "pcn", "sub_icb", "place", "icb")
         title = f"{len(rows)} GP practices on {on}"
         return Result(Table.from_records(rows, columns), self.ws.provenance(), title)
