@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icsatlas import config
-from icsatlas.errors import IcsatlasError, InputError
+from icsatlas.errors import IcsatlasError
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 
@@ -39,16 +39,16 @@ if TYPE_CHECKING:
 DateLike = date | str | None
 
 
-def as_date(value: DateLike, what: str = "date") -> date:
-    """A date from a ``date``, ISO text (YYYY-MM-DD) or ``None`` (today)."""
+def as_date(value: DateLike, what: str = "--on") -> date:
+    """A date from a ``date``, text as people type it (``2026-06-01``, ``01/06/2026``, day
+    first; see :mod:`icsatlas.inputs.dates`) or ``None`` (today)."""
     if value is None:
         return date.today()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)", field=what) from None
+    from icsatlas.inputs.dates import parse_date
+
+    return parse_date(str(value), field=what)
 
 
 class _Shared:

@@ -345,7 +345,7 @@ class RegisterQuestions:
         return Result(table, self.ws.provenance(), f"Gaps on {day}: {summary}", notes)
 
     def diff(self, start: DateLike, end: DateLike, area: str | None = None) -> Result:
-        first, last = as_date(start), as_date(end)
+        first, last = as_date(start, "--from"), as_date(end, "--to")
         within = self._resolve_any_date(area, last).covers[0].area if area else None
         found = queries.diff(self.data, first, last, within)
         table = Table.from_records(
