@@ -129,9 +129,14 @@ _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def _replace_output(command: Command, actual: str) -> None:
-    """Rewrite the output under ``command`` in its page (ICSATLAS_UPDATE_DOCS=1)."""
+    """Rewrite the output under ``command`` in its page (ICSATLAS_UPDATE_DOCS=1). The page may
+    have changed since collection, so the command is found again by its text and rank."""
+    rank = [c for c in COMMANDS if c.page == command.page and c.text == command.text].index(
+        command
+    )
     lines = command.page.read_text().splitlines()
-    start = command.line  # the line after the command (0-based index)
+    starts = [i for i, line in enumerate(lines) if line == f"$ {command.text}"]
+    start = starts[rank] + 1
     end = start
     while end < len(lines) and not lines[end].startswith(("$ ", "```")):
         end += 1

@@ -126,7 +126,7 @@ class Workspace:
         _reforms: tuple[str, ...] = (),
     ) -> None:
         self._shared = _shared or _Shared(
-            url or config.database_url(), as_of_change, on_build, home
+            url or config.database_url(home), as_of_change, on_build, home
         )
         self.params = parameters or ParameterSet.shipped()
         self.reforms = _reforms
@@ -251,8 +251,9 @@ def open(
     home: str | Path | None = None,
 ) -> Workspace:
     """Open the workspace at ``url`` (default: ``$ICSATLAS_DATABASE_URL``, else a DuckDB file
-    in ``$ICSATLAS_HOME``), building the register from shipped data on first use; ``home``
-    is the folder for its caches (default ``$ICSATLAS_HOME``)."""
+    in the workspace folder), building the register from shipped data on first use. ``home``
+    is the workspace folder, for that file and the caches (default ``$ICSATLAS_HOME``, else the
+    per-user data directory)."""
     folder = Path(home) if home else None
     workspace = Workspace(url, as_of_change=as_of_change, on_build=on_build, home=folder)
     return workspace.with_parameters(parameters).with_reforms(*reforms)
