@@ -57,8 +57,8 @@ def test_a_bad_file_lists_every_problem_and_exits_2(run, tmp_path):
     slow.write_text("draws: 0\ninputs:\n  vr_share: {distribution: uniform, low: 0.5, high: 1.4}\n")
     code, output = run("schema", "scenario", str(slow))
     assert code == 2
-    assert "slow.yaml:1: draws: must be at least 1, got 0" in output
-    assert "slow.yaml:3: inputs.vr_share.high: a share (0-1) must be at most 1, got 1.4" in output
+    assert "slow.yaml:1: draws: must be 1 or more, got 0" in output
+    assert "slow.yaml:3: inputs.vr_share.high: a share must be from 0 to 1, got 1.4" in output
 
 
 def test_an_unknown_schema_suggests_the_nearest(run):

@@ -49,7 +49,7 @@ def test_negative_headcount_is_located(tmp_path):
     )
     with pytest.raises(
         InputError,
-        match=r"bad.yaml:4: inputs.headcount.value: a headcount must be at least 0, got -100$",
+        match=r"bad.yaml:4: inputs.headcount.value: a headcount must be 0 or more, got -100$",
     ):
         scenario.load(path, PARAMS)
 
@@ -59,7 +59,7 @@ def test_unknown_inputs_and_keys_are_located(tmp_path):
         scenario.load(write(tmp_path, "x.yaml", "inputs:\n  rehire: 0.2\n"), PARAMS)
     with pytest.raises(InputError, match=r"y.yaml:1: seeds: unknown field 'seeds' \(did you mean"):
         scenario.load(write(tmp_path, "y.yaml", "seeds: 3\n"), PARAMS)
-    with pytest.raises(InputError, match=r"z.yaml:1: draws: must be at least 1"):
+    with pytest.raises(InputError, match=r"z.yaml:1: draws: must be 1 or more"):
         scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"), PARAMS)
 
 
@@ -109,9 +109,9 @@ def test_every_problem_of_a_scenario_is_listed_with_its_line(tmp_path):
         scenario.load(write(tmp_path, "s.yaml", text), PARAMS)
     assert [str(e).split("/")[-1] for e in caught.value.errors] == [
         "s.yaml:3: geography: unknown geography 'icb24' (did you mean 'icb42'?)",  # best match
-        "s.yaml:1: seed: must be at least 0, got -1",
-        "s.yaml:2: years: must be at most 15, got 20",
-        "s.yaml:5: inputs.vr_share.high: a share (0-1) must be at most 1, got 1.2",
+        "s.yaml:1: seed: must be 0 or more, got -1",
+        "s.yaml:2: years: must be from 1 to 15, got 20",
+        "s.yaml:5: inputs.vr_share.high: a share must be from 0 to 1, got 1.2",
         "s.yaml:6: inputs.phasing.options.slow: unknown phasing 'slow' "
         "(use step, front-loaded, linear or back-loaded)",
         "s.yaml:7: inputs.headcount.distribution: unknown numeric distribution 'choice' "

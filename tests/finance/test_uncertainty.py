@@ -29,13 +29,13 @@ def test_triangular_uniform_fixed_and_bare_numbers():
 def test_share_over_100_percent_names_file_line_and_field():
     text = "\nx:\n  distribution: triangular\n  low: 0.2\n  mode: 0.5\n  high: 1.2\n"
     with pytest.raises(
-        InputError, match=r"^scenario.yaml:6: x.high: a share \(0-1\) must be at most 1, got 1.2$"
+        InputError, match=r"^scenario.yaml:6: x.high: a share must be from 0 to 1, got 1.2$"
     ):
         parse(text, SHARE)
 
 
 def test_negative_values_and_disordered_bounds_are_errors():
-    with pytest.raises(InputError, match=r"^scenario.yaml:1: x.low: must be at least 0, got -3$"):
+    with pytest.raises(InputError, match=r"^scenario.yaml:1: x.low: must be 0 or more, got -3$"):
         parse("x: {distribution: uniform, low: -3, high: 3}", MONTHS)
     with pytest.raises(InputError, match=r"x.low: low \(5\) is above high \(3\)"):
         parse("x: {distribution: uniform, low: 5, high: 3}")
@@ -84,9 +84,9 @@ def test_every_problem_of_a_distribution_is_listed():
     with pytest.raises(InputErrors) as caught:
         parse("x: {distribution: triangular, low: -1, mode: 1.5, high: 2}", SHARE)
     assert str(caught.value).splitlines() == [
-        "scenario.yaml:1: x.high: a share (0-1) must be at most 1, got 2",
-        "scenario.yaml:1: x.low: a share (0-1) must be at least 0, got -1",
-        "scenario.yaml:1: x.mode: a share (0-1) must be at most 1, got 1.5",
+        "scenario.yaml:1: x.high: a share must be from 0 to 1, got 2",
+        "scenario.yaml:1: x.low: a share must be from 0 to 1, got -1",
+        "scenario.yaml:1: x.mode: a share must be from 0 to 1, got 1.5",
     ]
 
 

@@ -68,8 +68,7 @@ def test_negative_cost_target_is_refused():
     with pytest.raises(InputError) as error:
         parse(body)
     assert str(error.value) == (
-        "my-reform.yaml:6: operations[0].cost-target.value: a cost target must be at least 0, "
-        "got -5"
+        "my-reform.yaml:6: operations[0].cost-target.value: a cost target must be 0 or more, got -5"
     )
 
 

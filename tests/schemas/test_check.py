@@ -53,8 +53,8 @@ def problems(text: str, schema=SHAPE) -> list[str]:
             "my.yaml:2: colour: unknown colour 'gren' (did you mean 'green'?)",
         ),
         ("name: ok\ncolour: 7\n", "my.yaml:2: colour: unknown colour 7 (use red, green or blue)"),
-        ("name: ok\nshare: 1.5\n", "my.yaml:2: share: a share must be at most 1, got 1.5"),
-        ("name: ok\ncount: 0\n", "my.yaml:2: count: must be above 0, got 0"),
+        ("name: ok\nshare: 1.5\n", "my.yaml:2: share: a share must be from 0 to 1, got 1.5"),
+        ("name: ok\ncount: 0\n", "my.yaml:2: count: must be more than 0, got 0"),
         ("name: ok\ncount: 1.5\n", "my.yaml:2: count: expected a whole number, got 1.5"),
         ("name: ok\nshare: lots\n", "my.yaml:2: share: expected a number, got 'lots'"),
         ("name: ok\nshare: .nan\n", "my.yaml:2: share: expected a finite number, got .nan"),
@@ -82,7 +82,7 @@ def test_every_problem_is_listed_the_most_relevant_first_then_in_file_order():
     assert problems(text) == [
         "my.yaml:1: missing 'name'",  # the shallowest: the file as a whole
         "my.yaml:1: colour: unknown colour 'gren' (did you mean 'green'?)",
-        "my.yaml:2: share: a share must be at most 1, got 2",
+        "my.yaml:2: share: a share must be from 0 to 1, got 2",
         "my.yaml:3: zzz: unknown field 'zzz'",
     ]
 

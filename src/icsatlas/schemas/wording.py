@@ -2,7 +2,7 @@
 
 A schema's ``title`` names the kind of value it describes, and the message uses it:
 an ``enum`` titled "holder type" gives "unknown holder type 'nhs-regon' (did you mean
-'nhs-region'?)", bounds titled "share (0-1)" give "a share (0-1) must be at most 1, got 1.2",
+'nhs-region'?)", bounds titled "share" give "a share must be from 0 to 1, got 1.2",
 and a ``pattern`` or ``const`` titled "lower-case letters, digits and hyphens" gives
 "expected lower-case letters, digits and hyphens, got 'My Reform'".
 """
@@ -26,11 +26,11 @@ TYPES = {
     "boolean": "true or false",
     "null": "nothing",
 }
-BOUNDS = {
-    "minimum": "at least",
-    "maximum": "at most",
-    "exclusiveMinimum": "above",
-    "exclusiveMaximum": "below",
+BOUNDS = {  # worded as the CSV readers word them (icsatlas.inputs.numbers)
+    "minimum": "{} or more",
+    "maximum": "{} or less",
+    "exclusiveMinimum": "more than {}",
+    "exclusiveMaximum": "less than {}",
 }
 
 
@@ -80,8 +80,7 @@ def _message(error: ValidationError, title: str | None, root: bool) -> str:
     if keyword == "const":
         return f"expected {title or shown(expected)}, got {shown(value)}"
     if keyword in BOUNDS:
-        subject = f"{article(title)} " if title else ""
-        return f"{subject}must be {BOUNDS[keyword]} {number(expected)}, got {number(value)}"
+        return _bounds(error.schema, keyword, value, title)
     if keyword == "pattern":
         return f"expected {title or 'text matching ' + repr(expected)}, got {shown(value)}"
     if keyword == "format":
@@ -89,6 +88,15 @@ def _message(error: ValidationError, title: str | None, root: bool) -> str:
     if keyword in ("minItems", "maxItems", "minProperties", "maxProperties"):
         return _count(keyword, expected, value)
     return error.message  # a keyword the shipped schemas do not use
+
+
+def _bounds(schema: dict, keyword: str, value: Any, title: str | None) -> str:
+    subject = f"{article(title)} " if title else ""
+    if "minimum" in schema and "maximum" in schema:
+        limit = f"from {number(schema['minimum'])} to {number(schema['maximum'])}"
+    else:
+        limit = BOUNDS[keyword].format(number(schema[keyword]))
+    return f"{subject}must be {limit}, got {number(value)}"
 
 
 def _type(expected: str | list[str], value: Any, file_title: str | None) -> str:
