@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -163,7 +164,7 @@ def load(path: str | Path, params: ParameterSet, day: date | None = None) -> Sce
             from_scenario=True,
             certainty="assumption",
         )
-    options = {key: int(raw[key]) for key in ("seed", "draws", "years") if key in raw}
+    options: dict[str, Any] = {k: int(raw[k]) for k in ("seed", "draws", "years") if k in raw}
     scenario = replace(
         scenario,
         name=str(raw.get("name", Path(path).stem)),

@@ -91,7 +91,7 @@ def parse(located: yamlio.Located, name: str) -> Parameter:
         name=name,
         label=str(raw["label"]),
         unit=str(raw["unit"]),
-        values={yamlio.as_date(day): value for day, value in raw["values"].items()},
+        values={_day(day): value for day, value in raw["values"].items()},
         references=tuple(Reference(str(r["title"]), r.get("href", "")) for r in raw["reference"]),
         description=str(raw.get("description", "")),
         certainty=raw.get("certainty", "verified"),
@@ -241,7 +241,7 @@ def _checked_overrides(located: yamlio.Located, shipped: Mapping[str, Parameter]
     schemas.validate(located, "parameter-overrides")
     schemas.validate(located, _shapes(located.data, shipped))
     return {
-        name: {yamlio.as_date(day): v for day, v in new.items()} if _is_dated(new) else new
+        name: {_day(day): v for day, v in new.items()} if _is_dated(new) else new
         for name, new in located.data.items()
     }
 
@@ -272,6 +272,11 @@ def _shape(value: Any) -> dict[str, Any]:
         if isinstance(value, types):
             return {"type": kind}
     return {}
+
+
+def _day(key: date | str) -> date:
+    """A date key, written as a date or as ISO text (the schema has checked it is one)."""
+    return key if isinstance(key, date) else date.fromisoformat(key)
 
 
 def _is_dated(value: Any) -> bool:
