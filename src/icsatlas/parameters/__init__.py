@@ -11,7 +11,9 @@ unit, dated values and references (the PolicyEngine shape).
         href: https://www.nhsemployers.org/...
     certainty: verified        # verified | reported | derived | estimate | assumption
 
-A value may be a number, a string or a mapping (e.g. an SPC rule set).
+A value may be a number, a string or a mapping (e.g. an SPC rule set). The file's JSON Schema
+is ``icsatlas/schemas/parameter.schema.json``; an overrides file's is
+``parameter-overrides.schema.json``.
 
 Code never reads a parameter from a global: it is given a :class:`ParameterSet` (the
 shipped values plus any overrides, immutable and fingerprinted) and asks it, as

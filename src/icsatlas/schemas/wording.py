@@ -83,8 +83,8 @@ def _message(error: ValidationError, title: str | None, root: bool) -> str:
         return _bounds(error.schema, keyword, value, title)
     if keyword == "pattern":
         return f"expected {title or 'text matching ' + repr(expected)}, got {shown(value)}"
-    if keyword == "format":
-        return f"not a {expected} (YYYY-MM-DD): {shown(value)}"
+    if keyword == "format" and expected == "date":
+        return f"not a date (YYYY-MM-DD): {shown(value)}"
     if keyword in ("minItems", "maxItems", "minProperties", "maxProperties"):
         return _count(keyword, expected, value)
     return error.message  # a keyword the shipped schemas do not use
