@@ -181,3 +181,16 @@ def test_dates_as_people_type_them_or_a_clear_error(cli):
     assert code == 2 and "not a date: 'yesterday'" in output
     code, output = cli("diff", "--from", "2026-02-30", "--to", "2026-04-01")
     assert code == 2 and "--from" in output and "February 2026 has 28 days" in output
+
+
+def test_rebuild_replaces_the_register_and_keeps_the_history(cli):
+    _, log = cli("log", "--format", "json", "--limit", "100")
+    last_before = data_of(log)[-1]["change"]
+    code, output = cli("build", "--rebuild", "--format", "json")
+    assert code == 0, output
+    assert len(data_of(output)) == 36
+    _, log = cli("log", "--format", "json", "--limit", "100")
+    rebuilt = [r for r in data_of(log) if r["change"] > last_before]
+    assert "(rebuild)" in rebuilt[0]["reason"]
+    code, output = cli("areas", "--as-of-change", str(last_before), "--format", "json")
+    assert code == 0 and len(data_of(output)) >= 36

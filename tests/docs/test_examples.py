@@ -131,9 +131,7 @@ _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 def _replace_output(command: Command, actual: str) -> None:
     """Rewrite the output under ``command`` in its page (ICSATLAS_UPDATE_DOCS=1). The page may
     have changed since collection, so the command is found again by its text and rank."""
-    rank = [c for c in COMMANDS if c.page == command.page and c.text == command.text].index(
-        command
-    )
+    rank = [c for c in COMMANDS if c.page == command.page and c.text == command.text].index(command)
     lines = command.page.read_text().splitlines()
     starts = [i for i, line in enumerate(lines) if line == f"$ {command.text}"]
     start = starts[rank] + 1
