@@ -62,7 +62,7 @@ def test_unknown_inputs_and_keys_are_located(tmp_path):
         scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"), PARAMS)
 
 
-def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path):
+def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path, b42):
     csv = write(
         tmp_path,
         "staff.csv",
@@ -70,19 +70,29 @@ def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path):
         "QWO,12,5,\nQWO,8A,1,\n",
     )
     with pytest.raises(InputErrors) as caught:
-        scenario.read_headcount(csv)
+        scenario.read_headcount(csv, b42.geography)
     message = str(caught.value)
     assert "staff.csv:3: wte: must be 0 or more, got -3" in message
-    assert "staff.csv:4: icb: not an ICB code of the icb42 geography: 'QZZ'" in message
+    assert "staff.csv:4: icb: not an ICB code on 2025-04-01: 'QZZ'" in message
     assert "staff.csv:5: band: unknown band '12'" in message
     assert "staff.csv:6: band: this ICB and band appear twice" in message
 
 
-def test_headcount_csv_is_referenced_from_the_scenario(tmp_path):
+def test_headcount_csv_is_referenced_from_the_scenario(tmp_path, b42):
     write(tmp_path, "staff.csv", "icb,band,wte\nE54000054,7,120\nQWO,8a,80\n")
     plan = scenario.load(write(tmp_path, "s.yaml", "headcount_by_band: staff.csv\n"), PARAMS)
-    assert plan.headcount.wte.sum() == 200
-    assert set(plan.headcount.icb_ods) == {"QWO"}
+    staff = plan.staff(b42.geography)
+    assert staff.wte.sum() == 200
+    assert set(staff.icb_ods) == {"QWO"}
+
+
+def test_a_scenario_names_the_date_of_its_icbs(tmp_path):
+    """The bill runs over the ICBs in force on a date (the register's), not a named set."""
+    assert scenario.default(PARAMS).geography_day.isoformat() == "2025-04-01"
+    plan = scenario.load(write(tmp_path, "s.yaml", "geography_on: 2026-06-01\n"), PARAMS)
+    assert plan.geography_day.isoformat() == "2026-06-01"
+    with pytest.raises(InputError, match=r"t.yaml:1: geography_on: must be a date"):
+        scenario.load(write(tmp_path, "t.yaml", "geography_on: icb36\n"), PARAMS)
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,18 @@ from datetime import date
 
 import pytest
 
+import icsatlas
 from icsatlas.finance import need
 from icsatlas.finance import weighted_population as wp
 from icsatlas.parameters import ParameterSet
 from icsatlas.population.need import need_indices
 
 
-def test_population_need_gives_targets_for_every_icb(england):
-    basis, _ = wp.basis_for("2025/26", date(2026, 6, 1), None)
-    shaped = need.from_population(need_indices(england, "icb", basis.day))
+def test_population_need_gives_targets_for_every_icb(england, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    workspace = icsatlas.open(f"duckdb:///{home / 'atlas.duckdb'}", home=home)
+    basis = wp.Basis("2025/26", workspace.geography(date(2026, 6, 1)))
+    shaped = need.from_population(need_indices(england, "icb", basis.on))
     assert list(shaped.columns) == ["ons_code", "population", *need.FROM_POPULATION.values()]
     result = need.compare(ParameterSet.shipped(), shaped, basis, source="synthetic population")
     frame = result.frame
