@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from icsatlas.finance.weighted_population import Basis
     from icsatlas.geography import Resolution
+    from icsatlas.register.model import Area
     from icsatlas.workspace import Workspace
 
 PathLike = str | Path
@@ -58,9 +59,17 @@ class FinanceQuestions:
         """The ODS code of the ICB in force on ``on`` that ``text`` names."""
         day = as_date(on, "on")
         where = self.ws.resolve(text, day)
-        if where.kind != "icb" or where.area is None:
-            raise InputError(f"{where.describe()}: not an ICB in force on {day}", field="icb")
-        return where.area.ods_code or where.code
+        if where.kind == "icb" and where.area is not None:
+            return where.area.ods_code or where.code
+        icbs = {self._icb_of(cover.area, day) for cover in where.covers} - {None}
+        hint = f"; it lies in {icbs.pop()}" if len(icbs) == 1 else ""
+        raise InputError(f"{where.describe()}: not an ICB in force on {day}{hint}", field="icb")
+
+    def _icb_of(self, area: Area, on: date) -> str | None:
+        """'NHS West Yorkshire Integrated Care Board (QWO)' for an area within one ICB."""
+        register = self.ws.data
+        found = [a for a in (area, *register.ancestors(area.area_id, on)) if a.area_type == "icb"]
+        return f"{found[0].name} ({found[0].ods_code})" if found else None
 
     # -- allocation ---------------------------------------------------------------------------
     def targets(
