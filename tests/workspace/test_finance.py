@@ -114,7 +114,7 @@ class TestPlaces:
         result = ws.finance.places("West Yorkshire", by="sub-icb", year="2025/26")
         allocated = published_2025_26("core_recurrent_allocation_gbp_k")["QWO"] * 1000
         assert result.frame.budget_gbp.sum() == round(allocated)
-        assert "Leeds (NHS West Yorkshire ICB - 15F)" in set(result.frame.area_name)
+        assert "Leeds (West Yorkshire 15F)" in set(result.frame.area_name)
 
     def test_a_council_is_the_sub_icb_locations_covering_it(self, ws):
         leeds = ws.finance.places("Leeds", by="pcn", year="2025/26", on="2026-06-01")

@@ -28,6 +28,7 @@ from icsatlas import data
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.finance import years
 from icsatlas.geography.on_date import Geography
+from icsatlas.names import short_name
 
 if TYPE_CHECKING:
     from icsatlas.geography import Resolution
@@ -72,10 +73,6 @@ class Basis:
     @property
     def on(self) -> date:
         return self.geography.on
-
-    def describe(self) -> str:
-        """'2025/26 weighted populations in the 36 ICBs of 2026-06-01 (...)'."""
-        return f"{self.year} weighted populations in the {self.geography.describe()}"
 
     @cached_property
     def practices(self) -> pd.DataFrame:
@@ -206,18 +203,17 @@ def _on(geography: Geography, day: date) -> Geography:
 
 
 def _sub_icb_labels(tree: pd.DataFrame) -> pd.Series:
-    """'Leeds (NHS West Yorkshire ICB - 15F)' where the location has a place name."""
+    """'Leeds (West Yorkshire 15F)' where the location has a place name, else its name."""
+    short = tree.sub_icb_name.map(short_name)
     named = tree.place_name.notna()
-    labels = tree.sub_icb_name.copy()
-    labels[named] = tree.place_name[named] + " (" + tree.sub_icb_name[named] + ")"
-    return labels
+    return tree.sub_icb_name.where(~named, tree.place_name + " (" + short + ")")
 
 
 def by_area(basis: Basis, level: str = "icb", rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weighted populations summed to ``level`` areas (of ``rows``, default every practice).
 
     Columns: ons_code, ods_code, area_name (a code is blank where the area has none in that
-    system), then, below ICB level, icb_ons, icb_ods, icb_name (an area in two ICBs has a
+    system; a sub-ICB location is named by its place, 'Leeds (West Yorkshire 15F)'), then, below ICB level, icb_ons, icb_ods, icb_name (an area in two ICBs has a
     row in each), then population, the six components and core.
     """
     if level not in LEVELS:
