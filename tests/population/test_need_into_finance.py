@@ -13,14 +13,16 @@ from icsatlas.finance import weighted_population as wp
 from icsatlas.parameters import ParameterSet
 from icsatlas.population.need import need_indices
 
+PARAMS = ParameterSet.shipped()
+
 
 def test_population_need_gives_targets_for_every_icb(england, tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     workspace = icsatlas.open(f"duckdb:///{home / 'atlas.duckdb'}", home=home)
     basis = wp.Basis("2025/26", workspace.geography(date(2026, 6, 1)))
-    shaped = need.from_population(need_indices(england, "icb", basis.on))
+    shaped = need.from_population(need_indices(england, "icb", basis.on, params=PARAMS))
     assert list(shaped.columns) == ["ons_code", "population", *need.FROM_POPULATION.values()]
-    result = need.compare(ParameterSet.shipped(), shaped, basis, source="synthetic population")
+    result = need.compare(PARAMS, shaped, basis, source="synthetic population")
     frame = result.frame
     assert len(frame) == 36
     assert frame.target_gbp.sum() == pytest.approx(frame.nhse_target_gbp.sum(), rel=1e-9)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -28,6 +29,8 @@ from icsatlas import data
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.finance import years
 from icsatlas.geography.on_date import Geography
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import Unique, read_rows
 from icsatlas.names import short_name
 
 if TYPE_CHECKING:
@@ -213,8 +216,9 @@ def by_area(basis: Basis, level: str = "icb", rows: pd.DataFrame | None = None) 
     """Weighted populations summed to ``level`` areas (of ``rows``, default every practice).
 
     Columns: ons_code, ods_code, area_name (a code is blank where the area has none in that
-    system; a sub-ICB location is named by its place, 'Leeds (West Yorkshire 15F)'), then, below ICB level, icb_ons, icb_ods, icb_name (an area in two ICBs has a
-    row in each), then population, the six components and core.
+    system; a sub-ICB location is named by its place, 'Leeds (West Yorkshire 15F)'), then,
+    below ICB level, icb_ons, icb_ods, icb_name (an area in two ICBs has a row in each), then
+    population, the six components and core.
     """
     if level not in LEVELS:
         raise InputError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}", field="by")
@@ -257,22 +261,17 @@ def by_grouping(basis: Basis, grouping: pd.DataFrame, rows: pd.DataFrame) -> pd.
     return _sum_by(pd.concat([areas, rows[ICB_COLUMNS]], axis=1), rows, keys)
 
 
-def read_grouping(path) -> pd.DataFrame:
-    """A CSV mapping practice_code to place (a user's own places)."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise InputError(f"cannot read CSV: {error}", file=str(path)) from None
-    missing = [c for c in ("practice_code", "place") if c not in frame.columns]
-    if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}", file=str(path), row=1)
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
-        if not row.practice_code.strip() or not row.place.strip():
-            field_name = "practice_code" if not row.practice_code.strip() else "place"
-            raise InputError("must not be empty", file=str(path), row=number, field=field_name)
-    return frame.assign(
-        practice_code=frame.practice_code.str.strip().str.upper(), place=frame.place.str.strip()
-    )
+PLACE_COLUMNS = (
+    Column("practice_code", "code", required=True),
+    Column("place", required=True),
+)
+
+
+def read_grouping(path: str | Path) -> pd.DataFrame:
+    """A CSV mapping practice_code to place (a user's own places), read as every input."""
+    repeat = Unique(("practice_code",), "practice {practice_code} is listed twice")
+    records = read_rows(path, PLACE_COLUMNS, others="ignore", unique=[repeat])
+    return pd.DataFrame([r.values for r in records], columns=["practice_code", "place"])
 
 
 def _check_grouping(grouping: pd.DataFrame, members: set[str], basis: Basis) -> None:

@@ -51,13 +51,13 @@ class FinanceQuestions:
         what was assumed."""
         from icsatlas.finance import weighted_population as wp
 
-        day = as_date(on, "on") if on is not None else None
+        day = as_date(on) if on is not None else None
         chosen, notes = wp.choose_year(year, day or date.today())
         return wp.Basis(chosen, self.ws.geography(wp.geography_day(year, day))), notes
 
     def icb(self, text: str, on: DateLike = None) -> str:
         """The ODS code of the ICB in force on ``on`` that ``text`` names."""
-        day = as_date(on, "on")
+        day = as_date(on)
         where = self.ws.resolve(text, day)
         if where.kind == "icb" and where.area is not None:
             return where.area.ods_code or where.code
@@ -192,7 +192,7 @@ class FinanceQuestions:
         if population is not None:
             from icsatlas.population.need import need_indices
 
-            indices = need_indices(population, "icb", basis.on)
+            indices = need_indices(population, "icb", basis.on, params=self.ws.params)
             source = f"population {population!r} (icsatlas population need)"
             result = need.compare(self.ws.params, need.from_population(indices), basis, source)
             result.provenance = indices.provenance.merged(result.provenance)
@@ -245,7 +245,7 @@ class FinanceQuestions:
         from icsatlas.finance import weighted_population as wp
 
         label = years.normalise(year)
-        day = as_date(on, "on") if on is not None else years.first_day(label)
+        day = as_date(on) if on is not None else years.first_day(label)
         basis = wp.Basis(label, self.ws.geography(day))
         result = running_costs.running_costs(self.ws.params, basis, programme_pay_per_head)
         return self._answer(result)
@@ -255,7 +255,7 @@ class FinanceQuestions:
         (default: the first day of the latest year shipped)."""
         from icsatlas.finance import running_costs, years
 
-        day = as_date(on, "on") if on else years.first_day(running_costs.rca_years()[-1])
+        day = as_date(on) if on else years.first_day(running_costs.rca_years()[-1])
         return self._answer(running_costs.history(self.ws.geography(day)))
 
     def redundancy(
@@ -309,7 +309,7 @@ class FinanceQuestions:
             raise InputError("choose one view: an ICB or every ICB, not both", field="view")
         params = self.ws.params
         plan = scenarios.load(scenario, params) if scenario else scenarios.default(params)
-        day = as_date(on, "on") if on is not None else None
+        day = as_date(on) if on is not None else None
         plan = plan.with_options(seed=seed, draws=draws, years=years, geography_on=day)
         code = self.icb(icb, plan.geography_day) if icb is not None else None
         run = blueprint.run(plan, self.ws.geography(plan.geography_day))
