@@ -176,7 +176,11 @@ def _total_row(frame: pd.DataFrame, target: float) -> pd.DataFrame:
         ["population", "rca_gbp", "programme_pay_gbp", "baseline_gbp", "envelope_gbp",
          "reduction_gbp", "headcount_wte", "posts_removed"]
     ].sum()  # fmt: skip
-    total = {"ods_code": None, "ons_code": None, "icb_name": "England (all ICBs)"}
+    total: dict[str, object] = {
+        "ods_code": None,
+        "ons_code": None,
+        "icb_name": "England (all ICBs)",
+    }
     total |= sums.to_dict()
     total["rca_per_head"] = sums.rca_gbp / sums.population
     total["baseline_per_head"] = sums.baseline_gbp / sums.population
