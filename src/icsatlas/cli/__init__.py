@@ -82,9 +82,10 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from icsatlas.cli import register
+    from icsatlas.cli import register, schema
 
     register.add_commands(app)
+    schema.add_commands(app)
 
 
 _register_commands()
