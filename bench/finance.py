@@ -1,6 +1,6 @@
 """Benchmark: the reorganisation-bill Monte Carlo, vectorised vs a plain Python loop.
 
-    python bench/finance.py                      # 100,000 draws over all 42 ICBs
+    python bench/finance.py                      # 100,000 draws over all 42 ICBs of 2025/26
     python bench/finance.py --draws 20000 --loop-draws 200
 
 The vectorised engine runs the full ``--draws``; the plain-loop baseline (the same model
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+import icsatlas
 from icsatlas.finance import bill, blueprint, scenario
 from icsatlas.parameters import ParameterSet
 
@@ -36,7 +37,8 @@ def main() -> None:
     args = parser.parse_args()
 
     plan = scenario.default(ParameterSet.shipped()).with_options(draws=args.draws)
-    model = blueprint.build_model(plan)
+    geography = icsatlas.open().geography(plan.geography_day)  # the register's ICBs then
+    model = blueprint.build_model(plan, geography)
     icbs = len(model.icb_codes)
 
     timings = []
@@ -59,7 +61,7 @@ def main() -> None:
     agree = np.allclose(outcome.net_by_year[: args.loop_draws + 1], looped, rtol=1e-6, atol=10)
 
     started = time.perf_counter()
-    bill.report(blueprint.Bill(plan, model, inputs, outcome, vectorised))
+    bill.report(blueprint.Bill(plan, model, inputs, outcome, vectorised, geography))
     reporting = time.perf_counter() - started
 
     width = 52

@@ -1,8 +1,16 @@
-"""The finance commands: wiring, formats, exports, charts and exit codes."""
+"""The finance commands: wiring, formats, exports, charts and exit codes.
+
+Each test runs the real command on a workspace built once for the module (the register is
+where finance's areas come from); tests that write to the store get a copy of their own.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,27 +20,67 @@ from typer.testing import CliRunner
 from icsatlas.cli import app
 
 runner = CliRunner()
+MERGER_YAML = (
+    "name: west-yorkshire-and-humber-2027\ntitle: A merger a user is testing\n"
+    "source: user scenario\neffective: 2027-04-01\ncertainty: uncertain\noperations:\n"
+    "  - merge:\n"
+    "      from: [QWO, QOQ]\n"
+    "      into: {ods: QZZ, ons: E54999999, name: NHS Yorkshire Test ICB, region: Y63}\n"
+    "      sub_icbs: [15F, 36J, 02T, X2C4Y, 03R, 02Y, 03F, 03H, 03K, 03Q, 42D]\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def workspace(built_home, monkeypatch) -> Path:
+    """The module's built workspace, shared by read-only commands."""
+    monkeypatch.setenv("ICSATLAS_HOME", str(built_home))
+    monkeypatch.delenv("ICSATLAS_DATABASE_URL", raising=False)
+    return built_home
+
+
+@pytest.fixture
+def own_workspace(built_home, tmp_path, monkeypatch) -> Path:
+    """A copy of the built workspace, for commands that write to the store."""
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    monkeypatch.setenv("ICSATLAS_HOME", str(home))
+    return home
 
 
 def invoke(*args: str):
     return runner.invoke(app, ["finance", *args], env={"COLUMNS": "160"})
 
 
-def test_blueprint_bill_national_prints_savings_payback_sensitivity_and_sources(workspace):
+def test_finance_help_imports_no_pandas_numpy_or_matplotlib():
+    """Issue 9, section 4: commands start fast; `finance --help` (and the module) import
+    only typer and the CLI's options and renderer at the top."""
+    code = (
+        "import sys\nfrom icsatlas.cli import main\nsys.argv = ['icsatlas', 'finance', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({'pandas', 'numpy', 'matplotlib'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True
+    )
+    assert done.stdout.strip().endswith("[]"), done.stdout
+
+
+def test_blueprint_bill_national_prints_savings_payback_sensitivity_and_sources():
     result = invoke("blueprint-bill", "--national", "--draws", "2000")
     assert result.exit_code == 0, result.output
     out = result.output
     for expected in (
-        "National net savings by year",
+        "National: net savings by year",
         "2029/30",
         "Payback",
         "turns positive in",
-        "Sensitivity ranking",
+        "Sensitivity: ranking of inputs",
         "rehire_share",
-        "Inputs and their sources",
+        "Inputs: distributions, certainty, sources",
         "healthcareleadernews.com",
         "seed=20250401",
-        "Reported claims tested",
+        "Claims: ~£750m a year",
+        "geography: 42 ICBs",
     ):
         assert expected in out, expected
 
@@ -53,11 +101,11 @@ def test_blueprint_bill_is_reproducible_from_its_seed(workspace):
             "blueprint-bill", "--national", "--draws", "500", "--seed", "12", "--format", "json"
         ).output
     )
-    assert first["sections"][0]["data"] == again["sections"][0]["data"]
-    assert first["sections"][0]["data"] != other["sections"][0]["data"]
-    provenance = first["sections"][0]["provenance"]
+    assert first["data"] == again["data"]
+    assert first["data"] != other["data"]
+    provenance = first["provenance"]
     assert provenance["seed"] == 11 and provenance["parameters"].startswith("parameters@")
-    assert [s["title"] for s in first["sections"]][1].startswith("Payback")
+    assert first["sections"][0]["title"].startswith("Payback")
 
 
 def test_blueprint_bill_exports_and_draws_charts(workspace, tmp_path):
@@ -80,7 +128,7 @@ def test_blueprint_bill_for_one_icb(workspace):
     result = invoke("blueprint-bill", "--icb", "West Yorkshire", "--draws", "200")
     assert result.exit_code == 0, result.output
     assert "West Yorkshire" in result.output and "pays back in" in result.output
-    assert "sensitivity ranking" in result.output
+    assert "Sensitivity: ranking of inputs for NHS West Yorkshire" in result.output
 
 
 def test_one_icbs_export_and_charts_are_that_icbs(workspace, tmp_path):
@@ -96,12 +144,12 @@ def test_one_icbs_export_and_charts_are_that_icbs(workspace, tmp_path):
     sheets = pd.read_excel(tmp_path / "wy.xlsx", sheet_name=None)
     assert list(sheets) == ["by-year", "sensitivity", "provenance"]
     titles = sheets["provenance"].query("item == 'title'").value.tolist()
-    assert all(title.startswith("NHS West Yorkshire") for title in titles)
+    assert all("NHS West Yorkshire" in title for title in titles)
     national = invoke("blueprint-bill", "--draws", "200", "--format", "json")
-    total = json.loads(national.output)["sections"][0]["data"][-1]["cumulative_net_gbp"]
+    total = json.loads(national.stdout)["data"][-1]["cumulative_net_gbp"]
     assert 0 < sheets["by-year"].cumulative_net_gbp.iloc[-1] < total / 10
     payback = (tmp_path / "wy.svg").read_text()
-    assert "West Yorkshire" in payback and "National net savings" not in payback
+    assert "West Yorkshire" in payback and "National: net savings" not in payback
     assert "West Yorkshire" in (tmp_path / "wy-tornado.svg").read_text()
 
 
@@ -155,11 +203,29 @@ def test_allocate_check_reproduces_the_published_distances(workspace):
 
 def test_allocate_targets_json_sums_to_the_control_total(workspace):
     result = invoke(
-        "allocate", "targets", "--year", "2025/26", "--geography", "icb36", "--format", "json"
+        "allocate", "targets", "--year", "2025/26", "--on", "2026-06-01", "--format", "json"
     )
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert len(document["data"]) == 36
     assert sum(row["target_gbp"] for row in document["data"]) == 114_848_740_545
+    assert document["provenance"]["data"]["geography"].startswith("36 ICBs")
+
+
+def test_a_reform_changes_the_targets(workspace, tmp_path):
+    """Issue 9, section 1: `--reform` reaches finance: a user's 2027 merger of West
+    Yorkshire and Humber and North Yorkshire is one ICB in the targets of 2027."""
+    merger = tmp_path / "merge-2027.yaml"
+    merger.write_text(MERGER_YAML)
+    args = ["allocate", "targets", "--year", "2025/26", "--on", "2027-06-01", "--format", "json"]
+    plain = json.loads(invoke(*args).stdout)
+    result = invoke(*args, "--reform", str(merger))
+    assert result.exit_code == 0, result.output
+    what_if = json.loads(result.stdout)
+    assert (len(plain["data"]), len(what_if["data"])) == (36, 35)
+    merged = next(row for row in what_if["data"] if row["ods_code"] == "QZZ")
+    parts = [row["share"] for row in plain["data"] if row["ods_code"] in ("QWO", "QOQ")]
+    assert merged["share"] == pytest.approx(sum(parts), abs=1e-12)
+    assert what_if["provenance"]["reform"] == str(merger)
 
 
 def test_allocate_places_by_name_with_a_budget(workspace):
@@ -182,10 +248,24 @@ def test_allocate_places_by_name_with_a_budget(workspace):
     assert frame.explanation.str.contains("of the budget").all()
 
 
-def test_allocate_places_rejects_a_region(workspace):
-    result = invoke("allocate", "places", "London", "--year", "2025/26")
+def test_allocate_places_of_a_place_a_council_and_a_former_icb(workspace):
+    """Issue 9, section 1: places resolve through the one resolver: a place, a council and
+    Frimley after 1 April 2026 (its practices, now in three ICBs)."""
+    for area in ("Leeds", "Surrey County Council", "Frimley"):
+        result = invoke(
+            "allocate", "places", area, "--by", "sub-icb", "--on", "2026-06-01", "--format", "json"
+        )
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.stdout)
+        assert document["data"] and any(area in note for note in document["notes"])
+    icbs = {row["icb_ods"] for row in document["data"]}
+    assert icbs == {"QRL", "S0E4D", "S9B9J"}  # icb_crosswalk_2023_to_2026: Frimley's successors
+
+
+def test_allocate_waterfall_rejects_a_region(workspace):
+    result = invoke("allocate", "waterfall", "London", "--year", "2025/26")
     assert result.exit_code == 2
-    assert "not an ICB" in result.output
+    assert "not an ICB in force" in " ".join(result.output.split())
 
 
 def test_a_places_file_reports_every_bad_row(workspace, tmp_path):
@@ -204,10 +284,12 @@ def test_a_places_file_reports_every_bad_row(workspace, tmp_path):
 def test_allocate_need_compares_a_csv(workspace, tmp_path):
     from icsatlas.finance import need
     from icsatlas.finance import weighted_population as wp
+    from icsatlas.workspace import open as open_workspace
 
     path = tmp_path / "need.csv"
-    need.from_practice_file(wp.Basis("2025/26", "icb42")).to_csv(path, index=False)
-    result = invoke("allocate", "need", str(path), "--year", "2025/26", "--geography", "icb42")
+    basis = wp.Basis("2025/26", open_workspace().geography("2025-04-01"))
+    need.from_practice_file(basis).to_csv(path, index=False)
+    result = invoke("allocate", "need", str(path), "--year", "2025/26")
     assert result.exit_code == 0, result.output
     assert "NHSE target £m" in result.output
 
@@ -241,7 +323,7 @@ def test_running_costs_and_redundancy(workspace):
     assert rows[0]["gbp"] == 160000.0
 
 
-def test_bcf_import_show_and_scenario(workspace, tmp_path):
+def test_bcf_import_show_and_scenario(own_workspace, tmp_path):
     path = tmp_path / "bcf.csv"
     path.write_text(
         "area_code,financial_year,funding_stream,amount_gbp\nE10000016,2025/26,nhs_minimum,155850000\n"
@@ -255,7 +337,7 @@ def test_bcf_import_show_and_scenario(workspace, tmp_path):
     assert "2017/18" in scenario.output and "15.56" in scenario.output
 
 
-def test_bcf_import_of_a_bad_file_exits_2_with_row_and_field(workspace, tmp_path):
+def test_bcf_import_of_a_bad_file_exits_2_with_row_and_field(own_workspace, tmp_path):
     path = tmp_path / "bcf.csv"
     path.write_text(
         "area_code,financial_year,funding_stream,amount_gbp\nE10000016,2025,nhs_minimum,1\n"
@@ -266,7 +348,7 @@ def test_bcf_import_of_a_bad_file_exits_2_with_row_and_field(workspace, tmp_path
 
 
 def test_shift_for_one_icb_and_streams(workspace):
-    result = invoke("shift", "--icb", "Birmingham", "--year", "2025/26", "--mode", "need")
+    result = invoke("shift", "--icb", "QHL", "--year", "2025/26", "--mode", "need")
     assert result.exit_code == 0, result.output
     assert "Birmingham and Solihull" in result.output
     assert "community vs need" in result.output
@@ -278,8 +360,7 @@ def figure_and_fingerprint(args: list[str], overrides: Path | None):
     result = invoke(*args, "--format", "json", *more)
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    section = document["sections"][0] if "sections" in document else document
-    return section["data"], section["provenance"]["parameters"]
+    return document["data"], document["provenance"]["parameters"]
 
 
 # Each command that computes, a parameter it reads and a figure that parameter moves (None:
@@ -326,7 +407,7 @@ def test_every_computing_command_takes_a_parameters_file(
         assert [row[column] for row in mine] != [row[column] for row in shipped]
 
 
-def test_bcf_show_and_counties_take_a_parameters_file(workspace, tmp_path):
+def test_bcf_show_and_counties_take_a_parameters_file(own_workspace, tmp_path):
     path = tmp_path / "bcf.csv"
     path.write_text(
         "area_code,financial_year,funding_stream,amount_gbp\nE10000016,2025/26,nhs_minimum,1e8\n"
@@ -348,4 +429,4 @@ def test_a_bad_parameters_file_is_a_located_error(workspace, tmp_path):
     assert result.exit_code == 2
     assert "mine.yaml:1: finance.redundancy.earnings_cap: expected a number" in result.output
     missing = invoke("running-costs", "--parameters", str(tmp_path / "nothing.yaml"))
-    assert missing.exit_code == 2 and "does not exist" in " ".join(missing.output.split())
+    assert missing.exit_code == 2 and "No such file" in " ".join(missing.output.split())

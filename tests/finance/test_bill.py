@@ -12,8 +12,13 @@ PARAMS = ParameterSet.shipped()
 
 
 @pytest.fixture(scope="module")
-def run():
-    return blueprint.run(scenario.default(PARAMS).with_options(draws=2_000))
+def g42(b42):
+    return b42.geography
+
+
+@pytest.fixture(scope="module")
+def run(g42):
+    return blueprint.run(scenario.default(PARAMS).with_options(draws=2_000), g42)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +75,8 @@ def test_provenance_carries_seed_parameters_data_and_scenario(run, report):
     assert provenance.seed == run.plan.seed
     assert provenance.parameters.startswith("parameters@")
     assert provenance.parameters == PARAMS.fingerprint
-    assert set(provenance.data) == {"running_cost_allowance", "population"}
+    assert set(provenance.data) == {"running_cost_allowance", "population", "geography"}
+    assert provenance.data["geography"].startswith("42 ICBs, ")
     assert any("Shipped assumptions" in note for note in provenance.notes)
 
 
@@ -82,9 +88,9 @@ def test_per_icb_table_sums_to_the_national_central_case(run, report):
 
 
 def test_readable_tables_keep_the_figures(report):
-    tables = bill.readable(report)
-    assert len(tables) == 5
-    national = tables[0].frame
+    shown = bill.readable(bill.national_view(report))
+    assert len(shown.sections) == 4
+    national = shown.frame
     assert national["net £m"].tolist() == (report.national.frame.net_gbp / 1e6).round(1).tolist()
     assert "Central case" in report.headline and "turns positive" in report.headline
 
@@ -97,6 +103,15 @@ def test_one_icb_by_year_adds_up_to_its_row(run, report):
     assert (frame.cumulative_p10_gbp <= frame.cumulative_p90_gbp).all()
 
 
+def test_views_name_their_tables_for_exports(run, report):
+    """A view's tables are named by their titles' labels (file and sheet names)."""
+    from icsatlas.finance import outputs
+
+    names = list(outputs.named(bill.national_view(report)))
+    assert names == ["national", "payback", "claims", "sensitivity", "inputs", "icbs"]
+    assert list(outputs.named(bill.icb_view(report, run, "QWO"))) == ["by-year", "sensitivity"]
+
+
 def test_one_icbs_sensitivity_ranks_inputs_by_its_own_outcome(run, report):
     ranking = bill.icb_tables(report, run, "QWO")["sensitivity"].frame
     row = report.icbs.frame.set_index("ods_code").loc["QWO"]
@@ -105,21 +120,21 @@ def test_one_icbs_sensitivity_ranks_inputs_by_its_own_outcome(run, report):
     assert ranking.swing_gbp.max() < report.sensitivity.frame.swing_gbp.max()
 
 
-def test_an_override_changes_the_bill_and_its_fingerprint(run):
+def test_an_override_changes_the_bill_and_its_fingerprint(run, g42):
     """Issue 9, section 3: `--parameters FILE` reaches the Monte Carlo and its provenance."""
     mine = PARAMS.override({"finance.redundancy.earnings_cap": 60_000})
-    other = blueprint.run(scenario.default(mine).with_options(draws=10))
+    other = blueprint.run(scenario.default(mine).with_options(draws=10), g42)
     assert other.outcome.redundancy_cost[0].sum() < run.outcome.redundancy_cost[0].sum()
     provenance = bill.report(other).national.provenance
     assert provenance.parameters == mine.fingerprint != PARAMS.fingerprint
     assert any("earnings_cap overridden" in note for note in provenance.notes)
 
 
-def test_headline_figures_of_the_shipped_central_case():
+def test_headline_figures_of_the_shipped_central_case(g42):
     """Gate (issue 9, section 7): the Blueprint bill's headline figures, seed 20250401 and
     10,000 draws. A change to any rule, input or datum that moves them fails here: update the
     figures only with the change that explains them (and the docs that quote them)."""
-    run = blueprint.run(scenario.default(PARAMS))
+    run = blueprint.run(scenario.default(PARAMS), g42)
     outcome = run.outcome
     assert (run.plan.seed, run.plan.draws) == (20250401, 10_000)
     # regression snapshot (after issue 9: the senior 12-month clawback window applied)

@@ -9,13 +9,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from icsatlas.errors import InputError
-from icsatlas.finance import allocation, charts, convergence, export
-from icsatlas.finance import weighted_population as wp
+from icsatlas.finance import allocation, charts, convergence, export, outputs
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
 
-BASIS = wp.Basis("2025/26", "icb42")
 PARAMS = ParameterSet.shipped()
 RESULT = Result(
     pd.DataFrame({"area": ["A", "B"], "gbp": [1.5, 2.5]}),
@@ -76,17 +74,44 @@ def test_unknown_export_format_is_an_input_error(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
-def test_waterfall_and_convergence_charts_are_written(tmp_path, suffix):
+def test_waterfall_and_convergence_charts_are_written(tmp_path, suffix, b42):
     path = charts.save(
-        charts.waterfall(allocation.waterfall(PARAMS, BASIS, "QHM")), tmp_path / f"w{suffix}"
+        charts.waterfall(allocation.waterfall(PARAMS, b42, "QHM")), tmp_path / f"w{suffix}"
     )
     head = path.read_bytes()[:200]
     assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<svg" in head or b"<?xml" in head
-    charts.save(charts.convergence(convergence.paths(PARAMS, BASIS, 2)), tmp_path / f"c{suffix}")
+    charts.save(charts.convergence(convergence.paths(PARAMS, b42, 2)), tmp_path / f"c{suffix}")
 
 
-def test_chart_suffix_is_checked(tmp_path):
+def test_chart_suffix_is_checked(tmp_path, b42):
     with pytest.raises(InputError, match=r"charts are written as \.png or \.svg"):
-        charts.save(
-            charts.waterfall(allocation.waterfall(PARAMS, BASIS, "QHM")), tmp_path / "w.pdf"
-        )
+        charts.save(charts.waterfall(allocation.waterfall(PARAMS, b42, "QHM")), tmp_path / "w.pdf")
+
+
+def test_a_result_draws_the_chart_its_table_holds(tmp_path, b42):
+    waterfall = allocation.waterfall(PARAMS, b42, "QHM")
+    said = outputs.write(waterfall, export=tmp_path / "w.xlsx", chart=tmp_path / "w.svg")
+    assert said == f"wrote {tmp_path / 'w.xlsx'}; wrote {tmp_path / 'w.svg'}"
+    assert "Target waterfall" in (tmp_path / "w.svg").read_text()
+    with pytest.raises(InputError, match="no chart for 'A small table'"):
+        outputs.write(RESULT, chart=tmp_path / "small.png")
+    with pytest.raises(InputError, match="has no sensitivity ranking to draw"):
+        outputs.write(RESULT, tornado=tmp_path / "small.png")
+
+
+def test_nothing_is_written_when_a_file_name_is_wrong(tmp_path, b42):
+    waterfall = allocation.waterfall(PARAMS, b42, "QHM")
+    with pytest.raises(InputError, match=r"cannot write w\.pdf"):
+        outputs.write(waterfall, export=tmp_path / "w.csv", chart=tmp_path / "w.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sections_are_written_by_their_labels(tmp_path):
+    sections = [
+        Result(RESULT.frame, RESULT.provenance, "Payback: share of draws"),
+        Result(RESULT.frame, RESULT.provenance, "Payback: again"),
+    ]
+    whole = Result(RESULT.frame, RESULT.provenance, "National: net savings", (), sections)
+    outputs.write(whole, export=tmp_path / "bill.xlsx")
+    sheets = pd.read_excel(tmp_path / "bill.xlsx", sheet_name=None)
+    assert list(sheets) == ["national", "payback", "payback-2", "provenance"]

@@ -63,7 +63,7 @@ def test_unknown_inputs_and_keys_are_located(tmp_path):
         scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"), PARAMS)
 
 
-def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path):
+def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path, b42):
     csv = write(
         tmp_path,
         "staff.csv",
@@ -71,19 +71,29 @@ def test_headcount_csv_rows_are_checked_and_reported_together(tmp_path):
         "QWO,12,5,\nQWO,8A,1,\n",
     )
     with pytest.raises(InputErrors) as caught:
-        scenario.read_headcount(csv)
+        scenario.read_headcount(csv, b42.geography)
     message = str(caught.value)
     assert "staff.csv:3: wte: must be 0 or more, got -3" in message
-    assert "staff.csv:4: icb: not an ICB code of the icb42 geography: 'QZZ'" in message
+    assert "staff.csv:4: icb: not an ICB code on 2025-04-01: 'QZZ'" in message
     assert "staff.csv:5: band: unknown band '12'" in message
     assert "staff.csv:6: band: this ICB and band appear twice" in message
 
 
-def test_headcount_csv_is_referenced_from_the_scenario(tmp_path):
+def test_headcount_csv_is_referenced_from_the_scenario(tmp_path, b42):
     write(tmp_path, "staff.csv", "icb,band,wte\nE54000054,7,120\nQWO,8a,80\n")
     plan = scenario.load(write(tmp_path, "s.yaml", "headcount_by_band: staff.csv\n"), PARAMS)
-    assert plan.headcount.wte.sum() == 200
-    assert set(plan.headcount.icb_ods) == {"QWO"}
+    staff = plan.staff(b42.geography)
+    assert staff.wte.sum() == 200
+    assert set(staff.icb_ods) == {"QWO"}
+
+
+def test_a_scenario_names_the_date_of_its_icbs(tmp_path):
+    """The bill runs over the ICBs in force on a date (the register's), not a named set."""
+    assert scenario.default(PARAMS).geography_day.isoformat() == "2025-04-01"
+    plan = scenario.load(write(tmp_path, "s.yaml", "geography_on: 2026-06-01\n"), PARAMS)
+    assert plan.geography_day.isoformat() == "2026-06-01"
+    with pytest.raises(InputError, match=r"t.yaml:1: geography_on: not a date .*'icb36'"):
+        scenario.load(write(tmp_path, "t.yaml", "geography_on: icb36\n"), PARAMS)
 
 
 @pytest.mark.parametrize(
@@ -99,7 +109,7 @@ def test_every_problem_of_a_scenario_is_listed_with_its_line(tmp_path):
     text = (
         "seed: -1\n"
         "years: 20\n"
-        "geography: icb24\n"
+        "geography_on: icb42\n"
         "inputs:\n"
         "  vr_share: {distribution: triangular, low: 0.4, mode: 0.6, high: 1.2}\n"
         "  phasing: {distribution: choice, options: {slow: 1.0}}\n"
@@ -108,9 +118,9 @@ def test_every_problem_of_a_scenario_is_listed_with_its_line(tmp_path):
     with pytest.raises(InputErrors) as caught:
         scenario.load(write(tmp_path, "s.yaml", text), PARAMS)
     assert [str(e).split("/")[-1] for e in caught.value.errors] == [
-        "s.yaml:3: geography: unknown geography 'icb24' (did you mean 'icb42'?)",  # best match
         "s.yaml:1: seed: must be 0 or more, got -1",
         "s.yaml:2: years: must be from 1 to 15, got 20",
+        "s.yaml:3: geography_on: not a date (YYYY-MM-DD): 'icb42'",  # the old geography names
         "s.yaml:5: inputs.vr_share.high: a share must be from 0 to 1, got 1.2",
         "s.yaml:6: inputs.phasing.options.slow: unknown phasing 'slow' "
         "(use step, front-loaded, linear or back-loaded)",

@@ -80,7 +80,7 @@ SCENARIOS = st.fixed_dictionaries(
     optional={
         "inputs": st.dictionaries(st.sampled_from([*scenario.INPUTS, "rehire"]), DISTRIBUTIONS),
         **{key: NUMBERS | SCALARS for key in ("seed", "draws", "years", "first_year")},
-        "geography": SCALARS,
+        "geography_on": SCALARS | DATES,
         "name": SCALARS,
     },
 )

@@ -1,30 +1,26 @@
 """`icsatlas finance ...`: allocation, running costs, the reorganisation bill, BCF, the shift.
 
-Thin shells over :mod:`icsatlas.finance`. Every query command takes ``--format
-table|json|csv`` and ``--parameters FILE`` (overrides of the shipped parameters); most take
-``--export FILE`` (.csv, .parquet or .xlsx, with provenance) and the ones with a picture
-take ``--chart FILE`` (.png or .svg).
+Thin shells over ``Workspace.finance`` (:mod:`icsatlas.workspace.finance`): parse, ask,
+render. Every query command takes ``--format table|json|csv`` (the table is a readable view;
+JSON and CSV carry every column) and ``--parameters FILE``; the ones whose answer depends on
+the NHS geography take ``--on DATE`` (the areas in force that day, from the register) and
+``--reform`` (a what-if on top); most take ``--export FILE`` (.csv, .parquet or .xlsx, with
+provenance) and the ones with a picture ``--chart FILE`` (.png or .svg).
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from icsatlas.cli.render import Format, FormatOption, console, errors, render, table
-from icsatlas.errors import InputError
-from icsatlas.finance.tables import Column, display, formatted, parse_money, view
-from icsatlas.inputs import columns as cells
-from icsatlas.inputs.rows import Unique, read_rows
-from icsatlas.parameters import ParameterSet
-from icsatlas.results import Result
+from icsatlas.cli.options import AsOfOption, ParametersOption, ReformOption, workspace
+from icsatlas.cli.render import Format, FormatOption, console, errors, escape, render
+
+if TYPE_CHECKING:
+    from icsatlas.results import Result
+    from icsatlas.workspace import Workspace
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,7 +31,7 @@ allocate_app = typer.Typer(
     no_args_is_help=True, help="Needs-based allocation: targets, places, convergence."
 )
 bcf_app = typer.Typer(
-    no_args_is_help=True, help="The Better Care Fund: imports, per head, county vs other."
+    no_args_is_help=True, help="The Better Care Fund: imports, per head, county councils."
 )
 app.add_typer(allocate_app, name="allocate")
 app.add_typer(bcf_app, name="bcf")
@@ -51,12 +47,10 @@ YearOption = Annotated[
 OnOption = Annotated[
     str | None,
     typer.Option(
-        "--on", help="Date (YYYY-MM-DD) that picks the year and ICB geography (default: today)."
+        "--on",
+        help="Date (YYYY-MM-DD) whose NHS areas are used, from the register (default: the "
+        "first day of --year if given, else today); without --year it also picks the year.",
     ),
-]
-GeographyOption = Annotated[
-    str | None,
-    typer.Option("--geography", "-g", help="icb42 (to March 2026) or icb36 (from April 2026)."),
 ]
 ExportOption = Annotated[
     Path | None,
@@ -69,131 +63,33 @@ ExportOption = Annotated[
 ChartOption = Annotated[
     Path | None, typer.Option("--chart", help="Also draw the chart to FILE (.png or .svg).")
 ]
-ParametersOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--parameters",
-        help="YAML of parameter overrides (name: value, or name: {date: value}); "
-        "see docs/reference/finance-parameters.md. Default: the shipped values.",
-        exists=True,
-        dir_okay=False,
+AreaArgument = Annotated[
+    str,
+    typer.Argument(
+        help="An ICB, place, council, GP practice or PCN (name or code), a postcode, or a "
+        "former ICB (its practices, in the areas now holding them)."
     ),
 ]
+IcbArgument = Annotated[str, typer.Argument(help="An ICB in force: name, ODS or ONS code.")]
 
 
-def _params(path: Path | None) -> ParameterSet:
-    """The shipped parameters, with the overrides in ``path`` if given."""
-    shipped = ParameterSet.shipped()
-    return shipped if path is None else shipped.override(path)
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"not a date: {text!r} (use YYYY-MM-DD)", field="--on") from None
-
-
-def _basis(year: str | None, on: str | None, geography: str | None):
-    from icsatlas.finance import weighted_population as wp
-
-    return wp.basis_for(year, _day(on), geography)
-
-
-def _icb(text: str, basis) -> str:
-    """An ICB's ODS code from a name, ODS or ONS code, in the basis's geography."""
-    from icsatlas.errors import NotFoundError
-    from icsatlas.finance import weighted_population as wp
-    from icsatlas.register.lookup import find_area
-
-    try:
-        area = find_area(text, basis.day)
-    except NotFoundError as error:
-        other = "icb42" if basis.geography == "icb36" else "icb36"
-        try:
-            elsewhere = find_area(text, wp.Basis(basis.year, other).day)
-        except NotFoundError:
-            raise error from None
-        raise NotFoundError(
-            f"{elsewhere.name} is not an ICB of the {wp.GEOGRAPHIES[basis.geography]}; "
-            f"it is one of the {wp.GEOGRAPHIES[other]}: add --geography {other}"
-        ) from None
-    if area.area_type != "icb":
-        raise InputError(f"{text!r} is a {area.area_type} ({area.name}), not an ICB", field="icb")
-    return area.ods_code
-
-
-def show(
-    results: Result | Sequence[Result],
+def _shown(
+    ws: Workspace,
+    result: Result,
     fmt: Format,
-    headline: str = "",
-    columns: Sequence[Column] | None = None,
+    view: str,
+    **files: Path | None,
 ) -> None:
-    """Print one result or several sections; table view shows money in £m and one source line.
+    """Write any files asked for, print the result (a readable view for the terminal) and
+    one line saying what was written."""
+    written = ws.finance.write(result, **files) if any(files.values()) else ""
+    if fmt is Format.table:
+        from icsatlas.finance import views
 
-    ``columns`` picks a narrower table view for ``--format table`` (json and csv stay whole).
-    """
-    items = [results] if isinstance(results, Result) else list(results)
-    if columns is not None and fmt is Format.table:
-        items = [view(items[0], columns)]
-    if fmt is Format.json:
-        document = (
-            items[0].to_dict()
-            if len(items) == 1
-            else {"headline": headline, "sections": [r.to_dict() for r in items]}
-        )
-        sys.stdout.write(json.dumps(document, default=_json_default, indent=2) + "\n")
-        return
-    if fmt is Format.csv:
-        if len(items) > 1:
-            errors.print(
-                f"[dim]csv shows the first table ({items[0].title}); "
-                f"use --export for all {len(items)}[/dim]"
-            )
-        render(items[0], fmt)
-        return
-    if len(items) == 1:
-        render(items[0] if columns else display(items[0]), fmt)
-        return
-    if headline:
-        console.print(f"[bold]{headline}[/bold]\n")
-    for item in items:
-        shown = display(item)
-        console.print(table(shown))
-        for note in shown.notes:
-            if note != headline:
-                console.print(f"[yellow]![/yellow] {note}")
-        console.print()
-    provenance = items[0].provenance.to_dict()
-    parts = [f"{k}={v}" for k, v in provenance.items() if k not in ("data", "notes")]
-    parts += [f"{k}: {v}" for k, v in provenance.get("data", {}).items()]
-    console.print(f"[dim]source: {'; '.join(parts)}[/dim]")
-    for note in provenance.get("notes", []):
-        console.print(f"[dim]{note}[/dim]")
-
-
-def _json_default(value):
-    from icsatlas.cli.render import _json_default as default
-
-    return default(value)
-
-
-def _exported(results: Result | dict[str, Result], path: Path | None) -> None:
-    if path is None:
-        return
-    from icsatlas.finance import export
-
-    errors.print(f"[dim]{export.write(results, path).describe()}[/dim]")
-
-
-def _charted(figure_of, path: Path | None) -> None:
-    if path is None:
-        return
-    from icsatlas.finance import charts
-
-    errors.print(f"[dim]wrote {charts.save(figure_of(), path)}[/dim]")
+        result = getattr(views, view)(result)
+    render(result, fmt)
+    if written:
+        errors.print(f"[dim]{escape(written)}[/dim]")
 
 
 # --- allocation -------------------------------------------------------------------------
@@ -203,7 +99,6 @@ def _charted(figure_of, path: Path | None) -> None:
 def allocate_targets(
     year: YearOption = None,
     on: OnOption = None,
-    geography: GeographyOption = None,
     level: Annotated[str, typer.Option(help="icb or region.")] = "icb",
     control: Annotated[
         str,
@@ -214,75 +109,33 @@ def allocate_targets(
     ] = "target",
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
-    """Fair-share core targets for every ICB from NHS England's weighted populations."""
-    from icsatlas.finance import allocation
-
-    basis, notes = _basis(year, on, geography)
-    kind = control if control in allocation.CONTROL_KINDS else parse_money(control, "--control")
-    result = allocation.targets(_params(parameters), basis, kind, level, notes)
-    columns = [
-        ("area", "area_name", "name"),
-        ("patients", "population", "int"),
-        ("need index", "need_index", "x3"),
-        ("target £m", "target_gbp", "m"),
-        ("actual £m", "actual_gbp", "m"),
-        ("actual vs target", "distance_from_target", "spct"),
-    ]
-    if "published_dft" in result.frame:
-        columns.append(("published distance", "published_dft", "spct"))
-    columns.append(("actual vs fair share", "distance_from_fair_share", "spct"))
-    show(result, fmt, columns=columns)
-    _exported(result, export)
+    """Fair-share core targets for every ICB in force, from NHS England's weighted populations."""
+    ws = workspace(reform, as_of_change, parameters)
+    result = ws.finance.targets(year, on, level, control)
+    _shown(ws, result, fmt, "targets", export=export)
 
 
 @allocate_app.command("check")
 def allocate_check(
     year: YearOption = None, fmt: FormatOption = Format.table, parameters: ParametersOption = None
 ) -> None:
-    """Reproduce NHS England's published distances from target for the 42 ICBs."""
-    from icsatlas.finance import allocation, sourcing, weighted_population
-
-    params = _params(parameters)
-    years = [year] if year else weighted_population.available_years()
-    frames = []
-    for label in years:
-        check = allocation.check_published(params, label)
-        frames.append(check.assign(financial_year=weighted_population.years.normalise(label)))
-    frame = pd.concat(frames, ignore_index=True)
-    worst = frame.difference.abs().max()
-    notes = (
-        f"Largest difference from the published figure: {worst:.2e}. Published to 6 decimal "
-        "places from allocations rounded to £ thousand: within 1e-6 is exact to publication.",
-    )
-    from icsatlas import data
-
-    provenance = sourcing.provenance(
-        params,
-        data={
-            "weighted_population": data.source(weighted_population.SOURCE).cite(),
-            "allocations": data.source(allocation.ALLOCATIONS).cite(),
-        },
-    )
-    columns = [
-        ("year", "financial_year", "text"),
-        ("ICB", "area_name", "name"),
-        ("computed", "computed_dft", "x6"),
-        ("published", "published_dft", "x6"),
-        ("difference", "difference", "e"),
-    ]
-    result = Result(frame, provenance, "Distance from target: computed vs published", notes)
-    show(result, fmt, columns=columns)
-    if worst > 1e-6:
+    """Reproduce NHS England's published distances from target (exit code 1 if not)."""
+    ws = workspace(None, None, parameters)
+    result = ws.finance.check(year)
+    _shown(ws, result, fmt, "check")
+    if max(abs(d) for d in result.table.column("difference")) > 1e-6:
         raise typer.Exit(1)
 
 
 @allocate_app.command("places")
 def allocate_places(
-    icb: Annotated[str, typer.Argument(help="ICB name, ODS or ONS code.")],
+    area: AreaArgument,
     by: Annotated[
-        str, typer.Option(help="lad (local authority), sub-icb, pcn or practice.")
+        str, typer.Option(help="lad (council district), sub-icb (place), pcn or practice.")
     ] = "lad",
     places: Annotated[
         Path | None,
@@ -290,64 +143,38 @@ def allocate_places(
     ] = None,
     budget: Annotated[
         str | None,
-        typer.Option(help="Budget to split, e.g. 450m (default: the ICB's core allocation)."),
+        typer.Option(help="Budget to split, e.g. 450m (default: the area's core allocation)."),
     ] = None,
     year: YearOption = None,
     on: OnOption = None,
-    geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
-    """Split an ICB's budget between places by need, explaining each share."""
-    from icsatlas.finance import allocation
-
-    basis, notes = _basis(year, on, geography)
-    grouping = _read_places(places) if places else None
-    amount = parse_money(budget, "--budget") if budget else None
-    params = _params(parameters)
-    result = allocation.places(params, basis, _icb(icb, basis), by, grouping, amount, notes)
-    columns = [
-        ("place", "area_name", "name"),
-        ("budget £m", "budget_gbp", "m"),
-        ("£ per head", "budget_per_head", "int"),
-        ("why", "explanation", "text"),
-    ]
-    show(result, fmt, columns=columns)
-    _exported(result, export)
-
-
-PLACE_COLUMNS = (
-    cells.Column("practice_code", "code", required=True),
-    cells.Column("place", required=True),
-)
-
-
-def _read_places(path: Path) -> pd.DataFrame:
-    repeat = Unique(("practice_code",), "practice {practice_code} is listed twice")
-    records = read_rows(path, PLACE_COLUMNS, others="ignore", unique=[repeat])
-    return pd.DataFrame([r.values for r in records], columns=["practice_code", "place"])
+    """Split an area's budget between its places by need, explaining each share."""
+    ws = workspace(reform, as_of_change, parameters)
+    result = ws.finance.places(area, by, places, budget, year, on)
+    _shown(ws, result, fmt, "places", export=export)
 
 
 @allocate_app.command("waterfall")
 def allocate_waterfall(
-    icb: Annotated[str, typer.Argument(help="ICB name, ODS or ONS code.")],
+    icb: IcbArgument,
     year: YearOption = None,
     on: OnOption = None,
-    geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
     chart: ChartOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
     """From an equal share per head to the ICB's target and actual allocation, step by step."""
-    from icsatlas.finance import allocation, charts
-
-    basis, _ = _basis(year, on, geography)
-    result = allocation.waterfall(_params(parameters), basis, _icb(icb, basis))
-    show(result, fmt, columns=[("step", "step", "text"), ("£m", "gbp", "m")])
-    _exported(result, export)
-    _charted(lambda: charts.waterfall(result), chart)
+    ws = workspace(reform, as_of_change, parameters)
+    result = ws.finance.waterfall(icb, year, on)
+    _shown(ws, result, fmt, "waterfall", export=export, chart=chart)
 
 
 @allocate_app.command("converge")
@@ -364,39 +191,17 @@ def allocate_converge(
     ] = None,
     year: YearOption = None,
     on: OnOption = None,
-    geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
     chart: ChartOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
     """Convergence of actual allocations towards fair shares under a pace-of-change rule."""
-    from icsatlas.finance import charts, convergence
-
-    basis, _ = _basis(year, on, geography)
-    params = _params(parameters)
-    rule = convergence.PaceOfChange.from_parameters(
-        params, basis.year, years_ahead,
-        gap_closed=gap_closed, minimum_growth=minimum_growth, growth=growth,
-    )  # fmt: skip
-    result = convergence.paths(params, basis, years_ahead, rule)
-    if fmt is Format.table:
-        wide = result.frame.pivot_table(
-            index="area_name",
-            columns="financial_year",
-            values="distance_from_fair_share",
-            sort=False,
-        )
-        wide = wide.reindex(wide.iloc[:, 0].sort_values().index)
-        table_frame = wide.map(lambda v: f"{v:+.1%}").reset_index()
-        table_frame["area_name"] = formatted(table_frame.area_name, "name")
-        table_frame = table_frame.rename(columns={"area_name": "ICB"})
-        title = result.title + " (+ above it, - below)"
-        show(Result(table_frame, result.provenance, title, result.notes), fmt)
-    else:
-        show(result, fmt)
-    _exported(result, export)
-    _charted(lambda: charts.convergence(result), chart)
+    ws = workspace(reform, as_of_change, parameters)
+    result = ws.finance.converge(years_ahead, gap_closed, minimum_growth, growth, year, on)
+    _shown(ws, result, fmt, "converge", export=export, chart=chart)
 
 
 @allocate_app.command("need")
@@ -418,37 +223,16 @@ def allocate_need(
     ] = None,
     year: YearOption = None,
     on: OnOption = None,
-    geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
     """Targets from your need indices beside NHS England's for the same areas."""
-    from icsatlas.finance import need
-
-    basis, _ = _basis(year, on, geography)
-    params = _params(parameters)
-    if (file is None) == (population is None):
-        raise InputError("give a CSV of need indices or --from-population NAME (one of them)")
-    if population is not None:
-        from icsatlas.population.need import need_indices
-
-        indices = need_indices(population, "icb", basis.day, params=params)
-        source = f"population {population!r} (icsatlas population need)"
-        result = need.compare(params, need.from_population(indices), basis, source=source)
-        result.provenance = indices.provenance.merged(result.provenance)
-    else:
-        result = need.compare(params, need.read_indices(file), basis, source=str(file))
-    columns = [
-        ("area", "area_name", "name"),
-        ("need index", "need_index", "x3"),
-        ("NHSE need index", "nhse_need_index", "x3"),
-        ("target £m", "target_gbp", "m"),
-        ("NHSE target £m", "nhse_target_gbp", "m"),
-        ("difference", "difference_pct", "gbp"),
-    ]
-    show(result, fmt, columns=columns)
-    _exported(result, export)
+    ws = workspace(reform, as_of_change, parameters)
+    result = ws.finance.need(file, population, year, on)
+    _shown(ws, result, fmt, "need", export=export)
 
 
 @allocate_app.command("weights")
@@ -456,35 +240,8 @@ def allocate_weights(
     year: YearOption = None, fmt: FormatOption = Format.table, parameters: ParametersOption = None
 ) -> None:
     """The formula weights shipped as parameters beside the ones re-fitted from the data."""
-    from icsatlas.finance import sourcing, weights
-    from icsatlas.finance import weighted_population as wp
-
-    params = _params(parameters)
-    rows = []
-    for label in [year] if year else wp.available_years():
-        fitted = weights.implied(label)
-        shipped = weights.for_year(params, label)
-        for name in wp.COMPONENTS:
-            rows.append(
-                {
-                    "financial_year": fitted.year,
-                    "component": name,
-                    "shipped": shipped[name],
-                    "refitted": fitted.weights[name],
-                }
-            )
-    notes = (
-        "Weights are estimates (certainty: estimate): NHS England does not publish them; "
-        "see finance.allocation.core_weights.",
-    )
-    from icsatlas import data
-
-    sources = {"weighted_population": data.source(wp.SOURCE).cite()}
-    provenance = sourcing.provenance(params, data=sources, notes=notes)
-    show(
-        Result(pd.DataFrame(rows), provenance, "Core formula weights: shipped vs re-fitted", notes),
-        fmt,
-    )
+    ws = workspace(None, None, parameters)
+    _shown(ws, ws.finance.weights(year), fmt, "weights")
 
 
 # --- running costs and redundancy ---------------------------------------------------------
@@ -495,7 +252,14 @@ def running_costs_command(
     year: Annotated[
         str, typer.Option("--year", "-y", help="Running cost allowance year.")
     ] = "2025/26",
-    geography: Annotated[str, typer.Option("--geography", "-g", help="icb42 or icb36.")] = "icb42",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="Date (YYYY-MM-DD) whose ICBs are used, from the register (default: the "
+            "first day of --year; with --history, of the latest year).",
+        ),
+    ] = None,
     programme_pay_per_head: Annotated[
         float | None, typer.Option(help="Assumed programme pay per head (default: parameter).")
     ] = None,
@@ -504,28 +268,17 @@ def running_costs_command(
     ] = False,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
     """Each ICB's running costs against the £18.76 a head envelope, and the cut it implies."""
-    from icsatlas.finance import running_costs
-
+    ws = workspace(reform, as_of_change, parameters)
     if history:
-        result = running_costs.history(geography)
-        show(result, fmt)
-    else:
-        params = _params(parameters)
-        result = running_costs.running_costs(params, year, geography, programme_pay_per_head)
-        columns = [
-            ("ICB", "icb_name", "name"),
-            ("RCA £/head", "rca_per_head", "gbp"),
-            ("baseline £/head", "baseline_per_head", "gbp"),
-            ("reduction £m", "reduction_gbp", "m"),
-            ("reduction %", "reduction_pct", "gbp"),
-            ("staff WTE", "headcount_wte", "int"),
-            ("posts removed", "posts_removed", "int"),
-        ]
-        show(result, fmt, columns=columns)
-    _exported(result, export)
+        _shown(ws, ws.finance.running_cost_history(on), fmt, "running_cost_history", export=export)
+        return
+    result = ws.finance.running_costs(year, on, programme_pay_per_head)
+    _shown(ws, result, fmt, "running_costs", export=export)
 
 
 @app.command("redundancy")
@@ -569,14 +322,12 @@ def redundancy_command(
     parameters: ParametersOption = None,
 ) -> None:
     """One person's Section 16 redundancy payment, with every step explained."""
-    from icsatlas.finance import exit_pay
-
-    person = exit_pay.Employee(salary, service, reckonable, fte, weekly_pay)
-    retirement = None
-    if age is not None and capitalisation_cost is not None:
-        retirement = exit_pay.Retirement(age, capitalisation_cost, membership)
-    result = exit_pay.explain(_params(parameters), person, retirement, reemployed_after, senior)
-    show(result, fmt)
+    ws = workspace(None, None, parameters)
+    result = ws.finance.redundancy(
+        salary, service, reckonable, fte, weekly_pay, age, capitalisation_cost, membership,
+        reemployed_after, senior,
+    )  # fmt: skip
+    _shown(ws, result, fmt, "redundancy")
 
 
 # --- the Blueprint's bill -------------------------------------------------------------------
@@ -618,7 +369,14 @@ def blueprint_bill(
     years_count: Annotated[
         int | None, typer.Option("--years", help="Years counted from 2025/26 (default 5).")
     ] = None,
-    geography: GeographyOption = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="Date (YYYY-MM-DD) whose ICBs the bill runs over, from the register "
+            "(default: the scenario's geography_on, else the first day of its first year).",
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
     export: Annotated[
         Path | None,
@@ -636,10 +394,12 @@ def blueprint_bill(
         Path | None,
         typer.Option("--tornado", help="Tornado of sensitivities to FILE (.png or .svg)."),
     ] = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
     """Does the Blueprint's saving beat its redundancy bill, and when? A seeded Monte Carlo."""
-    from icsatlas.finance import bill, blueprint, charts, scenario
+    from icsatlas.errors import InputError
 
     chosen = [flag for flag, on in (("--national", national), ("--icb", icb), ("--icbs", icbs))
               if on]  # fmt: skip
@@ -650,60 +410,14 @@ def blueprint_bill(
             "--icbs has no chart: use --chart or --tornado with the national view or --icb",
             field="--chart" if chart else "--tornado",
         )
-    params = _params(parameters)
-    plan = scenario.load(scenario_file, params) if scenario_file else scenario.default(params)
-    plan = plan.with_options(seed=seed, draws=draws, years=years_count, geography=geography)
-    code = _bill_icb(icb, plan) if icb is not None else None
-    with console.status(f"Simulating {plan.draws:,} draws over every ICB ...", spinner="dots"):
-        run = blueprint.run(plan)
-        report = bill.report(run)
-    headline = report.headline
-    if code is not None:
-        tables = bill.icb_tables(report, run, code)
-        shown = list(tables.values())
-        if fmt is Format.table:
-            shown = [view(shown[0], _ONE_ICB), bill.readable_ranking(shown[1])]
-        headline = ""
-    elif icbs:
-        tables = {"icbs": report.icbs}
-        shown = [report.icbs]
-    else:
-        tables = report.tables()
-        shown = bill.readable(report) if fmt is Format.table else report.sections()[:5]
-    show(shown, fmt, headline)
-    _exported(tables, export)
-    first = next(iter(tables.values()))
-    _charted(lambda: charts.payback_curve(first), chart)
-    _charted(lambda: charts.tornado(tables["sensitivity"]), tornado)
-
-
-_ONE_ICB = [
-    ("year", "financial_year", "text"),
-    ("savings £m", "savings_gbp", "m"),
-    ("redundancy £m", "redundancy_gbp", "m"),
-    ("net £m", "net_gbp", "m"),
-    ("cumulative £m", "cumulative_net_gbp", "m"),
-    ("cumulative p10 £m", "cumulative_p10_gbp", "m"),
-    ("cumulative p90 £m", "cumulative_p90_gbp", "m"),
-]
-
-
-def _bill_icb(text: str, plan) -> str:
-    """The ODS code of the ICB named ``text`` in the run's geography."""
-    from icsatlas.finance import weighted_population as wp
-
-    shipped = wp.available_years()
-    year = plan.first_year if plan.first_year in shipped else shipped[-1]
-    return _icb(text, wp.Basis(year, plan.geography))
+    ws = workspace(reform, as_of_change, parameters)
+    result = ws.finance.blueprint_bill(
+        "icbs" if icbs else "national", icb, scenario_file, seed, draws, years_count, on
+    )
+    _shown(ws, result, fmt, "blueprint_bill", export=export, chart=chart, tornado=tornado)
 
 
 # --- Better Care Fund -----------------------------------------------------------------------
-
-
-def _store():
-    from icsatlas import store
-
-    return store.connect()
 
 
 @bcf_app.command("minimums")
@@ -713,14 +427,8 @@ def bcf_minimums(
     parameters: ParametersOption = None,
 ) -> None:
     """The national mandatory minimum by funding stream, in total and per resident (data)."""
-    from icsatlas.finance import bcf
-
-    columns = [
-        ("stream", "description", "text"),
-        ("£m", "amount_gbp", "m"),
-        ("£ per head", "per_head_gbp", "gbp"),
-    ]
-    show(bcf.national_minimums(_params(parameters), year), fmt, columns=columns)
+    ws = workspace(None, None, parameters)
+    _shown(ws, ws.finance.bcf_minimums(year), fmt, "bcf_minimums")
 
 
 @bcf_app.command("import")
@@ -742,10 +450,7 @@ def bcf_import(
     ] = "data",
 ) -> None:
     """Load BCF contributions into the workspace store (all rows or none), with an audit entry."""
-    from icsatlas.finance import bcf
-
-    with _store() as store:
-        import_id = bcf.import_contributions(store, file, description, kind)
+    import_id = workspace().finance.bcf_import(file, description, kind)
     console.print(f"imported {file} as BCF import {import_id} ({kind})")
 
 
@@ -757,21 +462,8 @@ def bcf_show(
     parameters: ParametersOption = None,
 ) -> None:
     """Pooled contributions per area and year, per head, with the change on the year before."""
-    from icsatlas.finance import bcf
-
-    with _store() as store:
-        result = bcf.contributions(store, _params(parameters), year)
-    columns = [
-        ("area", "area_name", "text"),
-        ("year", "financial_year", "text"),
-        ("pooled £m", "pooled_gbp", "m"),
-        ("£ per head", "pooled_per_head", "gbp"),
-        ("change £/head", "change_per_head", "gbp"),
-        ("council", "council_type", "text"),
-        ("kind", "kind", "text"),
-    ]
-    show(result, fmt, columns=columns)
-    _exported(result, export)
+    ws = workspace(None, None, parameters)
+    _shown(ws, ws.finance.bcf_contributions(year), fmt, "bcf_contributions", export=export)
 
 
 @bcf_app.command("counties")
@@ -782,20 +474,8 @@ def bcf_counties(
     parameters: ParametersOption = None,
 ) -> None:
     """County councils vs other councils: pooled per head, from imported figures."""
-    from icsatlas.finance import bcf
-
-    with _store() as store:
-        result = bcf.county_split(store, _params(parameters), year)
-    columns = [
-        ("year", "financial_year", "text"),
-        ("councils", "council_type", "text"),
-        ("areas", "areas", "int"),
-        ("pooled £m", "pooled_gbp", "m"),
-        ("residents", "population", "int"),
-        ("£ per head", "pooled_per_head", "gbp"),
-    ]
-    show(result, fmt, columns=columns)
-    _exported(result, export)
+    ws = workspace(None, None, parameters)
+    _shown(ws, ws.finance.bcf_counties(year), fmt, "bcf_counties", export=export)
 
 
 @bcf_app.command("scenario")
@@ -826,20 +506,9 @@ def bcf_scenario(
     parameters: ParametersOption = None,
 ) -> None:
     """What county councils' pooled BCF per resident at two dates means in pounds (a scenario)."""
-    from icsatlas.finance import bcf
-
-    columns = [
-        ("year", "financial_year", "text"),
-        ("councils", "councils", "text"),
-        ("areas", "areas", "int"),
-        ("residents", "population", "int"),
-        ("£ per resident (scenario)", "per_head_gbp", "gbp"),
-        ("implied pooled £m", "implied_pooled_gbp", "m"),
-    ]
-    result = bcf.county_pooling_scenario(
-        _params(parameters), from_year, year, from_per_head, per_head
-    )
-    show(result, fmt, columns=columns)
+    ws = workspace(None, None, parameters)
+    result = ws.finance.bcf_scenario(from_year, year, from_per_head, per_head)
+    _shown(ws, result, fmt, "bcf_scenario")
 
 
 # --- the shift from acute to community --------------------------------------------------------
@@ -868,39 +537,16 @@ def shift_command(
     ] = False,
     year: YearOption = None,
     on: OnOption = None,
-    geography: GeographyOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    reform: ReformOption = None,
+    as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
 ) -> None:
     """Shares of ICB money by setting, and a shift from acute to community with its need effects."""
-    from icsatlas.finance import shift
-
+    ws = workspace(reform, as_of_change, parameters)
     if streams:
-        result = shift.streams()
-    else:
-        basis, _ = _basis(year, on, geography)
-        spending = shift.read_spend(spend, basis) if spend else None
-        result = shift.scenario(_params(parameters), basis, points, years_count, mode, spending)
-        if icb is not None:
-            code = _icb(icb, basis)
-            rows = result.frame[result.frame.ods_code == code].reset_index(drop=True)
-            result = Result(rows, result.provenance, result.title, result.notes)
-    if streams:
-        columns = [
-            ("year", "financial_year", "text"),
-            ("ICB", "icb_name", "name"),
-            ("core £m", "core_services_gbp", "m"),
-            ("primary care share", "primary_care_share", "pct"),
-        ]
-    else:
-        columns = [
-            ("year", "financial_year", "text"),
-            ("ICB", "area_name", "name"),
-            ("acute", "acute_share", "pct"),
-            ("community", "community_share", "pct"),
-            ("community £m", "community_gbp", "m"),
-            ("community vs need", "community_vs_need", "x3"),
-        ]
-    show(result, fmt, columns=columns)
-    _exported(result, export)
+        _shown(ws, ws.finance.streams(), fmt, "streams", export=export)
+        return
+    result = ws.finance.shift(points, years_count, mode, spend, icb, year, on)
+    _shown(ws, result, fmt, "shift", export=export)

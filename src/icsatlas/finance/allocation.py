@@ -55,23 +55,26 @@ def _published_42(year: str) -> pd.DataFrame:
 
 
 def published(basis: wp.Basis) -> pd.DataFrame:
-    """Actual core recurrent allocations (£) and NHS England's targets, by ICB of ``basis``.
+    """Actual core recurrent allocations (£) and NHS England's targets, by ICB in force on
+    ``basis.on`` (index ``ods_code``).
 
-    For the 36 ICBs, legacy allocations and targets move through the crosswalk (split
-    legacy ICBs by population share), so only ICBs formed from whole legacy ICBs are exact.
+    NHS England allocates to the ICBs of the allocation year; each one's allocation and
+    target move into the ICBs in force with its practices (:func:`wp.legacy_shares`), so an
+    ICB formed of whole legacy ICBs is exact, one formed from part of one is an estimate.
+    ``published_dft`` is NHS England's own figure where an ICB is exactly one of its ICBs,
+    else blank.
     """
     frame = _published_42(basis.year).copy()
     frame["published_target_gbp"] = frame.actual_gbp / (1 + frame.published_dft)
-    if basis.geography == "icb42":
-        return frame
-    crosswalk = data.read(wp.CROSSWALK)
-    share = crosswalk.share_of_legacy_icb_population.to_numpy()
-    moved = frame.loc[crosswalk.icb23_ods, ["actual_gbp", "published_target_gbp"]].mul(
-        share, axis=0
-    )
-    moved = moved.groupby(crosswalk.icb26_ods.to_numpy()).sum()
-    moved["published_dft"] = moved.actual_gbp / moved.published_target_gbp - 1
-    return moved
+    shares = wp.legacy_shares(basis)
+    moved = shares.join(frame, on="icb23_ods")
+    money = ["actual_gbp", "published_target_gbp"]
+    moved[money] = moved[money].mul(moved.share, axis=0)
+    sums = moved.groupby("ods_code")[money].sum()
+    own = shares.groupby("ods_code").filter(lambda g: len(g) == 1 and g.share.iloc[0] == 1.0)
+    same = own[own.ods_code == own.icb23_ods].set_index("ods_code").icb23_ods
+    sums["published_dft"] = frame.published_dft.reindex(same).set_axis(same.index)
+    return sums
 
 
 def control_total(basis: wp.Basis, kind: str | float = "target") -> ControlTotal:
@@ -99,7 +102,8 @@ def targets(
     level: str = "icb",
     notes: tuple[str, ...] = (),
 ) -> Result:
-    """Fair-share targets for every ICB (or region) and how far actual allocations are from them.
+    """Fair-share targets for every ICB (or region) in force on ``basis.on`` and how far
+    actual allocations are from them.
 
     Two distances, because they answer different questions: ``distance_from_target`` is
     actual / target - 1 with targets sharing out the control total (by default NHS England's
@@ -113,31 +117,38 @@ def targets(
         )
     total = control_total(basis, control)
     allocated = control_total(basis, "allocation")
-    areas = wp.by_area(basis, "icb")
-    frame = _shares(areas, total)
+    frame = _shares(wp.by_area(basis, "icb"), total)
     actual = published(basis)
-    frame = frame.join(actual[["actual_gbp", "published_dft"]], on="area_code")
+    frame = frame.join(actual[["actual_gbp", "published_dft"]], on="ods_code")
     frame["actual_per_head"] = frame.actual_gbp / frame.population
     frame["distance_from_target"] = frame.actual_gbp / frame.target_gbp - 1
     frame["fair_share_gbp"] = frame.share * allocated.amount
     frame["distance_from_fair_share"] = frame.actual_gbp / frame.fair_share_gbp - 1
     if level == "region":
         frame = _to_regions(frame, basis)
-    if basis.geography == "icb36" or level == "region":
-        frame = frame.drop(columns="published_dft", errors="ignore")
-        notes = (*notes, "Published distances from target exist only for the 42 ICBs.")
+        notes = (*notes, "NHS England publishes distances from target for ICBs, not regions.")
+    elif frame.published_dft.isna().any():
+        notes = (*notes, _PUBLISHED_ONLY_FOR_NHSE_ICBS)
     notes = (
         *notes,
+        *basis.notes(),
         f"Control total: {total.label}, £{total.amount / 1e9:,.3f}bn; targets are whole "
         "pounds that add up to it exactly.",
         *_distance_notes(total, allocated),
     )
     return Result(
-        frame.rename(columns={"area_code": "ods_code"}),
+        frame,
         provenance(params, basis, notes),
-        f"Core allocation targets {basis.year} ({wp.GEOGRAPHIES[basis.geography]})",
+        f"Core allocation targets {basis.year}, {len(frame)} {level}s on {basis.on}",
         notes,
     )
+
+
+_PUBLISHED_ONLY_FOR_NHSE_ICBS = (
+    "Published distances from target are NHS England's for the ICBs it allocated to; an ICB "
+    "formed or changed since has none (its actual allocation is its predecessors', moved "
+    "with their practices)."
+)
 
 
 def _distance_notes(total: ControlTotal, allocated: ControlTotal) -> tuple[str, ...]:
@@ -157,7 +168,7 @@ def _distance_notes(total: ControlTotal, allocated: ControlTotal) -> tuple[str, 
 
 
 def _shares(areas: pd.DataFrame, total: ControlTotal) -> pd.DataFrame:
-    frame = areas[["area_code", "area_name", "population", wp.CORE]].copy()
+    frame = areas[[*wp.AREA_COLUMNS, "population", wp.CORE]].copy()
     frame["need_index"] = frame[wp.CORE] / frame.population
     frame["share"] = frame[wp.CORE] / frame[wp.CORE].sum()
     frame["target_gbp"] = whole_pounds(total.amount, frame[wp.CORE].to_numpy())
@@ -166,15 +177,12 @@ def _shares(areas: pd.DataFrame, total: ControlTotal) -> pd.DataFrame:
 
 
 def _to_regions(frame: pd.DataFrame, basis: wp.Basis) -> pd.DataFrame:
-    from icsatlas.register import geography
-
-    regions = geography.icbs(basis.day).set_index("icb_ods")[["region_ods", "region_name"]]
-    grouped = frame.join(regions, on="area_code").groupby(["region_ods", "region_name"])
+    regions = basis.geography.icbs.set_index("icb_ods")[["region_ons", "region_ods", "region_name"]]
+    keys = ["region_ons", "region_ods", "region_name"]
+    grouped = frame.join(regions, on="ods_code").groupby(keys)
     summed = ["population", "weighted_population", "share", "target_gbp", "actual_gbp"]
-    sums = grouped[[*summed, "fair_share_gbp"]].sum()
-    sums = sums.reset_index().rename(
-        columns={"region_ods": "area_code", "region_name": "area_name"}
-    )
+    sums = grouped[[*summed, "fair_share_gbp"]].sum().reset_index()
+    sums = sums.rename(columns=dict(zip(keys, wp.AREA_COLUMNS, strict=True)))
     sums["need_index"] = sums.weighted_population / sums.population
     sums["target_per_head"] = sums.target_gbp / sums.population
     sums["actual_per_head"] = sums.actual_gbp / sums.population
@@ -183,9 +191,11 @@ def _to_regions(frame: pd.DataFrame, basis: wp.Basis) -> pd.DataFrame:
     return sums
 
 
-def check_published(params: ParameterSet, year: str) -> pd.DataFrame:
-    """Our distance from target for each of the 42 ICBs next to NHS England's (6 d.p.)."""
-    basis = wp.Basis(year, "icb42")
+def check_published(params: ParameterSet, basis: wp.Basis) -> pd.DataFrame:
+    """Our distance from target for each ICB NHS England allocated to in ``basis.year``
+    next to its published figure (6 d.p.); ``basis`` is the register's geography at the
+    start of that year, so the check also shows the register places every practice where
+    NHS England counted it."""
     result = targets(params, basis, "target").frame.set_index("ods_code")
     exact_target = result.share * control_total(basis, "target").amount
     check = pd.DataFrame(
@@ -199,81 +209,98 @@ def check_published(params: ParameterSet, year: str) -> pd.DataFrame:
     return check.reset_index()
 
 
+PLACE_LEVELS = ("lad", "sub-icb", "pcn", "practice")
+
+
 def places(
     params: ParameterSet,
     basis: wp.Basis,
-    icb: str,
+    rows: pd.DataFrame,
+    area: str,
     by: str = "lad",
     grouping: pd.DataFrame | None = None,
     budget: float | None = None,
     notes: tuple[str, ...] = (),
 ) -> Result:
-    """Split one ICB's budget between places by need, with each share explained.
+    """Split an area's budget between its places by need, with each share explained.
 
+    ``rows`` are the area's placed practices (:func:`wp.rows_in`) and ``area`` its name.
     ``by`` is lad (the default: places are usually local authority footprints), sub-icb,
-    pcn (neighbourhoods) or practice, or pass ``grouping`` (practice_code -> place).
-    The budget defaults to the ICB's actual core allocation for the year.
+    pcn (neighbourhoods) or practice, or pass ``grouping`` (practice_code -> place). The
+    budget defaults to the area's part of its ICBs' actual core allocations for the year
+    (each ICB's shared by core weighted population: for a whole ICB, its allocation).
     """
-    areas = (
-        wp.by_grouping(basis, grouping, icb) if grouping is not None else wp.by_area(basis, by, icb)
-    )
+    if by not in PLACE_LEVELS and grouping is None:
+        raise InputError(f"places are by {', '.join(PLACE_LEVELS)}, not {by!r}", field="by")
+    if grouping is not None:
+        areas = wp.by_grouping(basis, grouping, rows)
+    else:
+        areas = wp.by_area(basis, by, rows)
     if budget is None:
-        budget = float(published(basis).loc[icb, "actual_gbp"])
-        budget_label = f"its {basis.year} core allocation"
+        money = _allocated(basis, areas)
+        budget = float(money.sum())
+        budget_label = f"its part of its ICBs' {basis.year} core allocations"
     else:
         if budget <= 0:
             raise InputError(f"the budget must be positive, got {budget}", field="budget")
+        money = areas[wp.CORE]
         budget_label = "the budget given"
     weights = formula.for_year(params, basis.year)
-    frame = _explain_places(areas, weights)
-    frame["budget_gbp"] = whole_pounds(budget, areas[wp.CORE].to_numpy())
+    frame = _explain_places(areas, weights, area)
+    frame["budget_gbp"] = whole_pounds(budget, money.to_numpy())
     frame["budget_per_head"] = frame.budget_gbp / frame.population
-    name = areas.icb_name.iloc[0]
     notes = (
         *notes,
-        f"{name}'s budget £{budget:,.0f} ({budget_label}) split by each place's share of the "
-        "ICB's core weighted population (NHS England practice file, summed over practices).",
-        "need_vs_icb is the place's weighted population per head over the ICB's; the "
-        "contributions split (need_vs_icb - 1) by component using the estimated formula "
+        *basis.notes(),
+        f"{area}'s budget £{budget:,.0f} ({budget_label}) split by each place's share of "
+        "its core weighted population (NHS England practice file, summed over practices).",
+        f"need_vs_area is the place's weighted population per head over {area}'s; the "
+        "contributions split (need_vs_area - 1) by component using the estimated formula "
         "weights; 'other' is the unavoidable-cost adjustment and weight rounding.",
     )
-    title = f"Place split of {name} by {by if grouping is None else 'user places'}, {basis.year}"
-    code = "place" if grouping is not None else ("ons_code" if by == "lad" else "ods_code")
-    frame = frame.rename(columns={"area_code": code})
+    how = by if grouping is None else "user places"
+    title = f"Place split of {area} by {how}, {basis.year}, on {basis.on}"
     return Result(frame, provenance(params, basis, notes), title, notes)
 
 
-def _explain_places(areas: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+def _allocated(basis: wp.Basis, areas: pd.DataFrame) -> pd.Series:
+    """Each place's part of its ICB's actual allocation, by core weighted population."""
+    icbs = wp.by_area(basis, "icb").set_index("ods_code")[wp.CORE]
+    per_core = published(basis).actual_gbp / icbs
+    return areas[wp.CORE] * areas.icb_ods.map(per_core)
+
+
+def _explain_places(areas: pd.DataFrame, weights: dict[str, float], area: str) -> pd.DataFrame:
     totals = areas[wp.MEASURES].sum()
     per_head = areas[wp.MEASURES[1:]].div(areas.population, axis=0)
-    icb_per_head = totals[wp.MEASURES[1:]] / totals.population
-    modelled_icb = sum(weights[k] * icb_per_head[k] for k in wp.COMPONENTS)
-    frame = areas[["area_code", "area_name", "population"]].copy()
+    area_per_head = totals[wp.MEASURES[1:]] / totals.population
+    modelled = sum(weights[k] * area_per_head[k] for k in wp.COMPONENTS)
+    frame = areas[[*wp.AREA_COLUMNS, *wp.ICB_COLUMNS, "population"]].copy()
     frame["population_share"] = areas.population / totals.population
-    frame["need_vs_icb"] = per_head[wp.CORE] / icb_per_head[wp.CORE]
+    frame["need_vs_area"] = per_head[wp.CORE] / area_per_head[wp.CORE]
     frame["share"] = areas[wp.CORE] / totals[wp.CORE]
     contributions = pd.DataFrame(
         {
-            f"from_{k}": weights[k] * (per_head[k] - icb_per_head[k]) / modelled_icb
+            f"from_{k}": weights[k] * (per_head[k] - area_per_head[k]) / modelled
             for k in wp.COMPONENTS
         }
     )
-    contributions["from_other"] = frame.need_vs_icb - 1 - contributions.sum(axis=1)
+    contributions["from_other"] = frame.need_vs_area - 1 - contributions.sum(axis=1)
     frame = pd.concat([frame, contributions], axis=1)
-    frame["explanation"] = [_sentence(row) for row in frame.itertuples(index=False)]
+    frame["explanation"] = [_sentence(row, area) for row in frame.itertuples(index=False)]
     return frame
 
 
-def _sentence(row) -> str:
+def _sentence(row, area: str) -> str:
     parts = sorted(
         ((k, getattr(row, f"from_{k}")) for k in (*wp.COMPONENTS, "other")),
         key=lambda item: -abs(item[1]),
     )[:3]
     drivers = ", ".join(f"{_LABELS[k]} {v * 100:+.1f} pts" for k, v in parts)
-    direction = "above" if row.need_vs_icb >= 1 else "below"
+    direction = "above" if row.need_vs_area >= 1 else "below"
     return (
-        f"{row.population_share:.1%} of patients; need {abs(row.need_vs_icb - 1):.1%} {direction} "
-        f"the ICB average ({drivers}) -> {row.share:.1%} of the budget"
+        f"{row.population_share:.1%} of patients; need {abs(row.need_vs_area - 1):.1%} "
+        f"{direction} the {area} average ({drivers}) -> {row.share:.1%} of the budget"
     )
 
 
@@ -294,9 +321,9 @@ def waterfall(
     """From an equal-per-head share to the ICB's target, one need component at a time,
     then to its actual allocation (NHS England publishes such "waterfalls" as file X)."""
     total = control_total(basis, control)
-    areas = wp.by_area(basis, "icb").set_index("area_code")
+    areas = wp.by_area(basis, "icb").set_index("ods_code")
     if icb not in areas.index:
-        raise NotFoundError(f"no ICB {icb} in {wp.GEOGRAPHIES[basis.geography]}")
+        raise NotFoundError(f"no ICB {icb} in the {basis.geography.describe()}")
     row = areas.loc[icb]
     national = areas[wp.MEASURES].sum()
     equal = total.amount * row.population / national.population
@@ -314,6 +341,7 @@ def waterfall(
     frame = pd.DataFrame(steps, columns=["step", "gbp"])
     frame["kind"] = ["start", *["change"] * 7, "total", "change", "total"]
     notes = (
+        *basis.notes(),
         f"Control total: {total.label}.",
         "Component steps use the estimated formula weights (finance.allocation.core_weights); "
         "'unavoidable cost and other' closes the gap to NHS England's own weighted population.",
@@ -321,7 +349,7 @@ def waterfall(
     return Result(
         frame,
         provenance(params, basis, notes),
-        f"Target waterfall for {row.area_name}, {basis.year}",
+        f"Target waterfall for {row.area_name}, {basis.year}, on {basis.on}",
         notes,
     )
 
@@ -331,7 +359,6 @@ def provenance(params: ParameterSet, basis: wp.Basis, notes: tuple[str, ...]) ->
     sources = {
         "weighted_population": data.source(wp.SOURCE).cite(),
         "allocations": data.source(ALLOCATIONS).cite(),
+        "geography": basis.geography.describe(),
     }
-    if basis.geography == "icb36":
-        sources["crosswalk"] = data.source(wp.CROSSWALK).cite()
     return sourcing.provenance(params, data=sources, notes=notes)

@@ -57,7 +57,7 @@ def report(bill: Bill) -> Report:
     notes = (headline,)
     return Report(
         national=Result(
-            _national(bill), provenance, "National net savings by year (£, ICBs in England)", notes
+            _national(bill), provenance, "National: net savings by year (£, all ICBs)", notes
         ),
         payback=Result(
             payback_table,
@@ -67,16 +67,17 @@ def report(bill: Bill) -> Report:
         claims=Result(
             _claims(bill),
             provenance,
-            "Reported claims tested: ~£750m a year of savings against £1bn+ of redundancy costs",
+            "Claims: ~£750m a year of savings against £1bn+ of redundancy costs, tested",
         ),
         sensitivity=Result(
             _sensitivity(bill, _national_total),
             provenance,
-            "Sensitivity ranking (outcome: cumulative national net saving over the horizon)",
+            "Sensitivity: ranking of inputs (outcome: cumulative national net saving over the "
+            "horizon)",
         ),
-        inputs=Result(inputs_table(bill), provenance, "Inputs and their sources"),
+        inputs=Result(inputs_table(bill), provenance, "Inputs: distributions, certainty, sources"),
         icbs=Result(
-            _icbs(bill), provenance, "Per ICB: central case and range of cumulative net saving"
+            _icbs(bill), provenance, "ICBs: central case and range of cumulative net saving"
         ),
         headline=headline,
     )
@@ -86,12 +87,13 @@ def _provenance(bill: Bill) -> Provenance:
     plan = bill.plan
     notes = (
         f"Scenario: {plan.name} ({plan.fingerprint}); {plan.draws:,} draws plus run 0 "
-        f"(central case); {plan.years} years from {plan.first_year}; geography {plan.geography}.",
+        f"(central case); {plan.years} years from {plan.first_year}; the "
+        f"{bill.geography.describe()}.",
         "Cash at 2025/26 pay rates, undiscounted; savings are against the 2025/26 baseline.",
     )
     return sourcing.provenance(
         plan.params,
-        data=blueprint.sources(),
+        data=blueprint.sources(bill.geography),
         notes=notes,
         seed=plan.seed,
         engine=f"numpy {np.__version__}",
@@ -298,7 +300,7 @@ def icb_tables(report: Report, bill: Bill, code: str) -> dict[str, Result]:
     and the ranking of the inputs by their effect on its cumulative net saving."""
     codes = list(bill.model.icb_codes)
     if code not in codes:
-        raise NotFoundError(f"no ICB {code} in this run's geography ({bill.plan.geography})")
+        raise NotFoundError(f"no ICB {code} in this run's {bill.geography.describe()}")
     i = codes.index(code)
     model, outcome = bill.model, bill.outcome
     savings = outcome.net_annual[:, i][:, None] * model.savings_factor[outcome.shape]
@@ -326,12 +328,13 @@ def icb_tables(report: Report, bill: Bill, code: str) -> dict[str, Result]:
 
     return {
         "by-year": Result(
-            frame, provenance, f"{name}: central case by year, with 80% of draws", notes
+            frame, provenance, f"By year: {name}, central case with 80% of draws", notes
         ),
         "sensitivity": Result(
             _sensitivity(bill, icb_total),
             provenance,
-            f"{name}: sensitivity ranking (outcome: its cumulative net saving over the horizon)",
+            f"Sensitivity: ranking of inputs for {name} (outcome: its cumulative net saving "
+            "over the horizon)",
         ),
     }
 
@@ -361,29 +364,28 @@ def _headline(bill: Bill, central_year: str) -> str:
 __all__ = ["INPUTS", "Report", "report"]
 
 
-def readable(report: Report) -> list[Result]:
-    """The five national sections as short tables for a terminal or a briefing: money in
-    £m, 80% ranges as text, shares as percentages (the full tables stay in ``report``)."""
-    national = report.national.frame
-    claims = report.claims.frame
-    ranking = report.sensitivity.frame
-    inputs = report.inputs.frame
+def readable(result: Result) -> Result:
+    """A bill's national view (:func:`national_view`) as short tables for a terminal or a
+    briefing: money in £m, 80% ranges as text, shares as percentages; the per-ICB table is
+    left to the full result."""
+    national = result
+    payback, claims_table, ranking_table, inputs_table_ = result.sections[:4]
+    frame = national.frame
+    claims = claims_table.frame
     tables = [
         pd.DataFrame(
             {
-                "year": national.financial_year,
-                "savings £m": _m(national.savings_gbp),
-                "redundancy £m": _m(national.redundancy_gbp),
-                "net £m": _m(national.net_gbp),
-                "cumulative £m": _m(national.cumulative_net_gbp),
-                "net, 80% of draws": _range(national.net_p10_gbp, national.net_p90_gbp),
-                "paid back": _pct(national.share_paid_back),
+                "year": frame.financial_year,
+                "savings £m": _m(frame.savings_gbp),
+                "redundancy £m": _m(frame.redundancy_gbp),
+                "net £m": _m(frame.net_gbp),
+                "cumulative £m": _m(frame.cumulative_net_gbp),
+                "net, 80% of draws": _range(frame.net_p10_gbp, frame.net_p90_gbp),
+                "paid back": _pct(frame.share_paid_back),
             }
         ),
-        report.payback.frame.assign(
-            share_of_draws_paid_back_by_then=_pct(
-                report.payback.frame.share_of_draws_paid_back_by_then
-            )
+        payback.frame.assign(
+            share_of_draws_paid_back_by_then=_pct(payback.frame.share_of_draws_paid_back_by_then)
         ).rename(
             columns={
                 "financial_year": "by the end of",
@@ -404,13 +406,26 @@ def readable(report: Report) -> list[Result]:
                 "draws at or above claim": _pct(claims.share_of_draws_at_or_above_claim),
             }
         ),
-        _short_ranking(ranking),
-        inputs[["input", "distribution", "certainty", "source"]],
+        _short_ranking(ranking_table.frame),
+        inputs_table_.frame[["input", "distribution", "certainty", "source"]],
     ]
-    sections = report.sections()[:5]
-    return [
-        Result(t, s.provenance, s.title, s.notes) for t, s in zip(tables, sections, strict=True)
+    shown = [payback, claims_table, ranking_table, inputs_table_]
+    sections = [
+        Result(t, s.provenance, s.title, s.notes) for t, s in zip(tables[1:], shown, strict=True)
     ]
+    return Result(tables[0], national.provenance, national.title, national.notes, sections)
+
+
+def national_view(report: Report) -> Result:
+    """The national roll-up with payback, claims, sensitivity, inputs and ICBs as sections."""
+    first, *rest = report.sections()
+    return Result(first.frame, first.provenance, first.title, first.notes, rest)
+
+
+def icb_view(report: Report, bill: Bill, code: str) -> Result:
+    """One ICB's central case by year, with its sensitivity ranking as a section."""
+    by_year, ranking = icb_tables(report, bill, code).values()
+    return Result(by_year.frame, by_year.provenance, by_year.title, by_year.notes, [ranking])
 
 
 def readable_ranking(result: Result) -> Result:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,9 @@ from icsatlas.finance.redundancy import ExitRules
 from icsatlas.finance.running_costs import BANDS, Workforce
 from icsatlas.finance.scenario import PHASINGS, Scenario
 from icsatlas.parameters import ParameterSet
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 NUMERIC = [name for name, (_, choices) in scenario.INPUTS.items() if not choices]
 SENIOR_BANDS = "finance.redundancy.vr_clawback_senior_bands"
@@ -85,14 +89,16 @@ class Model:
     payments: Payments
 
 
-def build_model(plan: Scenario, day: date | None = None) -> Model:
-    """Data and the scenario's parameters for ``plan`` as arrays."""
+def build_model(plan: Scenario, geography: Geography, day: date | None = None) -> Model:
+    """Data and the scenario's parameters for ``plan`` as arrays, over the ICBs in force in
+    ``geography`` (the register's, on ``plan.geography_day``)."""
     params = plan.params
     day = day or years.first_day(plan.first_year)
-    base = running_costs.baseline(_rca_year(plan.first_year), plan.geography)
+    base = running_costs.baseline(wp.Basis(_rca_year(plan.first_year), geography))
     workforce = Workforce.on(params, day)
     target = float(params.value("finance.running_costs.target_per_head", day))
-    mix, own, service_years = _staff(base.icb_ods.to_numpy(), workforce, plan.headcount)
+    codes = base.ods_code.to_numpy()
+    mix, own, service_years = _staff(codes, workforce, plan.staff(geography))
     salaries = np.array([workforce.salaries[b] for b in BANDS])
     exits = params.value("finance.blueprint.exit_window", day)["first_quarter"]
     rules = ExitRules.on(params, exits)
@@ -101,7 +107,7 @@ def build_model(plan: Scenario, day: date | None = None) -> Model:
     profiles, profile = np.unique(service_years, axis=0, return_inverse=True)
     savings, costs = phasing_factors(params, plan.first_year, plan.years, day)
     return Model(
-        icb_codes=base.icb_ods.to_numpy(),
+        icb_codes=codes,
         icb_names=base.icb_name.to_numpy(),
         population=base.population.to_numpy(dtype=float),
         rca=base.rca_gbp.to_numpy(dtype=float),
@@ -299,6 +305,7 @@ class Bill:
     inputs: dict[str, np.ndarray]
     outcome: Outcome
     elapsed_s: float
+    geography: Geography
 
     @property
     def cumulative_net(self) -> np.ndarray:
@@ -306,18 +313,20 @@ class Bill:
         return self.outcome.net_by_year.sum(axis=1)
 
 
-def run(plan: Scenario, day: date | None = None) -> Bill:
-    """Build the model and simulate run 0 plus ``plan.draws`` draws."""
+def run(plan: Scenario, geography: Geography, day: date | None = None) -> Bill:
+    """Build the model over the ICBs of ``geography`` and simulate run 0 plus
+    ``plan.draws`` draws."""
     started = time.perf_counter()
-    model = build_model(plan, day)
+    model = build_model(plan, geography, day)
     inputs = draw_inputs(plan)
     outcome = simulate(model, inputs)
-    return Bill(plan, model, inputs, outcome, time.perf_counter() - started)
+    return Bill(plan, model, inputs, outcome, time.perf_counter() - started, geography)
 
 
-def sources() -> dict[str, str]:
-    """The shipped data a bill rests on."""
+def sources(geography: Geography) -> dict[str, str]:
+    """The data a bill rests on."""
     return {
         "running_cost_allowance": data.source(running_costs.RCA).cite(),
         "population": data.source(wp.SOURCE).cite(),
+        "geography": geography.describe(),
     }

@@ -30,7 +30,6 @@ from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO, POSITIVE
 from icsatlas.inputs.rows import Record, Unique, read_rows
 from icsatlas.parameters import ParameterSet
-from icsatlas.register import geography
 from icsatlas.results import Result
 
 CODES = ("ods_code", "ons_code")
@@ -145,8 +144,7 @@ def compare(
     need = validate(need, source)
     system = code_column(need, source)
     level, codes = _match_areas(need[system], system, basis, source)
-    reference = wp.by_area(basis, level)
-    reference = reference[reference.area_code != wp.UNMAPPED].set_index("area_code").loc[codes]
+    reference = wp.by_area(basis, level).set_index("ods_code").loc[codes]
     nhse_total = allocation.control_total(basis, "target").amount * (
         reference[wp.CORE].sum() / wp.by_area(basis, "icb")[wp.CORE].sum()
     )
@@ -176,10 +174,15 @@ def compare(
     )
     provenance = sourcing.provenance(
         params,
-        data={"need": label or source, "weighted_population": data.source(wp.SOURCE).cite()},
+        data={
+            "need": label or source,
+            "weighted_population": data.source(wp.SOURCE).cite(),
+            "geography": basis.geography.describe(),
+        },
         notes=notes,
     )
-    return Result(frame, provenance, f"Need-based targets vs NHS England, {basis.year}", notes)
+    title = f"Need-based targets vs NHS England, {basis.year}, {level} areas on {basis.on}"
+    return Result(frame, provenance, title, notes)
 
 
 def _summary(frame: pd.DataFrame) -> str:
@@ -195,7 +198,7 @@ def _match_areas(
     codes: pd.Series, system: str, basis: wp.Basis, source: str
 ) -> tuple[str, list[str]]:
     """The level of the areas and their ODS codes (the weighted populations' key)."""
-    tree = geography.sub_icb_tree(basis.day)
+    tree = basis.geography.sub_icbs
     kind = system.removesuffix("_code")
     for level, prefix in (("icb", "icb"), ("sub-icb", "sub_icb")):
         lookup = dict(zip(tree[f"{prefix}_{kind}"], tree[f"{prefix}_ods"], strict=True))
@@ -205,23 +208,25 @@ def _match_areas(
         if mapped.notna().any():
             bad = codes[mapped.isna()].tolist()[:5]
             raise InputError(
-                f"not {level} {kind.upper()} codes of the {wp.GEOGRAPHIES[basis.geography]}: "
+                f"not {level} {kind.upper()} codes of the {basis.geography.describe()}: "
                 + ", ".join(map(str, bad)),
                 file=source,
                 field=system,
             )
     raise InputError(
-        f"these are neither ICB nor sub-ICB {kind.upper()} codes", file=source, field=system
+        f"these are neither ICB nor sub-ICB {kind.upper()} codes on {basis.on}",
+        file=source,
+        field=system,
     )
 
 
 def from_practice_file(basis: wp.Basis, level: str = "icb") -> pd.DataFrame:
     """Need indices built from NHS England's practice file: a reference need source."""
+    if level not in ("icb", "sub-icb"):
+        raise InputError(f"need indices are for icb or sub-icb areas, not {level!r}", field="level")
     areas = wp.by_area(basis, level)
-    areas = areas[areas.area_code != wp.UNMAPPED].reset_index(drop=True)
     indices = areas[list(wp.COMPONENTS)].div(areas.population, axis=0)
-    codes = areas[["area_code", "population"]].rename(columns={"area_code": "ods_code"})
-    return pd.concat([codes, indices], axis=1)
+    return pd.concat([areas[["ods_code", "population"]], indices], axis=1)
 
 
 def with_implied_unavoidable_cost(need: pd.DataFrame, year: str) -> pd.DataFrame:

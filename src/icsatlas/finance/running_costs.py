@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,9 @@ from icsatlas.finance import weighted_population as wp
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 RCA = "icb_running_cost_allowance_2023_24_to_2025_26"
 BANDS = (
@@ -70,43 +74,41 @@ def rca_years() -> list[str]:
     return sorted(_rca().financial_year.unique())
 
 
-def baseline(year: str = "2025/26", geography: str = "icb42") -> pd.DataFrame:
-    """Per ICB: running cost allowance (£) and allocation population for ``year``.
+def baseline(basis: wp.Basis) -> pd.DataFrame:
+    """Per ICB in force on ``basis.on``: running cost allowance (£) for ``basis.year`` and
+    allocation population (columns ods_code, ons_code, icb_name, population, rca_gbp).
 
-    The 36-ICB geography takes the 42 legacy allowances through the crosswalk (split
-    legacy ICBs by their population shares), and populations from the practice file.
+    NHS England sets allowances for the ICBs of the allocation year; each one's allowance
+    moves into the ICBs in force with its practices, by their allocation population
+    (:func:`wp.legacy_shares`: for the 36 ICBs of April 2026, the 42-to-36 crosswalk).
     """
-    year = years.normalise(year)
     rca = _rca()
-    rca = rca[rca.financial_year == year]
+    rca = rca[rca.financial_year == basis.year]
     if rca.empty:
         raise NotFoundError(
-            f"no running cost allowances for {year}: shipped {', '.join(rca_years())}"
+            f"no running cost allowances for {basis.year}: shipped {', '.join(rca_years())}"
         )
     allowance = rca.set_index("icb_ods")["rca_gbp_k"] * 1000
-    if geography == "icb36":
-        crosswalk = data.read(wp.CROSSWALK)
-        moved = crosswalk.icb23_ods.map(allowance) * crosswalk.share_of_legacy_icb_population
-        allowance = moved.groupby(crosswalk.icb26_ods).sum()
-    basis = wp.Basis(year, geography)
-    population = wp.by_area(basis, "icb").set_index("area_code")
-    frame = population[["area_name", "population"]].join(allowance.rename("rca_gbp"), how="left")
-    frame.index.name = "icb_ods"
+    shares = wp.legacy_shares(basis)
+    moved = (shares.icb23_ods.map(allowance) * shares.share).groupby(shares.ods_code).sum()
+    icbs = wp.by_area(basis, "icb").set_index("ods_code")
+    frame = icbs[["ons_code", "area_name", "population"]].join(moved.rename("rca_gbp"))
+    frame.index.name = "ods_code"
     return frame.rename(columns={"area_name": "icb_name"}).reset_index()
 
 
 def running_costs(
     params: ParameterSet,
-    year: str = "2025/26",
-    geography: str = "icb42",
+    basis: wp.Basis,
     programme_pay_per_head: float | None = None,
-    on: date | None = None,
 ) -> Result:
-    """Per-ICB baseline, envelope, implied reduction and posts, with national totals.
+    """Per-ICB baseline, envelope, implied reduction and posts, with national totals, for
+    the allowances of ``basis.year`` in the ICBs in force on ``basis.on``.
 
-    ``programme_pay_per_head`` replaces the parameter of that name for this call.
+    ``programme_pay_per_head`` replaces the parameter of that name for this call; the
+    parameters are read on the first day of the year.
     """
-    day = on or years.first_day(year)
+    day = years.first_day(basis.year)
     target = float(params.value("finance.running_costs.target_per_head", day))
     programme = (
         programme_pay_per_head
@@ -116,8 +118,7 @@ def running_costs(
     workforce = Workforce.on(params, day)
     pay_share = float(params.value("finance.blueprint.inputs.pay_share", day)["mode"])
     headcount = float(params.value("finance.workforce.icb_headcount", day))
-    base = baseline(year, geography).rename(columns={"icb_ods": "ods_code"})
-    frame = implied_reduction(base, target, programme)
+    frame = implied_reduction(baseline(basis), target, programme)
     frame["headcount_wte"] = headcount * frame.baseline_gbp / frame.baseline_gbp.sum()
     frame["posts_removed"] = frame.reduction_gbp * pay_share / workforce.cost_per_post
     frame = pd.concat([frame, _total_row(frame, target)], ignore_index=True)
@@ -130,13 +131,30 @@ def running_costs(
         f"baseline cost; posts removed = reduction x {pay_share:.0%} pay share / "
         f"£{workforce.cost_per_post:,.0f} per post (assumptions).",
         "The envelope is judged at regional aggregate: an ICB above it may still be on plan.",
+        *_moved_note(basis),
     )
-    provenance = sourcing.provenance(
-        params,
-        data={"rca": data.source(RCA).cite(), "population": data.source(wp.SOURCE).cite()},
-        notes=notes,
+    provenance = sourcing.provenance(params, data=sources(basis), notes=notes)
+    title = f"ICB running costs against £{target} a head, {basis.year}, ICBs of {basis.on}"
+    return Result(frame, provenance, title, notes)
+
+
+def sources(basis: wp.Basis) -> dict[str, str]:
+    """The data behind running costs: allowances, populations and the geography."""
+    return {
+        "rca": data.source(RCA).cite(),
+        "population": data.source(wp.SOURCE).cite(),
+        "geography": basis.geography.describe(),
+    }
+
+
+def _moved_note(basis: wp.Basis) -> tuple[str, ...]:
+    shares = wp.legacy_shares(basis)
+    if (shares.icb23_ods == shares.ods_code).all() and (shares.share == 1.0).all():
+        return ()
+    return (
+        f"Allowances are set for the ICBs of {basis.year}; in the ICBs of {basis.on} each "
+        "one's allowance is shared by its practices' allocation populations.",
     )
-    return Result(frame, provenance, f"ICB running costs against £{target} a head, {year}", notes)
 
 
 def implied_reduction(base: pd.DataFrame, target: float, programme_per_head: float) -> pd.DataFrame:
@@ -158,7 +176,12 @@ def _total_row(frame: pd.DataFrame, target: float) -> pd.DataFrame:
         ["population", "rca_gbp", "programme_pay_gbp", "baseline_gbp", "envelope_gbp",
          "reduction_gbp", "headcount_wte", "posts_removed"]
     ].sum()  # fmt: skip
-    total = {"ods_code": None, "icb_name": "England (all ICBs)", **sums.to_dict()}
+    total: dict[str, object] = {
+        "ods_code": None,
+        "ons_code": None,
+        "icb_name": "England (all ICBs)",
+    }
+    total |= sums.to_dict()
     total["rca_per_head"] = sums.rca_gbp / sums.population
     total["baseline_per_head"] = sums.baseline_gbp / sums.population
     total["target_per_head"] = target
@@ -166,22 +189,20 @@ def _total_row(frame: pd.DataFrame, target: float) -> pd.DataFrame:
     return pd.DataFrame([total])[frame.columns]
 
 
-def history(geography: str = "icb42") -> Result:
-    """Running cost allowance per ICB and per head in every shipped year (data only)."""
+def history(geography: Geography) -> Result:
+    """Running cost allowance per ICB and per head in every shipped year (data), in the
+    ICBs in force in ``geography``."""
     rows = []
     for year in rca_years():
-        frame = baseline(year, geography)
-        rows.append(
-            frame.rename(columns={"icb_ods": "ods_code"}).assign(
-                financial_year=year, rca_per_head=frame.rca_gbp / frame.population
-            )
-        )
+        frame = baseline(wp.Basis(year, geography))
+        per_head = frame.rca_gbp / frame.population
+        rows.append(frame.assign(financial_year=year, rca_per_head=per_head))
     table = pd.concat(rows, ignore_index=True)
     wide = table.pivot_table(
-        index=["ods_code", "icb_name"], columns="financial_year", values="rca_per_head"
+        index=["ods_code", "ons_code", "icb_name"], columns="financial_year", values="rca_per_head"
     )
     wide.columns = [f"rca_per_head_{c.replace('/', '_')}" for c in wide.columns]
-    provenance = Provenance(
-        data={"rca": data.source(RCA).cite(), "population": data.source(wp.SOURCE).cite()}
-    )
-    return Result(wide.reset_index(), provenance, "Running cost allowance per head by year")
+    basis = wp.Basis(rca_years()[-1], geography)
+    provenance = Provenance(data=sources(basis), notes=_moved_note(basis))
+    title = f"Running cost allowance per head by year, ICBs of {geography.on}"
+    return Result(wide.reset_index(), provenance, title, provenance.notes)

@@ -7,16 +7,17 @@ parameters under ``finance.blueprint``:
     seed: 7
     draws: 20000
     years: 6
-    geography: icb42                 # or icb36
+    geography_on: 2026-04-01         # the ICBs in force that day (default: the first year's)
     inputs:
       rehire_share: {distribution: triangular, low: 0.2, mode: 0.35, high: 0.5}
       vr_share: 0.8                  # a bare number is a fixed value
       phasing: {distribution: choice, options: {back-loaded: 1.0}}
     headcount_by_band: my-icb-staff.csv   # optional, relative to this file
 
-The headcount CSV has columns ``icb`` (ODS or ONS code), ``band`` (2-4, 5, 6, 7, 8a, 8b,
-8c, 8d, 9, vsm), ``wte`` and optionally ``mean_service_years``; ICBs it lists use their
-own staff instead of a share of the national headcount.
+The headcount CSV has columns ``icb`` (ODS or ONS code of an ICB in force on the bill's
+geography date), ``band`` (2-4, 5, 6, 7, 8a, 8b, 8c, 8d, 9, vsm), ``wte`` and optionally
+``mean_service_years``; ICBs it lists use their own staff instead of a share of the
+national headcount. It is read against the register's ICBs when the bill is run.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -39,7 +40,9 @@ from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO
 from icsatlas.inputs.rows import Record, Unique, read_rows
 from icsatlas.parameters import ParameterSet
-from icsatlas.register import geography
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 PHASINGS = ("step", "front-loaded", "linear", "back-loaded")
 
@@ -70,7 +73,6 @@ INPUTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
 }
 DEFAULT_SEED = 20250401
 DEFAULT_DRAWS = 10_000
-GEOGRAPHIES = ("icb42", "icb36")
 
 
 @dataclass(frozen=True)
@@ -98,17 +100,30 @@ class Scenario:
     draws: int
     first_year: str
     years: int
-    geography: str
+    geography_on: date | None = None
     headcount: pd.DataFrame | None = None
+    headcount_file: str | None = None
     file: str | None = None
     fingerprint: str = "shipped defaults"
 
+    @property
+    def geography_day(self) -> date:
+        """The date whose ICBs the bill runs over: given, else the first day of the first year."""
+        return self.geography_on or years.first_day(self.first_year)
+
     def with_options(self, **changes) -> Scenario:
-        """A copy with command-line choices (seed, draws, years, geography) applied."""
+        """A copy with command-line choices (seed, draws, years, geography_on) applied."""
         given = {k: v for k, v in changes.items() if v is not None}
         scenario = replace(self, **given)
         _check_run_options(scenario)
         return scenario
+
+    def staff(self, geography: Geography) -> pd.DataFrame | None:
+        """The ICBs' own headcount by band, if the scenario gives it (its file is read
+        against the ICBs of ``geography``)."""
+        if self.headcount is not None or self.headcount_file is None:
+            return self.headcount
+        return read_headcount(self.headcount_file, geography)
 
 
 def default(params: ParameterSet, day: date | None = None) -> Scenario:
@@ -123,7 +138,6 @@ def default(params: ParameterSet, day: date | None = None) -> Scenario:
         draws=DEFAULT_DRAWS,
         first_year=years.normalise(horizon["first_year"]),
         years=int(horizon["years"]),
-        geography="icb42",
     )
 
 
@@ -175,11 +189,11 @@ def load(path: str | Path, params: ParameterSet, day: date | None = None) -> Sce
     )
     if "first_year" in raw:
         scenario = replace(scenario, first_year=_first_year(located, raw["first_year"]))
-    if "geography" in raw:
-        scenario = replace(scenario, geography=raw["geography"])
+    if "geography_on" in raw:  # a date, or ISO text (checked by the schema)
+        scenario = replace(scenario, geography_on=date.fromisoformat(str(raw["geography_on"])))
     if "headcount_by_band" in raw:
         csv = Path(path).parent / str(raw["headcount_by_band"])
-        scenario = replace(scenario, headcount=read_headcount(csv, scenario.geography))
+        scenario = replace(scenario, headcount_file=str(csv))
         scenario = replace(scenario, fingerprint=scenario.fingerprint + "+" + _fingerprint(csv))
     return scenario
 
@@ -198,10 +212,6 @@ def _check_run_options(scenario: Scenario) -> None:
         raise InputError(f"must be between 1 and 15, got {scenario.years}", field="years")
     if scenario.seed < 0:
         raise InputError(f"must be 0 or more, got {scenario.seed}", field="seed")
-    if scenario.geography not in GEOGRAPHIES:
-        raise InputError(
-            f"must be {' or '.join(GEOGRAPHIES)}, got {scenario.geography!r}", field="geography"
-        )
 
 
 def _fingerprint(path: str | Path) -> str:
@@ -240,10 +250,9 @@ HEADCOUNT_COLUMNS = (
 )
 
 
-def read_headcount(path: str | Path, geography_name: str = "icb42") -> pd.DataFrame:
+def read_headcount(path: str | Path, geography: Geography) -> pd.DataFrame:
     """An ICB headcount-by-band CSV, checked row by row (all problems reported at once)."""
-    day = geography.MERGERS_2026 if geography_name == "icb36" else date(2025, 4, 1)
-    icbs = geography.icbs(day)
+    icbs = geography.icbs
     codes = {
         **dict(zip(icbs.icb_ons, icbs.icb_ods, strict=True)),
         **dict(zip(icbs.icb_ods, icbs.icb_ods, strict=True)),
@@ -253,7 +262,7 @@ def read_headcount(path: str | Path, geography_name: str = "icb42") -> pd.DataFr
         code = record["icb"]
         record.values["icb"] = codes.get(code)
         if code and record["icb"] is None:
-            yield "icb", f"not an ICB code of the {geography_name} geography: {code!r}"
+            yield "icb", f"not an ICB code on {geography.on}: {code!r}"
 
     repeat = Unique(("icb", "band"), "this ICB and band appear twice")
     records = read_rows(path, HEADCOUNT_COLUMNS, others="ignore", check=check, unique=[repeat])

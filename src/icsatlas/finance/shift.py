@@ -34,7 +34,6 @@ from icsatlas.inputs.numbers import AT_LEAST_ZERO
 from icsatlas.inputs.rows import Record, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
-from icsatlas.register import geography
 from icsatlas.results import Result
 
 SETTINGS = ("acute", "community", "mental_health", "primary_care_prescribing")
@@ -58,7 +57,7 @@ _STREAMS = {
 def streams() -> Result:
     """Allocations by stream and the primary care share, per ICB and year (data)."""
     raw = data.read(allocation.ALLOCATIONS)
-    frame = raw[["financial_year", "icb_ods", "icb_name"]].copy()
+    frame = raw[["financial_year", "icb_ods", "icb_name"]].rename(columns={"icb_ods": "ods_code"})
     for column, name in _STREAMS.items():
         frame[name] = raw[column].fillna(0.0) * 1000
     total = frame[list(_STREAMS.values())].sum(axis=1)
@@ -81,9 +80,7 @@ def formula_shares(params: ParameterSet, basis: wp.Basis) -> pd.DataFrame:
     """Per ICB, the share of its core target the formula attributes to each setting (derived)."""
     areas = wp.by_area(basis, "icb")
     weights = formula.for_year(params, basis.year)
-    frame = areas[["area_code", "area_name", "population"]].rename(
-        columns={"area_code": "ods_code"}
-    )
+    frame = areas[["ods_code", "ons_code", "area_name", "population"]].copy()
     sized = pd.DataFrame({k: weights[k] * areas[k] for k in _SETTING_OF})
     for setting in SETTINGS:
         members = [k for k, s in _SETTING_OF.items() if s == setting]
@@ -104,7 +101,7 @@ SPEND_COLUMNS = (
 
 def read_spend(path: str | Path, basis: wp.Basis) -> pd.DataFrame:
     """ICB spend by setting from a CSV, checked cell by cell; shares of each ICB-year."""
-    icbs = geography.icbs(basis.day)
+    icbs = basis.geography.icbs
     codes = {
         **dict(zip(icbs.icb_ons, icbs.icb_ods, strict=True)),
         **dict(zip(icbs.icb_ods, icbs.icb_ods, strict=True)),
@@ -113,7 +110,7 @@ def read_spend(path: str | Path, basis: wp.Basis) -> pd.DataFrame:
     def check(record: Record) -> Iterator[tuple[str, str]]:
         icb = record.values["icb_ods"] = codes.get(record["icb"])
         if record["icb"] and icb is None:
-            yield "icb", f"not an ICB code ({basis.geography}): {record['icb']!r}"
+            yield "icb", f"not an ICB code on {basis.on}: {record['icb']!r}"
 
     records = read_rows(path, SPEND_COLUMNS, others="ignore", check=check)
     columns = ["icb_ods", "financial_year", "setting", "spend_gbp"]
@@ -165,7 +162,8 @@ def scenario(
         lambda s: float(np.std(s) / np.mean(s))
     )
     notes = (
-        f"Baseline: {source}. Budgets: {basis.year} core allocations.",
+        f"Baseline: {source}. Budgets: {basis.year} core allocations, in the ICBs of {basis.on}.",
+        *basis.notes(),
         f"{points:g} points of the national budget (£{move / 1e9:,.2f}bn) move from acute to "
         f"community over {count} years, {_HOW[mode]}.",
         "community_vs_need = community £ per community-need-weighted head over the national "
@@ -177,10 +175,12 @@ def scenario(
         data={
             "weighted_population": data.source(wp.SOURCE).cite(),
             "allocations": data.source(allocation.ALLOCATIONS).cite(),
+            "geography": basis.geography.describe(),
         },
         notes=notes,
     )
-    return Result(frame, provenance, f"Acute to community shift ({mode}), from {basis.year}", notes)
+    title = f"Acute to community shift ({mode}), from {basis.year}, ICBs of {basis.on}"
+    return Result(frame, provenance, title, notes)
 
 
 def _with_spend(
@@ -219,6 +219,7 @@ def _paths(
                 {
                     "financial_year": label,
                     "ods_code": shares.index,
+                    "ons_code": shares.ons_code,
                     "area_name": shares.area_name,
                     "acute_share": acute / budgets,
                     "community_share": community / budgets,

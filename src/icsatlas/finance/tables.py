@@ -52,7 +52,7 @@ def formatted(values: pd.Series, kind: str) -> list:
     formats = {
         "name": short_name,
         "int": lambda v: f"{v:,.0f}",
-        "m": lambda v: f"{v / 1e6:,.1f}",
+        "m": lambda v: f"{round(v / 1e6, 1) + 0.0:,.1f}",  # no "-0.0"
         "pct": lambda v: f"{v:.1%}",
         "spct": lambda v: f"{v:+.1%}",
         "x3": lambda v: f"{v:.3f}",

@@ -1,27 +1,42 @@
-"""NHS England's practice-level need-weighted populations, grouped into any set of areas.
+"""NHS England's practice-level need-weighted populations, placed in the register's areas.
 
 The shipped file holds, for every GP practice and allocation year (2023/24-2025/26), the
-registered population and one weighted population per need component. An area's share of
-the national total of a weighted population is its share of that stream's target; grouping
-practices (into ICBs, sub-ICB locations, local authority districts, PCNs or places a user
-defines) is how NHS England's own place-based allocation tool works.
+registered population and one weighted population per need component, and the ICB NHS
+England counted the practice in that year. An area's share of the national total of a
+weighted population is its share of that stream's target; summing practices into areas is
+how NHS England's own place-based allocation tool works.
+
+Which area a practice counts towards is not taken from the file but from the register's
+geography on the date asked (:class:`~icsatlas.geography.on_date.Geography`, what-if reforms
+included), so a user's 2027 merger moves money with the practices. A practice the register
+does not place on that date (closed, or gone from the practice map) counts towards the areas
+that then hold the other practices of its allocation-year ICB, in proportion to their
+allocation populations - which, for the 36 ICBs of April 2026, is NHS England's 42-to-36
+crosswalk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from icsatlas import data
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.finance import years
-from icsatlas.register import geography
+from icsatlas.geography.on_date import Geography
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import Unique, read_rows
+from icsatlas.names import short_name
+
+if TYPE_CHECKING:
+    from icsatlas.geography import Resolution
 
 SOURCE = "allocation_weighted_population_practice_2023_24_to_2025_26"
-CROSSWALK = "icb_crosswalk_2023_to_2026"
 
 # Need components of the core formula: our name -> (column in the shipped file, label).
 COMPONENTS = {
@@ -35,40 +50,59 @@ COMPONENTS = {
 CORE = "core"  # the overall core weighted population ("final" in NHS England's files)
 MEASURES = ["population", *COMPONENTS, CORE]
 
-GEOGRAPHIES = {"icb42": "42 ICBs (1 Jul 2022 - 31 Mar 2026)", "icb36": "36 ICBs (from 1 Apr 2026)"}
 LEVELS = ("region", "icb", "sub-icb", "lad", "pcn", "practice")
+AREA_COLUMNS = ["ons_code", "ods_code", "area_name"]
+ICB_COLUMNS = ["icb_ons", "icb_ods", "icb_name"]
 UNMAPPED = "UNMAPPED"
-_LEGACY_DAY = date(2025, 4, 1)
-_MERGED_DAY = geography.MERGERS_2026
+
+# level -> the placed practices' columns holding its ONS code, ODS code and name
+_KEYS = {
+    "region": ("region_ons", "region_ods", "region_name"),
+    "icb": ("icb_ons", "icb_ods", "icb_name"),
+    "sub-icb": ("sub_icb_ons", "sub_icb_ods", "sub_icb_label"),
+    "lad": ("lad", None, "lad_name"),
+    "pcn": (None, "pcn_code", "pcn_name"),
+    "practice": (None, "practice_code", "practice_name"),
+}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Basis:
-    """Which allocation year's weighted populations, in which ICB geography."""
+    """Which allocation year's weighted populations, in the register's areas on which date."""
 
     year: str
-    geography: str
+    geography: Geography
 
     @property
-    def day(self) -> date:
-        """A day on which this basis's geography is in force (for register look-ups)."""
-        return _MERGED_DAY if self.geography == "icb36" else _LEGACY_DAY
+    def on(self) -> date:
+        return self.geography.on
+
+    @cached_property
+    def practices(self) -> pd.DataFrame:
+        """Every practice of the year, placed in the areas in force (see :func:`place`)."""
+        return place(self)
+
+    def notes(self) -> tuple[str, ...]:
+        """What a reader must know about how the practices were placed."""
+        rows = self.practices
+        spread = rows.practice_code[rows.placed_by != "register"].nunique()
+        if not spread:
+            return ()
+        return (
+            f"{spread} practices of NHS England's {self.year} allocation file have no location "
+            f"in the register on {self.on} (closed, or gone from the practice map): each counts "
+            "towards the areas then holding the other practices of its allocation-year ICB, "
+            "in proportion to their 2025/26 allocation populations.",
+        )
 
 
 def available_years() -> list[str]:
     return sorted(_practice_file().allocation_year.unique())
 
 
-def basis_for(
-    year: str | None = None, on: date | None = None, geography_name: str | None = None
-) -> tuple[Basis, tuple[str, ...]]:
-    """The basis for a request, plus notes saying what was assumed.
-
-    Without a year, the allocation year containing ``on`` (default today) is used, or the
-    latest shipped year if that one is not shipped. Without a geography, the ICBs in force
-    on ``on`` (or, given only a year, at the start of that year).
-    """
-    notes: list[str] = []
+def choose_year(year: str | None, on: date) -> tuple[str, tuple[str, ...]]:
+    """The allocation year asked for, or the one containing ``on`` (the latest shipped if
+    that one is not shipped, with a note saying so)."""
     shipped = available_years()
     if year is not None:
         wanted = years.normalise(year)
@@ -76,29 +110,20 @@ def basis_for(
             raise NotFoundError(
                 f"no weighted populations for {wanted}: shipped years are {', '.join(shipped)}"
             )
-    else:
-        day = on or date.today()
-        wanted = years.containing(day)
-        if wanted not in shipped:
-            latest = shipped[-1]
-            notes.append(
-                f"No allocation data for {wanted}; using {latest}, the latest shipped year."
-            )
-            wanted = latest
-    if geography_name is None:
-        day = on or (years.first_day(year) if year is not None else date.today())
-        geography_name = "icb36" if day >= _MERGED_DAY else "icb42"
-    if geography_name not in GEOGRAPHIES:
-        raise InputError(
-            f"unknown geography {geography_name!r}: use {' or '.join(GEOGRAPHIES)}",
-            field="geography",
-        )
-    if geography_name == "icb36":
-        notes.append(
-            f"{wanted} weighted populations placed in the 36 ICBs of 1 April 2026: practices "
-            "by the August 2026 practice map, closed practices through the 42-to-36 crosswalk."
-        )
-    return Basis(wanted, geography_name), tuple(notes)
+        return wanted, ()
+    wanted = years.containing(on)
+    if wanted in shipped:
+        return wanted, ()
+    latest = shipped[-1]
+    return latest, (f"No allocation data for {wanted}; using {latest}, the latest shipped year.",)
+
+
+def geography_day(year: str | None, on: date | None) -> date:
+    """The date whose areas a question uses: ``on`` if given, else the first day of the
+    allocation year asked for, else today."""
+    if on is not None:
+        return on
+    return years.first_day(year) if year is not None else date.today()
 
 
 @cache
@@ -111,74 +136,145 @@ def _practice_file() -> pd.DataFrame:
     return frame[keep]
 
 
-def practices(basis: Basis) -> pd.DataFrame:
-    """One row per practice (or practice share) with the ICB it belongs to under ``basis``.
-
-    Columns: practice_code, practice_name, icb_ods, lad, ``weight`` (1, or a crosswalk share
-    for closed practices of a legacy ICB that was split) and the weighted measures.
-    """
+def file_rows(year: str) -> pd.DataFrame:
+    """The year's practices as NHS England filed them: ``icb23_ods`` is the ICB NHS England
+    counted each practice in (data, for calibrating to its published figures)."""
     frame = _practice_file()
-    rows = frame[frame.allocation_year == basis.year].drop(columns="allocation_year")
-    if basis.geography == "icb42":
-        return rows.rename(columns={"icb23_ods": "icb_ods"}).assign(weight=1.0)
-    return _into_icb36(rows)
+    return frame[frame.allocation_year == years.normalise(year)].drop(columns="allocation_year")
 
 
-def _into_icb36(rows: pd.DataFrame) -> pd.DataFrame:
-    current = geography.practice_lookup(_MERGED_DAY)[["practice_code", "icb_ods"]]
-    placed = rows.merge(current, on="practice_code", how="left", validate="one_to_one")
-    direct = placed[placed.icb_ods.notna()].assign(weight=1.0)
-    closed = placed[placed.icb_ods.isna()].drop(columns="icb_ods")
-    crosswalk = data.read(
-        CROSSWALK, usecols=["icb23_ods", "icb26_ods", "share_of_legacy_icb_population"]
-    )
-    via = closed.merge(crosswalk, on="icb23_ods", how="left", validate="many_to_many")
-    if via.icb26_ods.isna().any():
-        missing = sorted(via.icb23_ods[via.icb26_ods.isna()].unique())
-        raise NotFoundError(f"legacy ICBs missing from the crosswalk: {', '.join(missing)}")
-    via = via.rename(columns={"icb26_ods": "icb_ods", "share_of_legacy_icb_population": "weight"})
-    columns = [*direct.columns]
-    return pd.concat([direct[columns], via[columns]], ignore_index=True).drop(columns="icb23_ods")
+def place(basis: Basis) -> pd.DataFrame:
+    """One row per practice (or share of a practice) with the areas it counts towards on
+    ``basis.on``: its sub-ICB location, place, PCN, ICB and region, and council district
+    (``lad``, from NHS England's file); ``weight`` is 1 for a practice the register places,
+    else its share in each area holding its allocation ICB's other practices
+    (``placed_by`` says which)."""
+    rows = file_rows(basis.year)
+    located = basis.geography.practices[["practice_code", "sub_icb_ons", "pcn_code", "pcn_name"]]
+    placed = rows.merge(located, on="practice_code", how="left", validate="one_to_one")
+    direct = placed[placed.sub_icb_ons.notna()].assign(weight=1.0, placed_by="register")
+    loose = placed[placed.sub_icb_ons.isna()].drop(columns="sub_icb_ons")
+    spread = loose.merge(footprints(basis), on="icb23_ods", how="left")
+    if spread.sub_icb_ons.isna().any():
+        missing = ", ".join(sorted(spread.icb23_ods[spread.sub_icb_ons.isna()].unique()))
+        raise NotFoundError(
+            f"no practice of allocation ICB(s) {missing} has a location on {basis.on}: "
+            "cannot place their closed practices"
+        )
+    spread = spread.assign(placed_by="allocation ICB's practices")
+    both = pd.concat([direct, spread[direct.columns]], ignore_index=True)
+    tree = basis.geography.sub_icbs
+    tree = tree.assign(sub_icb_label=_sub_icb_labels(tree))
+    frame = both.merge(tree, on="sub_icb_ons", how="left", validate="many_to_one")
+    return frame.assign(lad_name=frame.lad.map(_lad_names()).fillna(frame.lad))
 
 
-def by_area(basis: Basis, level: str = "icb", icb: str | None = None) -> pd.DataFrame:
-    """Weighted populations summed to ``level`` areas (optionally within one ICB).
+def footprints(basis: Basis) -> pd.DataFrame:
+    """Where each allocation-year ICB's practices are on ``basis.on``: per ICB (``icb23_ods``,
+    as in NHS England's file) the sub-ICB locations holding them and each one's share
+    (``weight``) of their 2025/26 allocation population (the register's practice populations)."""
+    held = _held(basis)
+    shares = held.weight / held.groupby("icb23_ods").weight.transform("sum")
+    return held.assign(weight=shares)
 
-    Columns: area_code, area_name, icb_ods, icb_name (for levels below ICB), then
+
+def legacy_shares(basis: Basis) -> pd.DataFrame:
+    """Each allocation-year ICB's share in each ICB in force on ``basis.on`` (``icb23_ods``,
+    ``ods_code``, ``share``): how legacy allocations and allowances move into today's ICBs."""
+    tree = basis.geography.sub_icbs[["sub_icb_ons", "icb_ods"]]
+    held = _held(basis).merge(tree, on="sub_icb_ons", validate="many_to_one")
+    sums = held.groupby(["icb23_ods", "icb_ods"], as_index=False).weight.sum()
+    sums["share"] = sums.weight / sums.groupby("icb23_ods").weight.transform("sum")
+    return sums.rename(columns={"icb_ods": "ods_code"})[["icb23_ods", "ods_code", "share"]]
+
+
+def _held(basis: Basis) -> pd.DataFrame:
+    """The 2025/26 allocation population of each allocation-year ICB's practices (placed by
+    the register at the start of the year) in each sub-ICB location on ``basis.on``."""
+    geography = basis.geography
+    start = years.first_day(basis.year)
+    then = geography if start == geography.on else _on(geography, start)
+    before = then.practices[["practice_code", "icb_ods"]].rename(columns={"icb_ods": "icb23_ods"})
+    now = before.merge(geography.practices[["practice_code", "sub_icb_ons"]], on="practice_code")
+    population = geography.index.practice_population
+    now["weight"] = [population.get(code, 1.0) for code in now.practice_code]
+    return now.groupby(["icb23_ods", "sub_icb_ons"], as_index=False).weight.sum()
+
+
+def _on(geography: Geography, day: date) -> Geography:
+    return Geography(geography.register, geography.index, day, geography.reforms)
+
+
+def _sub_icb_labels(tree: pd.DataFrame) -> pd.Series:
+    """'Leeds (West Yorkshire 15F)' where the location has a place name, else its name."""
+    short = tree.sub_icb_name.map(short_name)
+    named = tree.place_name.notna()
+    return tree.sub_icb_name.where(~named, tree.place_name + " (" + short + ")")
+
+
+def by_area(basis: Basis, level: str = "icb", rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Weighted populations summed to ``level`` areas (of ``rows``, default every practice).
+
+    Columns: ons_code, ods_code, area_name (a code is blank where the area has none in that
+    system; a sub-ICB location is named by its place, 'Leeds (West Yorkshire 15F)'), then,
+    below ICB level, icb_ons, icb_ods, icb_name (an area in two ICBs has a row in each), then
     population, the six components and core.
     """
     if level not in LEVELS:
         raise InputError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}", field="by")
-    rows = _with_areas(practices(basis), basis, level)
-    if icb is not None:
-        rows = rows[rows.icb_ods == icb]
-        if rows.empty:
-            raise NotFoundError(f"no practices in ICB {icb} for {basis.year} ({basis.geography})")
-    return _sum_by(rows, ["area_code", "area_name", "icb_ods", "icb_name"])
+    rows = basis.practices if rows is None else rows
+    ons, ods, name = _KEYS[level]
+    areas = pd.DataFrame(
+        {
+            "ons_code": rows[ons] if ons else None,
+            "ods_code": rows[ods] if ods else None,
+            "area_name": rows[name],
+        },
+        index=rows.index,
+    )
+    if level == "pcn":
+        absent = areas.ods_code.isna()
+        areas.loc[absent, "ods_code"] = UNMAPPED
+        areas.loc[absent, "area_name"] = f"Practices in no PCN on {basis.on}"
+    keys = AREA_COLUMNS if level in ("region", "icb") else [*AREA_COLUMNS, *ICB_COLUMNS]
+    return _sum_by(pd.concat([areas, rows[ICB_COLUMNS]], axis=1), rows, keys)
 
 
-def by_grouping(basis: Basis, grouping: pd.DataFrame, icb: str) -> pd.DataFrame:
+def by_grouping(basis: Basis, grouping: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """Weighted populations of user-defined places: ``grouping`` maps practice_code -> place.
 
-    Practices of the ICB that the grouping does not mention form an ``UNMAPPED`` place, so
-    the places always add up to the ICB.
+    Practices of ``rows`` that the grouping does not mention form an ``UNMAPPED`` place, so
+    the places always add up to the area.
     """
-    rows = _with_areas(practices(basis), basis, "icb")
-    rows = rows[rows.icb_ods == icb]
-    if rows.empty:
-        raise NotFoundError(f"no practices in ICB {icb} for {basis.year} ({basis.geography})")
-    _check_grouping(grouping, set(rows.practice_code), icb)
+    _check_grouping(grouping, set(rows.practice_code), basis)
     places = grouping.set_index("practice_code")["place"]
-    rows = rows.assign(
-        area_code=rows.practice_code.map(places).fillna(UNMAPPED),
+    names = rows.practice_code.map(places)
+    areas = pd.DataFrame(
+        {
+            "ons_code": None,
+            "ods_code": None,
+            "area_name": names.fillna(f"{UNMAPPED}: practices not in the grouping file"),
+        },
+        index=rows.index,
     )
-    rows["area_name"] = rows.area_code.where(
-        rows.area_code != UNMAPPED, "Practices not in the grouping file"
-    )
-    return _sum_by(rows, ["area_code", "area_name", "icb_ods", "icb_name"])
+    keys = [*AREA_COLUMNS, *ICB_COLUMNS]
+    return _sum_by(pd.concat([areas, rows[ICB_COLUMNS]], axis=1), rows, keys)
 
 
-def _check_grouping(grouping: pd.DataFrame, members: set[str], icb: str) -> None:
+PLACE_COLUMNS = (
+    Column("practice_code", "code", required=True),
+    Column("place", required=True),
+)
+
+
+def read_grouping(path: str | Path) -> pd.DataFrame:
+    """A CSV mapping practice_code to place (a user's own places), read as every input."""
+    repeat = Unique(("practice_code",), "practice {practice_code} is listed twice")
+    records = read_rows(path, PLACE_COLUMNS, others="ignore", unique=[repeat])
+    return pd.DataFrame([r.values for r in records], columns=["practice_code", "place"])
+
+
+def _check_grouping(grouping: pd.DataFrame, members: set[str], basis: Basis) -> None:
     repeated = grouping.practice_code[grouping.practice_code.duplicated()].unique()
     if len(repeated):
         shown = ", ".join(sorted(repeated)[:5])
@@ -188,38 +284,41 @@ def _check_grouping(grouping: pd.DataFrame, members: set[str], icb: str) -> None
         shown = ", ".join(foreign[:5]) + (
             f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         )
-        raise InputError(f"not practices of ICB {icb} in this year: {shown}", field="practice_code")
+        raise InputError(
+            f"not practices of the area in {basis.year} on {basis.on}: {shown}",
+            field="practice_code",
+        )
 
 
-def _sum_by(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _sum_by(areas: pd.DataFrame, rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     weighted = rows[MEASURES].mul(rows["weight"], axis=0)
-    summed = pd.concat([rows[keys], weighted], axis=1).groupby(keys, sort=True, dropna=False)
-    return summed[MEASURES].sum().reset_index()
+    summed = pd.concat([areas[keys], weighted], axis=1).groupby(keys, sort=False, dropna=False)
+    frame = summed[MEASURES].sum().reset_index()
+    order = ["ods_code", "ons_code", "area_name", *keys[3:]]
+    return frame.sort_values(order, ignore_index=True, kind="stable")
 
 
-def _with_areas(rows: pd.DataFrame, basis: Basis, level: str) -> pd.DataFrame:
-    icbs = geography.icbs(basis.day)[["icb_ods", "icb_name", "region_ods", "region_name"]]
-    rows = rows.merge(icbs, on="icb_ods", how="left", validate="many_to_one")
-    if level == "icb":
-        return rows.assign(area_code=rows.icb_ods, area_name=rows.icb_name)
-    if level == "region":
-        return rows.assign(area_code=rows.region_ods, area_name=rows.region_name)
-    if level == "practice":
-        return rows.assign(area_code=rows.practice_code, area_name=rows.practice_name)
-    if level == "lad":
-        names = _lad_names()
-        return rows.assign(area_code=rows.lad, area_name=rows.lad.map(names).fillna(rows.lad))
-    return _with_register_areas(rows, basis, level)
+def rows_in(basis: Basis, where: Resolution) -> pd.DataFrame:
+    """The placed practices of a resolved area: its own practices where it names some (a
+    practice, PCN, postcode or former area), else every practice in the areas covering it."""
+    rows = basis.practices
+    if where.practices:
+        chosen = rows[rows.practice_code.isin(set(where.practices))]
+    else:
+        inside = _sub_icbs_in(basis.geography, [c.area.area_id for c in where.covers])
+        chosen = rows[rows.sub_icb_ons.isin(inside)]
+    if chosen.empty:
+        raise NotFoundError(f"no practices in {where.label} in {basis.year} on {basis.on}")
+    return chosen
 
 
-def _with_register_areas(rows: pd.DataFrame, basis: Basis, level: str) -> pd.DataFrame:
-    code, name = ("sub_icb_ods", "sub_icb_name") if level == "sub-icb" else ("pcn_code", "pcn_name")
-    lookup = geography.practice_lookup(basis.day)[["practice_code", code, name]]
-    rows = rows.merge(lookup, on="practice_code", how="left", validate="many_to_one")
-    absent = rows[code].isna()
-    rows.loc[absent, code] = UNMAPPED
-    rows.loc[absent, name] = "Practices closed before August 2026 (no current " + level + ")"
-    return rows.rename(columns={code: "area_code", name: "area_name"})
+def _sub_icbs_in(geography: Geography, area_ids: list[str]) -> set[str]:
+    """The sub-ICB locations in force that are, or lie within, any of ``area_ids``."""
+    tree = geography.sub_icbs
+    if any(geography.register.areas[code].area_type == "country" for code in area_ids):
+        return set(tree.sub_icb_ons)
+    inside = tree[["sub_icb_ons", "icb_ons", "region_ons"]].isin(set(area_ids)).any(axis=1)
+    return set(tree.sub_icb_ons[inside])
 
 
 @cache

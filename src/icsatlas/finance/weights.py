@@ -35,17 +35,17 @@ class ImpliedFormula:
 
     year: str
     weights: dict[str, float]
-    cost_index: pd.Series  # by ICB ODS code (42-ICB geography)
+    cost_index: pd.Series  # by ODS code of the ICBs NHS England allocated to that year
     median_abs_error: float  # at practice level, as a fraction
 
 
 def implied(year: str) -> ImpliedFormula:
     """Fit the weights and unavoidable-cost factors to ``year``'s practice file."""
-    basis = wp.Basis(years.normalise(year), "icb42")
-    rows = wp.practices(basis)
+    year = years.normalise(year)
+    rows = wp.file_rows(year)
     components = rows[list(wp.COMPONENTS)].to_numpy()
     core = rows[wp.CORE].to_numpy()
-    icb = rows["icb_ods"].to_numpy()
+    icb = rows["icb23_ods"].to_numpy()
     factor = np.ones(len(rows))
     for _ in range(_ITERATIONS):
         weights = np.linalg.lstsq(components * factor[:, None], core, rcond=None)[0]
@@ -54,11 +54,11 @@ def implied(year: str) -> ImpliedFormula:
         factor = pd.Series(icb).map(ratio).to_numpy()
     total = weights.sum()
     error = np.abs(factor * (components @ weights) / core - 1)
-    population = rows.groupby("icb_ods")["population"].sum()
+    population = rows.groupby("icb23_ods")["population"].sum()
     index = ratio * total
     index = index / np.average(index, weights=population.loc[index.index])
     return ImpliedFormula(
-        year=basis.year,
+        year=year,
         weights={k: float(v) for k, v in zip(wp.COMPONENTS, weights / total, strict=True)},
         cost_index=index.rename("unavoidable_cost_index"),
         median_abs_error=float(np.median(error)),

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from icsatlas.register.snapshot import Snapshot
     from icsatlas.results import Result
     from icsatlas.store import Store
+    from icsatlas.workspace.finance import FinanceQuestions
     from icsatlas.workspace.register import RegisterQuestions
 
 DateLike = date | str | None
@@ -264,6 +265,12 @@ class Workspace:
         from icsatlas.workspace.register import RegisterQuestions
 
         return RegisterQuestions(self)
+
+    @cached_property
+    def finance(self) -> FinanceQuestions:
+        from icsatlas.workspace.finance import FinanceQuestions
+
+        return FinanceQuestions(self)
 
     def close(self) -> None:
         if "store" in self._shared.__dict__:
