@@ -331,6 +331,7 @@ def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
         shared.url,
         shared.latest_change,
         shared.as_of_change,
+        _shapes(),
         register.reforms,
         reforms.digest(path),
     )
