@@ -15,9 +15,10 @@ from icsatlas.population.need import need_indices
 PARAMS = ParameterSet.shipped()
 
 
-def test_population_need_gives_targets_for_every_icb(england):
+def test_population_need_gives_targets_for_every_icb(england, geography):
     basis, _ = wp.basis_for("2025/26", date(2026, 6, 1), None)
-    shaped = need.from_population(need_indices(england, "icb", basis.day, params=PARAMS))
+    indices = need_indices(england, "icb", params=PARAMS, geography=geography(basis.day))
+    shaped = need.from_population(indices)
     assert list(shaped.columns) == ["ons_code", "population", *need.FROM_POPULATION.values()]
     result = need.compare(PARAMS, shaped, basis, source="synthetic population")
     frame = result.frame
