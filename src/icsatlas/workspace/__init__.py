@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from icsatlas.register.register import Register
     from icsatlas.register.snapshot import Snapshot
     from icsatlas.store import Store
+    from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
 
 DateLike = date | str | None
@@ -225,6 +226,12 @@ class Workspace:
         from icsatlas.workspace.register import RegisterQuestions
 
         return RegisterQuestions(self)
+
+    @cached_property
+    def population(self) -> PopulationQuestions:
+        from icsatlas.workspace.population import PopulationQuestions
+
+        return PopulationQuestions(self)
 
     def close(self) -> None:
         if "store" in self._shared.__dict__:
