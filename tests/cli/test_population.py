@@ -110,6 +110,7 @@ def test_profile_accepts_codes(run, area):
 
 def test_sub_icb_locations_are_shown_with_their_place(run):
     code, output = run("need", "--level", "place", "--on", "2026-08-01", "--format", "json")
+    assert code == 0, output
     places = {r["ods_code"]: r["place_name"] for r in json.loads(output)["data"]}
     assert places["M2L0M"] == "Shropshire and Telford and Wrekin"
     assert places["99A"] == "Liverpool"
@@ -119,6 +120,7 @@ def test_the_help_lists_every_breakdown(run):
     from icsatlas.population.pipeline import DIMENSIONS
 
     code, output = run("aggregate", "--help")
+    assert code == 0
     assert all(dimension in output for dimension in DIMENSIONS)
 
 

@@ -1,6 +1,7 @@
 """Issue 9, section 2: every public population function - the domain API, the Workspace's
-``ws.population`` and the CLI over it - publishes only through the publishing boundary. On small hand-made populations whose counts sit around
-the suppression threshold (drawn by hypothesis), every output
+``ws.population`` and the CLI over it - publishes only through the publishing boundary. On
+small hand-made populations whose counts sit around the suppression threshold (drawn by
+hypothesis), every output
 
 * has no count from 1 to 7 and every count a multiple of 5 (OpenSAFELY's rule, as ehrQL's
   ``measures/disclosure_control.py`` applies it);
