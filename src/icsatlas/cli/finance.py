@@ -101,26 +101,37 @@ def _basis(year: str | None, on: str | None, geography: str | None):
 
 
 def _icb(text: str, basis) -> str:
-    """An ICB's ODS code from a name, ODS or ONS code, in the basis's geography."""
+    """An ICB's ODS code from what the user typed (an ICB, or anything lying in one ICB, as
+    the workspace's resolver reads it), in the basis's geography."""
+    from icsatlas.cli.options import workspace
     from icsatlas.errors import NotFoundError
     from icsatlas.finance import weighted_population as wp
-    from icsatlas.register.lookup import find_area
 
+    ws = workspace()
     try:
-        area = find_area(text, basis.day)
+        found = ws.resolve(text, basis.day)
     except NotFoundError as error:
+        found, missing = None, error
+    if found is None or found.kind == "former icb":
         other = "icb42" if basis.geography == "icb36" else "icb36"
         try:
-            elsewhere = find_area(text, wp.Basis(basis.year, other).day)
+            elsewhere = ws.resolve(text, wp.Basis(basis.year, other).day)
         except NotFoundError:
-            raise error from None
+            raise missing if found is None else NotFoundError(found.describe()) from None
         raise NotFoundError(
             f"{elsewhere.name} is not an ICB of the {wp.GEOGRAPHIES[basis.geography]}; "
             f"it is one of the {wp.GEOGRAPHIES[other]}: add --geography {other}"
         ) from None
-    if area.area_type != "icb":
-        raise InputError(f"{text!r} is a {area.area_type} ({area.name}), not an ICB", field="icb")
-    return area.ods_code
+    icbs = {_icb_above(ws.data, c.area, basis.day) for c in found.covers}
+    if found.kind in ("country", "region") or len(icbs) != 1 or None in icbs:
+        raise InputError(f"{text!r} is a {found.kind} ({found.name}), not an ICB", field="icb")
+    return str(icbs.pop())
+
+
+def _icb_above(register, area, day: date) -> str | None:
+    """The ODS code of ``area`` if it is an ICB, else of the ICB it lies in on ``day``."""
+    chain = [area, *register.ancestors(area.area_id, day)]
+    return next((a.ods_code for a in chain if a.area_type == "icb"), None)
 
 
 def show(
@@ -434,9 +445,13 @@ def allocate_need(
     if (file is None) == (population is None):
         raise InputError("give a CSV of need indices or --from-population NAME (one of them)")
     if population is not None:
-        from icsatlas.population.need import need_indices
+        from icsatlas.cli.options import workspace
 
-        indices = need_indices(population, "icb", basis.day, params=params)
+        indices = (
+            workspace()
+            .with_parameters(params)
+            .population.need("icb", name=population, on=basis.day)
+        )
         source = f"population {population!r} (icsatlas population need)"
         result = need.compare(params, need.from_population(indices), basis, source=source)
         result.provenance = indices.provenance.merged(result.provenance)
