@@ -20,6 +20,9 @@ from icsatlas.contracts import kpi, outsourcing, parties, psr, register_csv, rem
 from icsatlas.contracts.ocds import load
 from icsatlas.contracts.spc import analyse, chart, names, rule_set
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.inputs.columns import key
+from icsatlas.inputs.dates import parse_date
+from icsatlas.inputs.rows import read_header
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.register import persist
@@ -90,15 +93,11 @@ def _register(store: Store) -> Register:
 def _detect(path: Path) -> Kind:
     if path.suffix.lower() in (".json", ".jsonl", ".jsonlines", ".ndjson"):
         return Kind.ocds
-    try:
-        header = path.read_text(encoding="utf-8-sig").splitlines()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        raise InputError("cannot read a header line", file=path) from None
-    columns = {c.strip() for c in header.split(",")}
+    columns = {key(name) for name in read_header(path)}
     for kind, needed in (
-        (Kind.register, {"contract_id"}),
+        (Kind.register, {"contract id"}),
         (Kind.psr, {"reference", "process"}),
-        (Kind.classification, {"identifier", "party_class"}),
+        (Kind.classification, {"identifier", "party class"}),
         (Kind.kpi, {"date", "value"}),
     ):
         if needed <= columns:
@@ -263,10 +262,7 @@ def spc(
     frame = kpi.read_csv(file)
     if frame["series"].isna().all():
         frame = frame.drop(columns="series")
-    try:
-        dates = [date.fromisoformat(d) for d in rebase or []]
-    except ValueError as error:
-        raise InputError(f"--rebase: {error}") from None
+    dates = [parse_date(d, field="--rebase") for d in rebase or []]
     result = analyse(
         frame,
         rule_set(params, rules),
@@ -390,11 +386,12 @@ def psr_standstill(
 ) -> None:
     """When the standstill ends and the contract may be awarded (England and Wales
     working days)."""
-    try:
-        day = date.fromisoformat(published)
-        decided = date.fromisoformat(representations_decided) if representations_decided else None
-    except ValueError as error:
-        raise InputError(f"dates are YYYY-MM-DD: {error}") from None
+    day = parse_date(published, field="published")
+    decided = (
+        parse_date(representations_decided, field="--representations-decided")
+        if representations_decided
+        else None
+    )
     params = _params(parameters)
     period = psr.standstill(day, decided, params=params)
     frame = pd.DataFrame(
@@ -419,7 +416,7 @@ def psr_log(
 ) -> None:
     """The decision log with standstill dates and publication obligations checked."""
     params = _params(parameters)
-    on = date.fromisoformat(today) if today else date.today()
+    on = parse_date(today, field="--today") if today else date.today()
     frame = psr.decisions(connect(), on, params=params)
     if frame.empty:
         raise NotFoundError("no PSR decisions recorded: `icsatlas contracts import LOG.csv`")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icsatlas import config
-from icsatlas.errors import IcsatlasError, InputError
+from icsatlas.errors import IcsatlasError
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 
@@ -40,16 +40,16 @@ if TYPE_CHECKING:
 DateLike = date | str | None
 
 
-def as_date(value: DateLike, what: str = "date") -> date:
-    """A date from a ``date``, ISO text (YYYY-MM-DD) or ``None`` (today)."""
+def as_date(value: DateLike, what: str = "--on") -> date:
+    """A date from a ``date``, text as people type it (``2026-06-01``, ``01/06/2026``, day
+    first; see :mod:`icsatlas.inputs.dates`) or ``None`` (today)."""
     if value is None:
         return date.today()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)", field=what) from None
+    from icsatlas.inputs.dates import parse_date
+
+    return parse_date(str(value), field=what)
 
 
 class _Shared:
@@ -127,7 +127,7 @@ class Workspace:
         _reforms: tuple[str, ...] = (),
     ) -> None:
         self._shared = _shared or _Shared(
-            url or config.database_url(), as_of_change, on_build, home
+            url or config.database_url(home), as_of_change, on_build, home
         )
         self.params = parameters or ParameterSet.shipped()
         self.reforms = _reforms
@@ -258,8 +258,9 @@ def open(
     home: str | Path | None = None,
 ) -> Workspace:
     """Open the workspace at ``url`` (default: ``$ICSATLAS_DATABASE_URL``, else a DuckDB file
-    in ``$ICSATLAS_HOME``), building the register from shipped data on first use; ``home``
-    is the folder for its caches (default ``$ICSATLAS_HOME``)."""
+    in the workspace folder), building the register from shipped data on first use. ``home``
+    is the workspace folder, for that file and the caches (default ``$ICSATLAS_HOME``, else the
+    per-user data directory)."""
     folder = Path(home) if home else None
     workspace = Workspace(url, as_of_change=as_of_change, on_build=on_build, home=folder)
     return workspace.with_parameters(parameters).with_reforms(*reforms)
