@@ -104,7 +104,8 @@ def generate(
     ws = workspace(parameters=parameters)
     columns = (TextColumn("{task.description:<24}"), BarColumn())
     counted = (TextColumn("{task.completed:>12,.0f} people"), TimeElapsedColumn())
-    with Progress(*columns, *counted, TimeRemainingColumn(), console=errors) as progress:
+    bar = Progress(*columns, *counted, TimeRemainingColumn(), console=errors, transient=True)
+    with bar as progress:
         task = progress.add_task("generating", total=None)
 
         def advance(code: str, rows: int, total: int) -> None:
