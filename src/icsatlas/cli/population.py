@@ -254,12 +254,16 @@ def need(
 ) -> None:
     """Population need index per area (components and overall; comparator = 1)."""
     asked = workspace(reform, as_of_change, parameters).population
-    engines = {"engine": engine, "spark_master": spark_master}
     if compare:
-        compact = fmt is Format.table
-        result = asked.compare_with_nhse(compare, name=name, compact=compact, **engines)
+        result = asked.compare_with_nhse(
+            compare,
+            name=name,
+            engine=engine,
+            spark_master=spark_master,
+            compact=fmt is Format.table,
+        )
     else:
-        result = asked.need(level, name=name, on=on, **engines)
+        result = asked.need(level, name=name, on=on, engine=engine, spark_master=spark_master)
     render(result, fmt)
 
 

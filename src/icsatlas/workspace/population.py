@@ -76,7 +76,7 @@ class PopulationQuestions:
 
         name = name or dataset.DEFAULT_NAME
         dataset.check_free(name, replace=replace)
-        sub_icbs, notes = self._sub_icbs(areas)
+        sub_icbs, notes = _covering_sub_icbs(self.ws, areas)
         plan = generator.plan(sub_icbs, fraction or DEFAULT_FRACTION, seed)
         store = self.ws.writable_store()
         done = generator.run(
@@ -348,26 +348,6 @@ class PopulationQuestions:
         chosen = [s.strip() for s in order]
         return self.ws.params.override({"population.segmentation.hierarchy": chosen})
 
-    def _sub_icbs(self, areas: Sequence[str]) -> tuple[list[str], list[str]]:
-        """The sub-ICB locations (calibration geography: 1 August 2026) covering ``areas``,
-        and notes on how each was read."""
-        from icsatlas.population import sources
-
-        day = sources.EXTRACT_DATE
-        tree = self.ws.geography(day).sub_icbs
-        chosen: list[str] = []
-        notes: list[str] = []
-        for text in areas:
-            found = self.ws.resolve(text, day)
-            codes = _sub_icbs_of(found, tree)
-            if found.kind not in ("country", "region", "icb", "sub-icb"):
-                notes.append(
-                    f"{found.describe()}: generated the whole sub-ICB locations covering it "
-                    f"({', '.join(codes)})"
-                )
-            chosen += [c for c in codes if c not in chosen]
-        return chosen, notes
-
     def _core20(self, function, area, name, on, engine, spark_master, hierarchy) -> Result:
         geography = self.ws.geography(on)
         result = function(
@@ -392,6 +372,27 @@ def _options(engine: str, spark_master: str | None) -> Options:
     from icsatlas.population.summary import Options
 
     return Options(engine=engine, spark_master=spark_master)
+
+
+def _covering_sub_icbs(ws: Workspace, areas: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The sub-ICB locations (calibration geography: 1 August 2026) covering ``areas``, and
+    notes on how each was read."""
+    from icsatlas.population import sources
+
+    day = sources.EXTRACT_DATE
+    tree = ws.geography(day).sub_icbs
+    chosen: list[str] = []
+    notes: list[str] = []
+    for text in areas:
+        found = ws.resolve(text, day)
+        codes = _sub_icbs_of(found, tree)
+        if found.kind not in ("country", "region", "icb", "sub-icb"):
+            notes.append(
+                f"{found.describe()}: generated the whole sub-ICB locations covering it "
+                f"({', '.join(codes)})"
+            )
+        chosen += [c for c in codes if c not in chosen]
+    return chosen, notes
 
 
 def _sub_icbs_of(found: Resolution, tree: pd.DataFrame) -> list[str]:
