@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -80,8 +81,10 @@ def main() -> None:
 def generate(name: str, fraction: float, jobs: int) -> tuple[float, int]:
     """Generate in a child process; return wall time and peak RSS of its process tree."""
     code = (
+        "from icsatlas.parameters import ParameterSet;"
         "from icsatlas.population import generate as g;"
-        f"g.run(g.plan(fraction={fraction}), {name!r}, replace=True, jobs={jobs})"
+        f"g.run(g.plan(fraction={fraction}), {name!r}, params=ParameterSet.shipped(),"
+        f" replace=True, jobs={jobs})"
     )
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code])
@@ -165,10 +168,27 @@ def best_of(n: int, work):
     return result, best
 
 
-def pipeline_icsatlas(population) -> pd.DataFrame:
-    from icsatlas.population.summary import Options, summarise
+@cache
+def geography():
+    """The register's geography on ON (the workspace in ``--out``, built on first use)."""
+    import icsatlas
 
-    summary = summarise(population, "icb", BREAKDOWNS, options=Options(on=ON), measures=MEASURES)
+    return icsatlas.open().geography(ON)
+
+
+@cache
+def params():
+    from icsatlas.parameters import ParameterSet
+
+    return ParameterSet.shipped()
+
+
+def pipeline_icsatlas(population) -> pd.DataFrame:
+    from icsatlas.population.summary import summarise
+
+    summary = summarise(
+        population, "icb", BREAKDOWNS, params=params(), geography=geography(), measures=MEASURES
+    )
     return tidy(summary.frame)
 
 
@@ -203,12 +223,12 @@ def pipeline_handwritten_sql(population) -> pd.DataFrame:
 
     from icsatlas.population import areas, pipeline
 
-    settings = pipeline.Settings.load(ON)
+    settings = pipeline.Settings.load(ON, params())
     r, hr, w = settings.risk, settings.hazard_ratios, settings.cms_weights
     high, very_high = settings.risk_bands["high"], settings.risk_bands["very_high"]
     cms = " + ".join(f"CASE WHEN {c} THEN {round(100 * v)} ELSE 0 END" for c, v in w.items())
     ltc = " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in HAND_LTC)
-    icbs = areas.level_lookup("icb", ON).table[["practice_code", "area_code"]]
+    icbs = areas.level_lookup("icb", geography()).table[["practice_code", "area_code"]]
     con = duckdb.connect()
     con.register("icbs", icbs)
     sql = f"""
@@ -304,7 +324,7 @@ def pipeline_pandas(population) -> pd.DataFrame:
     """The same work in a straightforward vectorised pandas implementation."""
     from icsatlas.population import areas, pipeline
 
-    settings = pipeline.Settings.load(ON)
+    settings = pipeline.Settings.load(ON, params())
     r, hr, w = settings.risk, settings.hazard_ratios, settings.cms_weights
     bands = settings.risk_bands
     needed = sorted(
@@ -314,7 +334,7 @@ def pipeline_pandas(population) -> pd.DataFrame:
     )
     files = [str(f) for f in population.files]
     df = pd.read_parquet(files, columns=needed, dtype_backend="pyarrow")
-    icb = areas.level_lookup("icb", ON).table.set_index("practice_code").area_code
+    icb = areas.level_lookup("icb", geography()).table.set_index("practice_code").area_code
     out = pd.DataFrame({"area_code": df.practice_code.astype(str).map(icb)})
     flag = {c: df[c].fillna(False).astype(bool).to_numpy() for c in pipeline.LONG_TERM_CONDITIONS}
     for c in ("end_of_life", "learning_disability", "pregnant"):
@@ -379,9 +399,9 @@ def pipeline_pandas(population) -> pd.DataFrame:
 
 def calibration(population) -> None:
     """Calibration-in-the-large of the risk score: expected / observed admissions."""
-    from icsatlas.population.summary import Options, rows, summarise
+    from icsatlas.population.summary import rows, summarise
 
-    totals = rows(summarise(population, "country", options=Options(on=ON)))
+    totals = rows(summarise(population, "country", params=params(), geography=geography()))
     expected = float(totals.expected_admissions_sum.sum())
     observed = float(totals.admissions_12m.sum())
     print(

@@ -105,7 +105,23 @@ def test_profile_by_name_is_disclosure_controlled_json(run):
 @pytest.mark.parametrize("area", ["QYG", "E54000008"])
 def test_profile_accepts_codes(run, area):
     code, output = run("profile", "--area", area)
-    assert code == 0 and "Cheshire and Merseyside" in output and "Need index" in output
+    assert code == 0 and "Cheshire and Merseyside (ICB QYG)" in output and "Need index" in output
+
+
+def test_sub_icb_locations_are_shown_with_their_place(run):
+    code, output = run("need", "--level", "place", "--on", "2026-08-01", "--format", "json")
+    assert code == 0, output
+    places = {r["ods_code"]: r["place_name"] for r in json.loads(output)["data"]}
+    assert places["M2L0M"] == "Shropshire and Telford and Wrekin"
+    assert places["99A"] == "Liverpool"
+
+
+def test_the_help_lists_every_breakdown(run):
+    from icsatlas.population.pipeline import DIMENSIONS
+
+    code, output = run("aggregate", "--help")
+    assert code == 0
+    assert all(dimension in output for dimension in DIMENSIONS)
 
 
 def test_aggregate_as_csv(run):
@@ -136,7 +152,49 @@ def test_validate_passes_and_a_failure_exits_1(run, home):
 
 def test_unknown_area_is_a_user_error(run):
     code, output = run("profile", "--area", "Atlantis")
-    assert code == 2 and "no area matches 'Atlantis'" in output
+    assert code == 2 and "nothing matches 'Atlantis'" in output
+
+
+# NHS England's practice map, August 2026: N82082 St. James' Health Centre (L1 5DZ) is in
+# Central Liverpool PCN, sub-ICB location 99A, Cheshire and Merseyside
+@pytest.mark.parametrize(
+    ("who", "text"),
+    [("practice manager", "N82082"), ("councillor", "Cheshire East Council"), ("journalist", "L1")],
+)
+def test_profile_and_aggregate_read_an_area_as_where_does(run, who, text):
+    """Issue 9, section 1: the same input gives the same area from every command."""
+    invoked = CliRunner().invoke(app, ["where", text, "--on", "2026-08-01", "--format", "json"])
+    where = json.loads(invoked.stdout)
+    label = where["title"].split(": ", 1)[1].removesuffix(" (approximate)")
+    for command in ("profile", "aggregate"):
+        code, output = run(command, "--area", text, "--on", "2026-08-01", "--format", "json")
+        assert code == 0, output
+        shown = json.loads(output)
+        assert any(n.startswith(f"{text!r} is {label}") for n in shown["notes"]), who
+        assert set(where["notes"]) <= set(shown["notes"]), who
+
+
+def test_a_what_if_merger_reaches_need_aggregate_and_profile(run, tmp_path):
+    """Issue 9, section 1: --reform (a user's 2027 merger) changes population outputs."""
+    merger = tmp_path / "merge.yaml"
+    merger.write_text(
+        "name: north-west-2027\ntitle: A merger a user is testing\n"
+        "source: user scenario\neffective: 2027-04-01\ncertainty: uncertain\noperations:\n"
+        "  - merge:\n"
+        "      from: [QYG, QE1]\n"
+        "      into: {ods: QZZ, ons: E54999999, name: NHS North West Coast ICB, region: Y62}\n"
+        "      sub_icbs: [01F, 01J, 01T, 01V, 01X, 02E, 12F, 27D, 99A,\n"
+        "                 00Q, 00R, 00X, 01A, 01E, 01K, 02G, 02M]\n"
+    )
+    on = ["--on", "2027-06-01", "--format", "json"]
+    for command in ("need", "aggregate"):
+        code, output = run(command, "--level", "icb", *on)
+        assert {r["ods_code"] for r in json.loads(output)["data"]} == {"QYG", "QOC"}
+        code, output = run(command, "--level", "icb", *on, "--reform", str(merger))
+        assert code == 0, output
+        assert {r["ods_code"] for r in json.loads(output)["data"]} == {"QZZ", "QOC"}
+    code, output = run("profile", "--area", "North West Coast", *on, "--reform", str(merger))
+    assert code == 0 and json.loads(output)["title"].startswith("North West Coast (ICB QZZ)")
 
 
 def test_import_rejects_a_bad_file_with_file_row_field(run, tmp_path):

@@ -67,12 +67,12 @@ def test_frailty_deficits_only_from_65(small):
 
 def test_same_seed_same_people_and_an_area_run_matches_the_national_run(population_home, small):
     again = generate.run(
-        generate.plan(["QOC"], 0.01, seed=7), "again", params=PARAMS, jobs=1
+        generate.plan(["M2L0M"], 0.01, seed=7), "again", params=PARAMS, jobs=1
     ).dataset
     first = pq.read_table(small.files[0])
     assert pq.read_table(again.files[0]).equals(first)
     other = generate.run(
-        generate.plan(["QOC"], 0.01, seed=8), "other", params=PARAMS, jobs=1
+        generate.plan(["M2L0M"], 0.01, seed=8), "other", params=PARAMS, jobs=1
     ).dataset
     assert not pq.read_table(other.files[0]).equals(first)
 
@@ -89,7 +89,7 @@ def test_an_existing_population_is_not_overwritten_by_accident(population_home, 
     """Issue 9, section 5: refused before any work (the model was built first: 6-9 s)."""
     model.build_model.cache_clear()
     with pytest.raises(InputError, match="already exists"):
-        generate.run(generate.plan(["QOC"], 0.01, seed=7), "small", params=PARAMS, jobs=1)
+        generate.run(generate.plan(["M2L0M"], 0.01, seed=7), "small", params=PARAMS, jobs=1)
     assert model.build_model.cache_info().currsize == 0
 
 
@@ -104,3 +104,11 @@ def test_a_failed_run_leaves_nothing_behind(population_home):
 def test_fraction_must_be_a_share():
     with pytest.raises(InputError, match="fraction"):
         generate.plan(fraction=1.5)
+
+
+def test_a_plan_is_of_sub_icb_locations_of_the_calibration_geography():
+    """Names are read by the workspace's resolver; the generator takes only the sub-ICB
+    locations its published figures are for (August 2026: 106 of them)."""
+    assert len(generate.plan(fraction=0.5).sub_icbs) == 106
+    with pytest.raises(InputError, match="not sub-ICB locations of 2026-08-01: QOC"):
+        generate.plan(["QOC"])

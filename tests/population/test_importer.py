@@ -43,12 +43,12 @@ def _errors(file: Path, name: str = "bad") -> list[str]:
 
 
 def test_a_clean_extract_imports_and_aggregates_like_the_original(
-    population_home, extract, tmp_path
+    population_home, extract, tmp_path, geography
 ):
     file = _csv(extract, tmp_path / "extract.csv")
     imported = import_population(file, "imported", extract_date=EXTRACT)
     assert imported.rows == 400 and imported.kind == "imported"
-    summary = rows(summarise(imported, "icb", params=PARAMS))
+    summary = rows(summarise(imported, "icb", params=PARAMS, geography=geography(EXTRACT)))
     assert summary.people.iloc[0] == 400
     assert summary.diabetes.iloc[0] == int(extract.diabetes.sum())
     assert imported.manifest["sha256"] and imported.manifest["source"] == "extract.csv"

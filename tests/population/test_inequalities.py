@@ -17,34 +17,38 @@ def test_the_standard_is_englands_registered_population():
     assert len(standard) == 19 * 2
 
 
-def test_copd_and_diabetes_gaps_favour_the_least_deprived(england):
-    frame = inequalities(england, params=PARAMS).frame.set_index("measure")
+def test_copd_and_diabetes_gaps_favour_the_least_deprived(england, geography):
+    frame = inequalities(england, params=PARAMS, geography=geography()).frame
+    frame = frame.set_index("measure")
     for condition in ("copd", "diabetes", "severe_mental_illness"):
         assert frame.loc[condition, "gap"] > 0, condition
         assert frame.loc[condition, "ratio"] > 1.2, condition
 
 
-def test_standardising_removes_the_age_difference(england):
+def test_standardising_removes_the_age_difference(england, geography):
     # Core20 is younger, so its crude cancer rate understates its standardised one
-    cancer = inequalities(england, params=PARAMS).frame.set_index("measure").loc["cancer"]
+    frame = inequalities(england, params=PARAMS, geography=geography()).frame
+    cancer = frame.set_index("measure").loc["cancer"]
     assert cancer.core20_crude < cancer.core20_standardised
 
 
-def test_every_segment_and_condition_is_compared(england):
-    frame = inequalities(england, params=PARAMS).frame
+def test_every_segment_and_condition_is_compared(england, geography):
+    frame = inequalities(england, params=PARAMS, geography=geography()).frame
     assert set(frame.kind) == {"segment", "condition"}
     assert (frame.kind == "segment").sum() == 7
 
 
-def test_suppressed_counts_give_no_rate(small):
-    frame = inequalities(small, "Shropshire, Telford and Wrekin", params=PARAMS).frame
+def test_suppressed_counts_give_no_rate(small, focus, geography):
+    where = focus("Shropshire, Telford and Wrekin")
+    frame = inequalities(small, where, params=PARAMS, geography=geography()).frame
     suppressed = frame[frame.core20_count.isna()]
     assert not suppressed.empty
     assert suppressed.core20_standardised.isna().all() and suppressed.gap.isna().all()
 
 
-def test_core20plus5_says_what_it_cannot_show(england):
-    frame = core20plus5(england, params=PARAMS).frame.set_index("clinical_area")
+def test_core20plus5_says_what_it_cannot_show(england, geography):
+    frame = core20plus5(england, params=PARAMS, geography=geography()).frame
+    frame = frame.set_index("clinical_area")
     assert len(frame) == 10
     assert pd.isna(frame.loc["Early cancer diagnosis", "core20"])
     assert "stage" in frame.loc["Early cancer diagnosis", "note"]
@@ -53,5 +57,6 @@ def test_core20plus5_says_what_it_cannot_show(england):
 
 
 @pytest.mark.parametrize("area", ["QYG", "Cheshire and Merseyside"])
-def test_an_area_by_name_or_code(england, area):
-    assert "Cheshire and Merseyside" in inequalities(england, area, params=PARAMS).title
+def test_an_area_by_name_or_code(england, focus, geography, area):
+    result = inequalities(england, focus(area), params=PARAMS, geography=geography())
+    assert "Cheshire and Merseyside (ICB QYG)" in result.title

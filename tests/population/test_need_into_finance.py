@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-import icsatlas
 from icsatlas.finance import need
 from icsatlas.finance import weighted_population as wp
 from icsatlas.parameters import ParameterSet
@@ -16,11 +15,11 @@ from icsatlas.population.need import need_indices
 PARAMS = ParameterSet.shipped()
 
 
-def test_population_need_gives_targets_for_every_icb(england, tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    workspace = icsatlas.open(f"duckdb:///{home / 'atlas.duckdb'}", home=home)
-    basis = wp.Basis("2025/26", workspace.geography(date(2026, 6, 1)))
-    shaped = need.from_population(need_indices(england, "icb", basis.on, params=PARAMS))
+def test_population_need_gives_targets_for_every_icb(england, geography):
+    day = date(2026, 6, 1)
+    basis = wp.Basis("2025/26", geography(day))
+    indices = need_indices(england, "icb", params=PARAMS, geography=geography(day))
+    shaped = need.from_population(indices)
     assert list(shaped.columns) == ["ons_code", "population", *need.FROM_POPULATION.values()]
     result = need.compare(PARAMS, shaped, basis, source="synthetic population")
     frame = result.frame

@@ -1,6 +1,7 @@
-"""Issue 9, section 2: every public population function - Python API and CLI - publishes
-only through the publishing boundary. On small hand-made populations whose counts sit around
-the suppression threshold (drawn by hypothesis), every output
+"""Issue 9, section 2: every public population function - the domain API, the Workspace's
+``ws.population`` and the CLI over it - publishes only through the publishing boundary. On
+small hand-made populations whose counts sit around the suppression threshold (drawn by
+hypothesis), every output
 
 * has no count from 1 to 7 and every count a multiple of 5 (OpenSAFELY's rule, as ehrQL's
   ``measures/disclosure_control.py`` applies it);
@@ -11,7 +12,8 @@ the suppression threshold (drawn by hypothesis), every output
   declared derivation fails).
 
 :data:`icsatlas.population.PUBLISHED` lists the public functions; a function added to it (or a
-population CLI command) without a case here fails :func:`test_every_public_function_is_covered`.
+public method of :class:`~icsatlas.workspace.population.PopulationQuestions`, or a population
+CLI command) without a case here fails :func:`test_every_public_function_is_covered`.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ from icsatlas.errors import NotFoundError
 from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, publish, schema
 from icsatlas.population.conditions import CONDITIONS
+from icsatlas.population.need import allocation_day
 from icsatlas.population.profile import SCALE
-from icsatlas.population.summary import Options, rows, summarise
+from icsatlas.population.summary import rows, summarise
+from icsatlas.workspace.population import PopulationQuestions
 
 PARAMS = ParameterSet.shipped()
 ON = date(2026, 8, 1)
@@ -51,6 +55,12 @@ PRACTICES = (
     ("A81001", "16C", "QHM"),
     ("A81002", "16C", "QHM"),
 )
+# LSOAs (2011) people live in, by sub-ICB location (ONS LSOA lookup, shipped): two in Shropshire
+# and two in Telford and Wrekin (M2L0M's councils), two in Stockton-on-Tees (16C)
+LSOAS = {
+    "M2L0M": ("E01028826", "E01028827", "E01014203", "E01014153"),
+    "16C": ("E01012201", "E01012202"),
+}
 LABELS = {  # numeric columns that are labels or published elsewhere, not figures about people
     "imd_decile",
     "expected",
@@ -60,6 +70,9 @@ LABELS = {  # numeric columns that are labels or published elsewhere, not figure
     "comparator",
     "comparator_numerator",
     "comparator_denominator",
+    "checks",  # validation summary: numbers of checks, their worst use of tolerance
+    "passed",
+    "worst_share_of_tolerance",
 }
 COUNT_CHECKS = {
     "people per ICB",
@@ -87,6 +100,7 @@ def small_populations(draw) -> list[dict]:
             row.update(
                 practice_code=practice,
                 sub_icb_code=sub_icb,
+                lsoa_code=LSOAS[sub_icb][int(rng.integers(0, len(LSOAS[sub_icb])))],
                 age=age,
                 sex=sex,
                 imd_decile=int(rng.integers(1, 11)),
@@ -278,60 +292,108 @@ CHECKS = {
 
 # -- every public function ---------------------------------------------------------------
 
-OPTIONS = Options(on=ON)
-CASES = {
+
+class Where:
+    """The register's geography on ON (and on the 2025/26 allocation day), and areas read
+    as a user names them, from the session's workspace."""
+
+    def __init__(self, ws, geography, focus) -> None:
+        self.ws, self.on, self.focus = ws, geography(ON), focus
+        self.allocation = geography(allocation_day("2025/26"))
+
+
+CASES = {  # domain function -> calls of it
     "aggregate": [
-        lambda p: api.aggregate(p, params=PARAMS, level="practice", options=OPTIONS),
-        lambda p: api.aggregate(
+        lambda p, w: api.aggregate(p, params=PARAMS, geography=w.on, level="practice"),
+        lambda p, w: api.aggregate(
             p,
             params=PARAMS,
+            geography=w.on,
             level="sub-icb",
             by=("core20", "sex"),
-            options=OPTIONS,
             measures=("pregnant", "diabetes"),
         ),
-        lambda p: api.aggregate(p, params=PARAMS, area="QOC", by=("age_band",), options=OPTIONS),
+        lambda p, w: api.aggregate(
+            p, params=PARAMS, geography=w.on, focus=w.focus("QOC"), by=("age_band",)
+        ),
     ],
-    "catalogue": [lambda p: api.catalogue(params=PARAMS)],
-    "compare_with_official": [lambda p: api.compare_with_official(p, params=PARAMS)],
-    "core20plus5": [lambda p: api.core20plus5(p, params=PARAMS, options=OPTIONS)],
-    "describe": [lambda p: api.describe(p, params=PARAMS)],
-    "inequalities": [lambda p: api.inequalities(p, "QOC", params=PARAMS, options=OPTIONS)],
+    "catalogue": [lambda p, w: api.catalogue(params=PARAMS)],
+    "compare_with_official": [
+        lambda p, w: api.compare_with_official(p, params=PARAMS, geography=w.allocation)
+    ],
+    "core20plus5": [lambda p, w: api.core20plus5(p, params=PARAMS, geography=w.on)],
+    "describe": [lambda p, w: api.describe(p, params=PARAMS)],
+    "inequalities": [
+        lambda p, w: api.inequalities(p, w.focus("QOC"), params=PARAMS, geography=w.on)
+    ],
     "need_indices": [
-        lambda p: api.need_indices(p, "practice", ON, params=PARAMS),
-        lambda p: api.need_indices(p, "icb", ON, params=PARAMS),
+        lambda p, w: api.need_indices(p, "practice", params=PARAMS, geography=w.on),
+        lambda p, w: api.need_indices(p, "icb", params=PARAMS, geography=w.on),
     ],
-    "profile": [lambda p: api.profile(p, "M82002", params=PARAMS, options=OPTIONS)],
-    "validate": [lambda p: api.validate(p, params=PARAMS).result],
+    "profile": [
+        lambda p, w: api.profile(p, w.focus("M82002"), params=PARAMS, geography=w.on),
+        lambda p, w: api.profile(p, w.focus("Shropshire"), params=PARAMS, geography=w.on),
+    ],
+    "validate": [lambda p, w: api.validate(p, params=PARAMS).result],
 }
-CLI = {  # command -> arguments (with --name added), and the API case it must equal
+FACADE = {  # PopulationQuestions method -> calls of it (every kind of area a user can name)
+    "list": [lambda p, ws: ws.population.list()],
+    "validate": [lambda p, ws: ws.population.validate(p.name)],
+    "profile": [
+        lambda p, ws: ws.population.profile("M82002", name=p.name, on=ON),  # a practice
+        lambda p, ws: ws.population.profile("Telford and Wrekin", name=p.name, on=ON),  # council
+        lambda p, ws: ws.population.profile("SY3", name=p.name, on=ON),  # postcode district
+        lambda p, ws: ws.population.profile("U60057", name=p.name, on=ON),  # a PCN
+    ],
+    "aggregate": [
+        lambda p, ws: ws.population.aggregate("sub-icb", by=["sex"], name=p.name, on=ON),
+        lambda p, ws: ws.population.aggregate("icb", area="Shropshire", name=p.name, on=ON),
+    ],
+    "need": [lambda p, ws: ws.population.need("pcn", name=p.name, on=ON)],
+    "compare_with_nhse": [lambda p, ws: ws.population.compare_with_nhse(name=p.name)],
+    "inequalities": [lambda p, ws: ws.population.inequalities("QOC", name=p.name, on=ON)],
+    "core20plus5": [lambda p, ws: ws.population.core20plus5("M2L0M", name=p.name, on=ON)],
+}
+CLI = {  # command -> arguments (with --name added), and the facade case it must equal
     "profile": (["--area", "M82002", "--on", ON.isoformat()], "profile"),
-    "aggregate": (["--level", "practice", "--on", ON.isoformat()], "aggregate"),
-    "need": (["--level", "practice", "--on", ON.isoformat()], "need_indices"),
+    "aggregate": (["--level", "sub-icb", "--by", "sex", "--on", ON.isoformat()], "aggregate"),
+    "need": (["--level", "pcn", "--on", ON.isoformat()], "need"),
     "inequalities": (["--area", "QOC", "--on", ON.isoformat()], "inequalities"),
     "validate": (["--all"], "validate"),
-    "list": ([], "catalogue"),
+    "list": ([], "list"),
 }
 NO_FIGURES = {"remove", "schema", "segments", "model"}  # commands that show nobody's data
 ELSEWHERE = {  # commands whose published output is tested in their own test files
     "generate": "tests/cli/test_population.py::test_generate_reports_published_people",
     "import": "tests/population/test_importer.py (describe, covered above)",
 }
+FACADE_ELSEWHERE = {
+    "generate": ELSEWHERE["generate"],
+    "import_extract": ELSEWHERE["import"],
+}
 
 
 def test_every_public_function_is_covered():
     assert {f.__name__ for f in api.PUBLISHED} == set(CASES)
+    methods = {m for m in vars(PopulationQuestions) if not m.startswith("_")}
+    assert methods == set(FACADE) | NO_FIGURES | set(FACADE_ELSEWHERE)
     commands = {c.name or c.callback.__name__ for c in population_app.registered_commands}
     assert commands == set(CLI) | NO_FIGURES | set(ELSEWHERE)
 
 
-def test_the_maternity_index_of_a_practice_with_few_pregnant_women_is_suppressed(small):
+@pytest.fixture(scope="module")
+def where(ws, geography, focus) -> Where:
+    return Where(ws, geography, focus)
+
+
+def test_the_maternity_index_of_a_practice_with_few_pregnant_women_is_suppressed(small, where):
     """Issue 9, section 2 (regression): need indices came from raw numerators, so a
     practice with 1-7 pregnant women had a 4-decimal maternity index that gave the count."""
-    raw = rows(summarise(small, "practice", params=PARAMS, options=OPTIONS))
+    raw = rows(summarise(small, "practice", params=PARAMS, geography=where.on))
     few = set(raw.area_code[(raw.pregnant >= 1) & (raw.pregnant <= 7)])
     assert few  # a 1% sample has many such practices
-    frame = api.need_indices(small, "practice", ON, params=PARAMS).frame.set_index("ods_code")
+    result = api.need_indices(small, "practice", params=PARAMS, geography=where.on)
+    frame = result.frame.set_index("ods_code")
     assert frame.loc[sorted(few), "maternity"].isna().all()
     assert frame.loc[sorted(few), "pregnant"].isna().all()
     assert frame.loc[sorted(few), "need_index"].isna().all()
@@ -345,19 +407,26 @@ def test_the_maternity_index_of_a_practice_with_few_pregnant_women_is_suppressed
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(people=small_populations())
-def test_every_public_output_is_published(population_home, people):
+def test_every_public_output_is_published(where, people):
     population = stored(people)
     try:
         for cases in CASES.values():
             for case in cases:
-                try:
-                    result = case(population)
-                except NotFoundError as error:  # an area nobody lives in
-                    assert "nobody" in str(error)
-                    continue
-                check_published(result.frame)
+                _check(lambda c=case: c(population, where))
+        for cases in FACADE.values():
+            for case in cases:
+                _check(lambda c=case: c(population, where.ws))
     finally:
         dataset.remove(population.name)
+
+
+def _check(ask) -> None:
+    try:
+        result = ask()
+    except NotFoundError as error:  # an area nobody lives in
+        assert "nobody" in str(error)
+        return
+    check_published(result.frame)
 
 
 @settings(
@@ -367,7 +436,7 @@ def test_every_public_output_is_published(population_home, people):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(people=small_populations())
-def test_every_cli_command_shows_what_the_api_published(population_home, people):
+def test_every_cli_command_shows_what_the_workspace_published(where, people):
     population = stored(people)
     runner = CliRunner()
     try:
@@ -378,7 +447,7 @@ def test_every_cli_command_shows_what_the_api_published(population_home, people)
                 continue
             assert invoked.exit_code in (0, 1), invoked.output  # validate exits 1 on failure
             shown = pd.DataFrame(json.loads(invoked.stdout)["data"])
-            expected = CASES[case][0](population).frame
+            expected = FACADE[case][0](population, where.ws).frame
             check_published(expected)
             assert list(shown.columns) == list(expected.columns), command
             for column in expected.columns:

@@ -2,17 +2,18 @@
 or an ICB's own de-identified extract), segmented, scored and aggregated by one portable SQL
 pipeline on DuckDB or Spark, with disclosure control on everything that leaves.
 
-The Python API (docs/reference/population-api.md)::
+Ask it through the workspace (docs/reference/population-api.md), whose areas are the
+register's on the date asked and whose resolver reads every area a user names::
 
-    from icsatlas import population
-    from icsatlas.parameters import ParameterSet
-    params = ParameterSet.shipped()
-    england = population.open_dataset("england")
-    population.profile(england, "Cheshire and Merseyside", params=params)
-    population.need_indices(england, level="icb", on=date(2025, 9, 30), params=params)
+    import icsatlas
+    ws = icsatlas.open()
+    ws.population.profile("Cheshire and Merseyside", on="2026-08-01")
+    ws.population.need("icb", on="2025-09-30")
 
-Every function in :data:`PUBLISHED` returns a :class:`~icsatlas.results.Result` (a
-DataFrame with provenance) that has passed :mod:`icsatlas.population.publish`.
+The functions here are what ``ws.population`` calls; they take the register's geography of
+the date (``ws.geography(on)``), one area as a :class:`~icsatlas.population.areas.Focus` and
+``params``. Every function in :data:`PUBLISHED` returns a :class:`~icsatlas.results.Result`
+(a DataFrame with provenance) that has passed :mod:`icsatlas.population.publish`.
 """
 
 from __future__ import annotations

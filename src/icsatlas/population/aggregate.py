@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from icsatlas.errors import InputError
 from icsatlas.parameters import ParameterSet
-from icsatlas.population import dataset, publish
+from icsatlas.population import areas, dataset, publish
 from icsatlas.population.conditions import BY_COLUMN
 from icsatlas.population.summary import (
     Options,
@@ -20,6 +20,9 @@ from icsatlas.population.summary import (
     summarise,
 )
 from icsatlas.results import Result
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 DEFAULT_MEASURES = ("multimorbid", "community_need", "risk_high_or_above", "admitted_12m")
 _LABELS = {
@@ -36,33 +39,30 @@ def aggregate(
     population: dataset.Dataset,
     *,
     params: ParameterSet,
+    geography: Geography,
     level: str = "icb",
     by: Sequence[str] = (),
-    area: str | None = None,
+    focus: areas.Focus | None = None,
     measures: Sequence[str] = DEFAULT_MEASURES,
     options: Options | None = None,
 ) -> Result:
-    """People by area of ``level`` (or in one ``area``, named in the title) and the
+    """People by area of ``level`` in ``geography`` (or in one area, ``focus``, named in the
+    title) and the
     dimensions ``by``, with the count and percentage of each measure (short labels: LTCs =
     long-term conditions, frail or EoL = moderate/severe frailty or end of life, risk 20%+ =
     risk of an unplanned admission in 12 months of 20% or more, CMS = Cambridge score).
     A measure is a condition column or one of :data:`DEFAULT_MEASURES`, ``core20_people``,
     ``pregnant``."""
-    options = options or Options()
     for measure in measures:
         if measure not in _LABELS and measure not in BY_COLUMN:
             raise InputError(f"unknown measure {measure!r}", field="measure")
-    focus = None
-    if area:
-        from icsatlas.population import areas as areas_module
-
-        focus = areas_module.find(area, options.on or date.today())
     breakdowns = [tuple(by), ()] if by else [()]
     summary = summarise(
         population,
         level,
         breakdowns,
         params=params,
+        geography=geography,
         options=options,
         focus=focus,
         only_focus=True,
@@ -70,22 +70,22 @@ def aggregate(
     frame, totals = rows(summary, by), rows(summary)
     if focus is not None:
         frame, totals = frame[frame.in_focus == 1], totals[totals.in_focus == 1]
-    labels = _labels(frame, by, summary, focus)
+    labels = _labels(frame, by, summary)
     rule = publish.Rule.of(params, summary.settings.on)
     public = _public(frame, totals, labels, by, measures, rule)
     return Result(
         public,
         summary.provenance,
-        title=_title(summary, by, focus),
-        notes=(*coverage_notes(population), rule.describe()),
+        title=_title(summary, by),
+        notes=(*(focus.notes if focus else ()), *coverage_notes(population), rule.describe()),
     )
 
 
-def _labels(frame: pd.DataFrame, by: Sequence[str], summary: Summary, focus) -> pd.DataFrame:
+def _labels(frame: pd.DataFrame, by: Sequence[str], summary: Summary) -> pd.DataFrame:
     dims = frame[list(by)].reset_index(drop=True)
-    if focus is not None:
+    if summary.lookup is None:
         return dims
-    return pd.concat([area_labels(frame, summary.level, summary.settings.on), dims], axis=1)
+    return pd.concat([area_labels(frame, summary.lookup), dims], axis=1)
 
 
 def _public(
@@ -117,7 +117,11 @@ def _measure(frame: pd.DataFrame, measure: str) -> pd.Series:
     return frame[measure]
 
 
-def _title(summary: Summary, by: Sequence[str], focus) -> str:
-    where = focus.name if focus is not None else f"every {summary.level}"
+def _title(summary: Summary, by: Sequence[str]) -> str:
+    where = summary.focus.label if summary.focus else f"every {_level_name(summary)}"
     split = f" by {', '.join(by)}" if by else ""
     return f"Population of {where}{split} on {summary.settings.on.isoformat()}"
+
+
+def _level_name(summary: Summary) -> str:
+    return summary.lookup.name if summary.lookup else "area"

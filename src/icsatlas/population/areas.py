@@ -1,24 +1,35 @@
-"""Which area each person falls in, on a date, from the register's geography.
+"""Which area each person falls in: the register's geography on the date asked.
 
-People carry the practice they are registered with (and their LSOA); the register says which
-sub-ICB location, ICB, region and PCN each practice belongs to on any date, so a population
-generated in the 36-ICB geography of 2026 aggregates correctly to the 42 ICBs of 2025 (for
-example, Frimley's practices go back to Frimley). Local authorities come from the LSOA.
+People carry the practice they are registered with and the LSOA they live in. The register
+says which PCN, sub-ICB location, ICB and region each practice belongs to on any date, what-if
+reforms included (:class:`icsatlas.geography.on_date.Geography`), so a population generated in
+the 36-ICB geography of 2026 aggregates to the 42 ICBs of 2025 (Frimley's practices go back to
+Frimley) or to a user's 2027 merger. Councils come from the LSOA each person lives in (the ONS
+LSOA lookups, shipped as data).
+
+An area a user names is read once, by the workspace's resolver
+(:class:`icsatlas.geography.Resolution`); :func:`focus` turns that reading into the people it
+covers: those registered with its practices or, for a council, those living in it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from icsatlas import data
-from icsatlas.errors import InputError
-from icsatlas.register import geography, lookup
+from icsatlas.errors import InputError, NotFoundError
+from icsatlas.names import short_name
+
+if TYPE_CHECKING:
+    from icsatlas.geography import Resolution
+    from icsatlas.geography.on_date import Geography
 
 LEVELS = ("country", "region", "icb", "sub-icb", "pcn", "practice", "local-authority")
+ALIASES = {"place": "sub-icb", "council": "local-authority"}
 _PRACTICE_LEVELS = {
     "country": None,
     "region": ("region_ons", "region_ods", "region_name"),
@@ -27,38 +38,42 @@ _PRACTICE_LEVELS = {
     "pcn": ("pcn_code", "pcn_code", "pcn_name"),
     "practice": ("practice_code", "practice_code", "practice_name"),
 }
+_INSIDE_ICB = ("sub-icb", "pcn", "practice")
 ENGLAND = ("E92000001", "England")
+LOOKUP_COLUMNS = ["area_code", "area_ods", "area_name", "place_name", "icb_code", "icb_name"]
 
 
 @dataclass(frozen=True)
 class Level:
-    """How to find an area of one level for each person: a lookup table keyed by the
-    person's practice (or LSOA for local authorities), with the area's code and name and,
-    for areas inside an ICB, that ICB."""
+    """How to find an area of one level for each person: a lookup keyed by the person's
+    practice (or LSOA, for councils) giving the area's code (ONS where it has one), ODS code,
+    name, place name (sub-ICB locations) and, for areas inside an ICB, that ICB."""
 
     name: str
-    key: str  # population column the lookup joins on
-    table: pd.DataFrame  # key, area_code, area_ods, area_name, icb_code, icb_name
+    key: str  # the population column the lookup joins on
+    table: pd.DataFrame  # key + LOOKUP_COLUMNS
 
 
 def check_level(level: str) -> str:
+    """The level's canonical name ('place' is a sub-ICB location, 'council' a local
+    authority)."""
+    level = ALIASES.get(level, level)
     if level not in LEVELS:
-        raise InputError(
-            f"unknown level {level!r} (use one of: {', '.join(LEVELS)})", field="level"
-        )
+        known = ", ".join((*LEVELS, *ALIASES))
+        raise InputError(f"unknown level {level!r} (use one of: {known})", field="level")
     return level
 
 
-def level_lookup(level: str, on: date) -> Level:
-    """The lookup for ``level`` on ``on``."""
-    check_level(level)
+def level_lookup(level: str, geography: Geography) -> Level:
+    """The lookup for ``level`` in ``geography``."""
+    level = check_level(level)
     if level == "local-authority":
-        return Level(level, "lsoa_code", _local_authorities(on))
-    practices = geography.practice_lookup(on)
+        return Level(level, "lsoa_code", _local_authorities())
+    practices = geography.practices
     columns = _PRACTICE_LEVELS[level]
     if columns is None:
         code = pd.Series(ENGLAND[0], index=practices.index)
-        table = pd.DataFrame({"area_code": code, "area_ods": code, "area_name": ENGLAND[1]})
+        table = pd.DataFrame({"area_code": code, "area_ods": None, "area_name": ENGLAND[1]})
     else:
         table = pd.DataFrame(
             {
@@ -67,26 +82,34 @@ def level_lookup(level: str, on: date) -> Level:
                 "area_name": practices[columns[2]],
             }
         )
-    inside_icb = level in ("sub-icb", "pcn", "practice")
-    table["icb_code"] = practices.icb_ons if inside_icb else None
-    table["icb_name"] = practices.icb_name if inside_icb else None
+    table["place_name"] = practices.place_name if level == "sub-icb" else None
+    table["icb_code"] = practices.icb_ons if level in _INSIDE_ICB else None
+    table["icb_name"] = practices.icb_name if level in _INSIDE_ICB else None
     table.insert(0, "practice_code", practices.practice_code)
-    return Level(level, "practice_code", table.astype(object).where(table.notna(), None))
+    return Level(level, "practice_code", _plain(table))
 
 
-def _local_authorities(on: date) -> pd.DataFrame:
-    lsoas = geography.lsoa_lookup(on)
+def _local_authorities() -> pd.DataFrame:
+    """LSOA -> upper-tier council (current codes), from the ONS lookups."""
+    lsoas = _lsoa_councils()
     names = _utla_names()
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "lsoa_code": lsoas.lsoa11,
             "area_code": lsoas.utla_code,
-            "area_ods": lsoas.utla_code,
+            "area_ods": None,
             "area_name": lsoas.utla_code.map(names),
-            "icb_code": None,
-            "icb_name": None,
         }
     )
+    return _plain(table.assign(place_name=None, icb_code=None, icb_name=None))
+
+
+@cache
+def _lsoa_councils() -> pd.DataFrame:
+    """Every LSOA (2011) with its district (2019 code) and current upper-tier council."""
+    from icsatlas.register import geography
+
+    return geography.lsoa_lookup(geography.EXTRACT_2026)[["lsoa11", "lad19_code", "utla_code"]]
 
 
 @cache
@@ -95,54 +118,112 @@ def _utla_names() -> dict[str, str]:
     return dict(zip(table.UTLACD, table.UTLANM, strict=False))
 
 
-@dataclass(frozen=True)
-class AreaFilter:
-    """People in one named area on a date: its level, code (ONS where there is one) and name."""
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """Object columns with None for missing, so both engines see the same strings."""
+    return table.astype(object).where(table.notna(), None)
 
-    level: str
+
+# -- one named area -------------------------------------------------------------------------
+
+_KINDS = {
+    "region": "region",
+    "icb": "ICB",
+    "sub-icb": "sub-ICB location",
+    "council": "council",
+    "practice": "GP practice",
+    "pcn": "PCN",
+    "postcode": "postcode",
+}
+_AREA_COLUMNS = {"region": "region_ons", "icb": "icb_ons", "sub-icb": "sub_icb_ons"}
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The people of one area a user named: those registered with its practices
+    (``key`` = practice_code) or, for a council, those living in its LSOAs (lsoa_code)."""
+
+    kind: str
     code: str
     name: str
+    key: str
+    members: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    approximate: bool = False
 
+    @property
+    def label(self) -> str:
+        """'Leeds (sub-ICB location 15F)', 'Surrey (council E10000030)', 'England'."""
+        if self.kind == "country":
+            return self.name
+        kind = _KINDS.get(self.kind) or self.kind.replace("icb", "ICB")
+        if self.approximate:
+            return f"{kind} {self.code} (approximately: the patients of its GP practices)"
+        return f"{self.name} ({kind} {self.code})"
 
-def find(text: str, on: date) -> AreaFilter:
-    """The area ``text`` names on ``on``: a region, ICB or sub-ICB location by name, ODS or
-    ONS code (via the register), a PCN or practice by ODS code, or an upper-tier local
-    authority by ONS code or name."""
-    by_code = _practice_or_pcn(text, on)
-    if by_code:
-        return by_code
-    local = _local_authority(text)
-    if local:
-        return local
-    area = lookup.find_area(text, on)
-    level = {"country": "country", "region": "region", "icb": "icb", "sub-icb": "sub-icb"}.get(
-        area.area_type
-    )
-    if level is None:
-        raise InputError(
-            f"{area.name} is a {area.area_type}; population areas are {', '.join(LEVELS)}"
+    @property
+    def table(self) -> pd.DataFrame:
+        """The lookup the pipeline joins: each member marked as in this area."""
+        return pd.DataFrame(
+            {self.key: list(self.members), "area_code": self.code, "area_name": self.name},
+            dtype=object,
         )
-    return AreaFilter(level, area.area_id, area.name)
 
 
-def _practice_or_pcn(text: str, on: date) -> AreaFilter | None:
-    code = text.strip().upper()
-    practices = geography.practice_lookup(on)
-    row = practices[practices.practice_code == code]
-    if len(row):
-        return AreaFilter("practice", code, str(row.practice_name.iloc[0]))
-    row = practices[practices.pcn_code == code]
-    if len(row):
-        return AreaFilter("pcn", code, str(row.pcn_name.iloc[0]))
-    return None
+def focus(resolution: Resolution, geography: Geography) -> Focus:
+    """The people of what ``resolution`` names, in ``geography``: an NHS area's practices, a
+    council's residents, a practice, a PCN's practices, the practices at a postcode (an
+    approximation) or a former area's practices (now in its successors)."""
+    if resolution.kind == "council":
+        return _council(resolution)
+    area = resolution.area
+    if resolution.practices or area is None:
+        members, name = list(resolution.practices), short_name(resolution.name)
+    else:
+        members, name = _area_practices(resolution, geography)
+    if not members:
+        raise NotFoundError(
+            f"no GP practices are recorded in {resolution.name} on {geography.on}, so "
+            "nobody registered can be counted there"
+        )
+    return Focus(
+        resolution.kind,
+        resolution.code,
+        name,
+        "practice_code",
+        tuple(members),
+        (resolution.describe(), *resolution.notes),
+        resolution.approximate,
+    )
 
 
-def _local_authority(text: str) -> AreaFilter | None:
-    names = _utla_names()
-    wanted = text.strip()
-    if wanted.upper() in names:
-        return AreaFilter("local-authority", wanted.upper(), names[wanted.upper()])
-    matches = [code for code, name in names.items() if name.lower() == wanted.lower()]
-    if len(matches) == 1:
-        return AreaFilter("local-authority", matches[0], names[matches[0]])
-    return None
+def _area_practices(resolution: Resolution, geography: Geography) -> tuple[list[str], str]:
+    area = resolution.area
+    assert area is not None
+    practices = geography.practices
+    if area.area_type == "country":
+        return list(practices.practice_code), area.name
+    column = _AREA_COLUMNS.get(area.area_type)
+    if column is None:  # a place or neighbourhood: no practice is located in one
+        return [], area.name
+    members = practices.practice_code[practices[column] == area.area_id]
+    return list(members), area.place_name or short_name(area.name)
+
+
+def _council(resolution: Resolution) -> Focus:
+    lsoas = _lsoa_councils()
+    code = resolution.code
+    inside = lsoas.lsoa11[(lsoas.utla_code == code) | (lsoas.lad19_code == code)]
+    if inside.empty:
+        raise NotFoundError(f"no LSOAs are recorded for {resolution.label}")
+    how = (
+        f"{resolution.name}: the people living in its {len(inside):,} LSOAs (ONS lookups), "
+        "wherever they are registered"
+    )
+    return Focus(
+        "council",
+        code,
+        resolution.name,
+        "lsoa_code",
+        tuple(inside),
+        (resolution.describe(), *resolution.notes, how),
+    )

@@ -38,7 +38,6 @@ from icsatlas.population import dataset, draw, schema, sources
 from icsatlas.population.conditions import CONDITIONS, QOF_CONDITIONS
 from icsatlas.population.model import Model, build_model, cell_weights
 from icsatlas.provenance import Provenance
-from icsatlas.register import lookup
 from icsatlas.store.base import Store
 
 ID_BITS = 40
@@ -80,27 +79,20 @@ NATIONAL_ASSUMPTIONS = (
 )
 
 
-def plan(areas: Sequence[str] = (), fraction: float = 1.0, seed: int = 42) -> Plan:
-    """The sub-ICB locations covering ``areas`` (names or codes of regions, ICBs or sub-ICB
-    locations on 1 August 2026; all of England if empty)."""
+def plan(sub_icbs: Sequence[str] = (), fraction: float = 1.0, seed: int = 42) -> Plan:
+    """A run over these sub-ICB locations (ODS codes of 1 August 2026, the geography of the
+    figures the population is calibrated to; all of England if none)."""
     if not 0 < fraction <= 1:
         raise InputError("must be more than 0 and at most 1", field="fraction")
-    tree = _tree()
-    if not areas:
-        return Plan(tuple(tree.sub_icb_ods), fraction, seed)
-    chosen: list[str] = []
-    for text in areas:
-        area = lookup.find_area(text, sources.EXTRACT_DATE)
-        column = {
-            "country": None,
-            "region": "region_ons",
-            "icb": "icb_ons",
-            "sub-icb": "sub_icb_ons",
-        }
-        key = column.get(area.area_type)
-        rows = tree if key is None else tree[tree[key] == area.area_id]
-        chosen += [c for c in rows.sub_icb_ods if c not in chosen]
-    return Plan(tuple(chosen), fraction, seed)
+    known = list(_tree().sub_icb_ods)
+    unknown = sorted(set(sub_icbs) - set(known))
+    if unknown:
+        raise InputError(
+            f"not sub-ICB locations of {sources.EXTRACT_DATE}: {', '.join(unknown)}",
+            field="area",
+        )
+    chosen = tuple(dict.fromkeys(sub_icbs)) if sub_icbs else tuple(known)
+    return Plan(chosen, fraction, seed)
 
 
 def _tree() -> pd.DataFrame:

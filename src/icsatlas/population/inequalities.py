@@ -8,7 +8,7 @@ what remains once the age and sex mix is evened out.
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ from icsatlas.population import areas, dataset, pipeline, publish, sources
 from icsatlas.population.conditions import CONDITIONS
 from icsatlas.population.summary import Options, Summary, coverage_notes, rows, summarise
 from icsatlas.results import Result
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 _BREAKDOWN = ("core20", "age_band", "sex")
 
@@ -32,19 +35,18 @@ def standard_population() -> pd.DataFrame:
 
 def inequalities(
     population: dataset.Dataset,
-    area: str | None = None,
+    focus: areas.Focus | None = None,
     *,
     params: ParameterSet,
-    level: str = "country",
+    geography: Geography,
     options: Options | None = None,
 ) -> Result:
-    """Core20 v rest, crude and standardised, for each segment and condition in ``area``
-    (default: everyone in the population)."""
-    options = options or Options()
-    summary, focus = _core20_summary(population, area, level, params, options)
+    """Core20 v rest, crude and standardised, for each segment and condition among the
+    people of ``focus`` (default: everyone in the population)."""
+    summary = _core20_summary(population, focus, params, geography, options)
     rule = publish.Rule.of(params, summary.settings.on)
     frame = _gaps(_cells(summary, focus), rule)
-    where = focus.name if focus else "the whole population"
+    where = focus.label if focus else "the whole population"
     return Result(
         frame,
         summary.provenance,
@@ -55,6 +57,7 @@ def inequalities(
             "published cells (5-year age band x sex; a band with 1-7 cases or people is pooled "
             "with the next older one).",
             "gap = Core20 minus rest (standardised, percentage points); ratio = Core20 / rest.",
+            *(focus.notes if focus else ()),
             *coverage_notes(population),
             rule.describe(),
         ),
@@ -62,20 +65,23 @@ def inequalities(
 
 
 def _core20_summary(
-    population, area, level, params, options
-) -> tuple[Summary, areas.AreaFilter | None]:
-    on = options.on or date.today()
-    focus = areas.find(area, on) if area else None
+    population: dataset.Dataset,
+    focus: areas.Focus | None,
+    params: ParameterSet,
+    geography: Geography,
+    options: Options | None,
+) -> Summary:
     breakdowns = [_BREAKDOWN, ("core20", "life_stage", "sex")]
     return summarise(
         population,
-        level,
+        "country",
         breakdowns,
         params=params,
+        geography=geography,
         options=options,
         focus=focus,
         only_focus=True,
-    ), focus
+    )
 
 
 def _cells(summary: Summary, focus) -> pd.DataFrame:
@@ -161,16 +167,15 @@ PLUS5 = (
 
 def core20plus5(
     population: dataset.Dataset,
-    area: str | None = None,
+    focus: areas.Focus | None = None,
     *,
     params: ParameterSet,
-    level: str = "country",
+    geography: Geography,
     options: Options | None = None,
 ) -> Result:
     """For each Core20PLUS5 clinical area, the indicator this population supports (Core20
     v rest) or why none is available."""
-    options = options or Options()
-    summary, focus = _core20_summary(population, area, level, params, options)
+    summary = _core20_summary(population, focus, params, geography, options)
     rule = publish.Rule.of(params, summary.settings.on)
     gaps = _gaps(_cells(summary, focus), rule).set_index("measure")
     stages = rows(summary, ("core20", "life_stage", "sex"))
@@ -195,7 +200,7 @@ def core20plus5(
             row.update(_stage_rates(stages, "pregnant", "18-64", rule, women_only=True))
             row["indicator"] = "pregnant women per 100 women aged 18-64 (crude)"
         out.append(row)
-    where = focus.name if focus else "the whole population"
+    where = focus.label if focus else "the whole population"
     frame = publish.attach(
         pd.DataFrame(out, columns=_PLUS5_COLUMNS).astype(object),
         rule,
@@ -217,6 +222,7 @@ def core20plus5(
             "Only indicators the population's columns support are computed; the rest say what "
             "is missing. Crude rates come with their published counts; standardised ones are "
             "those of `population inequalities`.",
+            *(focus.notes if focus else ()),
             *coverage_notes(population),
             rule.describe(),
         ),

@@ -24,6 +24,7 @@ Other packages call :func:`need_indices` (finance compares allocations with it).
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ from icsatlas.parameters import ParameterSet
 from icsatlas.population import areas, dataset, publish
 from icsatlas.population.summary import (
     Options,
+    Summary,
     area_labels,
     coverage_notes,
     rows,
@@ -41,6 +43,9 @@ from icsatlas.population.summary import (
 )
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 # component -> (published numerator column, raw summary column, NHS England index it is
 # compared with)
@@ -59,31 +64,34 @@ _PLACES = ("sub-icb", "pcn", "practice")
 def need_indices(
     population: dataset.Dataset | str = dataset.DEFAULT_NAME,
     level: str = "icb",
-    on: date | None = None,
     *,
     params: ParameterSet,
-    engine: str = "duckdb",
-    spark_master: str | None = None,
+    geography: Geography,
+    options: Options | None = None,
 ) -> Result:
-    """Need index components and overall index per area of ``level`` on ``on``.
+    """Need index components and overall index per area of ``level`` in ``geography`` (the
+    register's on ``geography.on``).
 
     Returns a :class:`~icsatlas.results.Result` whose frame has ``ons_code``, ``ods_code``,
-    ``area_name``, ``people``, each component's published numerator, one index per
-    component in :data:`COMPONENTS`, ``need_index`` and, for sub-ICB locations, PCNs and
+    ``area_name`` (and ``place_name`` for sub-ICB locations), ``people``, each component's
+    published numerator, one index per component in :data:`COMPONENTS`, ``need_index`` and,
+    for sub-ICB locations, PCNs and
     practices, ``icb_need_index`` and ``need_index_vs_icb`` (relative to the area's ICB).
     Every count is published (1-7 suppressed, others rounded to 5) and every index is
     computed from the published counts, so an index is null where its numerator is."""
     if isinstance(population, str):
         population = dataset.open_dataset(population)
-    options = Options(on=on, engine=engine, spark_master=spark_master)
-    summary = summarise(population, level, [()], params=params, options=options)
+    level = areas.check_level(level)
+    summary = summarise(population, level, params=params, geography=geography, options=options)
+    assert summary.lookup is not None
     frame = rows(summary)
     rule = publish.Rule.of(params, summary.settings.on)
     weights = params.value("population.need.component_weights", summary.settings.on)
-    table = published_indices(frame, area_labels(frame, level, summary.settings.on), rule, weights)
+    table = published_indices(frame, area_labels(frame, summary.lookup), rule, weights)
     if level in _PLACES:
-        parent = _icb_indices(population, params, options, rule, weights)
-        lookup = areas.level_lookup(level, summary.settings.on).table
+        icbs = summarise(population, "icb", params=params, geography=geography, options=options)
+        parent = _icb_indices(icbs, rule, weights)
+        lookup = summary.lookup.table
         icb_of = lookup.drop_duplicates("area_code").set_index("area_code").icb_code
         table.figure(
             "icb_need_index",
@@ -134,10 +142,9 @@ def _numerators(frame: pd.DataFrame) -> dict[str, pd.Series]:
     return out
 
 
-def _icb_indices(population, params, options: Options, rule, weights: dict) -> pd.Series:
+def _icb_indices(icbs: Summary, rule: publish.Rule, weights: dict) -> pd.Series:
     """Published need index of every ICB, by ONS code."""
-    icb = summarise(population, "icb", [()], params=params, options=options)
-    frame = rows(icb)
+    frame = rows(icbs)
     table = published_indices(frame, frame[["area_code"]], rule, weights)
     return table.frame.set_index("area_code").need_index
 
@@ -157,24 +164,17 @@ def compare_with_official(
     allocation_year: str = "2025/26",
     *,
     params: ParameterSet,
-    engine: str = "duckdb",
-    spark_master: str | None = None,
+    geography: Geography,
+    options: Options | None = None,
 ) -> Result:
-    """The population-derived index beside NHS England's published need indices, per ICB of
-    the allocation year's geography (42 ICBs), with the correlation of each component."""
+    """The population-derived index beside NHS England's published need indices, per ICB
+    NHS England allocated to in ``allocation_year``; ``geography`` is the register's on
+    :func:`allocation_day` of that year (the 42 ICBs until 2025/26), with the correlation of
+    each component."""
     if isinstance(population, str):
         population = dataset.open_dataset(population)
-    official = data.read(OFFICIAL)
-    year = official[official.allocation_year == allocation_year]
-    if year.empty:
-        years = ", ".join(sorted(official.allocation_year.unique()))
-        raise InputError(
-            f"no official need indices for {allocation_year} (have {years})", field="year"
-        )
-    on = _mid_year(allocation_year)
-    ours = need_indices(
-        population, "icb", on, params=params, engine=engine, spark_master=spark_master
-    )
+    year = _official_year(allocation_year)
+    ours = need_indices(population, "icb", params=params, geography=geography, options=options)
     merged = ours.frame.merge(year, left_on="ons_code", right_on="icb_ons", how="inner")
     rule = publish.Rule(**publish.roles(ours.frame)["rule"])
     table = publish.Table(merged[["ons_code", "ods_code", "area_name"]], rule)
@@ -204,9 +204,22 @@ def _weighted_mean(year: pd.DataFrame, column: str) -> float:
     return float((year[column] * year.population).sum() / year.population.sum())
 
 
-def _mid_year(allocation_year: str) -> date:
-    start = int(allocation_year[:4])
-    return date(start, 9, 30)
+def allocation_day(allocation_year: str) -> date:
+    """The middle of an allocation year NHS England published need indices for (the day whose
+    geography the comparison uses)."""
+    _official_year(allocation_year)
+    return date(int(allocation_year[:4]), 9, 30)
+
+
+def _official_year(allocation_year: str) -> pd.DataFrame:
+    official = data.read(OFFICIAL)
+    year = official[official.allocation_year == allocation_year]
+    if year.empty:
+        years = ", ".join(sorted(official.allocation_year.unique()))
+        raise InputError(
+            f"no official need indices for {allocation_year} (have {years})", field="year"
+        )
+    return year
 
 
 def correlations(frame: pd.DataFrame) -> list[str]:
@@ -225,3 +238,21 @@ def correlations(frame: pd.DataFrame) -> list[str]:
             f"mean absolute difference {mad:.3f} over {int(ok.sum())} ICBs"
         )
     return lines
+
+
+def compact(result: Result) -> Result:
+    """A comparison with NHS England for reading: the overall indices side by side, with
+    both ranks (components are in the whole result)."""
+    frame = result.frame
+    side_by_side = pd.DataFrame(
+        {
+            "ICB": frame.area_name,
+            "population index": frame.need_index,
+            "NHS England index": frame.need_index_nhse,
+            "difference": frame.difference,
+            "rank (ours)": frame.need_index.rank(ascending=False).astype("Int64"),
+            "rank (NHSE)": frame.need_index_nhse.rank(ascending=False).astype("Int64"),
+        }
+    )
+    notes = (*result.notes, "Components side by side: --format csv or json.")
+    return Result(side_by_side, result.provenance, result.title, notes)

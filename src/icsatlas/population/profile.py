@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from icsatlas.population.model import FRAILTY_CATEGORIES
 from icsatlas.population.summary import Options, coverage_notes, rows, summarise
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 SECTIONS = (
     "Population",
@@ -81,28 +85,28 @@ class _Side:
 
 def profile(
     population: dataset.Dataset,
-    area: str,
+    focus: areas.Focus,
     *,
     params: ParameterSet,
+    geography: Geography,
     options: Options | None = None,
 ) -> Result:
-    """The area's population, segments, conditions, frailty, risk and need beside England."""
-    options = options or Options()
-    on = options.on or date.today()
-    focus = areas.find(area, on)
+    """The population, segments, conditions, frailty, risk and need of the people of
+    ``focus`` (an area in ``geography``) beside England."""
     summary = summarise(
         population,
-        focus.level,
+        focus.kind,
         [()],
         params=params,
-        options=Options(on, *_rest(options)),
+        geography=geography,
+        options=options,
         focus=focus,
     )
     totals = rows(summary)
     inside = totals[totals.in_focus == 1].sum(numeric_only=True)
     if inside.get("people", 0) == 0:
         raise NotFoundError(
-            f"nobody in population {population.name!r} lives in {focus.name} on {on}"
+            f"nobody in population {population.name!r} is in {focus.label} on {geography.on}"
         )
     everyone = totals.sum(numeric_only=True)
     rule = publish.Rule.of(params, summary.settings.on)
@@ -135,8 +139,9 @@ def profile(
     return Result(
         frame,
         summary.provenance.merged(Provenance(data=sources.cited(_COMPARATOR_SOURCES))),
-        title=f"{focus.name} ({focus.code}) on {summary.settings.on}: beside England",
+        title=f"{focus.label} on {summary.settings.on}: beside England",
         notes=(
+            *focus.notes,
             "Comparators are England's published figures where there are any; model-only "
             f"measures are compared with the {SYNTHETIC} only when the population covers all "
             "of England.",
@@ -152,10 +157,6 @@ def profile(
 
 
 _COMPARATOR_SOURCES = (sources.REGISTERED, sources.QOF_ICB, sources.IMD, sources.AE)
-
-
-def _rest(options: Options) -> tuple:
-    return (options.engine, options.spark_master)
 
 
 def _line(section, measure, unit, side: _Side, numerator, denominator, comparator) -> tuple:
@@ -418,3 +419,16 @@ def _float(value) -> float | None:
 
 def _int(value) -> int | None:
     return None if pd.isna(value) else int(value)
+
+
+def by_section(result: Result) -> Result:
+    """A profile for reading: one table per section (measure, area, comparator, unit and what
+    it is compared with); numerators and denominators stay in the whole result."""
+    shown = ["measure", "area", "comparator", "unit", "compared_with"]
+    tables = [
+        Result(rows[shown].reset_index(drop=True), title=str(section))
+        for section, rows in result.frame.groupby("section", sort=False)
+    ]
+    first, *rest = tables
+    title = f"{result.title}\n{first.title}"
+    return Result(first.frame, result.provenance, title, result.notes, rest)

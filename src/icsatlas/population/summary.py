@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,17 +19,18 @@ from icsatlas.population import areas, dataset, generate, pipeline
 from icsatlas.population.engine import Engine, open_engine
 from icsatlas.population.model import FRAILTY_CATEGORIES
 from icsatlas.provenance import Provenance
-from icsatlas.register import geography
+from icsatlas.register import geography as shipped
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 _NO_ONS = ("pcn", "practice")  # areas known only by an ODS code
-_NO_ODS = ("country", "local-authority")  # areas known only by an ONS code
 
 
 @dataclass(frozen=True)
 class Options:
-    """How to run: which engine, and which date's geography."""
+    """How to run: which engine (and, for Spark, which master)."""
 
-    on: date | None = None
     engine: str = "duckdb"
     spark_master: str | None = None
 
@@ -40,9 +41,9 @@ class Summary:
 
     frame: pd.DataFrame
     settings: pipeline.Settings
-    level: str
+    lookup: areas.Level | None
     provenance: Provenance
-    focus: areas.AreaFilter | None = None
+    focus: areas.Focus | None = None
 
 
 def summarise(
@@ -51,31 +52,33 @@ def summarise(
     breakdowns: Sequence[Sequence[str]] = ((),),
     *,
     params: ParameterSet,
+    geography: Geography,
     options: Options | None = None,
-    focus: areas.AreaFilter | None = None,
+    focus: areas.Focus | None = None,
     only_focus: bool = False,
     engine: Engine | None = None,
     measures: Sequence[str] | None = None,
 ) -> Summary:
-    """People of ``population`` by area of ``level`` on ``options.on`` (or, with ``focus``,
-    in that area versus elsewhere) and by each breakdown. ``only_focus`` skips the stored
-    ICB partitions that cannot hold anyone in ``focus`` (then "elsewhere" is incomplete)."""
+    """People of ``population`` by area of ``level`` in ``geography`` (the register's, on
+    ``geography.on``) or, with ``focus``, in that area versus elsewhere, and by each
+    breakdown. ``only_focus`` skips the stored ICB partitions that cannot hold anyone in
+    ``focus`` (then "elsewhere" is incomplete)."""
     options = options or Options()
-    on = options.on or date.today()
-    settings = pipeline.Settings.load(on, params)
-    lookup = areas.level_lookup(focus.level if focus else level, on)
+    settings = pipeline.Settings.load(geography.on, params)
+    joined = focus or areas.level_lookup(level, geography)
+    lookup = joined if isinstance(joined, areas.Level) else None
     started = time.perf_counter()
     own = engine is None
     runner = engine or open_engine(options.engine, spark_master=options.spark_master)
     try:
         runner.use_population(population)
-        runner.register("areas", lookup.table)
+        runner.register("areas", joined.table)
         sql = pipeline.summary_sql(
             settings,
-            lookup.key,
+            joined.key,
             breakdowns,
             focus=focus.code if focus else None,
-            partitions=_partitions(population, lookup, focus) if only_focus else None,
+            partitions=_partitions(population, focus) if only_focus else None,
             only=measures,
         )
         raw = runner.query(sql)
@@ -85,31 +88,33 @@ def summarise(
     elapsed = time.perf_counter() - started
     provenance = generate.provenance_of(population, params).merged(
         Provenance(
+            data={"geography": geography.describe()},
             parameters=params.fingerprint,
             engine=runner.name,
             elapsed_s=round(elapsed, 3),
-            notes=(f"Areas as on {on.isoformat()} ({_geography(on)}).",),
         )
     )
-    return Summary(label(raw, breakdowns), settings, level, provenance, focus)
+    return Summary(label(raw, breakdowns), settings, lookup, provenance, focus)
 
 
-def area_labels(frame: pd.DataFrame, level: str, on: date) -> pd.DataFrame:
-    """``ons_code``, ``ods_code`` and short ``area_name`` of each row's area (a code is
-    null where the area has none: PCNs and practices have no ONS code, England and local
-    authorities no ODS code here)."""
-    table = areas.level_lookup(level, on).table.drop_duplicates("area_code")
-    ods = dict(zip(table.area_code, table.area_ods, strict=True))
+def area_labels(frame: pd.DataFrame, lookup: areas.Level) -> pd.DataFrame:
+    """``ons_code``, ``ods_code`` and short ``area_name`` of each row's area, and the
+    ``place_name`` of sub-ICB locations (a code is null where the area has none: PCNs and
+    practices have no ONS code, England and councils no ODS code)."""
+    table = lookup.table.drop_duplicates("area_code").set_index("area_code")
     codes = frame.area_code.reset_index(drop=True)
-    return pd.DataFrame(
+    labels = pd.DataFrame(
         {
-            "ons_code": None if level in _NO_ONS else codes,
-            "ods_code": None if level in _NO_ODS else codes.map(ods),
+            "ons_code": None if lookup.name in _NO_ONS else codes,
+            "ods_code": codes.map(table.area_ods),
             "area_name": frame.area_name.reset_index(drop=True).map(
                 lambda n: short_name(n) if isinstance(n, str) else n
             ),
         }
-    ).astype(object)
+    )
+    if lookup.name == "sub-icb":
+        labels.insert(3, "place_name", codes.map(table.place_name))
+    return labels.astype(object).where(labels.notna(), None)
 
 
 def coverage_notes(population: dataset.Dataset) -> tuple[str, ...]:
@@ -122,21 +127,14 @@ def coverage_notes(population: dataset.Dataset) -> tuple[str, ...]:
     return (f"Population: {population.label}.",)
 
 
-def _geography(on: date) -> str:
-    return {"2022": "42 ICBs, July 2022 codes", "2023": "42 ICBs", "2026": "36 ICBs"}[
-        geography.period(on)
-    ]
-
-
-def _partitions(
-    population: dataset.Dataset, lookup: areas.Level, focus: areas.AreaFilter | None
-) -> list[str] | None:
-    """Stored ICB partitions that can hold people of ``focus`` (None: all of them)."""
-    if focus is None or lookup.key != "practice_code" or focus.level == "country":
+def _partitions(population: dataset.Dataset, focus: areas.Focus | None) -> list[str] | None:
+    """Stored ICB partitions that can hold people of ``focus`` (None: all of them). A
+    population is stored by the ICB of each practice on its extract date, in the shipped
+    geography it was generated or imported in."""
+    if focus is None or focus.key != "practice_code":
         return None
-    practices = lookup.table.practice_code[lookup.table.area_code == focus.code]
-    stored = geography.practice_lookup(generate.on_date(population))
-    icbs = stored.icb_ods[stored.practice_code.isin(practices)].dropna().unique()
+    stored = shipped.practice_lookup(generate.on_date(population))
+    icbs = stored.icb_ods[stored.practice_code.isin(focus.members)].dropna().unique()
     return sorted(icbs)
 
 

@@ -364,3 +364,30 @@ def _core20_expected(population) -> float:
         core += float((by_age * np.array(share)[groups]).sum())
         total += float(by_age.sum())
     return core / total
+
+
+def summary(result: Result) -> Result:
+    """A validation for reading: one row per kind of check (how many pass, the worst one's
+    share of its tolerance, ``fail`` if any fails), every failing check in the notes."""
+    frame = result.frame.assign(
+        kind=result.frame.check.str.replace(
+            r"^.* prevalence %$", "prevalence of each QOF register %", regex=True
+        ),
+        used=(
+            pd.to_numeric(result.frame.difference).abs()
+            / result.frame.tolerance.where(result.frame.tolerance > 0)
+        ),
+    )
+    grouped = frame.groupby("kind", sort=False).agg(
+        checks=("status", "size"),
+        passed=("status", lambda s: int((s == "pass").sum())),
+        status=("status", lambda s: "fail" if (s == "fail").any() else s.iloc[0]),
+        worst_share_of_tolerance=("used", "max"),
+    )
+    failing = result.frame[result.frame.status == "fail"]
+    notes = [*result.notes, "Every check: --all (or --format csv/json)."]
+    notes += [
+        f"FAIL {r.check} {r.area}: expected {r.expected}, found {r.found}"
+        for r in failing.itertuples()
+    ]
+    return Result(grouped.reset_index(), result.provenance, result.title, notes)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from icsatlas.results import Result
     from icsatlas.store import Store
     from icsatlas.workspace.finance import FinanceQuestions
+    from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
 
 DateLike = date | str | None
@@ -271,6 +272,12 @@ class Workspace:
         from icsatlas.workspace.finance import FinanceQuestions
 
         return FinanceQuestions(self)
+
+    @cached_property
+    def population(self) -> PopulationQuestions:
+        from icsatlas.workspace.population import PopulationQuestions
+
+        return PopulationQuestions(self)
 
     def close(self) -> None:
         if "store" in self._shared.__dict__:

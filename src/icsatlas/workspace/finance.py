@@ -192,7 +192,9 @@ class FinanceQuestions:
         if population is not None:
             from icsatlas.population.need import need_indices
 
-            indices = need_indices(population, "icb", basis.on, params=self.ws.params)
+            indices = need_indices(
+                population, "icb", params=self.ws.params, geography=basis.geography
+            )
             source = f"population {population!r} (icsatlas population need)"
             result = need.compare(self.ws.params, need.from_population(indices), basis, source)
             result.provenance = indices.provenance.merged(result.provenance)
