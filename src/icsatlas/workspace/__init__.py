@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from icsatlas.register.register import Register
     from icsatlas.register.snapshot import Snapshot
     from icsatlas.store import Store
+    from icsatlas.workspace.contracts import ContractsQuestions
     from icsatlas.workspace.register import RegisterQuestions
 
 DateLike = date | str | None
@@ -224,6 +225,12 @@ class Workspace:
         from icsatlas.workspace.register import RegisterQuestions
 
         return RegisterQuestions(self)
+
+    @cached_property
+    def contracts(self) -> ContractsQuestions:
+        from icsatlas.workspace.contracts import ContractsQuestions
+
+        return ContractsQuestions(self)
 
     def close(self) -> None:
         if "store" in self._shared.__dict__:
