@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -309,3 +311,70 @@ def test_outsourcing_concerns_follow_the_parameters(run, tmp_path, monkeypatch):
         found.append([r["contract_key"] for r in json.loads(output)["data"]])
     # six points below the mean of 5.5: a shift (concern, higher is better) only with 6
     assert found == [[], ["csv:C-1"]]
+
+
+AREAS = """contract_id,title,buyer_name,supplier_name,value,start_date,end_date
+LCC-1,Reablement,Leeds City Council,Care Co,2000,2024-04-01,2025-03-31
+BMDC-1,Home care,City of Bradford Metropolitan District Council,Care Co,3000,2024-04-01,\
+2025-03-31
+"""
+
+
+def test_area_filters_go_through_the_one_resolver(run, tmp_path):
+    """Issue 9 §1: --area/--icb take what every command takes ("Leeds", a practice code,
+    a council, an ICB code). Leeds City Council serves sub-ICB location 15F (Leeds), Bradford's
+    36J, both in NHS West Yorkshire ICB (QWO); B86001 is a Leeds practice (ONS/MHCLG LSOA
+    lookups and NHS England's practice list, as shipped)."""
+    (tmp_path / "areas.csv").write_text(AREAS)
+    assert run("import", tmp_path / "areas.csv")[0] == 0
+    found = {}
+    for option, area in (("--area", "Leeds"), ("--area", "B86001"), ("--icb", "QWO")):
+        code, output = run("list", option, area, "--on", "2025-06-01", "--format", "json")
+        assert code == 0, output
+        found[area] = {r["contract_key"] for r in json.loads(output)["data"]}
+    assert found == {
+        "Leeds": {"csv:LCC-1"},
+        "B86001": {"csv:LCC-1"},
+        "QWO": {"csv:LCC-1", "csv:BMDC-1"},
+    }
+    code, output = run("outsourcing", "--area", "Bradford", "--on", "2025-06-01", "-f", "json")
+    assert code == 0 and [r["value"] for r in json.loads(output)["data"]] == [3000]
+    code, output = run("list", "--area", "Nowhere-on-Sea")
+    assert code == 2 and "nothing matches 'Nowhere-on-Sea'" in output
+
+
+def test_record_exports_the_compiled_release(run, tmp_path):
+    run("import", FIXTURES / "nhs_release_package.json")
+    target = tmp_path / "record.json"
+    code, output = run("record", "ocds-h6vhtk-0a1b2c", "--export", target)
+    assert code == 0
+    assert output.strip() == f"compiled release of ocds-h6vhtk-0a1b2c written to {target}"
+    assert json.loads(target.read_text())["tag"] == ["compiled"]
+
+
+def test_psr_import_and_a_missing_parameters_file(run, tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(PSR_LOG)
+    code, output = run("psr", "import", log)
+    assert code == 0 and output.startswith("1 decisions imported from log.csv (change ")
+    code, output = run("rules", "--parameters", tmp_path / "missing.yaml")
+    assert code == 2 and "does not exist" in output
+
+
+def test_contracts_help_imports_no_pandas_numpy_matplotlib_or_ocdsmerge():
+    """Issue 9 §4: every command starts fast; `icsatlas contracts --help` loads typer and
+    the CLI's options and renderer only."""
+    script = (
+        "import sys\nfrom icsatlas.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+        "    print(*sorted(sys.modules), file=sys.stderr)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, "contracts", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "outsourcing" in found.stdout
+    loaded = set(found.stderr.split())
+    assert "icsatlas.cli.contracts" in loaded
+    assert not loaded & {"pandas", "numpy", "matplotlib", "ocdsmerge"}
