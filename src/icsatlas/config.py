@@ -19,6 +19,7 @@ def home() -> Path:
     return path
 
 
-def database_url() -> str:
-    """``$ICSATLAS_DATABASE_URL`` (PostgreSQL), else a DuckDB file in the workspace."""
-    return os.environ.get(DATABASE_ENV) or f"duckdb:///{home() / 'icsatlas.duckdb'}"
+def database_url(folder: Path | None = None) -> str:
+    """``$ICSATLAS_DATABASE_URL`` (PostgreSQL), else a DuckDB file in the workspace folder
+    (``folder``, default :func:`home`)."""
+    return os.environ.get(DATABASE_ENV) or f"duckdb:///{(folder or home()) / 'icsatlas.duckdb'}"

@@ -72,7 +72,7 @@ def test_spc_errors_name_the_file_row_and_field(run, tmp_path):
     bad.write_text("date,value\n2024-01-01,3\n2024-13-01,4\n")
     code, output = run("spc", bad)
     assert code == 2
-    assert "bad.csv:3: date: not a date (YYYY-MM-DD): '2024-13-01'" in output
+    assert "bad.csv:3: date: not a date or month: '2024-13-01'" in output
     code, output = run("spc", bad, "--rules", "nonsense")
     assert code == 2
 
@@ -115,6 +115,31 @@ def test_psr_standstill_and_log(run, tmp_path):
     assert run("import", log)[0] == 0
     _, output = run("psr", "log", "--today", "2025-06-01", "--format", "json")
     assert json.loads(output)["data"][0]["status"] == "breached"
+
+
+def test_psr_dates_are_read_day_first_and_words_are_a_clear_error(run, tmp_path):
+    """Issue 9 section 5: a non-ISO date gave a traceback (`psr log --today yesterday`
+    raised ValueError) or a bare Python message; dates are read day first, as in the UK."""
+    _, output = run("psr", "standstill", "27/03/2024", "--format", "json")
+    assert json.loads(output)["data"][0]["standstill ends (midnight)"] == "2024-04-10"
+    code, output = run("psr", "log", "--today", "yesterday")
+    assert code == 2
+    assert "--on: not a date: 'yesterday' (use YYYY-MM-DD, or DD/MM/YYYY, day first)" in (
+        output.replace("\n", "")
+    )
+    code, output = run("psr", "standstill", "2024-13-01")
+    assert code == 2 and "published: not a date: '2024-13-01' (there is no month 13" in output
+
+
+def test_a_contracts_csv_is_recognised_by_a_header_in_any_case(run, tmp_path):
+    log = tmp_path / "psr.csv"
+    log.write_text("Reference,Authority,Process,Award Date\nP1,NHS Frimley ICB,A,06/01/2025\n")
+    code, output = run("import", log)
+    assert code == 0, output
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("reference,authority,process,contract_value\nP1,ICB,A,£5\n".encode("cp1252"))
+    code, output = run("import", latin)
+    assert code == 2 and "not UTF-8 (byte 0xa3 on line 2" in output
 
 
 def test_kpi_loads_shipped_series_and_flags_concern(run, tmp_path):

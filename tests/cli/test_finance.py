@@ -191,6 +191,19 @@ def test_allocate_places_rejects_a_region(workspace):
     assert "not an ICB" in result.output
 
 
+def test_a_places_file_reports_every_bad_row(workspace, tmp_path):
+    places = tmp_path / "places.csv"
+    places.write_text("Practice Code,Place\nN81001,North\n,South\nn81001,East\nN81002,\n")
+    result = invoke("allocate", "places", "Cheshire and Merseyside", "--places", str(places))
+    assert result.exit_code == 2
+    for message in (
+        "places.csv:3: practice_code: required",
+        "places.csv:4: practice_code: practice N81001 is listed twice (first at row 2)",
+        "places.csv:5: place: required",
+    ):
+        assert message in result.output.replace("\n", "")
+
+
 def test_allocate_need_compares_a_csv(workspace, tmp_path):
     from icsatlas.finance import need
     from icsatlas.finance import weighted_population as wp

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -57,6 +58,38 @@ def test_generate_reports_people_per_icb(run):
     assert code == 0
     (stored,) = json.loads(output)["data"]
     assert stored["name"] == "england" and stored["fraction"] == 0.02
+    assert stored["coverage"] == "a 2% sample of 2 ICBs (QOC, QYG)"
+
+
+def test_generate_reports_published_people(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("ICSATLAS_HOME", str(home))
+    args = ["population", "generate", "--name", "tiny", "--fraction", "0.001", "--area", "QOC"]
+    base = tmp_path / "params.yaml"
+    base.write_text("population.disclosure.rounding_base: 10\n")
+    result = CliRunner().invoke(
+        app, [*args, "--jobs", "1", "--parameters", str(base), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    (icb,) = shown["data"]
+    assert icb["ods_code"] == "QOC" and icb["people"] % 10 == 0
+    assert "a 0.1% sample of 1 ICB (QOC)" in shown["title"]
+    assert "+overrides@" in shown["provenance"]["parameters"]
+    CliRunner().invoke(app, ["population", "remove", "tiny"])
+
+
+def test_generating_a_population_that_exists_fails_before_any_work(run):
+    """Issue 9, section 5 (regression): it failed only after 6-9 s of work."""
+    from icsatlas.population import model, sources
+
+    sources.registered_counts.cache_clear()
+    model.build_model.cache_clear()
+    started = time.perf_counter()
+    code, output = run("generate", "--fraction", "0.02", "--area", "QOC")
+    assert code == 2 and "already exists" in output
+    assert sources.registered_counts.cache_info().currsize == 0  # no source was even read
+    assert model.build_model.cache_info().currsize == 0
+    assert time.perf_counter() - started < 2
 
 
 def test_profile_by_name_is_disclosure_controlled_json(run):
@@ -121,3 +154,62 @@ def test_schema_and_segments_explain_themselves(run):
     assert json.loads(output)["data"][0]["segment"] == "end_of_life"
     code, output = run("segments", "--hierarchy", "healthy,maternal")
     assert code == 2 and "exactly once" in output
+
+
+@pytest.fixture
+def coarser(tmp_path) -> Path:
+    """Parameter overrides: counts rounded to 10, the maternal segment first."""
+    file = tmp_path / "params.yaml"
+    file.write_text(
+        "population.disclosure.rounding_base: 10\n"
+        "population.segmentation.hierarchy: [maternal, end_of_life, frailty_dementia, "
+        "organ_failure, disability, long_term_conditions, healthy]\n"
+    )
+    return file
+
+
+COMPUTING = {  # command -> arguments, and the count column of its JSON data
+    "profile": (["--area", "QOC"], "area_numerator"),
+    "aggregate": (["--level", "icb"], "people"),
+    "need": (["--level", "sub-icb"], "people"),
+    "need-compare": (["--compare-with-nhse", "2025/26"], "people"),
+    "inequalities": (["--area", "QOC"], "core20_count"),
+    "inequalities-plus5": (["--area", "QOC", "--plus5"], "core20_people"),
+    "validate": (["--all"], None),
+    "list": ([], "people"),
+}
+
+
+@pytest.mark.parametrize("command", COMPUTING)
+def test_every_computing_command_takes_a_parameters_file(run, coarser, command):
+    """Issue 9, section 3: --parameters FILE on every population command that computes;
+    the overrides change the result and its provenance names them."""
+    args, column = COMPUTING[command]
+    name = command.split("-")[0]
+    code, output = run(name, *args, "--parameters", str(coarser), "--format", "json")
+    assert code == 0, output
+    shown = json.loads(output)
+    assert "+overrides@" in shown["provenance"]["parameters"]
+    counts = [r[column] for r in shown["data"] if column and r[column] is not None]
+    assert all(c % 10 == 0 for c in counts) and (counts or column is None)
+
+
+def test_segments_and_model_take_a_parameters_file(run, coarser):
+    code, output = run("segments", "--parameters", str(coarser), "--format", "json")
+    assert code == 0 and json.loads(output)["data"][0]["segment"] == "maternal"
+    code, output = run("model", "--parameters", str(coarser), "--format", "json")
+    assert code == 0 and json.loads(output)["data"]
+
+
+def test_import_takes_a_parameters_file(run, home, coarser, tmp_path):
+    part = next((home / "population" / "england").glob("icb_code=QOC/*.parquet"))
+    extract = tmp_path / "extract.csv"
+    pq.read_table(part).to_pandas().drop(columns=["sub_icb_code"]).head(60).to_csv(
+        extract, index=False
+    )
+    args = ["--name", "mine", "--extract-date", "2026-08-01", "--parameters", str(coarser)]
+    code, output = run("import", str(extract), *args, "--format", "json")
+    assert code == 0, output
+    (icb,) = json.loads(output)["data"]
+    assert icb["people"] == 60 and "+overrides@" in json.loads(output)["provenance"]["parameters"]
+    run("remove", "mine")

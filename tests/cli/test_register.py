@@ -167,3 +167,17 @@ def test_areas_show_each_geographys_own_populations(cli):
     _, output = cli("areas", "--on", "2026-04-01", "--format", "json")
     hiow = next(r for r in data_of(output) if r["ods_code"] == "QRL")
     assert round(hiow["allocation_population_2025_26"]) == 2_177_354
+
+
+def test_dates_as_people_type_them_or_a_clear_error(cli):
+    """Issue 9 §5: non-ISO dates printed tracebacks. Day-first dates are read as in the UK;
+    impossible dates and words get a message naming the option (exit code 2)."""
+    code, day_first = cli("areas", "--on", "01/06/2026", "--format", "json")
+    _, iso = cli("areas", "--on", "2026-06-01", "--format", "json")
+    assert code == 0 and day_first == iso
+    code, output = cli("who", "GP IT", "--area", "Leeds", "--on", "2026-13-01")
+    assert code == 2 and "--on" in output and "Traceback" not in output
+    code, output = cli("areas", "--on", "yesterday")
+    assert code == 2 and "not a date: 'yesterday'" in output
+    code, output = cli("diff", "--from", "2026-02-30", "--to", "2026-04-01")
+    assert code == 2 and "--from" in output and "February 2026 has 28 days" in output

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from icsatlas.contracts import calendar, psr
 from icsatlas.errors import InputErrors
 from icsatlas.parameters import ParameterSet
+from icsatlas.store import audit
 
 SHIPPED = ParameterSet.shipped()
 
@@ -153,17 +154,39 @@ def test_a_bad_decision_log_names_each_bad_cell_and_loads_nothing(store, tmp_pat
     path.write_text(
         "reference,authority,process,award_date,intention_notice_date\n"
         "X-1,ICB,negotiated,2025-01-01,\n"
-        "X-2,ICB,A,1 March 2025,2025-02-01\n"
+        "X-2,ICB,A,31/02/2025,2025-02-01\n"
         "X-3,ICB,competitive,2023-12-01,\n"
     )
     with pytest.raises(InputErrors) as caught:
         psr.import_decisions(store, path)
     text = str(caught.value)
     assert "bad.csv:2: process: not a PSR process" in text
-    assert "bad.csv:3: award_date: not a date (YYYY-MM-DD): '1 March 2025'" in text
+    assert "bad.csv:3: award_date: not a date: '31/02/2025' (February 2025 has 28 days)" in text
     assert "bad.csv:3: intention_notice_date: Direct Award A" in text
     assert "bad.csv:4: decision_date: the PSR applies from 2024-01-01" in text
     assert store.scalar("SELECT count(*) FROM psr_decision") == 0
+    assert audit.changes(store) == []
+
+
+def test_a_decision_log_may_write_dates_day_first_or_with_month_names(store, tmp_path):
+    """Issue 9 section 3: dates as spreadsheets write them, read day first as in the UK."""
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "reference,authority,process,award_date,award_notice_date,contract_value\n"
+        "X-1,ICB,a,05/03/2025,1 April 2025,nine million\n"
+        'X-2,ICB,A,3/3/2025,10-Apr-25,"£9,000,000"\n'
+    )
+    with pytest.raises(
+        InputErrors, match=r"decisions.csv:2: contract_value: not an amount of money: 'nine mil"
+    ):
+        psr.import_decisions(store, path)
+    path.write_text(path.read_text().replace("nine million", "£9m"))
+    assert psr.import_decisions(store, path) == 2
+    log = psr.decisions(store, today=date(2025, 6, 1), params=SHIPPED).set_index("reference")
+    assert log.loc["X-1", "award_date"] == date(2025, 3, 5)  # 5 March, day first
+    assert log.loc["X-1", "status"] == "met"  # notice 27 days after the award
+    assert log.loc["X-2", "status"] == "breached"  # notice 38 days after, as PSR-3 above
+    assert log.loc["X-1", "contract_value"] == log.loc["X-2", "contract_value"] == 9_000_000
 
 
 @settings(max_examples=200, deadline=None)

@@ -12,6 +12,7 @@ from icsatlas.contracts import kpi, outsourcing, parties, register_csv
 from icsatlas.contracts.ocds import load
 from icsatlas.errors import InputErrors
 from icsatlas.parameters import ParameterSet
+from icsatlas.store import audit
 
 SHIPPED = ParameterSet.shipped()
 
@@ -80,10 +81,54 @@ def test_a_bad_register_row_is_reported_with_its_row_and_field(store, tmp_path):
     with pytest.raises(InputErrors) as caught:
         register_csv.import_register(store, path)
     text = str(caught.value)
-    assert "bad.csv:2: value: not a number: 'lots'" in text
+    assert "bad.csv:2: value: not an amount of money: 'lots'" in text
     assert "bad.csv:2: end_date: ends (2024-01-01) before it starts (2025-01-01)" in text
     assert "bad.csv:2: procurement_route: not a procurement route" in text
     assert store.scalar("SELECT count(*) FROM contract") == 0
+
+
+def test_blank_buyer_code_or_supplier_identifier_in_some_rows_imports(store, tmp_path):
+    """Issue 9, section 5: `contracts import` crashed with "'float' object has no attribute
+    'upper'" when buyer_code or supplier_identifier was blank in some rows."""
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "contract_id,title,buyer_name,buyer_code,supplier_name,supplier_identifier,value\n"
+        "C-1,Pathology,NHS Frimley ICB,QNQ,Frimley Pathology Services Ltd,GB-COH-11111111,1\n"
+        "C-2,Cleaning,NHS Frimley ICB,,Clean Ltd,,2\n"
+        "C-3,Audiology,Someone,qnq,Hear Ltd,,3\n"
+    )
+    assert register_csv.import_register(store, path) == 3
+    rows = store.fetch_dicts(
+        "SELECT contract_id, buyer_org_id, supplier_identifier, supplier_class FROM contract"
+        " ORDER BY contract_id"
+    )
+    # C-2 by the buyer's name; C-3 by its code, whatever its case
+    assert [r["buyer_org_id"] for r in rows] == ["QNQ", "QNQ", "QNQ"]
+    assert rows[0]["supplier_identifier"] == "GB-COH-11111111"
+    assert store.scalar("SELECT count(*) FROM contract WHERE supplier_identifier IS NULL") == 2
+    assert rows[1]["supplier_class"] == "unclassified"
+
+
+def test_a_register_with_several_bad_rows_reports_them_all_and_stores_nothing(store, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "contract_id,title,buyer_name,value,start_date,end_date\n"
+        'C-1,Pathology,NHS Frimley ICB,"£1,000",01/04/2024,31/03/2027\n'
+        "C-2,,NHS Frimley ICB,1e400,2024-13-01,\n"
+        "C-3,Cleaning,NHS Frimley ICB,1,5,yesterday,\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        register_csv.import_register(store, path)
+    forms = "use YYYY-MM-DD, or DD/MM/YYYY, day first"
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: title: required",
+        f"{path}:3: value: not an amount of money: '1e400' (too large)",
+        f"{path}:3: start_date: not a date: '2024-13-01' (there is no month 13; {forms})",
+        f"{path}:4: start_date: not a date: '5' ({forms})",
+        f"{path}:4: end_date: not a date: 'yesterday' ({forms})",
+    ]
+    assert store.scalar("SELECT count(*) FROM contract") == 0
+    assert audit.changes(store) == []
 
 
 def test_the_outsourcing_picture_by_year_and_class(store, register_file, tmp_path):
@@ -208,8 +253,60 @@ def test_a_bad_kpi_csv_names_the_cell(store, tmp_path):
     with pytest.raises(InputErrors) as caught:
         kpi.import_csv(store, path, kpi.SeriesMeta("k", "K"))
     text = str(caught.value)
-    assert "kpi.csv:3: date: not a date (YYYY-MM-DD): '2024-02-30'" in text
+    assert "kpi.csv:3: date: not a date or month: '2024-02-30' (February 2024 has 29 days)" in text
     assert "kpi.csv:4: value: required" in text
+
+
+def test_a_kpi_csv_may_give_months_and_percentages_as_excel_writes_them(store, tmp_path):
+    """Issue 9 section 3: "Jan-24" and "86.1%" were rejected. A month stands for its first
+    day, as in the shipped series; a percentage is a proportion (86.1% is 0.861)."""
+    path = tmp_path / "kpi.csv"
+    path.write_text("date,value\nJan-24,86.1%\nFeb-24,0.9\n01/03/2024,88%\n")
+    frame = kpi.read_csv(path)
+    assert frame.date.tolist() == [date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1)]
+    assert frame.value.tolist() == pytest.approx([0.861, 0.9, 0.88])
+
+
+def test_a_kpi_csv_with_several_bad_rows_reports_them_all_and_stores_nothing(store, tmp_path):
+    path = tmp_path / "kpi.csv"
+    path.write_text(
+        "series,date,value\na,Jan-24,5\na,2024-01-01,6\nb,Janu-24,NaN\nb,Feb-24,1e400\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        kpi.import_csv(store, path, kpi.SeriesMeta("k", "K"))
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: date: a second value for 2024-01-01 (first at row 2)",
+        f"{path}:4: date: not a date or month: 'Janu-24' (use YYYY-MM-DD, or DD/MM/YYYY, day "
+        "first)",
+        f"{path}:4: value: not a number: 'NaN' (a finite number is needed)",
+        f"{path}:5: value: not a number: '1e400' (too large)",
+    ]
+    assert store.scalar("SELECT count(*) FROM kpi_series") == 0
+    assert audit.changes(store) == []
+
+
+def test_a_classification_file_with_several_bad_rows_reports_them_all_and_stores_nothing(
+    store, tmp_path
+):
+    path = tmp_path / "classes.csv"
+    path.write_text(
+        "identifier,party_class,evidence\n"
+        "gb-coh-1,Trust-Subsidiary,annual report\n"
+        "GB-COH-2,private,annual report\n"
+        ",nhs-body,\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        parties.import_classification(store, path)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: party_class: unknown class 'private'; use nhs-body, trust-subsidiary, "
+        "independent-sector, voluntary-sector, local-authority, unclassified",
+        f"{path}:4: identifier: required",
+        f"{path}:4: evidence: required",
+    ]
+    assert store.scalar("SELECT count(*) FROM supplier_classification") == 0
+    path.write_text("identifier,party_class,evidence\ngb-coh-1,Trust-Subsidiary,annual report\n")
+    assert parties.import_classification(store, path) == 1
+    assert parties.listed(store)["GB-COH-1"]["party_class"] == "trust-subsidiary"
 
 
 def test_shipped_rtt_series_matches_the_published_figure(store):

@@ -130,3 +130,42 @@ def test_an_overridden_england_population_changes_per_head_figures_and_the_finge
     assert any(
         "finance.bcf.england_population overridden" in n for n in overridden.provenance.notes
     )
+
+
+def test_a_file_with_several_bad_rows_reports_them_all_and_stores_nothing(store, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "area_code,financial_year,funding_stream,amount_gbp,population\n"
+        'e10000016,2025-26,NHS Minimum,"£155,850,000",1610000\n'
+        "E10000016,2025/26,nhs_minimum,1,\n"
+        "E10000016,2025,nhs_minimun,NaN,0\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        bcf.import_contributions(store, bad, "plans", "data")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{bad}:3: funding_stream: area, year and stream appear twice (first at row 2)",
+        f"{bad}:4: financial_year: not a financial year: '2025' (write it like 2025/26)",
+        f"{bad}:4: funding_stream: unknown stream 'nhs_minimun' (did you mean 'nhs_minimum'?); "
+        f"use {', '.join(bcf.STREAMS)}",
+        f"{bad}:4: amount_gbp: not an amount of money: 'NaN' (a finite number is needed)",
+        f"{bad}:4: population: must be more than 0, got 0",
+    ]
+    assert store.scalar("SELECT COUNT(*) FROM finance_bcf_contribution") == 0
+    assert store.scalar("SELECT COUNT(*) FROM finance_bcf_import") == 0
+    assert audit.changes(store) == []
+
+
+def test_codes_streams_and_amounts_are_read_as_spreadsheets_write_them(tmp_path):
+    path = tmp_path / "bcf.csv"
+    path.write_text(
+        "Area Code,Financial Year,Funding Stream,Amount GBP\n"
+        'e10000016,2025-26,NHS Minimum,"£155,850,000"\n'
+    )
+    row = bcf.read_contributions(path).iloc[0]
+    assert (row.area_code, row.financial_year, row.funding_stream) == (
+        "E10000016",
+        "2025/26",
+        "nhs_minimum",
+    )
+    assert row.amount_gbp == 155_850_000
+    assert row.area_name == "Kent"

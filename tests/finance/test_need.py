@@ -75,3 +75,34 @@ def test_an_area_code_column_of_unstated_system_is_refused():
     indices = need.from_practice_file(BASIS).rename(columns={"ods_code": "area_code"})
     with pytest.raises(InputError, match=r"ods_code or ons_code.*rename area_code"):
         need.compare(PARAMS, indices, BASIS)
+
+
+def test_a_need_file_is_read_as_every_input_file(tmp_path):
+    path = tmp_path / "need.csv"
+    written = need.from_practice_file(BASIS)
+    written.rename(columns={"ods_code": "ODS Code"}).to_csv(path, index=False)
+    frame = need.read_indices(path)
+    assert sorted(frame.columns) == sorted(written.columns)
+    again = need.compare(PARAMS, frame, BASIS).frame
+    reference = need.compare(PARAMS, need.from_practice_file(BASIS), BASIS).frame
+    assert again.target_gbp.tolist() == reference.target_gbp.tolist()
+
+
+def test_a_need_file_with_several_bad_rows_reports_them_all(tmp_path):
+    path = tmp_path / "need.csv"
+    path.write_text(
+        "ods_code,population,g_a,community,mental_health,maternity,prescribing,unavoidable_cost\n"
+        'QWO,"2,400,000",1.0,1.0,1.0,1.0,1.0,1.02\n'
+        "qwo,0,1.0,NaN,1.0,1.0,1.0,\n"
+        "QHM,100,-1,1.0,1.0,1.0,1e400,1\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        need.read_indices(path)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: population: must be more than 0, got 0",
+        f"{path}:3: community: not a number: 'NaN' (a finite number is needed)",
+        f"{path}:3: unavoidable_cost: required in every row when the column is given",
+        f"{path}:3: ods_code: area QWO appears more than once (first at row 2)",
+        f"{path}:4: g_a: must be 0 or more, got -1",
+        f"{path}:4: prescribing: not a number: '1e400' (too large)",
+    ]

@@ -72,3 +72,21 @@ def test_spend_files_are_checked_and_used(tmp_path):
     bad.write_text("icb,financial_year,setting,spend_gbp\nQWO,2024/25,hospital,-1\n")
     with pytest.raises(InputErrors, match=r"bad.csv:2: setting: unknown setting 'hospital'"):
         shift.read_spend(bad, BASIS)
+
+
+def test_a_spend_file_with_several_bad_rows_reports_them_all(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "icb,financial_year,setting,spend_gbp\n"
+        'qwo,2024/25,Mental Health,"£500,000,000"\n'
+        "QZZ,2024/25,acute,1e400\n"
+        "QWO,24/25,community,-1\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        shift.read_spend(bad, BASIS)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{bad}:3: spend_gbp: not an amount of money: '1e400' (too large)",
+        f"{bad}:3: icb: not an ICB code (icb42): 'QZZ'",
+        f"{bad}:4: financial_year: not a financial year: '24/25' (write it like 2025/26)",
+        f"{bad}:4: spend_gbp: must be 0 or more, got -1",
+    ]

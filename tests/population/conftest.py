@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, generate
+
+PARAMS = ParameterSet.shipped()
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +31,7 @@ def population_home(tmp_path_factory) -> Iterator[Path]:
 
 def _generated(home: Path, name: str, areas: tuple[str, ...], fraction: float) -> dataset.Dataset:
     plan = generate.plan(areas, fraction=fraction, seed=7)
-    return generate.run(plan, name, jobs=1).dataset
+    return generate.run(plan, name, params=PARAMS, jobs=1).dataset
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,12 @@ from datetime import date
 import pytest
 
 from icsatlas.errors import NotFoundError
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import areas
 from icsatlas.population.aggregate import aggregate
 from icsatlas.population.summary import Options, rows, summarise
+
+PARAMS = ParameterSet.shipped()
 
 AUG_2026 = date(2026, 8, 1)
 
@@ -33,8 +36,8 @@ def test_frimley_exists_only_before_april_2026():
 
 
 def test_a_2026_population_aggregates_to_frimley_in_2025(frimley):
-    before = summarise(frimley, "icb", options=Options(on=date(2025, 6, 1)))
-    after = summarise(frimley, "icb", options=Options(on=AUG_2026))
+    before = summarise(frimley, "icb", params=PARAMS, options=Options(on=date(2025, 6, 1)))
+    after = summarise(frimley, "icb", params=PARAMS, options=Options(on=AUG_2026))
     icbs_2025 = rows(before).set_index("area_name").people
     icbs_2026 = rows(after).set_index("area_name").people
     frimley_people = icbs_2025["NHS Frimley Integrated Care Board"]
@@ -51,7 +54,11 @@ def test_a_2026_population_aggregates_to_frimley_in_2025(frimley):
 
 def test_one_area_on_its_own_is_disclosure_controlled(frimley):
     on = Options(on=date(2025, 6, 1))
-    result = aggregate(frimley, area="Frimley", options=on)
-    exact = rows(summarise(frimley, "icb", options=on)).set_index("area_code").people["E54000034"]
+    result = aggregate(frimley, params=PARAMS, area="Frimley", options=on)
+    exact = (
+        rows(summarise(frimley, "icb", params=PARAMS, options=on))
+        .set_index("area_code")
+        .people["E54000034"]
+    )
     assert "NHS Frimley Integrated Care Board" in result.title and len(result.frame) == 1
     assert result.frame.people.iloc[0] == 5 * round(exact / 5)

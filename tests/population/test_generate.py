@@ -7,7 +7,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from icsatlas.errors import InputError
-from icsatlas.population import dataset, generate, schema, sources
+from icsatlas.parameters import ParameterSet
+from icsatlas.population import dataset, generate, model, schema, sources
+
+PARAMS = ParameterSet.shipped()
 
 
 def test_scaling_keeps_the_total_and_rounds_each_cell_from_its_exact_share():
@@ -63,10 +66,14 @@ def test_frailty_deficits_only_from_65(small):
 
 
 def test_same_seed_same_people_and_an_area_run_matches_the_national_run(population_home, small):
-    again = generate.run(generate.plan(["QOC"], 0.01, seed=7), "again", jobs=1).dataset
+    again = generate.run(
+        generate.plan(["QOC"], 0.01, seed=7), "again", params=PARAMS, jobs=1
+    ).dataset
     first = pq.read_table(small.files[0])
     assert pq.read_table(again.files[0]).equals(first)
-    other = generate.run(generate.plan(["QOC"], 0.01, seed=8), "other", jobs=1).dataset
+    other = generate.run(
+        generate.plan(["QOC"], 0.01, seed=8), "other", params=PARAMS, jobs=1
+    ).dataset
     assert not pq.read_table(other.files[0]).equals(first)
 
 
@@ -79,8 +86,11 @@ def test_manifest_says_what_made_it(small):
 
 
 def test_an_existing_population_is_not_overwritten_by_accident(population_home, small):
+    """Issue 9, section 5: refused before any work (the model was built first: 6-9 s)."""
+    model.build_model.cache_clear()
     with pytest.raises(InputError, match="already exists"):
-        generate.run(generate.plan(["QOC"], 0.01, seed=7), "small", jobs=1)
+        generate.run(generate.plan(["QOC"], 0.01, seed=7), "small", params=PARAMS, jobs=1)
+    assert model.build_model.cache_info().currsize == 0
 
 
 def test_a_failed_run_leaves_nothing_behind(population_home):

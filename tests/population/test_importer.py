@@ -11,10 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from icsatlas.errors import InputError, InputErrors
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, registry
 from icsatlas.population.importer import import_population
 from icsatlas.population.summary import rows, summarise
 from icsatlas.store.audit import changes
+
+PARAMS = ParameterSet.shipped()
 
 EXTRACT = date(2026, 8, 1)
 
@@ -45,7 +48,7 @@ def test_a_clean_extract_imports_and_aggregates_like_the_original(
     file = _csv(extract, tmp_path / "extract.csv")
     imported = import_population(file, "imported", extract_date=EXTRACT)
     assert imported.rows == 400 and imported.kind == "imported"
-    summary = rows(summarise(imported, "icb"))
+    summary = rows(summarise(imported, "icb", params=PARAMS))
     assert summary.people.iloc[0] == 400
     assert summary.diabetes.iloc[0] == int(extract.diabetes.sum())
     assert imported.manifest["sha256"] and imported.manifest["source"] == "extract.csv"
@@ -91,7 +94,55 @@ def test_a_missing_or_misspelt_column_is_reported_on_the_header_line(
     file = _csv(extract.rename(columns={"diabetes": "diabtes"}), tmp_path / "header.csv")
     assert _errors(file) == [
         f"{file}:1: diabtes: unknown column (did you mean 'diabetes'?)",
-        f"{file}:1: diabetes: required column is missing",
+        f"{file}:1: missing column: diabetes",
+    ]
+
+
+def test_header_names_and_choices_are_read_in_any_case(population_home, extract, tmp_path):
+    """Issue 9 section 3: one way in - headers and enumerations as every input file reads
+    them (``Person ID``, ``sex`` ``f``), and a UTF-8 byte-order mark as Excel writes it."""
+    renamed = extract.rename(columns={"person_id": "Person ID", "practice_code": "PRACTICE_CODE"})
+    file = tmp_path / "excel.csv"
+    file.write_bytes(b"\xef\xbb\xbf" + renamed.assign(sex=extract.sex.str.lower()).to_csv(
+        index=False).encode())  # fmt: skip
+    imported = import_population(file, "any-case", extract_date=EXTRACT)
+    table = pd.concat(pq.read_table(f).to_pandas() for f in imported.files)
+    assert imported.rows == 400
+    assert sorted(table.sex.unique()) == sorted(extract.sex.unique())
+
+
+def test_several_bad_rows_keep_their_line_numbers_past_empty_lines(
+    population_home, extract, tmp_path
+):
+    lines = _csv(extract, tmp_path / "x.csv").read_text().splitlines()
+    header, body = lines[0], lines[1:]
+    columns = header.split(",")
+    age = columns.index("age")
+    bad = body[2].split(",")
+    bad[age] = "inf"
+    short = ",".join(body[4].split(",")[:3])
+    text = "\n".join([header, body[0], "", body[1], ",".join(bad), "", "", body[3], short,
+                      ",".join([*body[5].split(","), "extra"]), "," * (len(columns) - 1),
+                      *body[6:]]) + "\n"  # fmt: skip
+    file = tmp_path / "gaps.csv"
+    file.write_text(text)
+    assert _errors(file) == [
+        f"{file}:5: age: 'inf' is not a whole number from 0 to 120",
+        f"{file}:9: 3 cells where the header has {len(columns)}",
+        f"{file}:10: {len(columns) + 1} cells where the header has {len(columns)}",
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_refused_naming_its_line(population_home, extract, tmp_path):
+    file = _csv(extract, tmp_path / "latin.csv")
+    good = file.read_bytes()
+    file.write_bytes(good.replace(b"\n", b"\n\xa3", 1))
+    assert _errors(file) == [
+        f"{file}: not UTF-8 (byte 0xa3 on line 2: Windows-1252 or Latin-1?): save it as CSV UTF-8"
+    ]
+    file.write_bytes(good + b"\xa3\n")
+    assert _errors(file) == [
+        f"{file}: not UTF-8 (byte 0xa3 on line 402: Windows-1252 or Latin-1?): save it as CSV UTF-8"
     ]
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from icsatlas.parameters import ParameterSet
 from icsatlas.population.inequalities import core20plus5, inequalities, standard_population
+
+PARAMS = ParameterSet.shipped()
 
 
 def test_the_standard_is_englands_registered_population():
@@ -15,7 +18,7 @@ def test_the_standard_is_englands_registered_population():
 
 
 def test_copd_and_diabetes_gaps_favour_the_least_deprived(england):
-    frame = inequalities(england).frame.set_index("measure")
+    frame = inequalities(england, params=PARAMS).frame.set_index("measure")
     for condition in ("copd", "diabetes", "severe_mental_illness"):
         assert frame.loc[condition, "gap"] > 0, condition
         assert frame.loc[condition, "ratio"] > 1.2, condition
@@ -23,25 +26,25 @@ def test_copd_and_diabetes_gaps_favour_the_least_deprived(england):
 
 def test_standardising_removes_the_age_difference(england):
     # Core20 is younger, so its crude cancer rate understates its standardised one
-    cancer = inequalities(england).frame.set_index("measure").loc["cancer"]
+    cancer = inequalities(england, params=PARAMS).frame.set_index("measure").loc["cancer"]
     assert cancer.core20_crude < cancer.core20_standardised
 
 
 def test_every_segment_and_condition_is_compared(england):
-    frame = inequalities(england).frame
+    frame = inequalities(england, params=PARAMS).frame
     assert set(frame.kind) == {"segment", "condition"}
     assert (frame.kind == "segment").sum() == 7
 
 
 def test_suppressed_counts_give_no_rate(small):
-    frame = inequalities(small, "Shropshire, Telford and Wrekin").frame
+    frame = inequalities(small, "Shropshire, Telford and Wrekin", params=PARAMS).frame
     suppressed = frame[frame.core20_count.isna()]
     assert not suppressed.empty
     assert suppressed.core20_standardised.isna().all() and suppressed.gap.isna().all()
 
 
 def test_core20plus5_says_what_it_cannot_show(england):
-    frame = core20plus5(england).frame.set_index("clinical_area")
+    frame = core20plus5(england, params=PARAMS).frame.set_index("clinical_area")
     assert len(frame) == 10
     assert pd.isna(frame.loc["Early cancer diagnosis", "core20"])
     assert "stage" in frame.loc["Early cancer diagnosis", "note"]
@@ -51,4 +54,4 @@ def test_core20plus5_says_what_it_cannot_show(england):
 
 @pytest.mark.parametrize("area", ["QYG", "Cheshire and Merseyside"])
 def test_an_area_by_name_or_code(england, area):
-    assert "Cheshire and Merseyside" in inequalities(england, area).title
+    assert "Cheshire and Merseyside" in inequalities(england, area, params=PARAMS).title

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import gradients, model
+
+PARAMS = ParameterSet.shipped()
 
 
 def test_latent_factor_is_a_standard_normal_in_equal_slices():
@@ -56,7 +59,7 @@ def test_hazard_ratios_average_one_over_the_national_frailty_mix():
 
 
 def test_practice_levels_reproduce_their_targets():
-    built = model.build_model()
+    built = model.build_model(PARAMS)
     weights = model.cell_weights(built, model.england_counts(), model.core20_by_age())
     targets = np.tile(model.england_prevalence(), (3, 1)) * np.array([[0.5], [1.0], [1.5]])
     levels = built.levels(weights, targets)

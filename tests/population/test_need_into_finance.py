@@ -12,12 +12,14 @@ from icsatlas.finance import weighted_population as wp
 from icsatlas.parameters import ParameterSet
 from icsatlas.population.need import need_indices
 
+PARAMS = ParameterSet.shipped()
+
 
 def test_population_need_gives_targets_for_every_icb(england):
     basis, _ = wp.basis_for("2025/26", date(2026, 6, 1), None)
-    shaped = need.from_population(need_indices(england, "icb", basis.day))
+    shaped = need.from_population(need_indices(england, "icb", basis.day, params=PARAMS))
     assert list(shaped.columns) == ["ons_code", "population", *need.FROM_POPULATION.values()]
-    result = need.compare(ParameterSet.shipped(), shaped, basis, source="synthetic population")
+    result = need.compare(PARAMS, shaped, basis, source="synthetic population")
     frame = result.frame
     assert len(frame) == 36
     assert frame.target_gbp.sum() == pytest.approx(frame.nhse_target_gbp.sum(), rel=1e-9)

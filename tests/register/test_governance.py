@@ -7,13 +7,17 @@ finance, medical and nursing directors and at least two non-executives (ICS-REFE
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
+import psycopg
 import pytest
 
-from icsatlas.errors import InputError, InputErrors
+import icsatlas
+from icsatlas.errors import InputErrors
 from icsatlas.register import governance
 from icsatlas.register.model import Changeset
+from icsatlas.store import audit
 
 HEADER = "board_ods,board_name,person,role,nominated_by,is_councillor,valid_from,valid_to,source\n"
 FULL_BOARD = [
@@ -78,14 +82,46 @@ def test_bad_rows_are_all_reported_with_row_and_field(register, tmp_path):
     assert f"{path}:3: board_ods: no ICB or ICP with code 'QZZ'" in text
     assert f"{path}:4: role: unknown role 'boss'" in text
     assert f"{path}:5: is_councillor: must be true, false or unknown" in text
-    assert f"{path}:6: valid_from: not a date (YYYY-MM-DD): '2024-13-01'" in text
+    assert f"{path}:6: valid_from: not a date: '2024-13-01' (there is no month 13" in text
     assert f"{path}:7: valid_from: outside the board's lifetime" in text
+
+
+def test_every_problem_of_a_row_is_reported_not_only_the_first(register, tmp_path):
+    """Issue 9 section 3: the board reader stopped at the first error of each row."""
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "QZZ,B,,boss,,maybe,01/04/2024,31/03/2024,\n")
+    with pytest.raises(InputErrors) as error:
+        governance.read_members(path, register)
+    assert [str(e) for e in error.value.errors] == [
+        f"{path}:2: role: unknown role 'boss'; use {', '.join(governance.ROLES)}",
+        f"{path}:2: is_councillor: must be true, false or unknown",
+        f"{path}:2: board_ods: no ICB or ICP with code 'QZZ'",
+        f"{path}:2: person: empty: give the name, or the role title as the source writes it",
+        f"{path}:2: valid_to: 2024-03-31 is not after valid_from 2024-04-01",
+        f"{path}:2: source: every member needs a source",
+    ]
+
+
+def test_roles_and_councillor_status_are_read_in_any_case(register, tmp_path):
+    """Issue 9 section 3: role values were case-sensitive ("Chair" was refused)."""
+    path = tmp_path / "board.csv"
+    path.write_text(
+        HEADER
+        + "qyg,B,Chair A,Chair,,FALSE,01/04/2024,,src\n"
+        + "QYG,B,CEO B,Chief Executive,,True,1 April 2024,,src\n"
+    )
+    members = governance.read_members(path, register)
+    assert [(m.role, m.is_councillor) for m in members] == [
+        ("chair", "no"),
+        ("chief-executive", "yes"),
+    ]
+    assert {m.valid_from for m in members} == {date(2024, 4, 1)}
 
 
 def test_missing_columns_are_an_error(register, tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("board_ods,person,role\nQYG,A,chair\n")
-    with pytest.raises(InputError, match="missing columns: board_name"):
+    with pytest.raises(InputErrors, match="missing columns: board_name, nominated_by"):
         governance.read_members(path, register)
 
 
@@ -126,3 +162,41 @@ def test_board_check_lists_unrecorded_icbs_as_none_recorded_not_as_breaches(regi
     assert len(found) == 42
     assert statuses.count("not met") == 1 and statuses.count("none recorded") == 41
     assert governance.summary(found)[0].startswith("statutory minimum met: 0; not met: 1;")
+
+
+@pytest.fixture
+def workspace(engine, tmp_path, request):
+    """A built workspace on each engine (a PostgreSQL schema of its own)."""
+    if engine == "duckdb":
+        yield icsatlas.open(f"duckdb:///{tmp_path / 'atlas.duckdb'}", home=tmp_path)
+        return
+    url, schema = request.getfixturevalue("postgres_url"), f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    ws = icsatlas.open(f"{url}{separator}options=-csearch_path%3D{schema}", home=tmp_path)
+    yield ws
+    ws.close()
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_a_board_file_with_several_bad_rows_reports_them_all_and_saves_nothing(workspace, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "QYG,B,Chair A,chair,,false,2024-04-01,,src\n"
+        + "QYG,B,Y,boss,,false,2024-04-01,,src\n"
+        + "QYG,B,Z,non-executive,,maybe,yesterday,,src\n"
+    )
+    assert workspace.data.organisations  # built: the build's own changes are logged
+    changes = len(audit.changes(workspace.store))
+    with pytest.raises(InputErrors) as error:
+        workspace.register.import_board(str(path), "board from the constitution")
+    assert [(e.row, e.field) for e in error.value.errors] == [
+        (3, "role"),
+        (4, "is_councillor"),
+        (4, "valid_from"),
+    ]
+    assert workspace.store.scalar("SELECT count(*) FROM register_board_member") == 0
+    assert len(audit.changes(workspace.store)) == changes

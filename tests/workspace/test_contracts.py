@@ -255,7 +255,7 @@ def test_spc_writes_a_chart_and_refuses_an_unknown_kind(fresh, tmp_path):
     assert (tmp_path / "chart.svg").read_text().startswith("<?xml")
     with pytest.raises(InputError, match=r"charts are written as \.png, \.svg or \.html"):
         fresh.contracts.spc(frame, chart=tmp_path / "chart.pdf")
-    with pytest.raises(InputError, match="rebase: not a date"):
+    with pytest.raises(InputError, match="--rebase: not a date"):
         fresh.contracts.spc(frame, rebase=["01/06/2024x"])
 
 

@@ -69,3 +69,23 @@ def test_a_second_workspace_reads_the_snapshot_without_opening_duckdb(ws):
 def test_notebooks_show_a_result_as_html(ws):
     html = ws.register.where("Leeds", "2026-06-01")._repr_html_()
     assert "<table>" in html and "Leeds" in html and "Source:" in html
+
+
+def test_a_place_sees_only_its_own_council_in_the_pooled_budget(ws):
+    # The Better Care Fund is pooled by the ICB with each upper-tier council (BCF policy
+    # framework 2023-25); for the Leeds place that is Leeds City Council, not West Yorkshire's
+    # other councils.
+    leeds = ws.register.who("better care fund", "Leeds", "2026-06-01")
+    assert leeds.table.column("holder") == ["NHS West Yorkshire Integrated Care Board", "Leeds"]
+    icb = ws.register.who("better care fund", "QWO", "2026-06-01").table.column("holder")
+    assert {"Calderdale", "Kirklees", "Wakefield", "Bradford"} <= set(icb)
+
+
+def test_everything_for_an_area_before_and_after_a_reform(ws):
+    found = ws.register.overview("Leeds", on="2026-06-01", reform="blueprint-2025")
+    rows = {r["function"]: r for r in found.table.records()}
+    workforce = rows["Strategic workforce planning, education and training"]
+    assert workforce["holder"] == "NHS West Yorkshire Integrated Care Board"
+    assert workforce["holder (after)"] == "NHS England North East and Yorkshire"
+    assert found.provenance.reform == "blueprint-2025"
+    assert len(rows) == len(ws.data.functions)

@@ -42,6 +42,9 @@ class _Group(TyperGroup):
     _listing = False
 
     def invoke(self, ctx: Any) -> Any:
+        from icsatlas.cli.render import fit_width
+
+        fit_width()
         try:
             return super().invoke(ctx)
         except IcsatlasError as error:

@@ -21,6 +21,8 @@ import typer
 from icsatlas.cli.render import Format, FormatOption, console, errors, render, table
 from icsatlas.errors import InputError
 from icsatlas.finance.tables import Column, display, formatted, parse_money, view
+from icsatlas.inputs import columns as cells
+from icsatlas.inputs.rows import Unique, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.results import Result
 
@@ -315,21 +317,16 @@ def allocate_places(
     _exported(result, export)
 
 
+PLACE_COLUMNS = (
+    cells.Column("practice_code", "code", required=True),
+    cells.Column("place", required=True),
+)
+
+
 def _read_places(path: Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise InputError(f"cannot read CSV: {error}", file=str(path)) from None
-    missing = [c for c in ("practice_code", "place") if c not in frame.columns]
-    if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}", file=str(path), row=1)
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
-        if not row.practice_code.strip() or not row.place.strip():
-            field = "practice_code" if not row.practice_code.strip() else "place"
-            raise InputError("must not be empty", file=str(path), row=number, field=field)
-    return frame.assign(
-        practice_code=frame.practice_code.str.strip().str.upper(), place=frame.place.str.strip()
-    )
+    repeat = Unique(("practice_code",), "practice {practice_code} is listed twice")
+    records = read_rows(path, PLACE_COLUMNS, others="ignore", unique=[repeat])
+    return pd.DataFrame([r.values for r in records], columns=["practice_code", "place"])
 
 
 @allocate_app.command("waterfall")
@@ -436,16 +433,12 @@ def allocate_need(
     if population is not None:
         from icsatlas.population.need import need_indices
 
-        indices = need_indices(population, "icb", basis.day)
+        indices = need_indices(population, "icb", basis.day, params=params)
         source = f"population {population!r} (icsatlas population need)"
         result = need.compare(params, need.from_population(indices), basis, source=source)
         result.provenance = indices.provenance.merged(result.provenance)
     else:
-        try:
-            frame = pd.read_csv(file, dtype={"ods_code": str, "ons_code": str})
-        except (OSError, pd.errors.ParserError) as error:
-            raise InputError(f"cannot read CSV: {error}", file=str(file)) from None
-        result = need.compare(params, frame, basis, source=str(file))
+        result = need.compare(params, need.read_indices(file), basis, source=str(file))
     columns = [
         ("area", "area_name", "name"),
         ("need index", "need_index", "x3"),

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from icsatlas.workspace import Workspace
 
 OnOption = Annotated[
@@ -74,7 +76,8 @@ class _BuildProgress:
     """Shows the register build's steps on stderr, the first time a workspace is used."""
 
     def __init__(self) -> None:
-        self.progress = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, step: str | None) -> None:
         if step is None:  # the build has finished
@@ -89,4 +92,5 @@ class _BuildProgress:
             self.progress = Progress(console=errors, transient=True)
             self.progress.start()
             self.task = self.progress.add_task("building the register", total=None)
-        self.progress.update(self.task, description=f"building the register: {step}")
+        if self.task is not None:
+            self.progress.update(self.task, description=f"building the register: {step}")

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 from icsatlas.cli.render import Format, FormatOption, console, errors, render
 from icsatlas.errors import InputError
-from icsatlas.names import short_name
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, pipeline, schema
 from icsatlas.population.summary import Options
 from icsatlas.results import Result
@@ -41,8 +41,20 @@ HierarchyOption = Annotated[
     str | None,
     typer.Option(
         "--hierarchy",
-        help="Segment priority order, comma-separated (default: the SNEE order).",
+        help="Segment priority order, comma-separated (default: the SNEE order; overrides "
+        "parameter population.segmentation.hierarchy).",
         show_default=False,
+    ),
+]
+ParametersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--parameters",
+        help="YAML file of parameter overrides (name: value), e.g. "
+        "population.disclosure.suppress_at_or_below: 10.",
+        show_default=False,
+        exists=True,
+        dir_okay=False,
     ),
 ]
 DEFAULT_FRACTION = 0.1
@@ -57,11 +69,19 @@ def _date(text: str | None) -> date | None:
         raise InputError(f"not a date (YYYY-MM-DD): {text!r}", field="on") from None
 
 
-def _options(
-    on: str | None, engine: str, master: str | None, hierarchy: str | None = None
-) -> Options:
-    order = tuple(s.strip() for s in hierarchy.split(",")) if hierarchy else None
-    return Options(on=_date(on), engine=engine, spark_master=master, hierarchy=order)
+def _options(on: str | None, engine: str, master: str | None) -> Options:
+    return Options(on=_date(on), engine=engine, spark_master=master)
+
+
+def _params(file: Path | None, hierarchy: str | None = None) -> ParameterSet:
+    """The shipped parameters, with a --parameters file and --hierarchy on top."""
+    params = ParameterSet.shipped()
+    if file is not None:
+        params = params.override(file)
+    if hierarchy:
+        order = [s.strip() for s in hierarchy.split(",")]
+        params = params.override({"population.segmentation.hierarchy": order})
+    return params
 
 
 @app.command()
@@ -78,6 +98,7 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same people).")] = 42,
     jobs: Annotated[int | None, typer.Option(help="Worker processes (default: CPUs).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing one.")] = False,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Generate a synthetic population calibrated to published figures (default: a 10% sample
@@ -85,6 +106,8 @@ def generate(
     from icsatlas.population import generate as generator
     from icsatlas.store import connect
 
+    dataset.check_free(name, replace=replace)  # before any work
+    params = _params(parameters)
     plan = generator.plan(area or (), fraction, seed)
     expected = generator.expected_rows(plan)
     store = connect()
@@ -94,9 +117,13 @@ def generate(
         def advance(code: str, rows: int) -> None:
             progress.update(task, advance=rows, description=f"generated {code}")
 
-        done = generator.run(plan, name, replace=replace, jobs=jobs, progress=advance, store=store)
+        done = generator.run(
+            plan, name, params=params, replace=replace, jobs=jobs, progress=advance, store=store
+        )
     store.close()
-    render(_describe(done.dataset), fmt)
+    from icsatlas.population.catalogue import describe
+
+    render(describe(done.dataset, params=params), fmt)
 
 
 def _progress() -> Progress:
@@ -110,27 +137,6 @@ def _progress() -> Progress:
     )
 
 
-def _describe(population: dataset.Dataset) -> Result:
-    from icsatlas.population.generate import provenance_of
-    from icsatlas.register import geography
-
-    manifest = population.manifest
-    names = geography.icbs(date.fromisoformat(population.extract_date)).set_index("icb_ods")
-    frame = pd.DataFrame(
-        [
-            {"icb": icb, "name": names.icb_name.get(icb), "people": rows}
-            for icb, rows in manifest.get("rows_by_icb", {}).items()
-        ]
-    )
-    return Result(
-        frame,
-        provenance_of(population),
-        title=f"Population {population.name!r}: {population.rows:,} people "
-        f"({population.kind}, as at {population.extract_date})",
-        notes=(f"Stored in {population.path}", "Check it: icsatlas population validate"),
-    )
-
-
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV (with header) or Parquet file.")],
@@ -139,6 +145,7 @@ def import_(
         str, typer.Option("--extract-date", help="Date the extract describes (YYYY-MM-DD).")
     ],
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite an existing one.")] = False,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Import an ICB's own de-identified extract (schema: `icsatlas population schema`);
@@ -157,20 +164,23 @@ def import_(
             )
     finally:
         store.close()
-    render(_describe(population), fmt)
+    from icsatlas.population.catalogue import describe
+
+    render(describe(population, params=_params(parameters)), fmt)
 
 
 @app.command()
 def validate(
     name: NameOption = dataset.DEFAULT_NAME,
     every: Annotated[bool, typer.Option("--all", help="List every check.")] = False,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Check a population against the published figures it was calibrated to (exit code 1
     if a check fails)."""
     from icsatlas.population.validate import validate as run
 
-    checked = run(dataset.open_dataset(name))
+    checked = run(dataset.open_dataset(name), params=_params(parameters))
     result = checked.result
     if fmt is Format.table and not every:
         result = _validation_summary(result)
@@ -186,7 +196,8 @@ def _validation_summary(result: Result) -> Result:
             r"^.* prevalence %$", "prevalence of each QOF register %", regex=True
         ),
         used=(
-            result.frame.difference.abs() / result.frame.tolerance.where(result.frame.tolerance > 0)
+            pd.to_numeric(result.frame.difference).abs()
+            / result.frame.tolerance.where(result.frame.tolerance > 0)
         ),
     )
     summary = frame.groupby("kind", sort=False).agg(
@@ -211,20 +222,26 @@ def profile(
     engine: EngineOption = "duckdb",
     spark_master: MasterOption = None,
     hierarchy: HierarchyOption = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """An area beside England: people, segments, conditions, frailty, risk and need."""
+    """An area beside England's published figures: people, segments, conditions, frailty,
+    risk and need (numerators and denominators in --format csv/json)."""
     from icsatlas.population.profile import profile as build
 
     result = build(
-        dataset.open_dataset(name), area, options=_options(on, engine, spark_master, hierarchy)
+        dataset.open_dataset(name),
+        area,
+        params=_params(parameters, hierarchy),
+        options=_options(on, engine, spark_master),
     )
     if fmt is not Format.table:
         render(result, fmt)
         return
     console.print(f"[bold]{result.title}[/bold]")
+    shown = ["measure", "area", "comparator", "unit", "compared_with"]
     for section, rows in result.frame.groupby("section", sort=False):
-        render(Result(rows.drop(columns="section").reset_index(drop=True), title=str(section)), fmt)
+        render(Result(rows[shown].reset_index(drop=True), title=str(section)), fmt)
     for note in result.notes:
         console.print(f"[yellow]![/yellow] {note}")
     render_provenance(result)
@@ -260,6 +277,7 @@ def aggregate(
     engine: EngineOption = "duckdb",
     spark_master: MasterOption = None,
     hierarchy: HierarchyOption = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """People by area and segment, age band, sex, deprivation... with key measures."""
@@ -269,11 +287,12 @@ def aggregate(
     dims = [d.strip() for d in by.split(",")] if by else []
     result = run(
         dataset.open_dataset(name),
+        params=_params(parameters, hierarchy),
         level=level,
         by=dims,
         area=area,
         measures=(*DEFAULT_MEASURES, *(measure or ())),
-        options=_options(on, engine, spark_master, hierarchy),
+        options=_options(on, engine, spark_master),
     )
     render(result, fmt)
 
@@ -293,21 +312,23 @@ def need(
     on: OnOption = None,
     engine: EngineOption = "duckdb",
     spark_master: MasterOption = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Population need index per area (components and overall; comparator = 1)."""
     from icsatlas.population import need as need_module
 
     population = dataset.open_dataset(name)
+    params = _params(parameters)
     if compare:
         result = need_module.compare_with_official(
-            population, compare, engine=engine, spark_master=spark_master
+            population, compare, params=params, engine=engine, spark_master=spark_master
         )
         if fmt is Format.table:
             result = _compact_comparison(result)
     else:
         result = need_module.need_indices(
-            population, level, _date(on), engine=engine, spark_master=spark_master
+            population, level, _date(on), params=params, engine=engine, spark_master=spark_master
         )
     render(result, fmt)
 
@@ -317,7 +338,7 @@ def _compact_comparison(result: Result) -> Result:
     frame = result.frame
     compact = pd.DataFrame(
         {
-            "ICB": frame.area_name.map(short_name),
+            "ICB": frame.area_name,
             "population index": frame.need_index,
             "NHS England index": frame.need_index_nhse,
             "difference": frame.difference,
@@ -340,6 +361,7 @@ def inequalities(
     engine: EngineOption = "duckdb",
     spark_master: MasterOption = None,
     hierarchy: HierarchyOption = None,
+    parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Core20 v rest: crude and age-sex standardised gaps per segment and condition."""
@@ -347,28 +369,17 @@ def inequalities(
     from icsatlas.population.inequalities import inequalities as core20_gaps
 
     function = core20plus5 if plus5 else core20_gaps
-    options = _options(on, engine, spark_master, hierarchy)
-    render(function(dataset.open_dataset(name), area, options=options), fmt)
+    params = _params(parameters, hierarchy)
+    options = _options(on, engine, spark_master)
+    render(function(dataset.open_dataset(name), area, params=params, options=options), fmt)
 
 
 @app.command("list")
-def list_(fmt: FormatOption = Format.table) -> None:
+def list_(parameters: ParametersOption = None, fmt: FormatOption = Format.table) -> None:
     """The populations stored in this workspace."""
-    rows = [
-        {
-            "name": d.name,
-            "kind": d.kind,
-            "people": d.rows,
-            "as_at": d.extract_date,
-            "fraction": d.manifest.get("fraction"),
-            "seed": d.manifest.get("seed"),
-            "source": d.manifest.get("source"),
-            "created": d.manifest.get("created"),
-        }
-        for d in dataset.list_datasets()
-    ]
-    columns = ["name", "kind", "people", "as_at", "fraction", "seed", "source", "created"]
-    render(Result(pd.DataFrame(rows, columns=columns), title="Stored populations"), fmt)
+    from icsatlas.population.catalogue import catalogue
+
+    render(catalogue(params=_params(parameters)), fmt)
 
 
 @app.command()
@@ -407,11 +418,13 @@ def schema_(fmt: FormatOption = Format.table) -> None:
 
 @app.command()
 def segments(
-    on: OnOption = None, hierarchy: HierarchyOption = None, fmt: FormatOption = Format.table
+    on: OnOption = None,
+    hierarchy: HierarchyOption = None,
+    parameters: ParametersOption = None,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """The segments in priority order, with the rule that puts a person in each."""
-    settings = _options(on, "duckdb", None, hierarchy)
-    resolved = pipeline.Settings.load(settings.on or date.today(), settings.hierarchy)
+    resolved = pipeline.Settings.load(_date(on) or date.today(), _params(parameters, hierarchy))
     known = pipeline.segments(resolved.frailty_thresholds[1])
     frame = pd.DataFrame(
         [
@@ -429,13 +442,13 @@ def segments(
 
 
 @app.command()
-def model(fmt: FormatOption = Format.table) -> None:
+def model(parameters: ParametersOption = None, fmt: FormatOption = Format.table) -> None:
     """How the synthetic population is drawn: each condition's age, sex and deprivation
     gradient (and how well it fits), and the nationally fitted levels."""
     from icsatlas.population import gradients
     from icsatlas.population import model as model_module
 
-    built = model_module.build_model()
+    built = model_module.build_model(_params(parameters))
     pairs = model_module.co_occurrence(built.loading)
     notes = (
         f"Latent health factor loading (co-occurrence, fitted to CALIBER pairs): {built.loading}; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -46,11 +47,11 @@ def render(result: Result, fmt: Format = Format.table) -> None:
 
 def print_result(result: Result) -> None:
     console.print(table(result))
-    for note in result.notes:
-        console.print(f"[yellow]![/yellow] {escape(note)}")
+    for note in result.notes:  # soft-wrapped: the terminal folds long lines, files keep them
+        console.print(f"[yellow]![/yellow] {escape(note)}", soft_wrap=True)
     source = result.provenance.describe()
     if source:
-        console.print(f"[dim]source: {escape(source)}[/dim]")
+        console.print(f"[dim]source: {escape(source)}[/dim]", soft_wrap=True)
     for section in result.sections:
         console.print()
         print_result(section)
@@ -89,6 +90,19 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-console = Console(width=None if sys.stdout.isatty() else 160)
+console = Console()
 errors = Console(stderr=True)
+
+
+def fit_width() -> None:
+    """Tables as wide as the terminal, or ``$COLUMNS``, or 160 characters when the output
+    goes to a file or a pipe (read when a command starts, not when the CLI is imported)."""
+    if sys.stdout.isatty():
+        return
+    try:
+        console.width = int(os.environ.get("COLUMNS", "160"))
+    except ValueError:
+        console.width = 160
+
+
 _json_default = plain  # the JSON fallback for commands that print documents of their own

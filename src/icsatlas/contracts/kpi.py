@@ -18,10 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from icsatlas import data
-from icsatlas.contracts.csvrows import Rows
 from icsatlas.contracts.spc import SpcResult, analyse, rule_set
 from icsatlas.contracts.spc.analysis import DIRECTIONS
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import Unique, read_rows
 from icsatlas.names import short_name
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
@@ -106,28 +107,23 @@ def save(
     return len(metas)
 
 
+CSV_COLUMNS = (
+    Column("date", "date", required=True, months=True),
+    # a KPI may be an amount (£) or a proportion: 86.1% is 0.861, as the shipped series
+    Column("value", "money", required=True, percent="fraction", what="a number"),
+    Column("series"),
+)
+
+
 def read_csv(path: str | Path) -> pd.DataFrame:
-    """A plain ``date,value`` CSV (optionally with a ``series`` column) as a frame; every
-    bad cell is reported as ``file:row: field: message``."""
-    rows = Rows(path, ("date", "value"), ("series",))
-    records = []
-    for number, row in rows:
-        when = rows.date(number, "date", rows.require(number, "date", row["date"]))
-        value = rows.number(number, "value", rows.require(number, "value", row["value"]))
-        records.append(
-            {"series": row.get("series") or None, "date": when, "value": value, "row": number}
-        )
-    rows.raise_if_errors()
+    """A plain ``date,value`` CSV (optionally with a ``series`` column) as a frame; a date
+    may be a month (``Jan-24``: its first day). Every bad cell is reported as
+    ``file:row: field: message``."""
+    repeat = Unique(("series", "date"), "a second value for {date}")
+    records = read_rows(path, CSV_COLUMNS, unique=[repeat])
     if not records:
         raise InputError("no data rows", file=str(path), row=2)
-    frame = pd.DataFrame(records)
-    duplicated = frame.duplicated(["series", "date"], keep="first")
-    if duplicated.any():
-        first = frame[duplicated].iloc[0]
-        raise InputError(
-            f"a second value for {first.date}", file=str(path), row=int(first.row), field="date"
-        )
-    return frame.drop(columns="row")
+    return pd.DataFrame([r.values for r in records], columns=["series", "date", "value"])
 
 
 def import_csv(store: Store, path: str | Path, meta: SeriesMeta, actor: str | None = None) -> int:

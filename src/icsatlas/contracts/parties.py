@@ -25,8 +25,9 @@ from functools import cache
 from pathlib import Path
 
 from icsatlas import data
-from icsatlas.contracts.csvrows import Rows
 from icsatlas.errors import NotFoundError
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import read_rows
 from icsatlas.names import normalise
 from icsatlas.register.register import Register
 from icsatlas.store import Store
@@ -183,7 +184,13 @@ def listed(store: Store) -> dict[str, dict]:
     return {r["identifier"].upper(): r for r in rows}
 
 
-CLASSIFY_COLUMNS = ("identifier", "party_class", "evidence")
+CLASSIFY_COLUMNS = (
+    Column("identifier", "code", required=True),
+    Column("party_class", "enum", required=True, choices=tuple(CLASSES), what="class"),
+    Column("evidence", required=True),
+    Column("name"),
+    Column("owner_org_id", "code"),
+)
 
 
 def import_classification(store: Store, path: str | Path, actor: str | None = None) -> int:
@@ -193,23 +200,10 @@ def import_classification(store: Store, path: str | Path, actor: str | None = No
     ``evidence`` (where this comes from: annual report, Companies House filing...), and
     optionally ``name`` and ``owner_org_id`` (the owning trust's ODS code).
     """
-    rows = Rows(path, CLASSIFY_COLUMNS, ("name", "owner_org_id"))
-    entries = []
-    for number, row in rows:
-        ident = rows.require(number, "identifier", row["identifier"]).upper()
-        if row["party_class"] not in CLASSES:
-            rows.error(number, "party_class", f"must be one of {', '.join(CLASSES)}")
-        rows.require(number, "evidence", row["evidence"])
-        entries.append(
-            (
-                ident,
-                row.get("name") or None,
-                row["party_class"],
-                row.get("owner_org_id") or None,
-                row["evidence"],
-            )
-        )
-    rows.raise_if_errors()
+    entries = [
+        (r["identifier"], r["name"], r["party_class"], r["owner_org_id"], r["evidence"])
+        for r in read_rows(path, CLASSIFY_COLUMNS)
+    ]
     with store.transaction():
         change = record_change(
             store,

@@ -10,6 +10,7 @@ award within 30 days. Figures are parameters (``contracts.psr.*``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from icsatlas.contracts import calendar
-from icsatlas.contracts.csvrows import Rows
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import Record, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
@@ -50,20 +52,14 @@ _ALIASES = {
     "competition": "competitive",
 }
 
-COLUMNS = ("reference", "authority", "process")
-OPTIONAL = (
-    "provider",
-    "service",
-    "contract_value",
+DATES = (
     "decision_date",
     "intention_notice_date",
     "representations_date",
     "representations_decision_date",
     "award_date",
     "award_notice_date",
-    "ocid",
 )
-DATES = tuple(c for c in OPTIONAL if c.endswith("_date"))
 
 
 def process_code(text: str) -> str:
@@ -73,6 +69,20 @@ def process_code(text: str) -> str:
     if key not in PROCESSES:
         raise ValueError(text)
     return key
+
+
+COLUMNS = (
+    Column("reference", required=True),
+    Column("authority", required=True),
+    Column(
+        "process", required=True, parse=process_code, what=f"a PSR process ({', '.join(PROCESSES)})"
+    ),
+    Column("provider"),
+    Column("service"),
+    Column("contract_value", "money"),
+    *(Column(name, "date") for name in DATES),
+    Column("ocid"),
+)
 
 
 @dataclass(frozen=True)
@@ -168,9 +178,7 @@ def _check_standstill(decision: dict, today: date, params: ParameterSet) -> list
 def import_decisions(store: Store, path: str | Path, actor: str | None = None) -> int:
     """Load a decision log (CSV, one row per decision) in one transaction; re-importing a
     reference replaces it. Every bad cell is reported as ``file:row: field: message``."""
-    rows = Rows(path, COLUMNS, OPTIONAL)
-    parsed = [_parse(rows, number, row) for number, row in rows]
-    rows.raise_if_errors()
+    parsed = [r.values for r in read_rows(path, COLUMNS, check=_check)]
     with store.transaction():
         change = record_change(
             store,
@@ -191,38 +199,13 @@ def import_decisions(store: Store, path: str | Path, actor: str | None = None) -
     return len(parsed)
 
 
-def _parse(rows: Rows, number: int, row: dict[str, str]) -> dict:
-    decision: dict = {
-        "reference": rows.require(number, "reference", row["reference"]),
-        "authority": rows.require(number, "authority", row["authority"]),
-    }
-    decision["process"] = rows.parse(
-        number,
-        "process",
-        row["process"],
-        process_code,
-        f"a PSR process ({', '.join(PROCESSES)})",
-    )
-    if not row["process"]:
-        rows.error(number, "process", "required")
-    for column in ("provider", "service", "ocid"):
-        decision[column] = row.get(column) or None
-    decision["contract_value"] = rows.number(
-        number, "contract_value", row.get("contract_value", "")
-    )
-    for column in DATES:
-        decision[column] = rows.date(number, column, row.get(column, ""))
+def _check(decision: Record) -> Iterator[tuple[str, str]]:
     first = min((d for c in DATES if (d := decision[c])), default=None)
     if first is not None and first < IN_FORCE:
-        rows.error(number, "decision_date", f"the PSR applies from {IN_FORCE}; this is {first}")
-    if decision["process"] in WITH_STANDSTILL or decision["process"] is None:
-        return decision
-    if decision["intention_notice_date"]:
-        label = PROCESSES[decision["process"]]
-        rows.error(
-            number, "intention_notice_date", f"{label} has no intention notice or standstill"
-        )
-    return decision
+        yield "decision_date", f"the PSR applies from {IN_FORCE}; this is {first}"
+    process, notice = decision["process"], decision["intention_notice_date"]
+    if notice and process in PROCESSES and process not in WITH_STANDSTILL:
+        yield "intention_notice_date", f"{PROCESSES[process]} has no intention notice or standstill"
 
 
 def decisions(store: Store, today: date | None = None, *, params: ParameterSet) -> pd.DataFrame:

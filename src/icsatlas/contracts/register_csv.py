@@ -13,34 +13,20 @@ Columns: ``contract_id``, ``title``, ``buyer_name`` required; optional ``buyer_c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from icsatlas.contracts import parties
-from icsatlas.contracts.csvrows import Rows
 from icsatlas.contracts.psr import process_code
+from icsatlas.errors import InputError, InputErrors
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import Record, read_rows
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
 
-REQUIRED = ("contract_id", "title", "buyer_name")
-OPTIONAL = (
-    "buyer_code",
-    "supplier_name",
-    "supplier_identifier",
-    "service_category",
-    "value",
-    "currency",
-    "start_date",
-    "end_date",
-    "date_signed",
-    "procurement_route",
-    "previous_supplier",
-    "status",
-    "as_of",
-    "description",
-)
 ROUTES = ("open", "selective", "limited", "direct")
 
 
@@ -50,18 +36,42 @@ def _route(text: str) -> str:
     return process_code(text)
 
 
+COLUMNS = (
+    Column("contract_id", required=True),
+    Column("title", required=True),
+    Column("buyer_name", required=True),
+    Column("buyer_code", "code"),
+    Column("supplier_name"),
+    Column("supplier_identifier", "code"),
+    Column("service_category"),
+    Column("value", "money"),
+    Column("currency"),
+    Column("start_date", "date"),
+    Column("end_date", "date"),
+    Column("date_signed", "date"),
+    Column(
+        "procurement_route",
+        parse=_route,
+        what="a procurement route (a PSR process, or open, selective, limited, direct)",
+    ),
+    Column("previous_supplier"),
+    Column("status"),
+    Column("as_of", "date"),
+    Column("description"),
+)
+
+
 def import_register(
     store: Store, path: str | Path, *, register: Register | None = None, actor: str | None = None
 ) -> int:
     """Load a CSV contract register in one transaction; returns the number of contracts."""
     register = register or parties.baseline_register()
-    rows = Rows(path, REQUIRED, OPTIONAL)
-    parsed = [_parse(rows, number, row) for number, row in rows]
-    rows.raise_if_errors()
-    if not parsed:
-        rows.error(1, "contract_id", "the file has no contracts")
-        rows.raise_if_errors()
-    frame = pd.DataFrame(parsed).sort_values(["contract_id", "as_of"], na_position="first")
+    records = read_rows(path, COLUMNS, check=_check)
+    if not records:
+        raise InputErrors([InputError("the file has no contracts", file=path, row=1)])
+    # object dtype keeps a blank cell None (a string column would make it NaN)
+    frame = pd.DataFrame([r.values for r in records], dtype=object)
+    frame = frame.sort_values(["contract_id", "as_of"], na_position="first")
     with store.transaction():
         change = record_change(
             store,
@@ -92,24 +102,10 @@ def import_register(
     return len(contracts)
 
 
-def _parse(rows: Rows, number: int, row: dict[str, str]) -> dict:
-    parsed = {column: row.get(column) or None for column in (*REQUIRED, *OPTIONAL)}
-    for column in REQUIRED:
-        rows.require(number, column, row[column])
-    parsed["value"] = rows.number(number, "value", row.get("value", ""))
-    for column in ("start_date", "end_date", "date_signed", "as_of"):
-        parsed[column] = rows.date(number, column, row.get(column, ""))
-    parsed["procurement_route"] = rows.parse(
-        number,
-        "procurement_route",
-        row.get("procurement_route", ""),
-        _route,
-        "a procurement route (a PSR process, or open, selective, limited, direct)",
-    )
-    start, end = parsed["start_date"], parsed["end_date"]
+def _check(record: Record) -> Iterator[tuple[str, str]]:
+    start, end = record["start_date"], record["end_date"]
     if start and end and end < start:
-        rows.error(number, "end_date", f"ends ({end}) before it starts ({start})")
-    return parsed
+        yield "end_date", f"ends ({end}) before it starts ({start})"
 
 
 def _contract(key: str, row: pd.Series, listed: dict, register: Register, source: str) -> dict:

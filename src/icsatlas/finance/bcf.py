@@ -18,6 +18,7 @@ estimate).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -25,8 +26,11 @@ from pathlib import Path
 import pandas as pd
 
 from icsatlas import data
-from icsatlas.errors import InputError, InputErrors
+from icsatlas.errors import InputError
 from icsatlas.finance import sourcing, years
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.numbers import AT_LEAST_ZERO, POSITIVE
+from icsatlas.inputs.rows import Record, Unique, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.results import Result
 from icsatlas.store import Store
@@ -87,76 +91,32 @@ def national_minimums(params: ParameterSet, year: str = "2025/26") -> Result:
     return Result(frame, provenance, f"Better Care Fund mandatory minimum, England, {year}", notes)
 
 
+COLUMNS = (
+    Column("area_code", "code", required=True),
+    Column("financial_year", required=True, parse=years.normalise),
+    Column("funding_stream", "enum", required=True, choices=tuple(STREAMS), what="stream"),
+    Column("amount_gbp", "money", required=True, bounds=AT_LEAST_ZERO),
+    Column("population", "number", bounds=POSITIVE),
+)
+_REPEAT = Unique(
+    ("area_code", "financial_year", "funding_stream"), "area, year and stream appear twice"
+)
+
+
 def read_contributions(path: str | Path) -> pd.DataFrame:
     """Parse and check an import CSV; every bad cell is reported as file:row: field."""
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise InputError(f"cannot read CSV: {error}", file=str(path)) from None
-    required = ("area_code", "financial_year", "funding_stream", "amount_gbp")
-    missing = [c for c in required if c not in raw.columns]
-    if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}", file=str(path), row=1)
     names = areas().set_index("area_code").area_name
-    errors, rows = [], []
-    for number, row in enumerate(raw.to_dict("records"), start=2):
-        problems: list[tuple[str, str]] = []
-        code = row["area_code"].strip().upper()
-        if code not in names.index:
-            problems.append(
-                ("area_code", f"not an upper-tier local authority code: {row['area_code']!r}")
-            )
-        try:
-            year = years.normalise(row["financial_year"])
-        except InputError as error:
-            problems.append(("financial_year", error.message))
-            year = None
-        stream = row["funding_stream"].strip()
-        if stream not in STREAMS:
-            problems.append(
-                ("funding_stream", f"unknown stream {stream!r}; use {', '.join(STREAMS)}")
-            )
-        amount = _number(row["amount_gbp"], "amount_gbp", problems, positive=False)
-        population = None
-        if row.get("population", "").strip():
-            population = _number(row["population"], "population", problems, positive=True)
-        errors += [
-            InputError(msg, file=str(path), row=number, field=field) for field, msg in problems
-        ]
-        rows.append(
-            {
-                "area_code": code,
-                "area_name": names.get(code, ""),
-                "financial_year": year,
-                "funding_stream": stream,
-                "amount_gbp": amount,
-                "population": population,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    duplicated = frame.duplicated(["area_code", "financial_year", "funding_stream"])
-    for index in frame.index[duplicated]:
-        errors.append(
-            InputError("area, year and stream appear twice", file=str(path), row=index + 2)
-        )
-    if errors:
-        raise InputErrors(errors)
-    if frame.empty:
+
+    def check(record: Record) -> Iterator[tuple[str, str]]:
+        code = record["area_code"]
+        if code and code not in names.index:
+            yield "area_code", f"not an upper-tier local authority code: {code!r}"
+        record.values["area_name"] = names.get(code, "")
+
+    records = read_rows(path, COLUMNS, others="ignore", check=check, unique=[_REPEAT])
+    if not records:
         raise InputError("no rows to import", file=str(path))
-    return frame
-
-
-def _number(text: str, field: str, problems: list, positive: bool) -> float | None:
-    try:
-        value = float(text.replace(",", "").replace("£", ""))
-    except ValueError:
-        problems.append((field, f"expected a number, got {text!r}"))
-        return None
-    if value < 0 or (positive and value == 0):
-        problems.append(
-            (field, f"must be {'more than 0' if positive else '0 or more'}, got {value:g}")
-        )
-    return value
+    return pd.DataFrame([r.values for r in records], columns=_COLUMNS[1:])
 
 
 def import_contributions(

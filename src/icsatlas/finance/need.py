@@ -14,6 +14,9 @@ column's name saying which system), ``population``, ``g_a``, ``community``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +26,9 @@ from icsatlas.finance import allocation, sourcing
 from icsatlas.finance import weighted_population as wp
 from icsatlas.finance import weights as formula
 from icsatlas.finance.apportion import whole_pounds
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.numbers import AT_LEAST_ZERO, POSITIVE
+from icsatlas.inputs.rows import Record, Unique, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.register import geography
 from icsatlas.results import Result
@@ -70,6 +76,30 @@ def validate(need: pd.DataFrame, source: str = "need indices") -> pd.DataFrame:
     clean = need.copy()
     clean[numeric] = clean[numeric].apply(pd.to_numeric)
     return clean
+
+
+INDEX_COLUMNS = (
+    *(Column(code, "code") for code in CODES),
+    Column("population", "number", required=True, bounds=POSITIVE),
+    *(Column(c, "number", required=True, bounds=AT_LEAST_ZERO) for c in REQUIRED[1:]),
+    *(Column(c, "number", bounds=AT_LEAST_ZERO) for c in OPTIONAL),
+)
+
+
+def read_indices(path: str | Path) -> pd.DataFrame:
+    """Need indices from a CSV (the module says which columns), read as every input file."""
+
+    def check(record: Record) -> Iterator[tuple[str, str]]:
+        for column in (*CODES, *OPTIONAL):
+            if column in record.given and record[column] is None and column not in record.wrong:
+                yield column, "required in every row when the column is given"
+
+    repeats = [Unique((code,), f"area {{{code}}} appears more than once") for code in CODES]
+    records = read_rows(path, INDEX_COLUMNS, others="ignore", check=check, unique=repeats)
+    if not records:
+        raise InputError("the file has no rows", file=str(path))
+    given = [c.name for c in INDEX_COLUMNS if c.name in records[0].given]
+    return pd.DataFrame([r.values for r in records], columns=given)
 
 
 def code_column(need: pd.DataFrame, source: str) -> str:
@@ -216,7 +246,5 @@ def from_population(indices: Result) -> pd.DataFrame:
     """Need indices from :func:`icsatlas.population.need.need_indices` in this module's input
     shape (areas suppressed by disclosure control are dropped)."""
     frame = indices.frame.dropna(subset=list(FROM_POPULATION))
-    # the population layer's ONS area codes (``area_code`` until it names them ``ons_code``)
-    code = "ons_code" if "ons_code" in frame else "area_code"
-    shaped = frame.rename(columns={**FROM_POPULATION, code: "ons_code", "people": "population"})
+    shaped = frame.rename(columns={**FROM_POPULATION, "people": "population"})
     return shaped[["ons_code", "population", *FROM_POPULATION.values()]].reset_index(drop=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -30,9 +31,12 @@ from pathlib import Path
 import pandas as pd
 
 from icsatlas import yamlio
-from icsatlas.errors import InputError, InputErrors
+from icsatlas.errors import InputError
 from icsatlas.finance import uncertainty, years
 from icsatlas.finance.uncertainty import NON_NEGATIVE, SHARE, Bounds, Distribution
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.numbers import AT_LEAST_ZERO
+from icsatlas.inputs.rows import Record, Unique, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.register import geography
 
@@ -229,62 +233,37 @@ def band_name(text: str) -> str | None:
     return "vsm" if key == "vsm" else f"band_{key}"
 
 
+def _band(text: str) -> str:
+    band = band_name(text)
+    if band is None:
+        raise InputError(f"unknown band {text!r} (use 2-4, 5, 6, 7, 8a-8d, 9 or vsm)")
+    return band
+
+
+HEADCOUNT_COLUMNS = (
+    Column("icb", "code", required=True),
+    Column("band", required=True, parse=_band),
+    Column("wte", "number", required=True, bounds=AT_LEAST_ZERO),
+    Column("mean_service_years", "number", bounds=AT_LEAST_ZERO),
+)
+
+
 def read_headcount(path: str | Path, geography_name: str = "icb42") -> pd.DataFrame:
     """An ICB headcount-by-band CSV, checked row by row (all problems reported at once)."""
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise InputError(f"cannot read CSV: {error}", file=str(path)) from None
-    missing = [c for c in ("icb", "band", "wte") if c not in raw.columns]
-    if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}", file=str(path), row=1)
     day = geography.MERGERS_2026 if geography_name == "icb36" else date(2025, 4, 1)
     icbs = geography.icbs(day)
     codes = {
         **dict(zip(icbs.icb_ons, icbs.icb_ods, strict=True)),
         **dict(zip(icbs.icb_ods, icbs.icb_ods, strict=True)),
     }
-    errors, rows = [], []
-    for number, row in enumerate(raw.to_dict("records"), start=2):
-        problems = []
-        icb = codes.get(row["icb"].strip().upper())
-        if icb is None:
-            problems.append(
-                ("icb", f"not an ICB code of the {geography_name} geography: {row['icb']!r}")
-            )
-        band = band_name(row["band"])
-        if band is None:
-            problems.append(
-                ("band", f"unknown band {row['band']!r} (use 2-4, 5, 6, 7, 8a-8d, 9 or vsm)")
-            )
-        wte = _non_negative(row["wte"], "wte", problems)
-        service = None
-        if row.get("mean_service_years", "").strip():
-            service = _non_negative(row["mean_service_years"], "mean_service_years", problems)
-        errors += [
-            InputError(message, file=str(path), row=number, field=field)
-            for field, message in problems
-        ]
-        rows.append({"icb_ods": icb, "band": band, "wte": wte, "mean_service_years": service})
-    frame = pd.DataFrame(rows, columns=["icb_ods", "band", "wte", "mean_service_years"])
-    duplicated = frame.duplicated(["icb_ods", "band"], keep="first") & frame.icb_ods.notna()
-    for index in frame.index[duplicated]:
-        errors.append(
-            InputError(
-                "this ICB and band appear twice", file=str(path), row=index + 2, field="band"
-            )
-        )
-    if errors:
-        raise InputErrors(errors)
-    return frame
 
+    def check(record: Record) -> Iterator[tuple[str, str]]:
+        code = record["icb"]
+        record.values["icb"] = codes.get(code)
+        if code and record["icb"] is None:
+            yield "icb", f"not an ICB code of the {geography_name} geography: {code!r}"
 
-def _non_negative(text: str, field: str, problems: list) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        problems.append((field, f"expected a number, got {text!r}"))
-        return None
-    if value < 0:
-        problems.append((field, f"must be 0 or more, got {value:g}"))
-    return value
+    repeat = Unique(("icb", "band"), "this ICB and band appear twice")
+    records = read_rows(path, HEADCOUNT_COLUMNS, others="ignore", check=check, unique=[repeat])
+    frame = pd.DataFrame([r.values for r in records], columns=[c.name for c in HEADCOUNT_COLUMNS])
+    return frame.rename(columns={"icb": "icb_ods"})

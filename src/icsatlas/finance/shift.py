@@ -18,16 +18,20 @@ need-weighted head.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from icsatlas import data
-from icsatlas.errors import InputError, InputErrors
+from icsatlas.errors import InputError
 from icsatlas.finance import allocation, sourcing, years
 from icsatlas.finance import weighted_population as wp
 from icsatlas.finance import weights as formula
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.numbers import AT_LEAST_ZERO
+from icsatlas.inputs.rows import Record, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 from icsatlas.register import geography
@@ -90,48 +94,30 @@ def formula_shares(params: ParameterSet, basis: wp.Basis) -> pd.DataFrame:
     return frame
 
 
+SPEND_COLUMNS = (
+    Column("icb", "code", required=True),
+    Column("financial_year", required=True, parse=years.normalise),
+    Column("setting", "enum", required=True, choices=SETTINGS, what="setting"),
+    Column("spend_gbp", "money", required=True, bounds=AT_LEAST_ZERO),
+)
+
+
 def read_spend(path: str | Path, basis: wp.Basis) -> pd.DataFrame:
     """ICB spend by setting from a CSV, checked cell by cell; shares of each ICB-year."""
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError) as error:
-        raise InputError(f"cannot read CSV: {error}", file=str(path)) from None
-    missing = [c for c in ("icb", "financial_year", "setting", "spend_gbp") if c not in raw.columns]
-    if missing:
-        raise InputError(f"missing column(s): {', '.join(missing)}", file=str(path), row=1)
     icbs = geography.icbs(basis.day)
     codes = {
         **dict(zip(icbs.icb_ons, icbs.icb_ods, strict=True)),
         **dict(zip(icbs.icb_ods, icbs.icb_ods, strict=True)),
     }
-    errors, rows = [], []
-    for number, row in enumerate(raw.to_dict("records"), start=2):
-        problems = []
-        icb = codes.get(row["icb"].strip().upper())
-        if icb is None:
-            problems.append(("icb", f"not an ICB code ({basis.geography}): {row['icb']!r}"))
-        setting = row["setting"].strip()
-        if setting not in SETTINGS:
-            problems.append(("setting", f"unknown setting {setting!r}; use {', '.join(SETTINGS)}"))
-        try:
-            year = years.normalise(row["financial_year"])
-        except InputError as error:
-            problems.append(("financial_year", error.message))
-            year = None
-        try:
-            spend = float(row["spend_gbp"].replace(",", ""))
-            if spend < 0:
-                problems.append(("spend_gbp", f"must be 0 or more, got {spend:g}"))
-        except ValueError:
-            problems.append(("spend_gbp", f"expected a number, got {row['spend_gbp']!r}"))
-            spend = None
-        errors += [InputError(m, file=str(path), row=number, field=f) for f, m in problems]
-        rows.append(
-            {"icb_ods": icb, "financial_year": year, "setting": setting, "spend_gbp": spend}
-        )
-    if errors:
-        raise InputErrors(errors)
-    frame = pd.DataFrame(rows)
+
+    def check(record: Record) -> Iterator[tuple[str, str]]:
+        icb = record.values["icb_ods"] = codes.get(record["icb"])
+        if record["icb"] and icb is None:
+            yield "icb", f"not an ICB code ({basis.geography}): {record['icb']!r}"
+
+    records = read_rows(path, SPEND_COLUMNS, others="ignore", check=check)
+    columns = ["icb_ods", "financial_year", "setting", "spend_gbp"]
+    frame = pd.DataFrame([r.values for r in records], columns=columns)
     wide = frame.pivot_table(
         index=["icb_ods", "financial_year"], columns="setting", values="spend_gbp", aggfunc="sum"
     )

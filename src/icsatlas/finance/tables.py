@@ -6,27 +6,19 @@ narrower view a terminal or a briefing needs, and parse amounts people type ("3.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pandas as pd
 
-from icsatlas.errors import InputError
+from icsatlas.inputs import numbers
 from icsatlas.names import short_name
 from icsatlas.results import Result
 
-_MONEY = re.compile(r"^£?\s*([0-9][0-9,]*\.?[0-9]*)\s*(bn|b|m|k)?$", re.IGNORECASE)
-
 
 def parse_money(text: str, field: str) -> float:
-    """'3.2bn', '£450m', '12k' or '1,200,000' -> pounds."""
-    match = _MONEY.match(text.strip())
-    if not match:
-        raise InputError(
-            f"not an amount of money: {text!r} (e.g. 3.2bn, 450m, 1200000)", field=field
-        )
-    scale = {"bn": 1e9, "b": 1e9, "m": 1e6, "k": 1e3}.get((match[2] or "").lower(), 1.0)
-    return float(match[1].replace(",", "")) * scale
+    """'3.2bn', '£450m', '12k' or '1,200,000' -> pounds, as every amount is read
+    (:func:`icsatlas.inputs.numbers.parse_money`)."""
+    return numbers.parse_money(text, field=field)
 
 
 def display(result: Result) -> Result:

@@ -101,9 +101,9 @@ class Geography:
 
     def _located(self) -> dict[str, str]:
         found = {}
-        for links in self.index.by_subject.values():
+        for links in self.index.by_subject("located-in").values():
             for link in links:
-                if link.relation == "located-in" and link.in_force(self.on):
+                if link.in_force(self.on):
                     found[link.subject] = link.object
         return found
 

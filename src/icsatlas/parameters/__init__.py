@@ -93,12 +93,15 @@ def parse(located: yamlio.Located, name: str) -> Parameter:
     values = raw["values"]
     if not isinstance(values, dict) or not values:
         raise located.error(("values",), "values must map dates to values")
-    dated = {}
+    dated: dict[date, Any] = {}
     for key, value in values.items():
         try:
-            dated[yamlio.as_date(key)] = value
+            day = yamlio.as_date(key)
         except ValueError:
-            raise located.error(("values", key), f"not a date: {key!r}") from None
+            day = None
+        if day is None:
+            raise located.error(("values", key), f"not a date: {key!r}")
+        dated[day] = value
     references = raw["reference"]
     if not isinstance(references, list) or not references:
         raise located.error(("reference",), "reference must be a non-empty list")

@@ -5,16 +5,20 @@ pipeline on DuckDB or Spark, with disclosure control on everything that leaves.
 The Python API (docs/reference/population-api.md)::
 
     from icsatlas import population
+    from icsatlas.parameters import ParameterSet
+    params = ParameterSet.shipped()
     england = population.open_dataset("england")
-    population.profile(england, "Cheshire and Merseyside")
-    population.need_indices(england, level="icb", on=date(2025, 9, 30))
+    population.profile(england, "Cheshire and Merseyside", params=params)
+    population.need_indices(england, level="icb", on=date(2025, 9, 30), params=params)
 
-Every function returns a :class:`~icsatlas.results.Result` (a DataFrame with provenance).
+Every function in :data:`PUBLISHED` returns a :class:`~icsatlas.results.Result` (a
+DataFrame with provenance) that has passed :mod:`icsatlas.population.publish`.
 """
 
 from __future__ import annotations
 
 from icsatlas.population.aggregate import aggregate
+from icsatlas.population.catalogue import catalogue, describe
 from icsatlas.population.dataset import Dataset, list_datasets, open_dataset
 from icsatlas.population.importer import import_population
 from icsatlas.population.inequalities import core20plus5, inequalities
@@ -23,12 +27,29 @@ from icsatlas.population.profile import profile
 from icsatlas.population.summary import Options
 from icsatlas.population.validate import validate
 
+# Every public function whose output holds figures about people; each is covered by the
+# disclosure property test (tests/population/test_published_outputs.py).
+PUBLISHED = (
+    aggregate,
+    catalogue,
+    compare_with_official,
+    core20plus5,
+    describe,
+    inequalities,
+    need_indices,
+    profile,
+    validate,
+)
+
 __all__ = [
+    "PUBLISHED",
     "Dataset",
     "Options",
     "aggregate",
+    "catalogue",
     "compare_with_official",
     "core20plus5",
+    "describe",
     "import_population",
     "inequalities",
     "list_datasets",

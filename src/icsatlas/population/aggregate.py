@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 
 from icsatlas.errors import InputError
-from icsatlas.names import short_name
-from icsatlas.population import dataset, disclosure
+from icsatlas.parameters import ParameterSet
+from icsatlas.population import dataset, publish
 from icsatlas.population.conditions import BY_COLUMN
-from icsatlas.population.summary import Options, Summary, rows, summarise
+from icsatlas.population.summary import (
+    Options,
+    Summary,
+    area_labels,
+    coverage_notes,
+    rows,
+    summarise,
+)
 from icsatlas.results import Result
 
 DEFAULT_MEASURES = ("multimorbid", "community_need", "risk_high_or_above", "admitted_12m")
@@ -27,6 +35,7 @@ _LABELS = {
 def aggregate(
     population: dataset.Dataset,
     *,
+    params: ParameterSet,
     level: str = "icb",
     by: Sequence[str] = (),
     area: str | None = None,
@@ -47,44 +56,59 @@ def aggregate(
     if area:
         from icsatlas.population import areas as areas_module
 
-        focus = areas_module.find(area, options.on or _today())
+        focus = areas_module.find(area, options.on or date.today())
+    breakdowns = [tuple(by), ()] if by else [()]
     summary = summarise(
-        population, level, [tuple(by)], options=options, focus=focus, only_focus=True
+        population,
+        level,
+        breakdowns,
+        params=params,
+        options=options,
+        focus=focus,
+        only_focus=True,
     )
-    frame = rows(summary, by)
+    frame, totals = rows(summary, by), rows(summary)
     if focus is not None:
-        frame = frame[frame.in_focus == 1].assign(area_code=focus.code, area_name=focus.name)
-    public = _public(frame, by, measures, summary)
-    if focus is not None:
-        public = public.drop(columns=["area_code", "area_name"])
+        frame, totals = frame[frame.in_focus == 1], totals[totals.in_focus == 1]
+    labels = _labels(frame, by, summary, focus)
+    rule = publish.Rule.of(params, summary.settings.on)
+    public = _public(frame, totals, labels, by, measures, rule)
     return Result(
         public,
         summary.provenance,
         title=_title(summary, by, focus),
-        notes=(disclosure.Rule.load().describe(),),
+        notes=(*coverage_notes(population), rule.describe()),
     )
 
 
+def _labels(frame: pd.DataFrame, by: Sequence[str], summary: Summary, focus) -> pd.DataFrame:
+    dims = frame[list(by)].reset_index(drop=True)
+    if focus is not None:
+        return dims
+    return pd.concat([area_labels(frame, summary.level, summary.settings.on), dims], axis=1)
+
+
 def _public(
-    frame: pd.DataFrame, by: Sequence[str], measures: Sequence[str], summary: Summary
+    frame: pd.DataFrame,
+    totals: pd.DataFrame,
+    labels: pd.DataFrame,
+    by: Sequence[str],
+    measures: Sequence[str],
+    rule: publish.Rule,
 ) -> pd.DataFrame:
-    rule = disclosure.Rule.load()
-    out = frame[["area_code", "area_name", *by]].copy()
-    out["area_name"] = out.area_name.map(short_name)
-    people = disclosure.count(frame.people, rule)
-    out["people"] = people
-    totals = people.groupby(frame.area_code.to_numpy()).transform("sum")
-    out["pct_of_area"] = disclosure.rate(people, totals).round(2) if by else None
+    table = publish.Table(labels, rule).count("people", frame.people)
+    if by:
+        key = "in_focus" if "in_focus" in frame.columns else "area_code"
+        area_people = frame[key].map(totals.set_index(key).people)
+        table.count("area_people", area_people).ratio(
+            "pct_of_area", "people", "area_people", scale=100, digits=2
+        )
     for measure in measures:
-        raw = _measure(frame, measure)
-        count = disclosure.count(raw, rule)
         label = _LABELS.get(measure) or BY_COLUMN[measure].label.lower()
-        out[label] = count
-        out[f"% {label}"] = disclosure.rate(count, people).round(2)
-    out["mean CMS"] = disclosure.mean(frame.cms_x100, frame.people, rule, 0.01).round(3)
-    if not by:
-        out = out.drop(columns="pct_of_area")
-    return out.reset_index(drop=True)
+        table.count(label, _measure(frame, measure))
+        table.ratio(f"% {label}", label, "people", scale=100, digits=2)
+    table.count("CMS points", frame.cms_x100.astype(float) / 100)
+    return table.ratio("mean CMS", "CMS points", "people", digits=3).frame
 
 
 def _measure(frame: pd.DataFrame, measure: str) -> pd.Series:
@@ -97,9 +121,3 @@ def _title(summary: Summary, by: Sequence[str], focus) -> str:
     where = focus.name if focus is not None else f"every {summary.level}"
     split = f" by {', '.join(by)}" if by else ""
     return f"Population of {where}{split} on {summary.settings.on.isoformat()}"
-
-
-def _today():
-    from datetime import date
-
-    return date.today()

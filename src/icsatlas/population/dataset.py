@@ -64,6 +64,34 @@ class Dataset:
         return len(set(self.sub_icbs)) >= ENGLAND_SUB_ICBS
 
     @property
+    def fraction(self) -> float:
+        """The share of the people of the areas held that it holds (1 for an extract)."""
+        return float(self.manifest.get("fraction") or 1.0)
+
+    @property
+    def is_partial(self) -> bool:
+        """Whether it holds less than everyone in England (some areas, or a sample)."""
+        return not self.covers_england or self.fraction < 1
+
+    @property
+    def coverage(self) -> str:
+        """What it holds, e.g. 'a 10% sample of England', 'a 1% sample of 1 ICB (QOC)'."""
+        icbs = sorted(self.manifest.get("rows_by_icb") or {})
+        where = (
+            "England"
+            if self.covers_england
+            else f"{len(icbs)} ICB{'s' if len(icbs) != 1 else ''} ({', '.join(icbs)})"
+        )
+        if self.fraction < 1:
+            return f"a {100 * self.fraction:g}% sample of {where}"
+        return f"everyone in {where}" if self.kind == "synthetic" else f"an extract of {where}"
+
+    @property
+    def label(self) -> str:
+        """The name with what it covers: 'england (a 10% sample of England)'."""
+        return f"{self.name} ({self.coverage})"
+
+    @property
     def extract_date(self) -> str:
         return str(self.manifest["extract_date"])
 
@@ -105,6 +133,17 @@ def list_datasets() -> list[Dataset]:
     return found
 
 
+def check_free(name: str, *, replace: bool = False) -> Path:
+    """Where dataset ``name`` will go; refuses a name already taken unless ``replace``."""
+    final = root() / check_name(name)
+    if final.exists() and not replace:
+        raise InputError(
+            f"a population named {name!r} already exists; pass --replace to overwrite it",
+            field="name",
+        )
+    return final
+
+
 @contextmanager
 def writing(
     name: str, *, replace: bool = False, store: Store | None = None, reason: str = ""
@@ -113,12 +152,7 @@ def writing(
     error, the dataset is recorded in ``store`` (if given, with an audit-log entry) and
     renamed into place in one transaction; otherwise the directory is deleted and the store
     is untouched. Refuses to overwrite unless ``replace``."""
-    final = root() / check_name(name)
-    if final.exists() and not replace:
-        raise InputError(
-            f"a population named {name!r} already exists; pass --replace to overwrite it",
-            field="name",
-        )
+    final = check_free(name, replace=replace)
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.parent / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
     temporary.mkdir()

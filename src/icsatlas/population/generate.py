@@ -31,8 +31,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from icsatlas import __version__, parameters
+from icsatlas import __version__
 from icsatlas.errors import InputError
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, draw, schema, sources
 from icsatlas.population.conditions import CONDITIONS, QOF_CONDITIONS
 from icsatlas.population.model import Model, build_model, cell_weights
@@ -112,15 +113,18 @@ def run(
     chosen: Plan,
     name: str = dataset.DEFAULT_NAME,
     *,
+    params: ParameterSet,
     replace: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
 ) -> Generated:
     """Generate, write atomically under ``$ICSATLAS_HOME/population/<name>/`` (recorded in
-    ``store`` with an audit-log entry, if given), and describe."""
+    ``store`` with an audit-log entry, if given), and describe. An existing population of
+    that name is refused (unless ``replace``) before any work is done."""
+    dataset.check_free(name, replace=replace)
     started = time.perf_counter()
-    inputs = _Inputs.build(chosen)
+    inputs = _Inputs.build(chosen, params)
     expected = {code: int(inputs.scaled_counts(code).sum()) for code in chosen.sub_icbs}
     rows_by_icb: dict[str, int] = {}
     reason = f"generated synthetic population (fraction {chosen.fraction}, seed {chosen.seed})"
@@ -131,10 +135,10 @@ def run(
             if progress:
                 progress(code, expected[code])
         elapsed = time.perf_counter() - started
-        manifest = _manifest(name, chosen, inputs.model, rows_by_icb, elapsed)
+        manifest = _manifest(name, chosen, inputs.model, rows_by_icb, elapsed, params)
         dataset.write_manifest(directory, manifest)
     generated = dataset.open_dataset(name)
-    return Generated(generated, provenance_of(generated))
+    return Generated(generated, provenance_of(generated, params))
 
 
 def expected_rows(chosen: Plan) -> dict[str, int]:
@@ -194,17 +198,17 @@ class _Inputs:
     mother_age: tuple[float, float]
 
     @classmethod
-    def build(cls, chosen: Plan) -> _Inputs:
-        model = build_model()
+    def build(cls, chosen: Plan, params: ParameterSet) -> _Inputs:
+        model = build_model(params)
         practices = sources.practices()
         prevalence = sources.qof_prevalence().pivot(
             index="practice_code", columns="group_code", values="prevalence"
         )
         tree = _tree()
-        births = parameters.value("population.national.live_births_england_wales")
-        share = parameters.value("population.national.england_share_of_england_wales_population")
-        duration = parameters.value("population.national.pregnancy_share_of_year")
-        mother = parameters.value("population.national.mother_age")
+        births = params.value("population.national.live_births_england_wales")
+        share = params.value("population.national.england_share_of_england_wales_population")
+        duration = params.value("population.national.pregnancy_share_of_year")
+        mother = params.value("population.national.mother_age")
         pregnancies = births * share * duration
         return cls(
             plan=chosen,
@@ -434,7 +438,12 @@ def _table(**parts) -> pa.Table:
 
 
 def _manifest(
-    name: str, chosen: Plan, model: Model, rows_by_icb: dict[str, int], elapsed: float
+    name: str,
+    chosen: Plan,
+    model: Model,
+    rows_by_icb: dict[str, int],
+    elapsed: float,
+    params: ParameterSet,
 ) -> dict:
     return {
         "name": name,
@@ -448,7 +457,7 @@ def _manifest(
         "rows": sum(rows_by_icb.values()),
         "rows_by_icb": dict(sorted(rows_by_icb.items())),
         "elapsed_s": round(elapsed, 2),
-        "parameters": parameters.version(),
+        "parameters": params.fingerprint,
         "sources": sources.cited(),
         "assumptions": list(NATIONAL_ASSUMPTIONS),
         "model": {
@@ -460,29 +469,31 @@ def _manifest(
     }
 
 
-def provenance_of(population: dataset.Dataset) -> Provenance:
-    """What made a stored population: its sources, seed and assumptions."""
+def provenance_of(population: dataset.Dataset, params: ParameterSet) -> Provenance:
+    """What made a stored population: its sources, seed and assumptions (its size published,
+    as every count about people is)."""
     manifest = population.manifest
     return Provenance(
-        data={**manifest.get("sources", {}), "population": _describe(population)},
+        data={**manifest.get("sources", {}), "population": _describe(population, params)},
         parameters=manifest.get("parameters"),
         seed=manifest.get("seed"),
         notes=tuple(manifest.get("assumptions", ())),
     )
 
 
-def _describe(population: dataset.Dataset) -> str:
+def _describe(population: dataset.Dataset, params: ParameterSet) -> str:
+    from icsatlas.population import publish
+
+    people = publish.published_value(population.rows, publish.Rule.of(params))
+    size = "fewer than 8 people" if people is None else f"about {people:,} people"
     manifest = population.manifest
     if population.kind == "synthetic":
         return (
-            f"synthetic population {population.name!r} ({population.rows:,} people, "
+            f"synthetic population {population.label} ({size}, "
             f"fraction {manifest.get('fraction')}, seed {manifest.get('seed')}, "
             f"as at {population.extract_date})"
         )
-    return (
-        f"imported extract {population.name!r} ({population.rows:,} people, "
-        f"as at {population.extract_date})"
-    )
+    return f"imported extract {population.label} ({size}, as at {population.extract_date})"
 
 
 def on_date(population: dataset.Dataset) -> date:

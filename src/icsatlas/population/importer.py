@@ -10,8 +10,9 @@ batches into a temporary directory that is deleted on the first error found.
 
 from __future__ import annotations
 
-import difflib
+import csv
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,11 +21,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from icsatlas import __version__, parameters
+from icsatlas import __version__
 from icsatlas.errors import InputError, InputErrors
+from icsatlas.inputs import columns as cells
+from icsatlas.inputs.rows import match_header
+from icsatlas.inputs.text import check_utf8, sniff
 from icsatlas.population import dataset, schema, sources
 from icsatlas.population.schema import Column
 from icsatlas.register import geography
@@ -63,6 +68,7 @@ def import_population(
     """Check ``file`` whole and store it as population ``name`` (partitioned by the ICB of
     each person's practice on ``extract_date``); raise :class:`InputErrors` and store
     nothing if any row is wrong."""
+    dataset.check_free(name, replace=replace)
     path = Path(file)
     if not path.exists():
         raise InputError("no such file", file=path)
@@ -71,8 +77,8 @@ def import_population(
     checked = _Checked()
     reason = f"imported {path.name} as population {name!r}"
     with dataset.writing(name, replace=replace, store=store, reason=reason) as directory:
-        for first_row, batch in _batches(path):
-            frame = _check_batch(batch, first_row, path, practices, imd, checked)
+        for row_numbers, batch in _batches(path, checked):
+            frame = _check_batch(batch, row_numbers, path, practices, imd, checked)
             if not checked.errors:
                 _write(frame, directory, checked)
         _check_duplicates(path, checked)
@@ -85,69 +91,141 @@ def import_population(
     return dataset.open_dataset(name)
 
 
-def _batches(path: Path) -> Iterator[tuple[int, pd.DataFrame]]:
-    """(number of the batch's first row as reported in errors, batch as strings)."""
+def _batches(path: Path, checked: _Checked) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+    """(the rows' numbers as errors report them, the rows as strings named by the schema)."""
     if path.suffix.lower() == ".parquet":
-        try:
-            parquet = pq.ParquetFile(path)
-        except (pa.ArrowInvalid, OSError) as error:
-            raise InputError(f"not a readable Parquet file ({error})", file=path) from None
-        _check_header(parquet.schema_arrow.names, path)
-        row = 1
-        for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-            frame = batch.to_pandas(types_mapper=lambda _: pd.StringDtype())
-            yield row, frame.astype("string")
-            row += len(frame)
+        yield from _parquet_batches(path)
         return
-    try:
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=64 << 20),
-            convert_options=pacsv.ConvertOptions(
-                column_types=_all_strings(path), strings_can_be_null=False
-            ),
-        )
-    except (pa.ArrowInvalid, OSError) as error:
-        raise InputError(f"not a readable CSV file ({error})", file=path) from None
-    _check_header(reader.schema.names, path)
-    line = 2
+    encoding = sniff(path)
+    if encoding == "utf-8":
+        check_utf8(path)  # here, not in pyarrow, to name the line
+    names = _csv_header(path, encoding)
+    renames = _header(names, path)
+    lines = _Lines(_blank_lines(path) if encoding == "utf-8" else np.array([], dtype=int))
+    wrong_width: list[pacsv.InvalidRow] = []
+    reader = _open_csv(path, encoding, names, wrong_width, threads=True)
+    done = 0
     while True:
         try:
             batch = reader.read_next_batch()
         except StopIteration:
-            return
+            break
         except pa.ArrowInvalid as error:
-            raise InputError(f"malformed CSV near line {line}: {error}", file=path) from None
-        frame = batch.to_pandas().astype("string")
-        yield line, frame
-        line += len(frame)
+            message = f"malformed CSV near line {lines.of(done)}: {error}"
+            raise InputError(message, file=path) from None
+        numbers = lines.of(np.arange(done, done + batch.num_rows))
+        done += batch.num_rows
+        filled = _filled(batch)
+        if filled is not None:
+            batch, numbers = batch.filter(filled), numbers[filled.to_numpy(zero_copy_only=False)]
+        yield numbers, batch.to_pandas().astype("string").rename(columns=renames)
+    if wrong_width:  # found in threads, which do not count rows: count them, one by one
+        _report_wrong_widths(path, encoding, names, lines, checked)
 
 
-def _all_strings(path: Path) -> dict[str, pa.DataType]:
-    with path.open(newline="") as handle:
-        header = handle.readline().strip().split(",")
-    return {name.strip().strip('"'): pa.string() for name in header}
+def _open_csv(path: Path, encoding: str, names: list[str], invalid: list, threads: bool):
+    def skip(row: pacsv.InvalidRow) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        return pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                block_size=64 << 20, encoding=encoding, use_threads=threads
+            ),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=skip),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names}, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as error:
+        raise InputError(f"not a readable CSV file ({error})", file=path) from None
 
 
-def _check_header(names: list[str], path: Path) -> None:
-    known = set(schema.BY_NAME)
-    problems = []
-    for name in names:
-        if name not in known and name != schema.PARTITION_COLUMN:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(InputError(f"unknown column{hint}", file=path, row=1, field=name))
-    for column in schema.COLUMNS:
-        if column.required and column.name not in names:
-            problems.append(
-                InputError("required column is missing", file=path, row=1, field=column.name)
-            )
-    if problems:
-        raise InputErrors(problems)
+def _report_wrong_widths(path, encoding, names, lines: _Lines, checked: _Checked) -> None:
+    invalid: list[pacsv.InvalidRow] = []
+    for _ in _open_csv(path, encoding, names, invalid, threads=False):
+        pass
+    for row in invalid:
+        message = f"{row.actual_columns} cells where the header has {row.expected_columns}"
+        checked.add(InputError(message, file=path, row=int(lines.of(row.number - 2))))
 
 
-def _check_batch(batch, first_row, path, practices, imd, checked) -> pd.DataFrame:
-    row_numbers = np.arange(first_row, first_row + len(batch))
+def _filled(batch: pa.RecordBatch) -> pa.BooleanArray | None:
+    """Which rows have a value in some cell (None: all of them); rows of empty cells, as
+    spreadsheets write, are skipped like empty lines."""
+    empty = pc.equal(batch.column(0), "")
+    if not pc.any(empty).as_py():
+        return None
+    for column in batch.columns[1:]:
+        empty = pc.and_(empty, pc.equal(column, ""))
+    return pc.invert(empty)
+
+
+def _parquet_batches(path: Path) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise InputError(f"not a readable Parquet file ({error})", file=path) from None
+    renames = _header(parquet.schema_arrow.names, path)
+    row = 1
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+        frame = batch.to_pandas(types_mapper=lambda _: pd.StringDtype())
+        yield np.arange(row, row + len(frame)), frame.astype("string").rename(columns=renames)
+        row += len(frame)
+
+
+def _csv_header(path: Path, encoding: str) -> list[str]:
+    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
+        names = next(csv.reader(f), None)
+    if not names:
+        raise InputError("the file is empty: its first row must name the columns", file=path)
+    return names
+
+
+_HEADER = (
+    *(cells.Column(c.name, present=c.required) for c in schema.COLUMNS),
+    cells.Column(schema.PARTITION_COLUMN),
+)
+
+
+def _header(names: list[str], path: Path) -> dict[str, str]:
+    """Names in the file -> the schema's (matched as every input file's header is)."""
+    positions = match_header(names, _HEADER, file=path)
+    return {names[i]: name for name, i in positions.items()}
+
+
+class _Lines:
+    """Line numbers of data rows, which pyarrow counts without the empty lines it skips."""
+
+    def __init__(self, blank: np.ndarray) -> None:
+        self._after = blank - 2 - np.arange(len(blank))  # data rows before each empty line
+
+    def of(self, index):
+        """The line of the data row(s) at 0-based ``index`` (the header is line 1)."""
+        return index + 2 + np.searchsorted(self._after, index, side="right")
+
+
+_EMPTY_LINE = re.compile(rb"\n\r?\n")  # a regular expression finds it fastest
+
+
+def _blank_lines(path: Path) -> np.ndarray:
+    """Line numbers of the file's empty lines (looked for line by line only if it has any)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            if _EMPTY_LINE.search(tail + chunk):
+                break
+            tail = chunk[-2:]
+        else:
+            return np.array([], dtype=int)
+    with path.open("rb") as handle:
+        found = [n for n, line in enumerate(handle, 1) if not line.strip(b"\r\n") and n > 1]
+    return np.array(found, dtype=int)
+
+
+def _check_batch(batch, row_numbers, path, practices, imd, checked) -> pd.DataFrame:
     out = pd.DataFrame(index=batch.index)
     for column in schema.COLUMNS:
         raw = (
@@ -185,15 +263,16 @@ def _parse(column: Column, text: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return values, bad.to_numpy()
     if pa.types.is_integer(column.type):
         numbers = pd.to_numeric(text.where(~empty), errors="coerce")
-        whole = numbers.notna() & (numbers == np.floor(numbers))
+        whole = numbers.notna() & (numbers.abs() < 2**63) & (numbers == np.floor(numbers))
         bad = (~empty & ~whole) | missing
         if column.low is not None:
             bad |= whole & ((numbers < column.low) | (numbers > column.high))
         return numbers.where(whole & ~bad).astype("Int64"), bad.to_numpy()
     values = text.where(~empty)
     bad = missing.copy()
-    if column.allowed:
-        bad |= ~empty & ~text.isin(column.allowed).fillna(False)
+    if column.allowed:  # in any case, stored as the schema spells them
+        values = text.str.lower().map({a.lower(): a for a in column.allowed})
+        bad |= ~empty & values.isna()
     return values.astype("string"), bad.to_numpy()
 
 
@@ -308,7 +387,6 @@ def _manifest(name, path: Path, extract_date: date, checked: _Checked, practices
         "rows_by_icb": dict(sorted(checked.by_icb.items())),
         "sub_icbs": sorted(checked.sub_icbs),
         "icbs": sorted(checked.by_icb),
-        "parameters": parameters.version(),
         "assumptions": [f"Imported extract {path.name}: figures are the data provider's."],
     }
 

@@ -13,9 +13,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from icsatlas.population import areas, dataset, disclosure, pipeline, sources
+from icsatlas.parameters import ParameterSet
+from icsatlas.population import areas, dataset, pipeline, publish, sources
 from icsatlas.population.conditions import CONDITIONS
-from icsatlas.population.summary import Options, Summary, rows, summarise
+from icsatlas.population.summary import Options, Summary, coverage_notes, rows, summarise
 from icsatlas.results import Result
 
 _BREAKDOWN = ("core20", "age_band", "sex")
@@ -33,14 +34,16 @@ def inequalities(
     population: dataset.Dataset,
     area: str | None = None,
     *,
+    params: ParameterSet,
     level: str = "country",
     options: Options | None = None,
 ) -> Result:
     """Core20 v rest, crude and standardised, for each segment and condition in ``area``
     (default: everyone in the population)."""
     options = options or Options()
-    summary, focus = _core20_summary(population, area, level, options)
-    frame = _gaps(_cells(summary, focus))
+    summary, focus = _core20_summary(population, area, level, params, options)
+    rule = publish.Rule.of(params, summary.settings.on)
+    frame = _gaps(_cells(summary, focus), rule)
     where = focus.name if focus else "the whole population"
     return Result(
         frame,
@@ -48,19 +51,30 @@ def inequalities(
         title=f"Core20 v rest in {where} on {summary.settings.on.isoformat()} (per 100 people)",
         notes=(
             "Rates per 100 registered people of all ages; standardised rates are directly "
-            "age-sex standardised to England's registered population (August 2026).",
+            "age-sex standardised to England's registered population (August 2026), from "
+            "published cells (5-year age band x sex; a band with 1-7 cases or people is pooled "
+            "with the next older one).",
             "gap = Core20 minus rest (standardised, percentage points); ratio = Core20 / rest.",
-            disclosure.Rule.load().describe(),
+            *coverage_notes(population),
+            rule.describe(),
         ),
     )
 
 
-def _core20_summary(population, area, level, options) -> tuple[Summary, areas.AreaFilter | None]:
+def _core20_summary(
+    population, area, level, params, options
+) -> tuple[Summary, areas.AreaFilter | None]:
     on = options.on or date.today()
     focus = areas.find(area, on) if area else None
     breakdowns = [_BREAKDOWN, ("core20", "life_stage", "sex")]
     return summarise(
-        population, level, breakdowns, options=options, focus=focus, only_focus=True
+        population,
+        level,
+        breakdowns,
+        params=params,
+        options=options,
+        focus=focus,
+        only_focus=True,
     ), focus
 
 
@@ -82,51 +96,34 @@ def _measures(frame: pd.DataFrame) -> list[str]:
 _CONDITION_COLUMNS = tuple(c.column for c in CONDITIONS if c.from_qof)
 
 
-def _gaps(cells: pd.DataFrame) -> pd.DataFrame:
-    rule = disclosure.Rule.load()
-    standard = standard_population()
-    cells = cells.merge(standard, on=["age_band", "sex"], how="left")
-    out = []
-    for measure in _measures(cells):
-        if measure == "people":
-            continue
-        kind, name = _describe(measure)
-        row = {"kind": kind, "measure": name}
-        for group in ("Core20", "Rest"):
-            own = cells[cells.core20 == group]
-            count = disclosure.count(pd.Series([own[measure].sum()]), rule).iloc[0]
-            people = disclosure.count(pd.Series([own.people.sum()]), rule).iloc[0]
-            row[f"{group.lower()}_people"] = people
-            row[f"{group.lower()}_count"] = count
-            row[f"{group.lower()}_crude"] = _ratio(count, people)
-            row[f"{group.lower()}_standardised"] = _protected_rate(own, measure, count)
-        core, rest = row["core20_standardised"], row["rest_standardised"]
-        row["gap"] = round(core - rest, 3) if core is not None and rest is not None else None
-        row["ratio"] = round(core / rest, 3) if core is not None and rest else None
-        out.append(row)
-    frame = pd.DataFrame(out)
-    for column in ("core20_crude", "rest_crude", "core20_standardised", "rest_standardised"):
-        frame[column] = frame[column].astype(float).round(3)
-    return frame
+def _gaps(cells: pd.DataFrame, rule: publish.Rule) -> pd.DataFrame:
+    """One row per measure: each group's published people and count, crude rate from them,
+    standardised rate from published cells, and the gap and ratio of the standardised."""
+    cells = cells.merge(standard_population(), on=["age_band", "sex"], how="left")
+    measures = [m for m in _measures(cells) if m != "people"]
+    table = publish.Table(
+        pd.DataFrame([_describe(m) for m in measures], columns=["kind", "measure"]), rule
+    )
+    for group in ("Core20", "Rest"):
+        own = _in_age_order(cells[cells.core20 == group])
+        prefix = group.lower()
+        table.count(f"{prefix}_people", [own.people.sum()] * len(measures))
+        table.count(f"{prefix}_count", [own[m].sum() for m in measures])
+        table.ratio(f"{prefix}_crude", f"{prefix}_count", f"{prefix}_people", scale=100)
+        cell_names = own.sex + " " + own.age_band
+        counts = pd.DataFrame(own[measures].T.to_numpy(), columns=cell_names)
+        table.standardised(
+            f"{prefix}_standardised", counts, own.people, own.standard, strata=own.sex
+        )
+    table.difference("gap", "core20_standardised", "rest_standardised", digits=3)
+    return table.quotient("ratio", "core20_standardised", "rest_standardised", digits=3).frame
 
 
-def _protected_rate(cells: pd.DataFrame, measure: str, count) -> float | None:
-    """The standardised rate, unless its count was suppressed (then none)."""
-    if pd.isna(count):
-        return None
-    return 0.0 if count == 0 else _standardised(cells, measure)
-
-
-def _ratio(count, people) -> float | None:
-    if pd.isna(count) or pd.isna(people) or not people:
-        return None
-    return 100.0 * float(count) / float(people)
-
-
-def _standardised(cells: pd.DataFrame, measure: str) -> float:
-    rates = cells[measure].astype(float) / cells.people.astype(float).replace(0, np.nan)
-    weights = cells.standard.astype(float).where(rates.notna())
-    return round(100.0 * float((rates.fillna(0) * weights.fillna(0)).sum() / weights.sum()), 4)
+def _in_age_order(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells by sex, then age band youngest first (bands sort wrongly as text)."""
+    bands = [pipeline.age_band_label(i) for i in range(len(pipeline.AGE_BANDS))]
+    order = cells.age_band.map(bands.index)
+    return cells.assign(_order=order).sort_values(["sex", "_order"]).drop(columns="_order")
 
 
 def _describe(measure: str) -> tuple[str, str]:
@@ -166,29 +163,23 @@ def core20plus5(
     population: dataset.Dataset,
     area: str | None = None,
     *,
+    params: ParameterSet,
     level: str = "country",
     options: Options | None = None,
 ) -> Result:
     """For each Core20PLUS5 clinical area, the indicator this population supports (Core20
     v rest) or why none is available."""
     options = options or Options()
-    summary, focus = _core20_summary(population, area, level, options)
-    gaps = _gaps(_cells(summary, focus)).set_index("measure")
+    summary, focus = _core20_summary(population, area, level, params, options)
+    rule = publish.Rule.of(params, summary.settings.on)
+    gaps = _gaps(_cells(summary, focus), rule).set_index("measure")
     stages = rows(summary, ("core20", "life_stage", "sex"))
     if focus is not None:
         stages = stages[stages.in_focus == 1]
-    rule = disclosure.Rule.load()
     out = []
     for group, focus_area, measure, stage, caveat in PLUS5:
-        row = {
-            "population": group,
-            "clinical_area": focus_area,
-            "indicator": None,
-            "core20": None,
-            "rest": None,
-            "gap": None,
-            "note": caveat,
-        }
+        row = dict.fromkeys(_PLUS5_COLUMNS)
+        row.update(population=group, clinical_area=focus_area, note=caveat)
         if measure and stage:
             row.update(_stage_rates(stages, measure, stage, rule))
             row["indicator"] = f"{measure} prevalence aged {stage} (crude, per 100)"
@@ -205,31 +196,68 @@ def core20plus5(
             row["indicator"] = "pregnant women per 100 women aged 18-64 (crude)"
         out.append(row)
     where = focus.name if focus else "the whole population"
+    frame = publish.attach(
+        pd.DataFrame(out, columns=_PLUS5_COLUMNS).astype(object),
+        rule,
+        counts=["core20_count", "core20_people", "rest_count", "rest_people"],
+        derived={
+            "core20": {
+                "kind": "ratio or standardised",
+                "inputs": ["core20_count", "core20_people"],
+            },
+            "rest": {"kind": "ratio or standardised", "inputs": ["rest_count", "rest_people"]},
+            "gap": {"kind": "difference", "inputs": ["core20", "rest"], "digits": 3},
+        },
+    )
     return Result(
-        pd.DataFrame(out),
+        frame,
         summary.provenance,
         title=f"Core20PLUS5 clinical areas in {where}: Core20 v rest",
         notes=(
             "Only indicators the population's columns support are computed; the rest say what "
-            "is missing.",
+            "is missing. Crude rates come with their published counts; standardised ones are "
+            "those of `population inequalities`.",
+            *coverage_notes(population),
             rule.describe(),
         ),
     )
 
 
+_PLUS5_COLUMNS = [
+    "population",
+    "clinical_area",
+    "indicator",
+    "core20_count",
+    "core20_people",
+    "core20",
+    "rest_count",
+    "rest_people",
+    "rest",
+    "gap",
+    "note",
+]
+
+
 def _stage_rates(
     stages: pd.DataFrame, measure: str, stage: str, rule, women_only: bool = False
 ) -> dict:
+    """Crude rates per 100 of one life stage, Core20 and rest, from published totals."""
     picked = stages[stages.life_stage == stage]
     if women_only:
         picked = picked[picked.sex == "F"]
     result = {}
     for group in ("Core20", "Rest"):
         own = picked[picked.core20 == group]
-        count = disclosure.count(pd.Series([own[measure].sum()]), rule).iloc[0]
-        people = disclosure.count(pd.Series([own.people.sum()]), rule).iloc[0]
-        value = _ratio(count, people)
-        result[group.lower()] = round(value, 3) if value is not None else None
+        prefix = group.lower()
+        count = publish.published_value(float(own[measure].sum()), rule)
+        people = publish.published_value(float(own.people.sum()), rule)
+        result.update(
+            {
+                f"{prefix}_count": count,
+                f"{prefix}_people": people,
+                prefix: publish.ratio_value(count, people, 100.0, 3),
+            }
+        )
     if result["core20"] is not None and result["rest"] is not None:
         result["gap"] = round(result["core20"] - result["rest"], 3)
     return result

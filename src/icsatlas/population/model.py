@@ -18,7 +18,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from icsatlas import parameters
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import gradients, sources
 from icsatlas.population.conditions import QOF_CONDITIONS
 
@@ -143,17 +143,17 @@ def _pooled(logits: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 @cache
-def build_model(on: date = PARAMETER_DATE) -> Model:
+def build_model(params: ParameterSet, on: date = PARAMETER_DATE) -> Model:
     """The national model: gradients, co-occurrence loading, frailty and admission levels."""
     fitted = gradients.gradients()
     codes = tuple(str(c.qof_code) for c in QOF_CONDITIONS)
     loading = fit_loading()
     scale = np.sqrt(1 + np.pi * loading**2 / 8)  # marginal -> conditional logit scale
-    weights = parameters.value("population.cms.general_outcome_weights", on)
-    hazard = parameters.value("population.risk.efi_hospitalisation_hazard_ratios", on)
-    thresholds = parameters.value("population.frailty.efi_category_thresholds", on)
-    coefficients = parameters.value("population.risk.coefficients", on)
-    shares = parameters.value("population.frailty.efi_category_shares", on)
+    weights = params.value("population.cms.general_outcome_weights", on)
+    hazard = params.value("population.risk.efi_hospitalisation_hazard_ratios", on)
+    thresholds = params.value("population.frailty.efi_category_thresholds", on)
+    coefficients = params.value("population.risk.coefficients", on)
+    shares = params.value("population.frailty.efi_category_shares", on)
     model = Model(
         codes=codes,
         min_age=np.array([sources.qof_min_ages()[c] for c in codes]),
@@ -161,7 +161,7 @@ def build_model(on: date = PARAMETER_DATE) -> Model:
         core20=np.array([fitted[c].core20 * scale for c in codes]),
         loading=loading,
         latent=latent_values(),
-        frailty_slope=float(parameters.value("population.frailty.other_deficits_age_slope", on)),
+        frailty_slope=float(params.value("population.frailty.other_deficits_age_slope", on)),
         cms_weight=float(coefficients["cms"]),
         core20_admissions=float(coefficients["core20"]),
         hazard_ratios=normalised_hazard_ratios(hazard, shares),
@@ -171,7 +171,7 @@ def build_model(on: date = PARAMETER_DATE) -> Model:
         ),
         deficit_groups=tuple(tuple(codes.index(c) for c in group) for group in EFI_DEFICITS),
     )
-    return _national_levels(model, on)
+    return _national_levels(model, shares)
 
 
 def normalised_hazard_ratios(hazard: dict, shares: dict) -> tuple[float, ...]:
@@ -265,7 +265,7 @@ def co_occurrence(loading: float):
     return table.assign(ratio=table.modelled / table.caliber)
 
 
-def _national_levels(model: Model, on: date) -> Model:
+def _national_levels(model: Model, shares: dict) -> Model:
     """Fit the frailty and admission levels on a national pilot sample drawn exactly as the
     generator draws people (fixed seed, so the model is deterministic)."""
     from dataclasses import replace
@@ -279,7 +279,6 @@ def _national_levels(model: Model, on: date) -> Model:
     levels = model.levels(weights, england_prevalence()[None, :])
     pilot = draw.pilot_people(model, counts, core, rng, size=400_000)
     flags = draw.conditions(model, model.probability_table(levels), pilot.cell, rng)
-    shares = parameters.value("population.frailty.efi_category_shares", on)
     target = np.array([shares[k] for k in FRAILTY_CATEGORIES])
     implied = draw.implied_deficits(model, flags)
     frailty_level, frailty_loading = draw.fit_frailty(model, pilot, implied, target, rng)

@@ -1,15 +1,17 @@
 """A population-derived need index per area, and how it compares with NHS England's.
 
-Each component is an area's rate per head divided by the same rate for the comparator (all
-of England, or the whole population held when it covers less): 1.00 means average need,
-1.20 a fifth more. The overall index weights the components as NHS England's core formula
-weights the components they are compared with (parameter ``population.need.component_weights``).
+Each component is an area's published numerator per published head divided by the same
+for the comparator (all of England, or the whole population held when it covers less): 1.00
+means average need, 1.20 a fifth more. The overall index weights the published components as
+NHS England's core formula weights the components they are compared with (parameter
+``population.need.component_weights``). Every count is published first
+(:mod:`icsatlas.population.publish`), so an index is null where its numerator is suppressed.
 
 ===============  ====================================================  ==========================
 component        per head                                               compared with (NHS England)
 ===============  ====================================================  ==========================
 acute            expected unplanned admissions (risk model)             general and acute
-multimorbidity   mean Cambridge Multimorbidity Score                    prescribing
+multimorbidity   Cambridge Multimorbidity Score points                  prescribing
 mental_health    severe mental illness (QOF mental health register)     mental health
 community        moderate/severe frailty (eFI) or end of life           community services
 maternity        currently pregnant                                     maternity
@@ -26,20 +28,29 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from icsatlas import data, parameters
+from icsatlas import data
 from icsatlas.errors import InputError
-from icsatlas.population import dataset, disclosure
-from icsatlas.population.summary import Options, Summary, rows, summarise
+from icsatlas.parameters import ParameterSet
+from icsatlas.population import areas, dataset, publish
+from icsatlas.population.summary import (
+    Options,
+    area_labels,
+    coverage_notes,
+    rows,
+    summarise,
+)
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result
 
+# component -> (published numerator column, raw summary column, NHS England index it is
+# compared with)
 COMPONENTS = {
-    "acute": ("expected_admissions_sum", "g_a_need_index"),
-    "multimorbidity": ("cms_x100", "prescr_need_index"),
-    "mental_health": ("mental_health_need", "mh_need_index"),
-    "community": ("community_need", "cs_need_index"),
-    "maternity": ("pregnant", "mat_need_index"),
-    "inequalities": ("core20_people", "health_ineq_need_index"),
+    "acute": ("expected_admissions", "expected_admissions_sum", "g_a_need_index"),
+    "multimorbidity": ("cms_points", "cms_x100", "prescr_need_index"),
+    "mental_health": ("severe_mental_illness", "mental_health_need", "mh_need_index"),
+    "community": ("frail_or_eol", "community_need", "cs_need_index"),
+    "maternity": ("pregnant", "pregnant", "mat_need_index"),
+    "inequalities": ("core20_people", "core20_people", "health_ineq_need_index"),
 }
 OFFICIAL = "icb_allocation_need_indices_2023_24_to_2025_26"
 _PLACES = ("sub-icb", "pcn", "practice")
@@ -50,91 +61,88 @@ def need_indices(
     level: str = "icb",
     on: date | None = None,
     *,
+    params: ParameterSet,
     engine: str = "duckdb",
     spark_master: str | None = None,
 ) -> Result:
     """Need index components and overall index per area of ``level`` on ``on``.
 
-    Returns a :class:`~icsatlas.results.Result` whose frame has ``area_code`` (ONS code,
-    or ODS code for PCNs and practices), ``area_ods``, ``area_name``, ``people`` (rounded),
-    one column per component in :data:`COMPONENTS`, ``need_index`` and, for sub-ICB
-    locations, PCNs and practices, ``need_index_vs_icb`` (relative to the area's ICB).
-    Areas of 7 people or fewer have no index (disclosure control)."""
+    Returns a :class:`~icsatlas.results.Result` whose frame has ``ons_code``, ``ods_code``,
+    ``area_name``, ``people``, each component's published numerator, one index per
+    component in :data:`COMPONENTS`, ``need_index`` and, for sub-ICB locations, PCNs and
+    practices, ``icb_need_index`` and ``need_index_vs_icb`` (relative to the area's ICB).
+    Every count is published (1-7 suppressed, others rounded to 5) and every index is
+    computed from the published counts, so an index is null where its numerator is."""
     if isinstance(population, str):
         population = dataset.open_dataset(population)
     options = Options(on=on, engine=engine, spark_master=spark_master)
-    summary = summarise(population, level, [()], options=options)
+    summary = summarise(population, level, [()], params=params, options=options)
     frame = rows(summary)
-    indices = _indices(frame, _comparator(frame), summary.settings.on)
+    rule = publish.Rule.of(params, summary.settings.on)
+    weights = params.value("population.need.component_weights", summary.settings.on)
+    table = published_indices(frame, area_labels(frame, level, summary.settings.on), rule, weights)
     if level in _PLACES:
-        indices["need_index_vs_icb"] = _relative_to_icb(population, frame, indices, options)
-    rule = disclosure.Rule.load()
-    small = frame.people.astype(float) <= rule.threshold
-    indices.loc[
-        small.to_numpy(), [c for c in indices.columns if c not in ("area_code", "area_name")]
-    ] = np.nan
-    indices.insert(2, "people", disclosure.count(frame.people, rule).reset_index(drop=True))
-    indices.insert(1, "area_ods", _ods_codes(frame, level, summary.settings.on))
+        parent = _icb_indices(population, params, options, rule, weights)
+        lookup = areas.level_lookup(level, summary.settings.on).table
+        icb_of = lookup.drop_duplicates("area_code").set_index("area_code").icb_code
+        table.figure(
+            "icb_need_index",
+            frame.area_code.map(icb_of).map(parent).to_numpy(),
+            source="need_index of the area's ICB, from the ICB's published totals",
+        ).quotient("need_index_vs_icb", "need_index", "icb_need_index")
     return Result(
-        indices,
-        summary.provenance.merged(Provenance(notes=_notes(population, summary))),
+        table.frame,
+        summary.provenance.merged(Provenance(notes=_notes(population))),
         title=f"Population need index by {level} on {summary.settings.on} (comparator = 1)",
         notes=(
-            "Components are rates per head relative to the comparator; overall index weighted "
-            "as NHS England's core formula (population.need.component_weights).",
+            "Components are published numerators per published head relative to the "
+            "comparator's; overall index weighted as NHS England's core formula "
+            "(population.need.component_weights).",
+            *coverage_notes(population),
             rule.describe(),
         ),
     )
 
 
-def _comparator(frame: pd.DataFrame) -> pd.Series:
-    """Rates per head over everyone (areas sum to the whole population held)."""
-    return frame[[*(c for c, _ in COMPONENTS.values()), "people"]].astype(float).sum()
+def published_indices(
+    frame: pd.DataFrame,
+    labels: pd.DataFrame,
+    rule: publish.Rule,
+    weights: dict,
+    comparator: pd.DataFrame | None = None,
+) -> publish.Table:
+    """People and each component's numerator published, then the indices from them; the
+    comparator (default: every row of ``frame``, i.e. everyone in the population) has its
+    totals published the same way."""
+    everyone = frame if comparator is None else comparator
+    table = publish.Table(labels, rule).count("people", frame.people)
+    people = publish.published_value(float(everyone.people.sum()), rule)
+    for column, raw in _numerators(frame).items():
+        table.count(column, raw)
+    for name, (column, _, _) in COMPONENTS.items():
+        total = publish.published_value(float(_numerators(everyone)[column].sum()), rule)
+        table.index(name, column, "people", (total, people))
+    return table.weighted("need_index", {name: weights[name] for name in COMPONENTS})
 
 
-def _indices(frame: pd.DataFrame, comparator: pd.Series, on: date) -> pd.DataFrame:
-    weights = parameters.value("population.need.component_weights", on)
-    total = sum(float(w) for w in weights.values())
-    out = frame[["area_code", "area_name"]].copy()
-    people = frame.people.astype(float).replace(0, np.nan)
-    overall = 0.0
-    for name, (column, _) in COMPONENTS.items():
-        per_head = frame[column].astype(float) / people
-        base = comparator[column] / comparator.people
-        out[name] = (per_head / base).round(4)
-        overall = overall + float(weights[name]) / total * per_head / base
-    out["need_index"] = overall.round(4)
-    return out.reset_index(drop=True)
+def _numerators(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Raw numerator of each component (Cambridge score in points, not hundredths)."""
+    out = {}
+    for column, raw, _ in COMPONENTS.values():
+        values = frame[raw].astype(float)
+        out[column] = values / 100 if raw == "cms_x100" else values
+    return out
 
 
-def _relative_to_icb(population, frame, indices, options: Options) -> pd.Series:
-    icb = summarise(population, "icb", [()], options=options)
-    icb_rows = rows(icb)
-    icb_index = _indices(icb_rows, _comparator(icb_rows), icb.settings.on).set_index("area_code")
-    from icsatlas.population import areas
-
-    lookup = areas.level_lookup(_level_of(frame, options), icb.settings.on).table
-    parent = lookup.drop_duplicates("area_code").set_index("area_code").icb_code
-    parents = frame.area_code.map(parent)
-    return (indices.need_index / parents.map(icb_index.need_index).to_numpy()).round(4)
+def _icb_indices(population, params, options: Options, rule, weights: dict) -> pd.Series:
+    """Published need index of every ICB, by ONS code."""
+    icb = summarise(population, "icb", [()], params=params, options=options)
+    frame = rows(icb)
+    table = published_indices(frame, frame[["area_code"]], rule, weights)
+    return table.frame.set_index("area_code").need_index
 
 
-def _level_of(frame: pd.DataFrame, options: Options) -> str:
-    code = str(frame.area_code.dropna().iloc[0])
-    if code.startswith("E38"):
-        return "sub-icb"
-    return "pcn" if code.startswith("U") else "practice"
-
-
-def _ods_codes(frame: pd.DataFrame, level: str, on: date) -> list:
-    from icsatlas.population import areas
-
-    table = areas.level_lookup(level, on).table.drop_duplicates("area_code")
-    ods = dict(zip(table.area_code, table.area_ods, strict=True))
-    return [ods.get(code) for code in frame.area_code]
-
-
-def _notes(population: dataset.Dataset, summary: Summary) -> tuple[str, ...]:
+def _notes(population: dataset.Dataset) -> tuple[str, ...]:
     notes = ["Comparator: everyone in the population held."]
     if not population.covers_england:
         notes.append(
@@ -148,11 +156,14 @@ def compare_with_official(
     population: dataset.Dataset | str = dataset.DEFAULT_NAME,
     allocation_year: str = "2025/26",
     *,
+    params: ParameterSet,
     engine: str = "duckdb",
     spark_master: str | None = None,
 ) -> Result:
     """The population-derived index beside NHS England's published need indices, per ICB of
     the allocation year's geography (42 ICBs), with the correlation of each component."""
+    if isinstance(population, str):
+        population = dataset.open_dataset(population)
     official = data.read(OFFICIAL)
     year = official[official.allocation_year == allocation_year]
     if year.empty:
@@ -161,20 +172,31 @@ def compare_with_official(
             f"no official need indices for {allocation_year} (have {years})", field="year"
         )
     on = _mid_year(allocation_year)
-    ours = need_indices(population, "icb", on, engine=engine, spark_master=spark_master)
-    merged = ours.frame.merge(year, left_on="area_code", right_on="icb_ons", how="inner")
-    columns = {"area_code": merged.area_code, "area_name": merged.area_name}
-    for name, (_, theirs) in {**COMPONENTS, "need_index": ("", "final_need_index")}.items():
-        columns[name] = merged[name]
-        columns[f"{name}_nhse"] = (merged[theirs] / _weighted_mean(year, theirs)).round(4)
-    frame = pd.DataFrame(columns)
-    frame["difference"] = (frame.need_index - frame.need_index_nhse).round(4)
+    ours = need_indices(
+        population, "icb", on, params=params, engine=engine, spark_master=spark_master
+    )
+    merged = ours.frame.merge(year, left_on="ons_code", right_on="icb_ons", how="inner")
+    rule = publish.Rule(**publish.roles(ours.frame)["rule"])
+    table = publish.Table(merged[["ons_code", "ods_code", "area_name"]], rule)
+    table.count("people", merged.people)
+    for name, (_, _, theirs) in {**COMPONENTS, "need_index": ("", "", "final_need_index")}.items():
+        table.figure(name, merged[name], source="need_indices (published)")
+        nhse = (merged[theirs] / _weighted_mean(year, theirs)).round(4)
+        table.figure(f"{name}_nhse", nhse, source=f"NHS England {OFFICIAL}, rescaled")
+    table.difference("difference", "need_index", "need_index_nhse")
+    frame = table.frame
     stats = correlations(frame)
+    ordered = frame.sort_values("need_index_nhse", ascending=False, ignore_index=True)
+    ordered.attrs = frame.attrs
     return Result(
-        frame.sort_values("need_index_nhse", ascending=False, ignore_index=True),
+        ordered,
         ours.provenance.merged(Provenance(data={OFFICIAL: data.source(OFFICIAL).cite()})),
         title=f"Population-derived need index v NHS England need indices, {allocation_year}",
-        notes=(*stats, "NHS England indices rescaled so their population-weighted mean is 1."),
+        notes=(
+            *stats,
+            "NHS England indices rescaled so their population-weighted mean is 1.",
+            *coverage_notes(population),
+        ),
     )
 
 

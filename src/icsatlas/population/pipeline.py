@@ -17,11 +17,11 @@ parameters, and :func:`person_sql` prints as readable SQL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from icsatlas import parameters
 from icsatlas.errors import InputError
+from icsatlas.parameters import ParameterSet
 from icsatlas.population.conditions import CONDITIONS, QOF_CONDITIONS
 from icsatlas.population.model import FRAILTY_CATEGORIES, normalised_hazard_ratios
 
@@ -115,26 +115,20 @@ class Settings:
     hazard_ratios: tuple[float, ...]
     risk: dict[str, float]
     risk_bands: dict[str, float]
-    parameter_version: str = field(default_factory=parameters.version)
 
     @classmethod
-    def load(cls, on: date, hierarchy: Sequence[str] | None = None) -> Settings:
-        thresholds = parameters.value("population.frailty.efi_category_thresholds", on)
-        hazard = parameters.value("population.risk.efi_hospitalisation_hazard_ratios", on)
-        shares = parameters.value("population.frailty.efi_category_shares", on)
-        order = tuple(hierarchy or parameters.value("population.segmentation.hierarchy", on))
+    def load(cls, on: date, params: ParameterSet) -> Settings:
+        thresholds = params.value("population.frailty.efi_category_thresholds", on)
+        hazard = params.value("population.risk.efi_hospitalisation_hazard_ratios", on)
+        shares = params.value("population.frailty.efi_category_shares", on)
         settings = cls(
             on=on,
-            hierarchy=order,
-            cms_weights=dict(parameters.value("population.cms.general_outcome_weights", on)),
+            hierarchy=tuple(params.value("population.segmentation.hierarchy", on)),
+            cms_weights=dict(params.value("population.cms.general_outcome_weights", on)),
             frailty_thresholds=(thresholds["fit"], thresholds["mild"], thresholds["moderate"]),
             hazard_ratios=normalised_hazard_ratios(hazard, shares),
-            risk={
-                k: float(v) for k, v in parameters.value("population.risk.coefficients", on).items()
-            },
-            risk_bands={
-                k: float(v) for k, v in parameters.value("population.risk.bands", on).items()
-            },
+            risk={k: float(v) for k, v in params.value("population.risk.coefficients", on).items()},
+            risk_bands={k: float(v) for k, v in params.value("population.risk.bands", on).items()},
         )
         settings.check()
         return settings

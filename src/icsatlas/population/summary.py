@@ -1,8 +1,7 @@
 """Running the pipeline: one population, one engine, one date -> a labelled summary table.
 
-:func:`summarise` returns *unprotected* counts for use inside the population layer only;
-every public function (``aggregate``, ``profile``, ``need_indices``, ``inequalities``) passes
-them through :mod:`icsatlas.population.disclosure` before returning.
+:func:`summarise` returns *raw* totals for use inside the population layer only; every
+public function publishes them through :mod:`icsatlas.population.publish` before returning.
 """
 
 from __future__ import annotations
@@ -14,21 +13,25 @@ from datetime import date
 
 import pandas as pd
 
+from icsatlas.names import short_name
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import areas, dataset, generate, pipeline
 from icsatlas.population.engine import Engine, open_engine
 from icsatlas.population.model import FRAILTY_CATEGORIES
 from icsatlas.provenance import Provenance
 from icsatlas.register import geography
 
+_NO_ONS = ("pcn", "practice")  # areas known only by an ODS code
+_NO_ODS = ("country", "local-authority")  # areas known only by an ONS code
+
 
 @dataclass(frozen=True)
 class Options:
-    """How to run: which engine, which date's geography, which segment hierarchy."""
+    """How to run: which engine, and which date's geography."""
 
     on: date | None = None
     engine: str = "duckdb"
     spark_master: str | None = None
-    hierarchy: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def summarise(
     level: str,
     breakdowns: Sequence[Sequence[str]] = ((),),
     *,
+    params: ParameterSet,
     options: Options | None = None,
     focus: areas.AreaFilter | None = None,
     only_focus: bool = False,
@@ -58,7 +62,7 @@ def summarise(
     ICB partitions that cannot hold anyone in ``focus`` (then "elsewhere" is incomplete)."""
     options = options or Options()
     on = options.on or date.today()
-    settings = pipeline.Settings.load(on, options.hierarchy)
+    settings = pipeline.Settings.load(on, params)
     lookup = areas.level_lookup(focus.level if focus else level, on)
     started = time.perf_counter()
     own = engine is None
@@ -79,15 +83,43 @@ def summarise(
         if own:
             runner.close()
     elapsed = time.perf_counter() - started
-    provenance = generate.provenance_of(population).merged(
+    provenance = generate.provenance_of(population, params).merged(
         Provenance(
-            parameters=settings.parameter_version,
+            parameters=params.fingerprint,
             engine=runner.name,
             elapsed_s=round(elapsed, 3),
             notes=(f"Areas as on {on.isoformat()} ({_geography(on)}).",),
         )
     )
     return Summary(label(raw, breakdowns), settings, level, provenance, focus)
+
+
+def area_labels(frame: pd.DataFrame, level: str, on: date) -> pd.DataFrame:
+    """``ons_code``, ``ods_code`` and short ``area_name`` of each row's area (a code is
+    null where the area has none: PCNs and practices have no ONS code, England and local
+    authorities no ODS code here)."""
+    table = areas.level_lookup(level, on).table.drop_duplicates("area_code")
+    ods = dict(zip(table.area_code, table.area_ods, strict=True))
+    codes = frame.area_code.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "ons_code": None if level in _NO_ONS else codes,
+            "ods_code": None if level in _NO_ODS else codes.map(ods),
+            "area_name": frame.area_name.reset_index(drop=True).map(
+                lambda n: short_name(n) if isinstance(n, str) else n
+            ),
+        }
+    ).astype(object)
+
+
+def coverage_notes(population: dataset.Dataset) -> tuple[str, ...]:
+    """What the population covers, for every output's notes (a partial one says so)."""
+    if population.is_partial:
+        return (
+            f"Partial population: {population.label} - figures describe {population.coverage}, "
+            "not all of England.",
+        )
+    return (f"Population: {population.label}.",)
 
 
 def _geography(on: date) -> str:

@@ -14,6 +14,11 @@ Checks, each with its expected value, the value found and the tolerance:
 
 For an imported extract the same comparisons are reported but do not fail: a real register
 differs from the published aggregates for good reasons (date, list cleaning).
+
+Each check's status is judged on the exact figures; what is shown passes the publishing
+boundary (:mod:`icsatlas.population.publish`): a found count and its difference from the
+expected one are published (1-7 suppressed, others rounded to 5); a found share is a ratio
+of published counts, and its difference is the shown value minus the expected one.
 """
 
 from __future__ import annotations
@@ -23,17 +28,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icsatlas import parameters
-from icsatlas.population import dataset, generate, sources
+from icsatlas.names import short_name
+from icsatlas.parameters import ParameterSet
+from icsatlas.population import dataset, generate, publish, sources
 from icsatlas.population.conditions import QOF_CONDITIONS
 from icsatlas.population.engine import DuckDBEngine
 from icsatlas.population.model import FRAILTY_CATEGORIES
+from icsatlas.population.summary import coverage_notes
 from icsatlas.provenance import Provenance
 from icsatlas.register import geography
 from icsatlas.results import Result
 
 SAMPLING_ERRORS = 4  # standard errors of sampling a prevalence check allows
 COLUMNS = ["check", "area", "expected", "found", "difference", "tolerance", "status"]
+SHOWN = ["check", "ods_code", "area", *COLUMNS[2:]]
 
 
 @dataclass(frozen=True)
@@ -45,49 +53,103 @@ class Validation:
         return int((self.result.frame.status == "fail").sum())
 
 
-def validate(population: dataset.Dataset) -> Validation:
+def validate(population: dataset.Dataset, *, params: ParameterSet) -> Validation:
     """Every check on ``population``; ``failed`` counts the checks outside tolerance."""
+    rule = publish.Rule.of(params)
     with DuckDBEngine() as engine:
         engine.use_population(population)
         checks = [
-            *_people_per_icb(engine, population),
-            *_age_sex_cells(engine, population),
-            *(_practices(engine, population) if population.kind == "synthetic" else []),
-            *_prevalence(engine, population),
-            *(_national(engine, population) if population.covers_england else []),
-            _core20(engine, population),
+            *_people_per_icb(engine, population, rule),
+            *_age_sex_cells(engine, population, rule),
+            *(_practices(engine, population, rule) if population.kind == "synthetic" else []),
+            *_prevalence(engine, population, rule, params),
+            *(_national(engine, population, rule, params) if population.covers_england else []),
+            _core20(engine, population, rule),
         ]
-    frame = pd.DataFrame(checks, columns=COLUMNS)
+    frame = publish.attach(
+        _named(pd.DataFrame(checks, columns=COLUMNS)),
+        rule,
+        counts=[],
+        derived={
+            "found": {
+                "kind": "published count (checks of people, pregnant women, cells or "
+                "practices) or ratio of published counts (shares, prevalence, per person)",
+                "inputs": [],
+            },
+            "difference": {
+                "kind": "published count (count checks) or found - expected (shares)",
+                "inputs": ["found", "expected"],
+            },
+        },
+    )
     if population.kind != "synthetic":
         frame["status"] = frame.status.replace({"fail": "differs", "pass": "agrees"})
     passed = int((frame.status == "pass").sum())
     return Validation(
         Result(
             frame,
-            generate.provenance_of(population).merged(Provenance(engine="duckdb")),
+            generate.provenance_of(population, params).merged(
+                Provenance(engine="duckdb", parameters=params.fingerprint)
+            ),
             title=f"Validation of {population.name!r}: {passed} of {len(frame)} checks pass",
             notes=(
                 "Counts are exact by construction; prevalence tolerance: "
-                + _tolerance_text()
+                + _tolerance_text(params)
                 + ", or 4 sampling standard errors if wider; national assumptions within the "
                 "stated tolerances.",
+                "Status is judged on the exact figures; found values are published "
+                "(counts suppressed 1-7 and rounded to 5, shares from published counts).",
+                *coverage_notes(population),
             ),
         )
     )
 
 
-def _tolerance_text() -> str:
-    tolerance = parameters.value("population.validation.prevalence_tolerance")
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """ICB checks get the ICB's ``ods_code`` and short name; others keep their label."""
+    names = geography.icbs(sources.EXTRACT_DATE).set_index("icb_ods").icb_name
+    icb = frame.area.isin(names.index)
+    frame.insert(1, "ods_code", frame.area.where(icb, None))
+    frame["area"] = frame.area.where(~icb, frame.area.map(names).map(short_name))
+    return frame[SHOWN]
+
+
+def _tolerance_text(params: ParameterSet) -> str:
+    tolerance = params.value("population.validation.prevalence_tolerance")
     return (
         f"max({tolerance['absolute_pp']} percentage points, "
         f"{100 * tolerance['relative']:.0f}% of the published prevalence)"
     )
 
 
-def _check(name, area, expected, found, tolerance) -> tuple:
+def _check(name, area, expected, found, tolerance, shown, digits: int = 4) -> tuple:
+    """A check of a share judged on the exact ``found``, showing ``shown`` (a ratio of
+    published counts) and its difference from the expected value."""
+    status = _status(found - expected, tolerance)
+    difference = None if shown is None else round(shown - expected, digits)
+    return (name, area, expected, shown, difference, tolerance, status)
+
+
+def _count_check(name, area, expected, found, tolerance, rule: publish.Rule) -> tuple:
+    """A check of a count judged on the exact ``found``; the count and its difference
+    from the expected one are both published (a difference of 1-7 either way is
+    suppressed)."""
     difference = found - expected
-    status = "pass" if abs(difference) <= tolerance + 1e-12 else "fail"
-    return (name, area, expected, found, difference, tolerance, status)
+    magnitude = publish.published_value(abs(difference), rule)
+    shown_difference = None if magnitude is None else int(np.sign(difference)) * magnitude
+    return (
+        name,
+        area,
+        expected,
+        publish.published_value(found, rule),
+        shown_difference,
+        tolerance,
+        _status(difference, tolerance),
+    )
+
+
+def _status(difference: float, tolerance: float) -> str:
+    return "pass" if abs(difference) <= tolerance + 1e-12 else "fail"
 
 
 def _fraction(population: dataset.Dataset) -> float:
@@ -98,7 +160,7 @@ def _held_sub_icbs(population: dataset.Dataset) -> list[str]:
     return population.sub_icbs
 
 
-def _people_per_icb(engine, population) -> list[tuple]:
+def _people_per_icb(engine, population, rule: publish.Rule) -> list[tuple]:
     found = engine.query("SELECT icb_code, COUNT(*) AS people FROM population GROUP BY icb_code")
     found = dict(zip(found.icb_code, found.people.astype(int), strict=True))
     counts = sources.count_matrix(sources.registered_counts())
@@ -110,13 +172,13 @@ def _people_per_icb(engine, population) -> list[tuple]:
             scaled = generate.scale_counts(counts[row.sub_icb_ods], _fraction(population))
             expected[row.icb_ods] = expected.get(row.icb_ods, 0) + int(scaled.sum())
     return [
-        _check("people per ICB", icb, expected[icb], found.get(icb, 0), 0)
+        _count_check("people per ICB", icb, expected[icb], found.get(icb, 0), 0, rule)
         for icb in sorted(set(expected) | set(found))
         if icb in expected
     ]
 
 
-def _age_sex_cells(engine, population) -> list[tuple]:
+def _age_sex_cells(engine, population, rule: publish.Rule) -> list[tuple]:
     found = engine.query(
         "SELECT sub_icb_code, sex, LEAST(age, 95) AS age, COUNT(*) AS people "
         "FROM population GROUP BY 1, 2, 3"
@@ -131,10 +193,11 @@ def _age_sex_cells(engine, population) -> list[tuple]:
             for age in sources.AGES:
                 cells += 1
                 mismatched += lookup.get((code, sex, int(age)), 0) != int(scaled[s, age])
-    return [_check("sub-ICB x sex x age cells that differ", f"{cells} cells", 0, mismatched, 0)]
+    name = "sub-ICB x sex x age cells that differ"
+    return [_count_check(name, f"{cells} cells", 0, mismatched, 0, rule)]
 
 
-def _practices(engine, population) -> list[tuple]:
+def _practices(engine, population, rule: publish.Rule) -> list[tuple]:
     found = engine.query("SELECT practice_code, COUNT(*) AS people FROM population GROUP BY 1")
     found = dict(zip(found.practice_code, found.people.astype(int), strict=True))
     practices = sources.practices()
@@ -149,17 +212,18 @@ def _practices(engine, population) -> list[tuple]:
             found.get(p, 0) != n for p, n in zip(own.practice_code, sizes, strict=True)
         )
     n = int(practices.sub_icb_ods.isin(held).sum())
-    return [_check("practices whose list size differs", f"{n} practices", 0, mismatched, 0)]
+    name = "practices whose list size differs"
+    return [_count_check(name, f"{n} practices", 0, mismatched, 0, rule)]
 
 
-def _prevalence(engine, population) -> list[tuple]:
+def _prevalence(engine, population, rule: publish.Rule, params: ParameterSet) -> list[tuple]:
     selects = ", ".join(
         f"COUNT_IF({c.column}) AS {c.column}, COUNT_IF(age >= {c.min_age}) AS {c.column}_eligible"
         for c in QOF_CONDITIONS
     )
     found = engine.query(f"SELECT icb_code, {selects} FROM population GROUP BY icb_code")
     published = sources.published_icb_prevalence()
-    tolerance = parameters.value("population.validation.prevalence_tolerance")
+    tolerance = params.value("population.validation.prevalence_tolerance")
     complete = _complete_icbs(population)
     checks = []
     for row in found.itertuples():
@@ -172,14 +236,18 @@ def _prevalence(engine, population) -> list[tuple]:
             if match.empty:
                 continue
             expected = 100 * float(match.register.iloc[0] / match.list_size.iloc[0])
-            found_pct = (
-                100
-                * getattr(row, condition.column)
-                / max(getattr(row, f"{condition.column}_eligible"), 1)
+            cases = int(getattr(row, condition.column))
+            eligible = int(getattr(row, f"{condition.column}_eligible"))
+            shown_eligible = publish.published_value(eligible, rule)
+            shown = publish.ratio_value(
+                publish.published_value(cases, rule), shown_eligible, 100.0, 4
             )
-            eligible = max(getattr(row, f"{condition.column}_eligible"), 1)
+            # the sampling allowance uses the published denominator: the raw one would be
+            # recoverable from the tolerance shown
             sampling = (
-                SAMPLING_ERRORS * 100 * np.sqrt(expected / 100 * (1 - expected / 100) / eligible)
+                SAMPLING_ERRORS
+                * 100
+                * np.sqrt(expected / 100 * (1 - expected / 100) / max(shown_eligible or 1, 1))
             )
             allowed = max(
                 float(tolerance["absolute_pp"]), float(tolerance["relative"]) * expected, sampling
@@ -189,8 +257,9 @@ def _prevalence(engine, population) -> list[tuple]:
                     f"{condition.label} prevalence %",
                     row.icb_code,
                     round(expected, 4),
-                    round(found_pct, 4),
+                    round(100 * cases / max(eligible, 1), 4),
                     round(allowed, 4),
+                    shown,
                 )
             )
     return checks
@@ -204,18 +273,19 @@ def _complete_icbs(population) -> set[str]:
     return {icb for icb, subs in by_icb.items() if subs <= held}
 
 
-def _national(engine, population) -> list[tuple]:
+def _national(engine, population, rule: publish.Rule, params: ParameterSet) -> list[tuple]:
     row = engine.query(
         "SELECT COUNT(*) AS people, COUNT_IF(age >= 65) AS old, "
         + ", ".join(
-            f"COUNT_IF(age >= 65 AND frailty_deficits {_between(i)}) AS {name}"
+            f"COUNT_IF(age >= 65 AND frailty_deficits {_between(i, params)}) AS {name}"
             for i, name in enumerate(FRAILTY_CATEGORIES)
         )
         + ", SUM(unplanned_admissions_12m) AS admissions, COUNT_IF(pregnant) AS pregnant, "
         "0 AS unused FROM population"
     ).iloc[0]
-    people = float(row.people)
-    shares = parameters.value("population.frailty.efi_category_shares")
+    people = publish.published_value(float(row.people), rule)
+    old = publish.published_value(float(row.old), rule)
+    shares = params.value("population.frailty.efi_category_shares")
     checks = [
         _check(
             f"eFI {name} share of people 65+",
@@ -223,42 +293,58 @@ def _national(engine, population) -> list[tuple]:
             float(shares[name]),
             round(float(row[name]) / max(float(row.old), 1), 4),
             0.02,
+            publish.ratio_value(publish.published_value(float(row[name]), rule), old, 1.0, 4),
         )
         for name in FRAILTY_CATEGORIES
     ]
     per_person = sources.national_emergency_admissions() / sources.registered_total()
+    admissions = publish.published_value(float(row.admissions), rule)
     checks.append(
         _check(
             "unplanned admissions per person",
             "England",
             round(per_person, 5),
-            round(float(row.admissions) / people, 5),
+            round(float(row.admissions) / float(row.people), 5),
             round(0.05 * per_person, 5),
+            publish.ratio_value(admissions, people, 1.0, 5),
+            digits=5,
         )
     )
-    births = parameters.value("population.national.live_births_england_wales")
-    share = parameters.value("population.national.england_share_of_england_wales_population")
-    duration = parameters.value("population.national.pregnancy_share_of_year")
-    expected = births * share * duration * people / sources.registered_total()
+    births = params.value("population.national.live_births_england_wales")
+    share = params.value("population.national.england_share_of_england_wales_population")
+    duration = params.value("population.national.pregnancy_share_of_year")
+    # expected from the published number of people: the raw one would be recoverable from it
+    expected = births * share * duration * (people or 0) / sources.registered_total()
     checks.append(
-        _check(
-            "pregnant women", "England", round(expected), int(row.pregnant), round(0.05 * expected)
+        _count_check(
+            "pregnant women",
+            "England",
+            round(expected),
+            int(row.pregnant),
+            round(0.05 * expected),
+            rule,
         )
     )
     return checks
 
 
-def _core20(engine, population) -> tuple:
+def _core20(engine, population, rule: publish.Rule) -> tuple:
     row = engine.query(
         "SELECT COUNT(*) AS people, COUNT_IF(imd_decile <= 2) AS core20 FROM population"
     ).iloc[0]
     found = float(row.core20) / float(row.people)
     expected = round(_core20_expected(population), 4)
-    return _check("share living in Core20", "all held", expected, round(found, 4), 0.01)
+    shown = publish.ratio_value(
+        publish.published_value(float(row.core20), rule),
+        publish.published_value(float(row.people), rule),
+        1.0,
+        4,
+    )
+    return _check("share living in Core20", "all held", expected, round(found, 4), 0.01, shown)
 
 
-def _between(category: int) -> str:
-    thresholds = parameters.value("population.frailty.efi_category_thresholds")
+def _between(category: int, params: ParameterSet) -> str:
+    thresholds = params.value("population.frailty.efi_category_thresholds")
     bounds = [-1, thresholds["fit"], thresholds["mild"], thresholds["moderate"], 36]
     return f"BETWEEN {bounds[category] + 1} AND {bounds[category + 1]}"
 

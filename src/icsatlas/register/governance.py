@@ -11,12 +11,14 @@ ten). Sources in ICS-REFERENCE.md §4.
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from icsatlas.errors import InputError, InputErrors, NotFoundError
+from icsatlas.errors import InputError, NotFoundError
+from icsatlas.inputs.columns import Column
+from icsatlas.inputs.rows import Check, Record, read_rows
 from icsatlas.register.model import BoardMember
 from icsatlas.register.register import Register
 
@@ -37,90 +39,76 @@ ROLES = {
 ORDINARY = {r for r in ROLES if r not in ("chair", "chief-executive")}
 STATUTE = "https://legislation.gov.uk/ukpga/2006/41/schedule/1B/part/1/data.xht"
 POLICY = "https://hertsandwestessex.icb.nhs.uk/us/constitution/2"
-COLUMNS = (
-    "board_ods",
-    "board_name",
-    "person",
-    "role",
-    "nominated_by",
-    "is_councillor",
-    "valid_from",
-    "valid_to",
-    "source",
+COUNCILLOR = {"true": "yes", "yes": "yes", "false": "no", "no": "no", "unknown": "unknown"}
+
+
+def _councillor(text: str) -> str:
+    if text.lower() not in COUNCILLOR:
+        raise InputError("must be true, false or unknown")
+    return COUNCILLOR[text.lower()]
+
+
+MEMBER_COLUMNS = (
+    Column("board_ods", "code", required=True),
+    Column("board_name", present=True),
+    Column("person", present=True),
+    Column("role", "enum", required=True, choices=tuple(ROLES)),
+    Column("nominated_by", present=True, default=""),
+    Column("is_councillor", present=True, parse=_councillor, default="unknown"),
+    Column("valid_from", "date", present=True),
+    Column("valid_to", "date", present=True),
+    Column("source", present=True),
 )
-COUNCILLOR = {
-    "true": "yes",
-    "yes": "yes",
-    "false": "no",
-    "no": "no",
-    "unknown": "unknown",
-    "": "unknown",
-}
+COLUMNS = tuple(c.name for c in MEMBER_COLUMNS)
 
 
 def read_members(path: str | Path, register: Register) -> list[BoardMember]:
     """Board members from a CSV in the documented template; every row is checked and all
-    errors are reported together, each with file, row and field."""
-    path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(f"missing columns: {', '.join(missing)}", file=path, row=1)
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read file: {error}", file=path) from None
-    members, errors = [], []
-    for number, row in enumerate(rows, start=2):
-        try:
-            members.append(_member(row, number, path, register))
-        except InputError as error:
-            errors.append(error)
-    if errors:
-        raise InputErrors(errors)
-    if not members:
+    errors are reported together, each with file, row and field (roles in any case)."""
+    records = read_rows(path, MEMBER_COLUMNS, others="ignore", check=_checker(register))
+    if not records:
         raise InputError("no board members in the file", file=path)
-    return members
+    return [_member(record) for record in records]
 
 
-def _member(row: dict[str, str], number: int, path: Path, register: Register) -> BoardMember:
-    def fail(field: str, message: str) -> InputError:
-        return InputError(message, file=path, row=number, field=field)
+def _checker(register: Register) -> Check:
+    def check(record: Record) -> Iterator[tuple[str, str]]:
+        code = record["board_ods"]
+        board = record.values["board"] = _board(code, register) if code else None
+        if code and board is None:
+            yield "board_ods", f"no ICB or ICP with code {code!r}"
+        if not record["person"]:
+            yield "person", "empty: give the name, or the role title as the source writes it"
+        start, end = record["valid_from"], record["valid_to"]
+        if start and end and end <= start:
+            yield "valid_to", f"{end} is not after valid_from {start}"
+        if board is not None and _outside(board, start, end):
+            lifetime = f"({board.valid_from} to {board.valid_to})"
+            yield "valid_from", f"outside the board's lifetime {lifetime}"
+        if not record["source"]:
+            yield "source", "every member needs a source"
 
-    board = _board(row["board_ods"].strip(), register)
-    if board is None:
-        raise fail("board_ods", f"no ICB or ICP with code {row['board_ods']!r}")
-    role = row["role"].strip()
-    if role not in ROLES:
-        raise fail("role", f"unknown role {role!r}: one of {', '.join(ROLES)}")
-    if not row["person"].strip():
-        raise fail("person", "empty: give the name, or the role title as the source writes it")
-    councillor = COUNCILLOR.get(row["is_councillor"].strip().lower())
-    if councillor is None:
-        raise fail("is_councillor", "must be true, false or unknown")
-    start, end = (
-        _date(row["valid_from"], "valid_from", fail),
-        _date(row["valid_to"], "valid_to", fail),
+    return check
+
+
+def _outside(board, start: date | None, end: date | None) -> bool:
+    return bool(
+        (start and not board.in_force(start)) or (end and board.valid_to and end > board.valid_to)
     )
-    if start and end and end <= start:
-        raise fail("valid_to", f"{end} is not after valid_from {start}")
-    if (start and not board.in_force(start)) or (end and board.valid_to and end > board.valid_to):
-        raise fail(
-            "valid_from", f"outside the board's lifetime ({board.valid_from} to {board.valid_to})"
-        )
-    if not row["source"].strip():
-        raise fail("source", "every member needs a source")
+
+
+def _member(record: Record) -> BoardMember:
+    board = record["board"]
     return BoardMember(
-        member_id=f"{board.org_id}:{role}:{row['person'].strip()}:{start}",
+        member_id=f"{board.org_id}:{record['role']}:{record['person']}:{record['valid_from']}",
         board_id=board.org_id,
-        person=row["person"].strip(),
-        role=role,
-        nominated_by=row["nominated_by"].strip(),
-        is_councillor=councillor,
-        valid_from=start,
-        valid_to=end,
-        source=row["source"].strip(),
+        person=record["person"],
+        role=record["role"],
+        nominated_by=record["nominated_by"],
+        is_councillor=record["is_councillor"],
+        valid_from=record["valid_from"],
+        valid_to=record["valid_to"],
+        source=record["source"],
     )
 
 
@@ -132,16 +120,6 @@ def _board(code: str, register: Register):
         except NotFoundError:
             return None
     return found if found.org_type in ("icb", "icp") else None
-
-
-def _date(text: str, field: str, fail) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(field, f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 NONE_RECORDED = "none recorded"
@@ -198,11 +176,11 @@ def members_on(register: Register, on: date, board_id: str | None = None) -> lis
     """Members in post on ``on`` (a member with no dates counts as in post)."""
     return [
         m
-        for m in register.records[BoardMember.kind].values()
-        if m.in_force(on)  # type: ignore[attr-defined]
-        and board_id in (None, m.board_id)  # type: ignore[attr-defined]
-        and register.organisations[m.board_id].in_force(on)  # type: ignore[attr-defined]
-    ]  # type: ignore[misc]
+        for m in register.board_members
+        if m.in_force(on)
+        and board_id in (None, m.board_id)
+        and register.organisations[m.board_id].in_force(on)
+    ]
 
 
 def check(register: Register, board_id: str, on: date) -> BoardCheck:

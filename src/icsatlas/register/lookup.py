@@ -52,8 +52,8 @@ def find_area(query: str, on: date, candidates: list[AreaRef] | None = None) -> 
             return best
         names = ", ".join(sorted(a.name for a in same_level)[:8])
         raise NotFoundError(f"{query!r} matches several areas on {on}: {names}")
-    names = [a.name for a in candidates]
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    every = [a.name for a in candidates]
+    close = difflib.get_close_matches(wanted, every, n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
     raise NotFoundError(f"no area matches {query!r} on {on}{hint}")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any, cast
 
 from icsatlas.errors import IcsatlasError, InputError, NotFoundError
 from icsatlas.names import short_name
@@ -36,7 +37,7 @@ from icsatlas.register.model import (
     worst_certainty,
 )
 from icsatlas.register.reforms import Operation, Reform
-from icsatlas.register.register import Register
+from icsatlas.register.register import R, Register
 
 PLURAL = {
     "neighbourhood-provider": "Neighbourhood health providers",
@@ -50,6 +51,7 @@ PLURAL = {
     "trust-subsidiary": "Trust-owned subsidiary companies",
 }
 SINGLETONS = ("nhs-england", "dhsc")
+Dated = Organisation | Area | AreaLink | Assignment | Relationship
 # Every ICB's area has an integrated care partnership: "An integrated care board and each
 # responsible local authority ... must establish a joint committee for the board's area (an
 # 'integrated care partnership')" (Local Government and Public Involvement in Health Act 2007
@@ -99,19 +101,20 @@ class Context:
         return self.on - timedelta(days=1)
 
     # -- recording changes ----------------------------------------------------------
-    def current(self, record: Record) -> Record:
-        return self.pending.get((record.kind, record.key), record)
+    def current(self, record: R) -> R:
+        """The record as this operation has left it so far (same kind, same key)."""
+        return cast(R, self.pending.get((record.kind, record.key), record))
 
-    def add(self, record: Record) -> Record:
+    def add(self, record: R) -> R:
         slot = (record.kind, record.key)
         existing = self.added.get(slot) or self.register.records[record.kind].get(record.key)
         if existing is not None:
-            return self.current(existing)
+            return self.current(cast(R, existing))
         self.added[slot] = record
         self.pending[slot] = record
         return record
 
-    def update(self, record: Record, **changes) -> Record:
+    def update(self, record: R, **changes: Any) -> R:
         slot = (record.kind, record.key)
         current = self.current(record)
         updated = replace(current, **changes)
@@ -151,7 +154,7 @@ class Context:
         when = on or self.day_before
         if not found.in_force(when) and found.valid_to != self.on:
             raise self.fail(key, f"{found.name} is not in force on {when}")
-        return found  # type: ignore[return-value]
+        return found
 
     def area_by_code(
         self, code: str, key: str, area_type: str | None = None, on: date | None = None
@@ -167,16 +170,16 @@ class Context:
         if len(candidates) != 1:
             what = "no" if not candidates else "more than one"
             raise self.fail(key, f"{what} area in force on {when} matches {code!r}")
-        return candidates[0]  # type: ignore[return-value]
+        return candidates[0]
 
     def organisation(self, org_id: str) -> Organisation:
         """An organisation as this operation has left it so far."""
-        found = self.pending.get(("organisation", org_id)) or self.register.organisations[org_id]
-        return self.current(found)  # type: ignore[return-value]
+        pending = self.pending.get(("organisation", org_id))
+        return cast(Organisation, pending) if pending else self.register.organisations[org_id]
 
     def governed_area(self, org: Organisation, on: date) -> Area | None:
         area = self.register.governed_area(org.org_id, on)
-        return self.current(area) if area else None  # type: ignore[return-value]
+        return self.current(area) if area else None
 
     def icb_area(self, area: Area, on: date) -> Area | None:
         if area.area_type == "icb":
@@ -228,7 +231,7 @@ class Context:
         org_id = f"generic:{org_type}:{area.area_id}"
         existing = self.register.organisations.get(org_id)
         if existing is not None:
-            return self.current(existing)  # type: ignore[return-value]
+            return self.current(existing)
         org = Organisation(
             org_id=org_id,
             org_type=org_type,
@@ -238,16 +241,16 @@ class Context:
             gaps=("stands for the bodies of this type in the area; which ones is not recorded",),
             source=self.spec.get("source", ""),
         )
-        return self.add(org)  # type: ignore[return-value]
+        return self.add(org)
 
     # -- common moves ---------------------------------------------------------------
-    def close(self, record: Record, on: date) -> None:
+    def close(self, record: Dated, on: date) -> None:
         """End a record on ``on``; one that would start that same day never held, and goes."""
         current = self.current(record)
-        if current.valid_from == on:  # type: ignore[attr-defined]
+        if current.valid_from == on:
             self.remove(record)
             return
-        end = current.valid_to  # type: ignore[attr-defined]
+        end = current.valid_to
         if end is None or end > on:
             self.update(record, valid_to=on)
 
@@ -287,7 +290,7 @@ class Context:
             note=note or self.spec.get("note", ""),
             reform=self.reform.name,
         )
-        return self.add(assignment)  # type: ignore[return-value]
+        return self.add(assignment)
 
 
 # ---------------------------------------------------------------------------------------
@@ -341,7 +344,7 @@ def _new_icb(ctx: Context, spec: dict, key: str = "") -> tuple[Organisation, Are
     if ctx.spec.get("icp", True):
         _new_icp(ctx, org, area)
     ctx.commit()
-    return org, area  # type: ignore[return-value]
+    return org, area
 
 
 def _new_icp(ctx: Context, icb: Organisation, area: Area) -> Organisation:
@@ -364,7 +367,7 @@ def _new_icp(ctx: Context, icb: Organisation, area: Area) -> Organisation:
         )
     )
     ctx.add(Relationship(icp.org_id, "serves", area.area_id, ctx.on, source=ICP_STATUTE))
-    return icp  # type: ignore[return-value]
+    return icp
 
 
 def _place_sub_icbs(ctx: Context, icb_area: Area, items: list) -> None:
@@ -383,7 +386,7 @@ def _place_sub_icbs(ctx: Context, icb_area: Area, items: list) -> None:
             _close_parent_links(ctx, sub)
             if item.get("name") and item["name"] != sub.name:
                 former = (*sub.former_names, sub.name)
-                sub = ctx.update(sub, name=item["name"], former_names=former)  # type: ignore[assignment]
+                sub = ctx.update(sub, name=item["name"], former_names=former)
         ctx.add(AreaLink(sub.area_id, icb_area.area_id, ctx.on, source=ctx.spec["source"]))
 
 
@@ -394,7 +397,7 @@ def _new_sub_icb(ctx: Context, item: dict, key: str) -> Area:
         old = ctx.area_by_code(old_code, f"{key}.replaces", "sub-icb")
         ctx.close(old, ctx.on)
         _close_parent_links(ctx, old)
-    return ctx.add(  # type: ignore[return-value]
+    return ctx.add(
         Area(
             area_id=item["ons"],
             area_type="sub-icb",
@@ -609,9 +612,9 @@ def abolish(ctx: Context) -> None:
 def _abolish(ctx: Context, org: Organisation, successors: Iterable[Organisation]) -> None:
     """End an organisation (and the area it governs, and its ICP) on the day."""
     current = ctx.current(org)
-    if current.valid_to is not None and current.valid_to != ctx.on:  # type: ignore[attr-defined]
-        raise ctx.fail(None, f"{org.name} already ended on {current.valid_to}")  # type: ignore[attr-defined]
-    names = tuple(dict.fromkeys((*current.successors, *(s.org_id for s in successors))))  # type: ignore[attr-defined]
+    if current.valid_to is not None and current.valid_to != ctx.on:
+        raise ctx.fail(None, f"{org.name} already ended on {current.valid_to}")
+    names = tuple(dict.fromkeys((*current.successors, *(s.org_id for s in successors))))
     ctx.update(org, valid_to=ctx.on, successors=names)
     area = ctx.governed_area(org, ctx.day_before)
     if area is not None:

@@ -92,7 +92,8 @@ def _frame(records: list[Record], record_type: type[Record], change_id: int) -> 
 def load(store: Store, as_of_change: int | None = None) -> Register:
     """The register as currently recorded, or as it stood after change ``as_of_change``."""
     if as_of_change is None:
-        condition, params = "retracted_in IS NULL", ()
+        params: tuple[int, ...] = ()
+        condition = "retracted_in IS NULL"
     else:
         condition = "recorded_in <= ? AND (retracted_in IS NULL OR retracted_in > ?)"
         params = (as_of_change, as_of_change)

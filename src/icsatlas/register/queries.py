@@ -14,7 +14,15 @@ from difflib import SequenceMatcher
 from icsatlas.errors import NotFoundError
 from icsatlas.names import normalise, short_name
 from icsatlas.register import accountability
-from icsatlas.register.model import AREA_TYPES, Area, Assignment, Flag, Function, Organisation
+from icsatlas.register.model import (
+    AREA_TYPES,
+    Area,
+    Assignment,
+    Flag,
+    Function,
+    Organisation,
+    Population,
+)
 from icsatlas.register.register import Register
 
 
@@ -376,12 +384,20 @@ class AreaRow:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _population(register: Register, area: Area, measure: str) -> list[Population]:
+    """An area's figures under any of its codes (ONS recoded two regions in 2024; the
+    August 2026 figures use the new codes)."""
+    return [
+        p for code in (area.area_id, *area.other_codes) for p in register.population(code, measure)
+    ]
+
+
 def areas_on(register: Register, on: date, area_type: str | None = None) -> list[AreaRow]:
     rows = []
     for area in register.areas_on(on, area_type):
         body = register.organisations.get(area.org_id) if area.org_id else None
-        patients = register.population(area.area_id, "registered-patients")
-        allocation = register.population(area.area_id, "allocation-population-2025/26")
+        patients = _population(register, area, "registered-patients")
+        allocation = _population(register, area, "allocation-population-2025/26")
         rows.append(
             AreaRow(
                 area=area,

@@ -284,6 +284,8 @@ def _better_care_fund(register: Register, start: date) -> list[Assignment]:
     records = []
     for icb in register.organisations_on(start, "icb"):
         area = register.governed_area(icb.org_id, start)
+        if area is None:
+            raise NotFoundError(f"{icb.name} governs no area on {start}")
         councils = [
             register.organisations[r.subject_id]
             for r in register.relations(object_id=icb.org_id, relation="partner-of")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar, cast
 
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.names import normalise
@@ -21,6 +22,7 @@ from icsatlas.register.model import (
     Area,
     AreaLink,
     Assignment,
+    BoardMember,
     Changeset,
     Flag,
     Function,
@@ -31,6 +33,8 @@ from icsatlas.register.model import (
     Target,
     overlaps,
 )
+
+R = TypeVar("R", bound=Record)
 
 
 class InvariantError(IcsatlasError):
@@ -76,41 +80,49 @@ class Register:
     def all(self, kind: type[Record]) -> Iterator[Record]:
         return iter(self.records[kind.kind].values())
 
+    def _kind(self, kind: type[R]) -> dict[str, R]:
+        """The records of one kind (each kind's table holds only records of that class)."""
+        return cast(dict[str, R], self.records[kind.kind])
+
     @property
     def organisations(self) -> dict[str, Organisation]:
-        return self.records[Organisation.kind]  # type: ignore[return-value]
+        return self._kind(Organisation)
 
     @property
     def areas(self) -> dict[str, Area]:
-        return self.records[Area.kind]  # type: ignore[return-value]
+        return self._kind(Area)
 
     @property
     def functions(self) -> dict[str, Function]:
-        return self.records[Function.kind]  # type: ignore[return-value]
+        return self._kind(Function)
 
     @property
     def assignments(self) -> dict[str, Assignment]:
-        return self.records[Assignment.kind]  # type: ignore[return-value]
+        return self._kind(Assignment)
 
     @property
     def flags(self) -> list[Flag]:
-        return list(self.records[Flag.kind].values())  # type: ignore[arg-type]
+        return list(self._kind(Flag).values())
 
     @property
     def targets(self) -> list[Target]:
-        return list(self.records[Target.kind].values())  # type: ignore[arg-type]
+        return list(self._kind(Target).values())
 
     @property
     def relationships(self) -> list[Relationship]:
-        return list(self.records[Relationship.kind].values())  # type: ignore[arg-type]
+        return list(self._kind(Relationship).values())
 
     @property
     def populations(self) -> list[Population]:
-        return list(self.records[Population.kind].values())  # type: ignore[arg-type]
+        return list(self._kind(Population).values())
+
+    @property
+    def board_members(self) -> list[BoardMember]:
+        return list(self._kind(BoardMember).values())
 
     @property
     def area_links(self) -> list[AreaLink]:
-        return list(self.records[AreaLink.kind].values())  # type: ignore[arg-type]
+        return list(self._kind(AreaLink).values())
 
     def organisation(self, code: str) -> Organisation:
         """An organisation by id or ODS/ONS code (the latest if a code was reused)."""

@@ -54,15 +54,16 @@ def cached(
     folder: Path,
     digest: str,
     make: Callable[[], Register],
-    extras: Mapping[str, Callable[[Register], Any]] | None = None,
+    extras: Callable[[Register], dict[str, Any]] | None = None,
 ) -> Snapshot:
-    """The snapshot stored under ``digest`` in ``folder``, else one made and stored there."""
+    """The snapshot stored under ``digest`` in ``folder``, else one made and stored there
+    (with ``extras(register)``: named values computed once and loaded one by one)."""
     path = folder / f"register-{digest}.pickle"
     found = _read(path)
     if found is not None:
         return found
     register = make()
-    made = {name: build(register) for name, build in (extras or {}).items()}
+    made = extras(register) if extras else {}
     _write(folder, path, register, made)
     return Snapshot(register, made)
 

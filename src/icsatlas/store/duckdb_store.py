@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ class DuckDBStore(Store):
     def execute(self, sql: str, params: Params = ()) -> None:
         self.connection.execute(sql, list(params) if params else None)
 
-    def executemany(self, sql: str, rows: list[Params]) -> None:
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         if rows:
             self.connection.executemany(sql, [list(r) for r in rows])
 

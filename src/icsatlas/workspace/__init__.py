@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icsatlas import config
-from icsatlas.errors import IcsatlasError, InputError
+from icsatlas.errors import IcsatlasError
 from icsatlas.parameters import ParameterSet
 from icsatlas.provenance import Provenance
 
@@ -40,16 +40,16 @@ if TYPE_CHECKING:
 DateLike = date | str | None
 
 
-def as_date(value: DateLike, what: str = "date") -> date:
-    """A date from a ``date``, ISO text (YYYY-MM-DD) or ``None`` (today)."""
+def as_date(value: DateLike, what: str = "--on") -> date:
+    """A date from a ``date``, text as people type it (``2026-06-01``, ``01/06/2026``, day
+    first; see :mod:`icsatlas.inputs.dates`) or ``None`` (today)."""
     if value is None:
         return date.today()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)", field=what) from None
+    from icsatlas.inputs.dates import parse_date
+
+    return parse_date(str(value), field=what)
 
 
 class _Shared:
@@ -104,7 +104,7 @@ class _Shared:
         from icsatlas.register import snapshot
 
         digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
-        return snapshot.cached(self.snapshots, digest, self._load, EXTRAS)
+        return snapshot.cached(self.snapshots, digest, self._load, _extras)
 
     def _load(self) -> Register:
         from icsatlas.register import persist
@@ -127,7 +127,7 @@ class Workspace:
         _reforms: tuple[str, ...] = (),
     ) -> None:
         self._shared = _shared or _Shared(
-            url or config.database_url(), as_of_change, on_build, home
+            url or config.database_url(home), as_of_change, on_build, home
         )
         self.params = parameters or ParameterSet.shipped()
         self.reforms = _reforms
@@ -175,8 +175,9 @@ class Workspace:
     @cached_property
     def resolver(self) -> Resolver:
         from icsatlas.geography import Resolver
+        from icsatlas.geography.index import NameIndex
 
-        return Resolver(self.data, self.snapshot.extras.get("index"))
+        return Resolver(self.data, NameIndex(self.snapshot.extras))
 
     def resolve(self, text: str, on: DateLike = None) -> Resolution:
         """What ``text`` names on ``on``: an area, council, practice, postcode..."""
@@ -257,8 +258,9 @@ def open(
     home: str | Path | None = None,
 ) -> Workspace:
     """Open the workspace at ``url`` (default: ``$ICSATLAS_DATABASE_URL``, else a DuckDB file
-    in ``$ICSATLAS_HOME``), building the register from shipped data on first use; ``home``
-    is the folder for its caches (default ``$ICSATLAS_HOME``)."""
+    in the workspace folder), building the register from shipped data on first use. ``home``
+    is the workspace folder, for that file and the caches (default ``$ICSATLAS_HOME``, else the
+    per-user data directory)."""
     folder = Path(home) if home else None
     workspace = Workspace(url, as_of_change=as_of_change, on_build=on_build, home=folder)
     return workspace.with_parameters(parameters).with_reforms(*reforms)
@@ -275,13 +277,11 @@ def _shapes() -> str:
     return digest.hexdigest()[:12]
 
 
-def _name_index(register: Register) -> Any:
+def _extras(register: Register) -> dict[str, Any]:
+    """What a snapshot keeps beside the register: the resolver's index, part by part."""
     from icsatlas.geography.index import NameIndex
 
-    return NameIndex.build(register)
-
-
-EXTRAS = {"index": _name_index}
+    return NameIndex.parts_of(register)
 
 
 def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
@@ -299,7 +299,7 @@ def _with_reform(register: Register, name: str, shared: _Shared) -> Snapshot:
         shared.snapshots,
         digest,
         lambda: operations.apply(register, reforms.load(path, set(register.functions))),
-        EXTRAS,
+        _extras,
     )
 
 

@@ -42,10 +42,10 @@ if TYPE_CHECKING:
 
 KINDS = ("ocds", "register", "classification", "psr", "kpi")
 OCDS_SUFFIXES = (".json", ".jsonl", ".jsonlines", ".ndjson")
-HEADERS = (
-    ("register", {"contract_id"}),
+HEADERS = (  # column names as icsatlas.inputs.columns.key compares them
+    ("register", {"contract id"}),
     ("psr", {"reference", "process"}),
-    ("classification", {"identifier", "party_class"}),
+    ("classification", {"identifier", "party class"}),
     ("kpi", {"date", "value"}),
 )
 LIST_COLUMNS = (
@@ -314,7 +314,7 @@ class ContractsQuestions:
         variation and assurance icons), or the summary alone; ``chart`` writes a PNG, SVG or
         self-contained HTML chart of the first series."""
         frame, label = _series(source)
-        days = [as_date(d, "rebase") for d in rebase]
+        days = [as_date(d, "--rebase") for d in rebase]
         found = analyse(
             frame,
             rule_set(self.ws.params, rules),
@@ -423,7 +423,7 @@ class ContractsQuestions:
         decision on representations."""
         day = as_date(published, "published")
         decided = (
-            as_date(representations_decided, "representations_decided")
+            as_date(representations_decided, "--representations-decided")
             if representations_decided
             else None
         )
@@ -476,14 +476,13 @@ class ContractsQuestions:
 
 # -- helpers ---------------------------------------------------------------------------
 def detect(path: Path) -> str:
-    """What a file holds: OCDS by its suffix, a CSV by its header."""
+    """What a file holds: OCDS by its suffix, a CSV by its header (names in any case)."""
+    from icsatlas.inputs.columns import key
+    from icsatlas.inputs.rows import read_header
+
     if path.suffix.lower() in OCDS_SUFFIXES:
         return "ocds"
-    try:
-        header = path.read_text(encoding="utf-8-sig").splitlines()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        raise InputError("cannot read a header line", file=path) from None
-    columns = {c.strip().strip('"').lower() for c in header.split(",")}
+    columns = {key(name) for name in read_header(path)}
     for kind, needed in HEADERS:
         if needed <= columns:
             return kind

@@ -192,7 +192,7 @@ class RegisterQuestions:
                     "icb": _name(self.data.parent(area.area_id, on)),
                 }
             )
-        rows.sort(key=lambda r: r["ods_code"])
+        rows.sort(key=lambda r: r["ods_code"] or "")
         columns = ("ods_code", "name", "postcode", "pcn", "sub_icb", "place", "icb")
         title = f"{len(rows)} GP practices on {on}"
         return Result(Table.from_records(rows, columns), self.ws.provenance(), title)
@@ -251,7 +251,7 @@ class RegisterQuestions:
             holdings = (
                 queries.holding_history(self.data, function, cover.area)
                 if history
-                else queries.who_holds(self.data, function, cover.area, day)
+                else self._holdings(function, cover.area, day)
             )
             rows += [{"for": _cover_label(cover), **_holding_row(h)} for h in holdings]
             notes += sorted({c for h in holdings for c in h.caveats()})
@@ -263,6 +263,22 @@ class RegisterQuestions:
         return Result(
             Table.from_records(rows, columns), self.ws.provenance(), title, _unique(notes)
         )
+
+    def _holdings(self, function: str, area: Area, on: date) -> list[queries.Holding]:
+        """Who holds ``function`` for ``area``; of the councils holding a pooled budget with
+        the ICB (the Better Care Fund), only those whose population overlaps the area."""
+        holdings = queries.who_holds(self.data, function, area, on)
+        if area.area_type != "sub-icb":
+            return holdings
+        overlapping = {
+            link.subject
+            for link in self.ws.resolver.index.links(None, "overlaps", area.area_id, on)
+        }
+        return [
+            h
+            for h in holdings
+            if h.holder.org_type != "local-authority" or h.holder.org_id in overlapping
+        ]
 
     def _resolve_any_date(self, query: str, on: date) -> Resolution:
         try:
@@ -284,7 +300,7 @@ class RegisterQuestions:
         functions = sorted(self.data.functions.values(), key=lambda f: (f.category, f.label))
         for cover in found.covers:
             for function in functions:
-                now = queries.who_holds(self.data, function.function_id, cover.area, day)
+                now = self._holdings(function.function_id, cover.area, day)
                 row = {"for": _cover_label(cover), "function": function.label, **_holders(now)}
                 if after is not None:
                     later = after.overview_holdings(function.function_id, cover.area, day)
@@ -310,11 +326,9 @@ class RegisterQuestions:
         """Holdings of a function for an area (an area that a reform may have replaced is
         followed to the area that covers it then)."""
         if area.area_id in self.data.areas and self.data.areas[area.area_id].in_force(on):
-            return queries.who_holds(self.data, function_id, self.data.areas[area.area_id], on)
+            return self._holdings(function_id, self.data.areas[area.area_id], on)
         found = self.ws.resolve(area.area_id, on)
-        return [
-            h for c in found.covers for h in queries.who_holds(self.data, function_id, c.area, on)
-        ]
+        return [h for c in found.covers for h in self._holdings(function_id, c.area, on)]
 
     def gaps(self, on: DateLike = None, area: str | None = None) -> Result:
         day = as_date(on)
@@ -345,7 +359,7 @@ class RegisterQuestions:
         return Result(table, self.ws.provenance(), f"Gaps on {day}: {summary}", notes)
 
     def diff(self, start: DateLike, end: DateLike, area: str | None = None) -> Result:
-        first, last = as_date(start), as_date(end)
+        first, last = as_date(start, "--from"), as_date(end, "--to")
         within = self._resolve_any_date(area, last).covers[0].area if area else None
         found = queries.diff(self.data, first, last, within)
         table = Table.from_records(

@@ -30,7 +30,7 @@ def file_state(url: str) -> State | None:
     path = database_file(url)
     if path is None:
         return None
-    state = []
+    state: State = []
     for candidate in (path, path.with_name(path.name + ".wal")):
         try:
             info = candidate.stat()

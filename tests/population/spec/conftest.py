@@ -10,9 +10,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import dataset, pipeline, schema
 from icsatlas.population.conditions import CONDITIONS
 from icsatlas.population.engine import open_engine
+
+PARAMS = ParameterSet.shipped()
 
 ON = date(2026, 8, 1)
 PRACTICE = ("A81001", "16C", "QHM")  # a practice, its sub-ICB and ICB in August 2026
@@ -31,7 +34,12 @@ def people(population_home, engine_name):
     def run(rows: list[dict], hierarchy: tuple[str, ...] | None = None) -> pd.DataFrame:
         name = f"spec-{next(counter)}-{engine_name}"
         population = write_population(name, rows)
-        settings = pipeline.Settings.load(ON, hierarchy)
+        params = (
+            PARAMS.override({"population.segmentation.hierarchy": list(hierarchy)})
+            if hierarchy
+            else PARAMS
+        )
+        settings = pipeline.Settings.load(ON, params)
         engine = open_engine(engine_name)
         try:
             engine.use_population(population)

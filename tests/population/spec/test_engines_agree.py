@@ -12,8 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from icsatlas.parameters import ParameterSet
 from icsatlas.population.pipeline import DIMENSIONS
 from icsatlas.population.summary import Options, summarise
+
+PARAMS = ParameterSet.shipped()
 
 BREAKDOWNS = [
     (),
@@ -25,7 +28,9 @@ BREAKDOWNS = [
 
 
 def _run(population, engine: str, level: str, on: date) -> pd.DataFrame:
-    summary = summarise(population, level, BREAKDOWNS, options=Options(on=on, engine=engine))
+    summary = summarise(
+        population, level, BREAKDOWNS, params=PARAMS, options=Options(on=on, engine=engine)
+    )
     keys = ["breakdown", "area_code", *(d for d in DIMENSIONS if d in summary.frame.columns)]
     text = summary.frame[keys].astype(object).fillna("").astype(str)
     order = sorted(range(len(text)), key=lambda i: tuple(text.iloc[i]))

@@ -6,10 +6,13 @@ import math
 
 import pytest
 
+from icsatlas.parameters import ParameterSet
 from icsatlas.population import pipeline
 from icsatlas.population.model import FRAILTY_CATEGORIES
 
 from .conftest import ON, person
+
+PARAMS = ParameterSet.shipped()
 
 
 def test_cambridge_score_sums_payne_general_outcome_weights(people):
@@ -66,7 +69,7 @@ def test_core20_is_imd_deciles_one_and_two(people):
 
 
 def test_risk_follows_its_documented_formula(people):
-    settings = pipeline.Settings.load(ON)
+    settings = pipeline.Settings.load(ON, PARAMS)
     r = settings.risk
     frame = people(
         [
