@@ -34,6 +34,7 @@ VOLATILE = [
     (re.compile(r"parameters@[0-9a-f]+(\+overrides@[0-9a-f]+)?"), "parameters@..."),
     (re.compile(r"elapsed_s=[0-9.]+"), "elapsed_s=..."),
     (re.compile(r"duckdb:///+\S*?icsatlas\.duckdb"), "duckdb:///WORKSPACE/icsatlas.duckdb"),
+    (re.compile(r"\(change \d+\)"), "(change N)"),  # depends on what earlier pages wrote
 ]
 
 

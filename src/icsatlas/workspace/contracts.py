@@ -65,8 +65,14 @@ KPI_COLUMNS = (
     "series",
     "name",
     "icb",
+    "latest_value",
+    "target",
+    "variation",
+    "assurance",
+)
+SUMMARY_COLUMNS = (
+    "series",
     "n",
-    "to",
     "latest_value",
     "mean",
     "lpl",
@@ -74,9 +80,7 @@ KPI_COLUMNS = (
     "target",
     "variation",
     "assurance",
-    "trial_limits",
 )
-SUMMARY_COLUMNS = tuple(c for c in KPI_COLUMNS if c not in ("name", "icb"))
 RULE_COLUMNS = ("outside_limits", "trend", "two_of_three", "shift")
 PLACING = (
     "a contract is in an area if its buyer serves part of it on the date: an ICB (or the "
@@ -311,8 +315,9 @@ class ContractsQuestions:
         """SPC (NHSRplotthedots semantics) on a ``date,value`` CSV or DataFrame (with a
         ``series`` column for many series): sections ``points`` (every point with its
         limits, rule hits and point type) and ``summary`` (one row per series with the
-        variation and assurance icons), or the summary alone; ``chart`` writes a PNG, SVG or
-        self-contained HTML chart of the first series."""
+        variation and assurance icons), or the summary alone; ``brief``: the columns that fit
+        a terminal; ``chart`` writes a PNG, SVG or self-contained HTML chart of the first
+        series."""
         frame, label = _series(source)
         days = [as_date(d, "--rebase") for d in rebase]
         found = analyse(
@@ -366,7 +371,8 @@ class ContractsQuestions:
         """Stored KPI series matching ``pattern`` (SQL LIKE) with their SPC summary, each
         with the ICB it is for on ``on`` (its ICB, its provider's partner ICBs, or its
         contract's buyer's); in an ``area`` if given; ``concern_only``: those whose latest
-        point is special-cause concern; ``charts``: an HTML chart per series there."""
+        point is special-cause concern; ``brief``: the headline columns only (what, where,
+        latest value, target, icons); ``charts``: an HTML chart per series there."""
         series = kpi.series(self.store, pattern)
         if series.empty:
             raise NotFoundError(f"no stored KPI series match {pattern!r}")
