@@ -381,7 +381,7 @@ def test_psr_import_and_a_missing_parameters_file(run, tmp_path):
     log = tmp_path / "log.csv"
     log.write_text(PSR_LOG)
     code, output = run("psr", "import", log)
-    assert code == 0 and output.startswith("1 decisions imported from log.csv (change ")
+    assert code == 0 and output.startswith("1 decision imported from log.csv (change ")
     code, output = run("rules", "--parameters", tmp_path / "missing.yaml")
     assert code == 2 and "does not exist" in output
 

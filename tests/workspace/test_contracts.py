@@ -197,6 +197,13 @@ def test_writes_are_refused_on_top_of_a_what_if(fresh):
     with pytest.raises(IcsatlasError, match="what-ifs"):
         what_if.contracts.remove(["csv:C-1"], reason="no")
     assert len(fresh.contracts.list()) == 0
+    nothing = fresh.contracts.list(area="Leeds")  # an empty area keeps its columns
+    assert len(nothing) == 0 and nothing.columns[:4] == (
+        "contract_key",
+        "title",
+        "buyer_name",
+        "buyer_icb",
+    )
 
 
 def test_remove_says_what_it_did(fresh):
@@ -217,10 +224,13 @@ def test_a_kpi_names_its_icb_by_any_area_in_it(fresh, tmp_path):
         fresh.contracts.import_file(path, code="w2", name="W", icb="North West")
 
 
-def test_kpi_series_per_icb_and_in_an_area(fresh):
+def test_kpi_series_per_icb_and_in_an_area(fresh, tmp_path):
     """The shipped cancer series: the ICB series and the series of QWO's partner trusts."""
     fresh.contracts.load_kpi("cancer-62d")
-    found = fresh.contracts.kpi("cancer-62d/%", area="Leeds", on="2025-06-01")
+    charts = tmp_path / "charts"
+    found = fresh.contracts.kpi("cancer-62d/%", area="Leeds", on="2025-06-01", charts=charts)
+    assert (charts / "cancer-62d_provider_RR8.html").stat().st_size > 1000
+    assert len(list(charts.iterdir())) == len(found)
     by_series = dict(zip(found.table.column("series"), found.table.column("icb"), strict=True))
     assert by_series["cancer-62d/icb/QWO"] == "West Yorkshire"
     assert by_series["cancer-62d/provider/RR8"] == "West Yorkshire"

@@ -137,14 +137,14 @@ class ContractsQuestions:
             from icsatlas.contracts import register_csv
 
             count = register_csv.import_register(store, path, register=self.ws.data, actor=actor)
-            what = f"{count:,} contracts imported from {path.name}"
+            what = f"{_many(count, 'contract')} imported from {path.name}"
         elif chosen == "classification":
             count = parties.import_classification(store, path, actor=actor)
             again = parties.reclassify(store, self.ws.data)
-            what = f"{count:,} suppliers classified; {again:,} contracts reclassified"
+            what = f"{_many(count, 'supplier')} classified; {_many(again, 'contract')} reclassified"
         elif chosen == "psr":
             count = psr.import_decisions(store, path, actor=actor)
-            what = f"{count:,} decisions imported from {path.name}"
+            what = f"{_many(count, 'decision')} imported from {path.name}"
         else:
             if not code or not name:
                 raise InputError(
@@ -179,8 +179,7 @@ class ContractsQuestions:
     def remove(self, contract_keys: Sequence[str], reason: str, actor: str | None = None) -> Result:
         """Remove contracts, recorded in the audit log with the reason (all or nothing)."""
         done = removal.remove(self.ws.writable_store(), contract_keys, reason, actor=actor)
-        noun = "contract" if len(done.keys) == 1 else "contracts"
-        what = f"{len(done.keys):,} {noun} removed"
+        what = f"{_many(len(done.keys), 'contract')} removed"
         if done.kpi_series:
             what += f"; KPI series that name them are kept: {done.kpi_series:,}"
         return self._written(what, "remove", len(done.keys), change=done.change_id)
@@ -280,7 +279,9 @@ class ContractsQuestions:
         provenance = self._contract_provenance().merged(found.provenance)
         return Result(found.frame, provenance, found.title, (*notes, *found.notes))
 
-    def _contracts_in(self, area: str | None, on: DateLike) -> tuple[pd.DataFrame, str, list[str]]:
+    def _contracts_in(
+        self, area: str | None, on: DateLike
+    ) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
         """Every contract with its buyer's ICB on ``on``, those in ``area`` if given; the
         scope's name and notes on how it was read."""
         day = as_date(on)
@@ -292,10 +293,10 @@ class ContractsQuestions:
         ]
         frame = frame.assign(buyer_icb=[p.label for p in placed])
         if not area:
-            return frame, "England", []
+            return frame, "England", ()
         found, where = placer.area(area)
         keep, notes = _inside(placed, where, found, PLACING, "contracts", day)
-        return frame[keep].reset_index(drop=True), _scope(found), notes
+        return frame.loc[keep].reset_index(drop=True), _scope(found), notes
 
     # -- KPIs and SPC ----------------------------------------------------------------------
     def spc(
@@ -353,9 +354,8 @@ class ContractsQuestions:
                     "label": chosen.label,
                 }
             )
-        columns = ("name", "version", "trend", "shift", "2-of-3 counts beyond limits")
-        columns += ("screens outliers", "certainty", "label")
-        return Result(Table.from_records(rows, columns), self.ws.provenance(), "SPC rule sets")
+        table = Table.from_records(rows, tuple(rows[0]))
+        return Result(table, self.ws.provenance(), "SPC rule sets")
 
     def kpi(
         self,
@@ -378,7 +378,7 @@ class ContractsQuestions:
             raise NotFoundError(f"no stored KPI series match {pattern!r}")
         day = as_date(on)
         placed = self._series_places(series, day)
-        notes: list[str] = []
+        notes: tuple[str, ...] = ()
         codes = list(series.code)
         if area:
             found, where = self._placer(day).area(area)
@@ -399,7 +399,7 @@ class ContractsQuestions:
         if brief:
             summary = summary[list(KPI_COLUMNS)]
         provenance = self.ws.provenance().merged(sources)
-        notes += found_spc.notes
+        notes = (*notes, *found_spc.notes)
         return Result(summary.reset_index(drop=True), provenance, "KPI series", notes)
 
     def _series_places(self, series: pd.DataFrame, on: date) -> dict[str, Placed]:
@@ -499,6 +499,10 @@ def _latest_change(store: Store) -> int:
     return int(store.scalar("SELECT max(change_id) FROM change_log") or 0)
 
 
+def _many(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _text(value: Any) -> str | None:
     """A cell as text, or None for a blank (NaN, None, '')."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -523,15 +527,13 @@ def _scope(found: Resolution) -> str:
 
 def _inside(
     placed: Sequence[Placed], where: Placed, found: Resolution, rule: str, what: str, on: date
-) -> tuple[list[bool], list[str]]:
+) -> tuple[list[bool], tuple[str, ...]]:
     """Which placed items (``what``, plural) lie in ``where``, and notes on how the area
     was read."""
     keep = [bool(p.sub_icbs & where.sub_icbs) for p in placed]
-    notes = [found.describe(), rule]
     unplaced = sum(not p.sub_icbs for p in placed)
-    if unplaced:
-        notes.append(f"{what} that cannot be placed in an NHS area on {on}, left out: {unplaced:,}")
-    return keep, notes
+    left_out = f"{what} that cannot be placed in an NHS area on {on}, left out: {unplaced:,}"
+    return keep, (found.describe(), rule, *([left_out] if unplaced else []))
 
 
 def _series(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
