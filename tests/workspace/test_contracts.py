@@ -12,9 +12,11 @@ Hospitals, RR8, is a partner of NHS West Yorkshire ICB, QWO); practice B86001 is
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pandas as pd
+import psycopg
 import pytest
 
 import icsatlas
@@ -292,3 +294,34 @@ def test_a_compiled_record_as_a_table_and_as_an_export(fresh, tmp_path):
     assert fresh.contracts.compiled_release("ocds-h6vhtk-0a1b2c")["tag"] == ["compiled"]
     with pytest.raises(NotFoundError, match="no compiled record"):
         fresh.contracts.record("ocds-nothing")
+
+
+@pytest.mark.postgres
+def test_the_facade_on_postgresql(postgres_url, tmp_path):
+    """The same questions on a real PostgreSQL server: imports, areas, the PSR log."""
+    schema = f"ws_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in postgres_url else "?"
+    url = f"{postgres_url}{separator}options=-csearch_path%3D{schema}"
+    try:
+        with icsatlas.open(url, home=tmp_path) as ws:
+            for name, text in (("register.csv", REGISTER), ("by-name.csv", BY_NAME)):
+                (tmp_path / name).write_text(text)
+                ws.contracts.import_file(tmp_path / name)
+            found = ws.contracts.list(area="Leeds", on="2025-06-01")
+            assert _ids(found) == {"WY-1", "LCC-1", "LTH-1"}
+            assert found.provenance.engine == "postgresql"
+            (tmp_path / "log.csv").write_text(
+                "reference,authority,process,award_date,award_notice_date\n"
+                "P1,NHS Frimley ICB,direct award a,2025-01-06,2025-03-01\n"
+            )
+            ws.contracts.import_file(tmp_path / "log.csv")
+            log = ws.contracts.psr_log(on="2025-06-01")
+            # Direct Award A: the award notice is due within 30 days of the award (Health Care
+            # Services (Provider Selection Regime) Regulations 2023); 1 March is 54 days after
+            assert log.table.column("status") == ["breached"]
+            assert log.provenance.data["decisions"] == str(tmp_path / "log.csv")
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
