@@ -85,8 +85,10 @@ class Placer:
         (ODS code) if the register cannot place it."""
         key = (org_id or "", recorded_icb or "")
         if key not in self._cache:
-            anchors = self._anchors(org_id) or ([recorded_icb] if recorded_icb else [])
-            self._cache[key] = self._union(self._resolved(a) for a in anchors)
+            placed = self._union(self._resolved(a) for a in self._anchors(org_id))
+            if not placed.sub_icbs and recorded_icb:
+                placed = self._resolved(recorded_icb)
+            self._cache[key] = placed
         return self._cache[key]
 
     def _anchors(self, org_id: str | None) -> list[str]:

@@ -147,13 +147,9 @@ class ContractsQuestions:
             what = f"{_many(count, 'decision')} imported from {path.name}"
         else:
             if not code or not name:
-                raise InputError(
-                    "a KPI import needs a code and a name (--code and --name)", file=path
-                )
-            icb_code = self._icb_code(icb) if icb else None
-            meta = kpi.SeriesMeta(
-                code, name, unit, improvement, target, contract, provider, icb_code
-            )
+                raise InputError("a KPI import needs a code and a name (--code and --name)")
+            where = self._icb_code(icb) if icb else None
+            meta = kpi.SeriesMeta(code, name, unit, improvement, target, contract, provider, where)
             count = kpi.import_csv(store, path, meta, actor=actor)
             what = f"{count:,} KPI series imported from {path.name}"
         return self._written(what, chosen, count, source=str(path))
@@ -168,7 +164,7 @@ class ContractsQuestions:
             f"{done.releases:,} releases read ({done.new_releases:,} new) from {done.format}; "
             f"{done.records:,} records compiled; {done.contracts:,} contracts"
         )
-        return self._written(what, "ocds", done.contracts, source=str(path))
+        return self._written(what, "ocds", done.contracts, str(path), done.change_id)
 
     def load_kpi(self, name: str, actor: str | None = None) -> Result:
         """Store a shipped family of KPI series (NHS England statistics): ``ae-4h``,
@@ -377,11 +373,12 @@ class ContractsQuestions:
         if series.empty:
             raise NotFoundError(f"no stored KPI series match {pattern!r}")
         day = as_date(on)
-        placed = self._series_places(series, day)
+        placer = self._placer(day)
+        placed = self._series_places(series, placer)
         notes: tuple[str, ...] = ()
         codes = list(series.code)
         if area:
-            found, where = self._placer(day).area(area)
+            found, where = placer.area(area)
             inside = list(placed.values())
             keep, notes = _inside(inside, where, found, KPI_PLACING, "KPI series", day)
             codes = [c for c, k in zip(placed, keep, strict=True) if k]
@@ -402,9 +399,8 @@ class ContractsQuestions:
         notes = (*notes, *found_spc.notes)
         return Result(summary.reset_index(drop=True), provenance, "KPI series", notes)
 
-    def _series_places(self, series: pd.DataFrame, on: date) -> dict[str, Placed]:
+    def _series_places(self, series: pd.DataFrame, placer: Placer) -> dict[str, Placed]:
         """Each series' place: its contract's buyer, else its provider, else its ICB."""
-        placer = self._placer(on)
         contracts = outsourcing.contracts(self.store).set_index("contract_key")
         places = {}
         for code, contract, provider, icb in zip(
