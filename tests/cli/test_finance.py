@@ -137,10 +137,7 @@ def test_a_bad_scenario_file_is_a_located_error_with_exit_code_2(workspace, tmp_
     bad.write_text("inputs:\n  vr_share: {distribution: uniform, low: 0.5, high: 1.4}\n")
     result = invoke("blueprint-bill", "--scenario", str(bad))
     assert result.exit_code == 2
-    assert (
-        "bad.yaml:2: inputs.vr_share.high: a share (0-1) must be at most 1, got 1.4"
-        in result.output
-    )
+    assert "bad.yaml:2: inputs.vr_share.high: a share must be from 0 to 1, got 1.4" in result.output
 
 
 def test_csv_output_is_the_national_table(workspace):

@@ -181,3 +181,42 @@ def test_dates_as_people_type_them_or_a_clear_error(cli):
     assert code == 2 and "not a date: 'yesterday'" in output
     code, output = cli("diff", "--from", "2026-02-30", "--to", "2026-04-01")
     assert code == 2 and "--from" in output and "February 2026 has 28 days" in output
+
+
+def test_rebuild_replaces_the_register_and_keeps_the_history(cli):
+    _, log = cli("log", "--format", "json", "--limit", "100")
+    last_before = data_of(log)[-1]["change"]
+    code, output = cli("build", "--rebuild", "--format", "json")
+    assert code == 0, output
+    assert len(data_of(output)) == 36
+    _, log = cli("log", "--format", "json", "--limit", "100")
+    rebuilt = [r for r in data_of(log) if r["change"] > last_before]
+    assert "(rebuild)" in rebuilt[0]["reason"]
+    code, output = cli("areas", "--as-of-change", str(last_before), "--format", "json")
+    assert code == 0 and len(data_of(output)) >= 36
+
+
+def test_parameters_lists_values_and_shows_an_override(cli, tmp_path):
+    code, output = cli("parameters", "finance.redundancy.earnings_cap", "--format", "json")
+    shipped = data_of(output)[0]
+    # NHS Terms and Conditions of Service Handbook, Section 16: the £80,000 cap
+    assert code == 0 and shipped["value"] == 80000 and shipped["overridden_by"] is None
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("finance.redundancy.earnings_cap: 90000\n")
+    code, output = cli(
+        "parameters", "finance.redundancy", "--parameters", str(mine), "--format", "json"
+    )
+    document = json.loads(output)
+    row = next(r for r in document["data"] if r["name"].endswith("earnings_cap"))
+    assert row["value"] == 90000 and row["overridden_by"] == str(mine)
+    assert "+overrides@" in document["provenance"]["parameters"]
+
+
+def test_several_input_problems_are_listed_one_a_line(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("finance.redundancy.earnings_cap: lots\nfinance.redundancy.nope: 1\n")
+    code, output = cli("parameters", "--parameters", str(bad))
+    assert code == 2
+    assert "error: 2 problems:" in output
+    assert "bad.yaml:1: finance.redundancy.earnings_cap" in output
+    assert "bad.yaml:2: finance.redundancy.nope" in output

@@ -35,7 +35,9 @@ def test_a_bad_parameter_file_names_file_line_and_field():
         "label: x\nunit: GBP\ncertainty: maybe\nvalues:\n  2025-04-01: 1\n"
         "reference:\n  - title: t\n"
     )
-    with pytest.raises(InputError, match=r"^cap.yaml:3: certainty: certainty must be one of"):
+    with pytest.raises(
+        InputError, match=r"^cap.yaml:3: certainty: unknown certainty 'maybe' \(use"
+    ):
         parameters.parse(yamlio.load("cap.yaml", text), "finance.redundancy.cap")
 
 

@@ -48,7 +48,8 @@ def test_negative_headcount_is_located(tmp_path):
         tmp_path, "bad.yaml", "inputs:\n  headcount:\n    distribution: fixed\n    value: -100\n"
     )
     with pytest.raises(
-        InputError, match=r"bad.yaml:4: inputs.headcount.value: a headcount must be 0 or more"
+        InputError,
+        match=r"bad.yaml:4: inputs.headcount.value: a headcount must be 0 or more, got -100$",
     ):
         scenario.load(path, PARAMS)
 
@@ -56,9 +57,9 @@ def test_negative_headcount_is_located(tmp_path):
 def test_unknown_inputs_and_keys_are_located(tmp_path):
     with pytest.raises(InputError, match=r"x.yaml:2: inputs.rehire: unknown input 'rehire'"):
         scenario.load(write(tmp_path, "x.yaml", "inputs:\n  rehire: 0.2\n"), PARAMS)
-    with pytest.raises(InputError, match=r"y.yaml:1: seeds: unknown key 'seeds'"):
+    with pytest.raises(InputError, match=r"y.yaml:1: seeds: unknown field 'seeds' \(did you mean"):
         scenario.load(write(tmp_path, "y.yaml", "seeds: 3\n"), PARAMS)
-    with pytest.raises(InputError, match=r"z.yaml:1: draws: must be at least 1"):
+    with pytest.raises(InputError, match=r"z.yaml:1: draws: must be 1 or more"):
         scenario.load(write(tmp_path, "z.yaml", "draws: 0\n"), PARAMS)
 
 
@@ -91,3 +92,47 @@ def test_headcount_csv_is_referenced_from_the_scenario(tmp_path):
 )
 def test_band_names(text, band):
     assert scenario.band_name(text) == band
+
+
+def test_every_problem_of_a_scenario_is_listed_with_its_line(tmp_path):
+    """Issue 9 §3: scenario files are checked against scenario.schema.json, all at once."""
+    text = (
+        "seed: -1\n"
+        "years: 20\n"
+        "geography: icb24\n"
+        "inputs:\n"
+        "  vr_share: {distribution: triangular, low: 0.4, mode: 0.6, high: 1.2}\n"
+        "  phasing: {distribution: choice, options: {slow: 1.0}}\n"
+        "  headcount: {distribution: choice, options: {step: 1.0}}\n"
+    )
+    with pytest.raises(InputErrors) as caught:
+        scenario.load(write(tmp_path, "s.yaml", text), PARAMS)
+    assert [str(e).split("/")[-1] for e in caught.value.errors] == [
+        "s.yaml:3: geography: unknown geography 'icb24' (did you mean 'icb42'?)",  # best match
+        "s.yaml:1: seed: must be 0 or more, got -1",
+        "s.yaml:2: years: must be from 1 to 15, got 20",
+        "s.yaml:5: inputs.vr_share.high: a share must be from 0 to 1, got 1.2",
+        "s.yaml:6: inputs.phasing.options.slow: unknown phasing 'slow' "
+        "(use step, front-loaded, linear or back-loaded)",
+        "s.yaml:7: inputs.headcount.distribution: unknown numeric distribution 'choice' "
+        "(use fixed, uniform or triangular)",
+    ]
+
+
+def test_a_first_year_that_is_not_one_names_the_file_and_line(tmp_path):
+    """Issue 9 §3: a bad first_year was reported as 'year: not a financial year', with no
+    file or line."""
+    path = write(tmp_path, "fy.yaml", "name: x\nfirst_year: 2025/27\n")
+    with pytest.raises(InputError) as caught:
+        scenario.load(path, PARAMS)
+    assert str(caught.value) == (
+        f"{path}:2: first_year: not a financial year: '2025/27' (years must be consecutive)"
+    )
+
+
+def test_a_file_that_is_not_a_mapping_is_refused_as_a_scenario(tmp_path):
+    path = write(tmp_path, "list.yaml", "- inputs\n")
+    with pytest.raises(
+        InputError, match=r"list.yaml:1: expected a scenario file \(a mapping\), got a list$"
+    ):
+        scenario.load(path, PARAMS)

@@ -40,3 +40,56 @@ def test_value_in_force_on_a_date():
     assert parameter.at(date(2024, 1, 1)) == 1
     assert parameter.at(date(2025, 4, 1)) == 2
     assert parameter.at() == 2
+
+
+GOOD = "label: x\nunit: GBP\nvalues:\n  2020-01-01: 1\nreference:\n  - title: t\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("label: x\nunit: GBP\nreference: [{title: t}]\n", "p.yaml:1: missing 'values'"),
+        (
+            GOOD.replace("unit: GBP", "unit: ''"),
+            "p.yaml:2: unit: expected text that is not blank, got ''",
+        ),
+        (
+            GOOD.replace("  2020-01-01: 1\n", "  2020-01-01: ~\n"),
+            "p.yaml:4: values.2020-01-01: expected a value, got nothing",
+        ),
+        (
+            GOOD.replace("values:\n  2020-01-01: 1\n", "values: {}\n"),
+            "p.yaml:3: values: expected at least 1 key, got 0",
+        ),
+        (
+            GOOD.replace("- title: t", "- title: t\n    link: https://x"),
+            "p.yaml:7: reference[0].link: unknown field 'link' (use title or href)",
+        ),
+        (
+            GOOD.replace("- title: t", "- title: t\n    href: www.x.org"),
+            "p.yaml:7: reference[0].href: expected a web address (http:// or https://), "
+            "got 'www.x.org'",
+        ),
+        (
+            GOOD.replace("- title: t", "- {href: https://x.org}"),
+            "p.yaml:6: reference[0]: missing 'title'",
+        ),
+        ("- 1\n", "p.yaml:1: expected a parameter file (a mapping), got a list"),
+    ],
+)
+def test_a_malformed_parameter_file_names_file_line_and_field(text, message):
+    """Issue 9 §3: parameter files are checked against parameter.schema.json."""
+    with pytest.raises(InputError) as error:
+        parameters.parse(yamlio.load("p.yaml", text), "x")
+    assert str(error.value) == message
+
+
+def test_a_misspelt_certainty_is_an_error_not_a_verified_parameter():
+    """Issue 9 §3: an unknown key used to be kept aside silently, so 'certanity: assumption'
+    left an assumption graded 'verified'."""
+    with pytest.raises(InputError) as error:
+        parameters.parse(yamlio.load("p.yaml", GOOD + "certanity: assumption\n"), "x")
+    assert (
+        str(error.value)
+        == "p.yaml:7: certanity: unknown field 'certanity' (did you mean 'certainty'?)"
+    )

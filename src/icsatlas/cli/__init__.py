@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from icsatlas.errors import IcsatlasError
+from icsatlas.errors import IcsatlasError, InputErrors
 
 USER_ERROR = 2
 LAZY_GROUPS = {
@@ -48,7 +48,12 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except IcsatlasError as error:
-            typer.secho(f"error: {error}", err=True, fg="red")
+            lines = str(error).splitlines() or [type(error).__name__]
+            if isinstance(error, InputErrors):
+                lines = [f"{len(error.errors)} problems:", *(f"  {line}" for line in lines)]
+            typer.secho(f"error: {lines[0]}", err=True, fg="red")
+            for line in lines[1:]:
+                typer.secho(line, err=True, fg="red")
             raise typer.Exit(USER_ERROR) from error
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -82,9 +87,10 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from icsatlas.cli import register
+    from icsatlas.cli import register, schema
 
     register.add_commands(app)
+    schema.add_commands(app)
 
 
 _register_commands()

@@ -11,6 +11,7 @@ from icsatlas.cli.options import (
     AreaOption,
     AsOfOption,
     OnOption,
+    ParametersOption,
     ReformOption,
     workspace,
 )
@@ -163,6 +164,19 @@ def accountability(fmt: FormatOption = Format.table) -> None:
     render(workspace().register.accountability(), fmt)
 
 
+def parameters(
+    prefix: Annotated[
+        str, typer.Argument(help="Only those under a dotted prefix, e.g. finance.redundancy.")
+    ] = "",
+    on: OnOption = None,
+    parameters_file: ParametersOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Every assumption icsatlas computes with: value on a date, unit, certainty, source, and
+    your overrides (--parameters FILE)."""
+    render(workspace(parameters=parameters_file).parameters(prefix, on), fmt)
+
+
 def tour() -> None:
     """A short tour: ICBs before and after the mergers, and who holds what before and
     after the Model ICB Blueprint."""
@@ -241,7 +255,7 @@ def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
     for command in (tour, build, where, area, areas, who, diff, gaps, impact):
         app.command()(command)
-    for command in (functions, organisations, accountability, log):
+    for command in (functions, organisations, accountability, parameters, log):
         app.command()(command)
     app.add_typer(reform_app, name="reform")
     app.add_typer(board_app, name="board")

@@ -27,13 +27,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from icsatlas import yamlio
+from icsatlas import schemas, yamlio
 from icsatlas.errors import InputError
 from icsatlas.finance import uncertainty, years
-from icsatlas.finance.uncertainty import NON_NEGATIVE, SHARE, Bounds, Distribution
+from icsatlas.finance.uncertainty import Distribution
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO
 from icsatlas.inputs.rows import Record, Unique, read_rows
@@ -41,25 +42,35 @@ from icsatlas.parameters import ParameterSet
 from icsatlas.register import geography
 
 PHASINGS = ("step", "front-loaded", "linear", "back-loaded")
-INPUTS: dict[str, tuple[Bounds, tuple[str, ...]]] = {
-    "headcount": (Bounds(0.0, None, "a headcount"), ()),
-    "programme_pay_per_head": (NON_NEGATIVE, ()),
-    "delivery": (SHARE, ()),
-    "pay_share": (SHARE, ()),
-    "attrition_share": (SHARE, ()),
-    "vr_share": (SHARE, ()),
-    "mars_share": (SHARE, ()),
-    "service_scale": (Bounds(0.01, None, "a multiplier"), ()),
-    "compulsory_extra_months": (NON_NEGATIVE, ()),
-    "rehire_share": (SHARE, ()),
-    "reemployment_share": (SHARE, ()),
-    "reemployment_months": (NON_NEGATIVE, ()),
-    "phasing": (NON_NEGATIVE, PHASINGS),
+
+
+def input_schema(name: str) -> dict[str, str]:
+    """The schema of one uncertain input: a distribution, with its bounds or choices."""
+    return {"$ref": f"scenario.schema.json#/properties/inputs/properties/{name}"}
+
+
+# Each uncertain input: its schema (in scenario.schema.json) and, for a choice, its options.
+INPUTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    name: (input_schema(name), PHASINGS if name == "phasing" else ())
+    for name in (
+        "headcount",
+        "programme_pay_per_head",
+        "delivery",
+        "pay_share",
+        "attrition_share",
+        "vr_share",
+        "mars_share",
+        "service_scale",
+        "compulsory_extra_months",
+        "rehire_share",
+        "reemployment_share",
+        "reemployment_months",
+        "phasing",
+    )
 }
 DEFAULT_SEED = 20250401
 DEFAULT_DRAWS = 10_000
 GEOGRAPHIES = ("icb42", "icb36")
-_KEYS = {"name", "seed", "draws", "years", "first_year", "geography", "inputs", "headcount_by_band"}
 
 
 @dataclass(frozen=True)
@@ -118,10 +129,9 @@ def default(params: ParameterSet, day: date | None = None) -> Scenario:
 
 def _parameter_input(params: ParameterSet, name: str, day: date | None) -> Input:
     parameter = params.get(f"finance.blueprint.inputs.{name}")
-    bounds, choices = INPUTS[name]
     where = parameter.overridden_by or f"parameters/finance/blueprint/inputs/{name}.yaml"
     located = yamlio.Located(data={parameter.name: parameter.at(day)}, file=where)
-    distribution = uncertainty.parse(parameter.at(day), located, (parameter.name,), bounds, choices)
+    distribution = uncertainty.parse(located, (parameter.name,), INPUTS[name][0])
     reference = parameter.references[0]
     source = f"{reference.title} {reference.href}".strip()
     if parameter.overridden_by:
@@ -138,42 +148,23 @@ def _parameter_input(params: ParameterSet, name: str, day: date | None) -> Input
 
 
 def load(path: str | Path, params: ParameterSet, day: date | None = None) -> Scenario:
-    """A scenario file over the central scenario of ``params``; errors name file, line, field."""
+    """A scenario file over the central scenario of ``params``, checked against
+    ``scenario.schema.json``; errors name file, line and field."""
     located = yamlio.load(path)
+    schemas.validate(located, "scenario")
     raw = located.data
-    if not isinstance(raw, dict):
-        raise located.error(
-            (), "a scenario file must be a mapping (see docs/how-to/finance-scenarios.md)"
-        )
-    for key in raw:
-        if key not in _KEYS:
-            raise located.error(
-                (key,), f"unknown key {key!r}; expected one of {', '.join(sorted(_KEYS))}"
-            )
     scenario = default(params, day)
     inputs = dict(scenario.inputs)
-    overrides = raw.get("inputs") or {}
-    if not isinstance(overrides, dict):
-        raise located.error(("inputs",), "inputs must map input names to distributions")
-    for name, value in overrides.items():
-        if name not in INPUTS:
-            raise located.error(
-                ("inputs", name), f"unknown input {name!r}; known: {', '.join(INPUTS)}"
-            )
-        bounds, choices = INPUTS[name]
-        distribution = uncertainty.parse(value, located, ("inputs", name), bounds, choices)
-        source = f"scenario file {Path(path).name}"
+    for name in raw.get("inputs", {}):
+        distribution = uncertainty.parse(located, ("inputs", name), schema=None)
         inputs[name] = replace(
             inputs[name],
             distribution=distribution,
-            source=source,
+            source=f"scenario file {Path(path).name}",
             from_scenario=True,
             certainty="assumption",
         )
-    options = {key: raw[key] for key in ("seed", "draws", "years") if key in raw}
-    for key, value in options.items():
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise located.error((key,), f"{key} must be a whole number, got {value!r}")
+    options: dict[str, Any] = {k: int(raw[k]) for k in ("seed", "draws", "years") if k in raw}
     scenario = replace(
         scenario,
         name=str(raw.get("name", Path(path).stem)),
@@ -183,20 +174,21 @@ def load(path: str | Path, params: ParameterSet, day: date | None = None) -> Sce
         **options,
     )
     if "first_year" in raw:
-        scenario = replace(scenario, first_year=years.normalise(raw["first_year"]))
+        scenario = replace(scenario, first_year=_first_year(located, raw["first_year"]))
     if "geography" in raw:
-        if raw["geography"] not in GEOGRAPHIES:
-            raise located.error(("geography",), f"geography must be {' or '.join(GEOGRAPHIES)}")
         scenario = replace(scenario, geography=raw["geography"])
-    try:
-        _check_run_options(scenario)
-    except InputError as error:
-        raise located.error((error.field,), error.message) from None
     if "headcount_by_band" in raw:
         csv = Path(path).parent / str(raw["headcount_by_band"])
         scenario = replace(scenario, headcount=read_headcount(csv, scenario.geography))
         scenario = replace(scenario, fingerprint=scenario.fingerprint + "+" + _fingerprint(csv))
     return scenario
+
+
+def _first_year(located: yamlio.Located, value: str | int) -> str:
+    try:
+        return years.normalise(value)
+    except InputError as error:
+        raise located.error(("first_year",), error.message) from None
 
 
 def _check_run_options(scenario: Scenario) -> None:

@@ -1,6 +1,7 @@
 """Uncertain inputs: a distribution per input, checked on the way in, sampled in bulk.
 
-A distribution is written as a mapping, in a parameter file or a user's scenario file:
+A distribution is written as a mapping, in a parameter file or a user's scenario file
+(``uncertainty.schema.json`` describes it):
 
     {distribution: triangular, low: 0.05, mode: 0.2, high: 0.4}
     {distribution: uniform, low: 1, high: 6}
@@ -13,34 +14,13 @@ named central option), then ``n`` random draws from a numpy Generator.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from icsatlas import yamlio
-
-KINDS = ("fixed", "triangular", "uniform", "choice")
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """Values an input can physically take (e.g. a share lies in [0, 1])."""
-
-    low: float | None = 0.0
-    high: float | None = None
-    what: str = "a number"
-
-    def problem(self, value: float) -> str | None:
-        if self.low is not None and value < self.low:
-            return f"{self.what} must be {self.low:g} or more, got {value:g}"
-        if self.high is not None and value > self.high:
-            return f"{self.what} must be at most {self.high:g}, got {value:g}"
-        return None
-
-
-SHARE = Bounds(0.0, 1.0, "a share (0-1)")
-NON_NEGATIVE = Bounds(0.0, None, "this value")
+from icsatlas import schemas, yamlio
 
 
 @dataclass(frozen=True)
@@ -106,44 +86,34 @@ class Distribution:
 
 
 def parse(
-    raw: Any,
     located: yamlio.Located,
     path: yamlio.Path_,
-    bounds: Bounds = NON_NEGATIVE,
-    choices: tuple[str, ...] = (),
+    schema: str | Mapping[str, Any] | None = "uncertainty",
 ) -> Distribution:
-    """A distribution from YAML, with every problem located (file:line: field: message)."""
-    if isinstance(raw, bool) or (not isinstance(raw, (int, float, dict))):
-        raise located.error(path, "expected a number or a mapping with 'distribution'")
-    if isinstance(raw, (int, float)):
-        raw = {"distribution": "fixed", "value": raw}
-    kind = raw.get("distribution")
-    if kind not in KINDS:
-        raise located.error(
-            (*path, "distribution"), f"distribution must be one of {', '.join(KINDS)}, got {kind!r}"
-        )
-    allowed = {
-        "fixed": {"value"},
-        "uniform": {"low", "high"},
-        "triangular": {"low", "mode", "high"},
-        "choice": {"options", "central"},
-    }[kind]
-    for key in raw:
-        if key != "distribution" and key not in allowed:
-            raise located.error((*path, key), f"unexpected key {key!r} for a {kind} distribution")
-    if kind == "choice":
-        return _parse_choice(raw, located, path, choices)
-    if choices:
-        raise located.error(path, f"this input takes a choice of {', '.join(choices)}")
-    numbers = {key: _number(raw, key, located, path, bounds) for key in sorted(allowed)}
-    if kind == "fixed":
-        return Distribution("fixed", mode=numbers["value"])
-    low, high = numbers["low"], numbers["high"]
+    """The distribution at ``path`` of a YAML document, every problem located.
+
+    It is checked against ``schema``: ``uncertainty.schema.json`` by default, or the schema of
+    one input of ``scenario.schema.json``, which adds that input's bounds and choices (None:
+    checked already). Then what a schema cannot say: low <= mode <= high, probabilities
+    adding up to 1, the central option one of the options.
+    """
+    if schema is not None:
+        schemas.validate(located, schema, at=path)
+    raw: Any = located.data
+    for key in path:
+        raw = raw[key]
+    if not isinstance(raw, dict):
+        return Distribution("fixed", mode=float(raw))
+    if raw["distribution"] == "choice":
+        return _choice(raw, located, path)
+    if raw["distribution"] == "fixed":
+        return Distribution("fixed", mode=float(raw["value"]))
+    low, high = float(raw["low"]), float(raw["high"])
     if low > high:
         raise located.error((*path, "low"), f"low ({low:g}) is above high ({high:g})")
-    if kind == "uniform":
+    if raw["distribution"] == "uniform":
         return Distribution("uniform", low=low, high=high)
-    mode = numbers["mode"]
+    mode = float(raw["mode"])
     if not low <= mode <= high:
         raise located.error(
             (*path, "mode"), f"mode ({mode:g}) must lie between low ({low:g}) and high ({high:g})"
@@ -151,52 +121,16 @@ def parse(
     return Distribution("triangular", low=low, mode=mode, high=high)
 
 
-def _number(
-    raw: dict, key: str, located: yamlio.Located, path: yamlio.Path_, bounds: Bounds
-) -> float:
-    if key not in raw:
-        raise located.error(path, f"missing {key!r}")
-    value = raw[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise located.error((*path, key), f"expected a number, got {value!r}")
-    problem = bounds.problem(float(value))
-    if problem:
-        raise located.error((*path, key), problem)
-    return float(value)
-
-
-def _parse_choice(
-    raw: dict, located: yamlio.Located, path: yamlio.Path_, choices: tuple[str, ...]
-) -> Distribution:
-    if not choices:
-        raise located.error(path, "this input is a number, not a choice")
-    options = raw.get("options")
-    if not isinstance(options, dict) or not options:
-        raise located.error((*path, "options"), "options must map names to probabilities")
-    for name, probability in options.items():
-        if name not in choices:
-            raise located.error(
-                (*path, "options", name), f"unknown option {name!r}: use {', '.join(choices)}"
-            )
-        problem = (
-            SHARE.problem(float(probability))
-            if isinstance(probability, (int, float))
-            else "expected a probability"
-        )
-        if problem:
-            raise located.error(
-                (*path, "options", name), problem.replace("a share", "a probability")
-            )
-    total = sum(float(p) for p in options.values())
+def _choice(raw: dict, located: yamlio.Located, path: yamlio.Path_) -> Distribution:
+    options = {str(name): float(p) for name, p in raw["options"].items()}
+    total = sum(options.values())
     if abs(total - 1) > 1e-6:
         raise located.error(
             (*path, "options"), f"probabilities must add up to 100%, got {total:.1%}"
         )
-    central = raw.get("central", max(options, key=options.get))
+    central = str(raw.get("central", max(options, key=options.__getitem__)))
     if central not in options:
         raise located.error(
             (*path, "central"), f"central must be one of the options, got {central!r}"
         )
-    return Distribution(
-        "choice", options={k: float(v) for k, v in options.items()}, central_option=central
-    )
+    return Distribution("choice", options=options, central_option=central)

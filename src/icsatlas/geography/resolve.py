@@ -49,6 +49,13 @@ class Cover:
     area: Area
     share: float | None = 1.0
 
+    @property
+    def label(self) -> str:
+        """'Leeds (15F)', 'Surrey (92A) 18%': the place (or short name), code and share."""
+        area = self.area
+        label = f"{area.place_name or short_name(area.name)} ({area.ods_code or area.area_id})"
+        return label if self.share in (None, 1.0) else f"{label} {self.share:.0%}"
+
 
 @dataclass(frozen=True)
 class Resolution:

@@ -11,7 +11,9 @@ unit, dated values and references (the PolicyEngine shape).
         href: https://www.nhsemployers.org/...
     certainty: verified        # verified | reported | derived | estimate | assumption
 
-A value may be a number, a string or a mapping (e.g. an SPC rule set).
+A value may be a number, a string or a mapping (e.g. an SPC rule set). The file's JSON Schema
+is ``icsatlas/schemas/parameter.schema.json``; an overrides file's is
+``parameter-overrides.schema.json``.
 
 Code never reads a parameter from a global: it is given a :class:`ParameterSet` (the
 shipped values plus any overrides, immutable and fingerprinted) and asks it, as
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -34,11 +37,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from icsatlas import yamlio
+from icsatlas import schemas, yamlio
 from icsatlas.errors import InputError, NotFoundError
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CERTAINTIES = ("verified", "reported", "derived", "estimate", "assumption")
-REQUIRED = ("label", "unit", "values", "reference")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,6 @@ class Parameter:
     references: tuple[Reference, ...]
     description: str = ""
     certainty: str = "verified"
-    extra: Mapping[str, Any] = field(default_factory=dict)
     overridden_by: str | None = None
 
     def at(self, on: date | None = None) -> Any:
@@ -83,46 +85,18 @@ def root() -> Path:
 
 
 def parse(located: yamlio.Located, name: str) -> Parameter:
-    """Check one parameter file's shape and build it; errors name file, line and field."""
+    """Check one parameter file against ``parameter.schema.json`` and build it; errors name
+    file, line and field."""
+    schemas.validate(located, "parameter")
     raw = located.data
-    if not isinstance(raw, dict):
-        raise located.error((), "a parameter file must be a mapping")
-    for key in REQUIRED:
-        if key not in raw:
-            raise located.error((), f"missing {key!r}")
-    values = raw["values"]
-    if not isinstance(values, dict) or not values:
-        raise located.error(("values",), "values must map dates to values")
-    dated: dict[date, Any] = {}
-    for key, value in values.items():
-        try:
-            day = yamlio.as_date(key)
-        except ValueError:
-            day = None
-        if day is None:
-            raise located.error(("values", key), f"not a date: {key!r}")
-        dated[day] = value
-    references = raw["reference"]
-    if not isinstance(references, list) or not references:
-        raise located.error(("reference",), "reference must be a non-empty list")
-    refs = []
-    for i, ref in enumerate(references):
-        if not isinstance(ref, dict) or not ref.get("title"):
-            raise located.error(("reference", i), "each reference needs a title")
-        refs.append(Reference(str(ref["title"]), str(ref.get("href", ""))))
-    certainty = raw.get("certainty", "verified")
-    if certainty not in CERTAINTIES:
-        raise located.error(("certainty",), f"certainty must be one of {', '.join(CERTAINTIES)}")
-    known = {*REQUIRED, "description", "certainty"}
     return Parameter(
         name=name,
         label=str(raw["label"]),
         unit=str(raw["unit"]),
-        values=dated,
-        references=tuple(refs),
+        values={_day(day): value for day, value in raw["values"].items()},
+        references=tuple(Reference(str(r["title"]), r.get("href", "")) for r in raw["reference"]),
         description=str(raw.get("description", "")),
-        certainty=certainty,
-        extra={k: v for k, v in raw.items() if k not in known},
+        certainty=raw.get("certainty", "verified"),
     )
 
 
@@ -263,44 +237,57 @@ def _shipped_set() -> ParameterSet:
 
 
 def _checked_overrides(located: yamlio.Located, shipped: Mapping[str, Parameter]) -> dict[str, Any]:
-    if not isinstance(located.data, dict) or not located.data:
-        raise located.error((), "a parameters file maps parameter names to new values")
-    for name, new in located.data.items():
-        if name not in shipped:
-            raise located.error((name,), f"unknown parameter {name!r}{_close(name, shipped)}")
-        if _is_dated(new):
-            for day, value in new.items():
-                _check_like(located, (name, day), value, shipped[name].at())
-        else:
-            _check_like(located, (name,), new, shipped[name].at())
-    return dict(located.data)
+    """The overrides of a file checked against ``parameter-overrides.schema.json``, then
+    against what it overrides: a shipped parameter, each value shaped like its latest one
+    (a number for a number, known keys for a mapping). Dates as keys become dates."""
+    schemas.validate(located, "parameter-overrides")
+    schemas.validate(located, _shapes(located.data, shipped))
+    return {
+        name: {_day(day): v for day, v in new.items()} if _is_dated(new) else new
+        for name, new in located.data.items()
+    }
+
+
+def _shapes(overrides: Mapping[str, Any], shipped: Mapping[str, Parameter]) -> dict[str, Any]:
+    """A schema: the names of ``shipped``, and for each name overridden the shape its new
+    value (or its values by date) must have."""
+    shapes = {
+        name: {
+            "if": {"$ref": "parameter-overrides.schema.json#/$defs/by-date"},
+            "then": {"additionalProperties": _shape(shipped[name].at())},
+            "else": _shape(shipped[name].at()),
+        }
+        for name in overrides
+        if name in shipped
+    }
+    return {"propertyNames": {"title": "parameter", "enum": list(shipped)}, "properties": shapes}
+
+
+def _shape(value: Any) -> dict[str, Any]:
+    """A schema for values like ``value``: of its type; for a mapping, any of its keys."""
+    if isinstance(value, dict):
+        known = {str(k): _shape(v) for k, v in value.items()}
+        return {"type": "object", "properties": known, "additionalProperties": False}
+    if isinstance(value, date):
+        return {"type": "string", "format": "date"}
+    for kind, types in (("boolean", bool), ("number", (int, float)), ("string", str)):
+        if isinstance(value, types):
+            return {"type": kind}
+    return {}
+
+
+def _day(key: date | str) -> date:
+    """A date key, written as a date or as ISO text (the schema has checked it is one)."""
+    return key if isinstance(key, date) else date.fromisoformat(key)
 
 
 def _is_dated(value: Any) -> bool:
-    return isinstance(value, dict) and bool(value) and all(isinstance(k, date) for k in value)
-
-
-def _check_like(located: yamlio.Located, path: tuple, new: Any, current: Any) -> None:
-    """``new`` must have the shape of ``current``: a number for a number, the same keys
-    (each checked alike) for a mapping."""
-    if isinstance(current, bool):
-        if not isinstance(new, bool):
-            raise located.error(path, f"expected true or false, got {new!r}")
-    elif isinstance(current, (int, float)):
-        if isinstance(new, bool) or not isinstance(new, (int, float)) or new != new:
-            raise located.error(path, f"expected a number, got {new!r}")
-        if new in (float("inf"), float("-inf")):
-            raise located.error(path, "expected a finite number")
-    elif isinstance(current, dict):
-        if not isinstance(new, dict):
-            keys = ", ".join(map(str, current))
-            raise located.error(path, f"expected a mapping with keys {keys}")
-        for key, value in new.items():
-            if key not in current:
-                raise located.error((*path, key), f"unknown key {key!r}{_close(str(key), current)}")
-            _check_like(located, (*path, key), value, current[key])
-    elif isinstance(current, str) and not isinstance(new, str):
-        raise located.error(path, f"expected text, got {new!r}")
+    """Values by date, as the schema's ``by-date`` tells them from a mapping value."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(k, date) or _ISO_DATE.fullmatch(str(k)) for k in value)
+    )
 
 
 def _overridden(parameter: Parameter, new: Any, source: str) -> Parameter:

@@ -23,72 +23,19 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from icsatlas import yamlio
-from icsatlas.errors import InputError, NotFoundError
-from icsatlas.register.model import AREA_TYPES, BASES, CERTAINTIES, ORG_TYPES, worst_certainty
+from icsatlas import schemas, yamlio
+from icsatlas.errors import InputError, InputErrors, NotFoundError
+from icsatlas.register.model import ORG_TYPES, worst_certainty
 
-# Fields each operation accepts; those in REQUIRED must be present.
-COMMON = {"effective", "certainty", "source", "note"}
-FIELDS: dict[str, set[str]] = {
-    "establish": COMMON
-    | {
-        "type",
-        "ods",
-        "ons",
-        "id",
-        "name",
-        "region",
-        "parent",
-        "sub_icbs",
-        "functions",
-        "icp",
-        "predecessor_ccgs",
-        "areas",
-    },
-    "abolish": COMMON | {"org", "successors"},
-    "merge": COMMON | {"from", "into", "sub_icbs", "icp"},
-    "change-boundary": COMMON | {"icb", "ons", "name", "sub_icbs", "gains_from"},
-    "transfer": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty", "disputed"},
-    "delegate": COMMON | {"function", "from", "to", "areas", "basis", "date_certainty", "disputed"},
-    "review": COMMON | {"function", "destination"},
-    "cost-target": COMMON | {"measure", "value", "unit", "applies_to", "by"},
-    "assign": COMMON | {"function", "areas", "holder", "basis", "joint", "until"},
-}
-REQUIRED: dict[str, set[str]] = {
-    "establish": {"type", "name"},
-    "abolish": {"org"},
-    "merge": {"from", "into", "sub_icbs"},
-    "change-boundary": {"icb", "ons", "sub_icbs"},
-    "transfer": {"function", "from", "to"},
-    "delegate": {"function", "from", "to"},
-    "review": {"function"},
-    "cost-target": {"measure", "value", "unit", "applies_to"},
-    "assign": {"function", "areas", "holder", "basis"},
-}
-TOP_LEVEL = {
-    "name",
-    "title",
-    "published",
-    "source",
-    "description",
-    "effective",
-    "certainty",
-    "operations",
-    "sources",
-    "notes",
-}
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 UNCERTAIN = (
     "the operation's certainty or its date_certainty is 'uncertain', or its destination is disputed"
 )
-DISPUTED_FIELDS = {"to", "source", "note"}
 
 
 @dataclass(frozen=True)
@@ -243,38 +190,34 @@ def load(name_or_path: str | Path, function_ids: set[str] | None = None) -> Refo
 
 
 def parse(located: yamlio.Located, function_ids: set[str] | None = None) -> Reform:
-    """Check a reform's structure and return it; errors carry file, line and field."""
+    """Check a reform against its schema (``reform.schema.json``), then what a schema cannot
+    say: that each function exists, that each operation has a date, that a disputed
+    destination differs from ``to``. Errors carry file, line and field; all are reported."""
+    schemas.validate(located, "reform")
     raw = located.data
-    if not isinstance(raw, dict):
-        raise located.error(
-            (), "a reform file must be a mapping with name, title, source and operations"
-        )
-    _check_keys(located, (), raw, TOP_LEVEL, {"name", "title", "source", "operations"})
-    if not isinstance(raw["name"], str) or not NAME.match(raw["name"]):
-        raise located.error(("name",), "name must be lower-case letters, digits and hyphens")
     defaults = {
-        "effective": _date(located, ("effective",), raw.get("effective")),
-        "certainty": _choice(
-            located, ("certainty",), raw.get("certainty", "verified"), CERTAINTIES, "certainty"
-        ),
-        "source": raw["source"],
+        "effective": yamlio.as_date(raw.get("effective")),
+        "certainty": raw.get("certainty", "verified"),
+        "source": str(raw["source"]),
     }
-    named_sources = raw.get("sources") or {}
-    operations = raw["operations"]
-    if not isinstance(operations, list) or not operations:
-        raise located.error(("operations",), "operations must be a non-empty list")
-    ops = tuple(
-        _operation(located, i, item, defaults, named_sources, function_ids)
-        for i, item in enumerate(operations)
-    )
+    named_sources = {str(k): str(v) for k, v in (raw.get("sources") or {}).items()}
+    operations, errors = [], []
+    for index, item in enumerate(raw["operations"]):
+        try:
+            operations.append(_operation(located, index, item, defaults, named_sources))
+            _check_function(located, operations[-1], function_ids)
+        except InputError as error:
+            errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
     return Reform(
         name=raw["name"],
         title=str(raw["title"]),
         source=str(raw["source"]),
-        operations=ops,
-        published=_date(located, ("published",), raw.get("published")),
+        operations=tuple(operations),
+        published=yamlio.as_date(raw.get("published")),
         description=str(raw.get("description", "")),
-        notes=tuple(raw.get("notes") or ()),
+        notes=tuple(str(n) for n in raw.get("notes") or ()),
         located=located,
     )
 
@@ -282,106 +225,49 @@ def parse(located: yamlio.Located, function_ids: set[str] | None = None) -> Refo
 def _operation(
     located: yamlio.Located,
     index: int,
-    item: Any,
+    item: dict[str, Any],
     defaults: dict[str, Any],
     named_sources: dict[str, str],
-    function_ids: set[str] | None,
 ) -> Operation:
-    where = ("operations", index)
-    if not isinstance(item, dict) or len(item) != 1:
-        raise located.error(where, f"each operation is one of {', '.join(FIELDS)} with its fields")
-    kind, spec = next(iter(item.items()))
-    if kind not in FIELDS:
-        raise located.error(where, f"unknown operation {kind!r}{_hint(kind, FIELDS)}")
-    path = (*where, kind)
-    if not isinstance(spec, dict):
-        raise located.error(path, f"{kind} needs a mapping of fields")
-    _check_keys(located, path, spec, FIELDS[kind], REQUIRED[kind])
+    [(kind, spec)] = item.items()
+    path = ("operations", index, kind)
     spec = dict(spec)
-    spec["effective"] = _date(located, (*path, "effective"), spec.get("effective"))
-    spec["effective"] = spec["effective"] or defaults["effective"]
+    spec["effective"] = yamlio.as_date(spec.get("effective")) or defaults["effective"]
     if spec["effective"] is None and kind != "cost-target":
         raise located.error(path, "missing 'effective' (here or at the top of the file)")
-    spec["certainty"] = _choice(
-        located,
-        (*path, "certainty"),
-        spec.get("certainty", defaults["certainty"]),
-        CERTAINTIES,
-        "certainty",
-    )
-    source = spec.get("source", defaults["source"])
+    spec["certainty"] = spec.get("certainty", defaults["certainty"])
+    source = str(spec.get("source", defaults["source"]))
     spec["source"] = named_sources.get(source, source)
+    for key in ("until", "by"):
+        if key in spec:
+            spec[key] = yamlio.as_date(spec[key])
     if "disputed" in spec:
         spec["disputed"] = _alternatives(located, (*path, "disputed"), spec, named_sources)
-    _check_values(located, path, kind, spec, function_ids)
     return Operation(kind=kind, spec=spec, index=index)
 
 
-def _check_values(
-    located: yamlio.Located,
-    path: tuple,
-    kind: str,
-    spec: dict[str, Any],
-    function_ids: set[str] | None,
+def _check_function(
+    located: yamlio.Located, operation: Operation, function_ids: set[str] | None
 ) -> None:
-    function = spec.get("function")
+    function = operation.spec.get("function")
     if function is not None and function_ids is not None and function not in function_ids:
         hint = _hint(str(function), function_ids)
-        raise located.error((*path, "function"), f"unknown function {function!r}{hint}")
-    holder_types = {**ORG_TYPES, "unknown": ""}
-    if kind in ("transfer", "delegate"):
-        _choice(located, (*path, "from"), spec["from"], holder_types, "holder type")
-        if not _looks_like_code(spec["to"]):
-            _choice(located, (*path, "to"), spec["to"], holder_types, "holder type")
-    if kind == "cost-target":
-        _choice(located, (*path, "applies_to"), spec["applies_to"], holder_types, "holder type")
-        if not isinstance(spec["value"], (int, float)) or isinstance(spec["value"], bool):
-            raise located.error((*path, "value"), f"value must be a number, got {spec['value']!r}")
-        if spec["value"] < 0:
-            raise located.error((*path, "value"), "a cost target cannot be negative")
-    if kind == "establish":
-        _choice(located, (*path, "type"), spec["type"], {**ORG_TYPES, **AREA_TYPES}, "type")
-    if "basis" in spec:
-        _choice(located, (*path, "basis"), spec["basis"], BASES, "basis")
-    if "date_certainty" in spec:
-        _choice(
-            located, (*path, "date_certainty"), spec["date_certainty"], CERTAINTIES, "certainty"
-        )
-    for key in ("until", "by"):
-        if key in spec:
-            spec[key] = _date(located, (*path, key), spec[key])
-    for key in ("successors", "gains_from", "sub_icbs"):
-        if key in spec and not isinstance(spec[key], list):
-            raise located.error((*path, key), f"{key} must be a list")
-    if kind == "merge" and not isinstance(spec["from"], list):
-        raise located.error((*path, "from"), "from must be a list of ICB codes")
-    if "areas" in spec and spec["areas"] != "all" and not isinstance(spec["areas"], list):
-        raise located.error((*path, "areas"), "areas must be 'all' or a list of area codes")
+        path = (*operation.path, "function")
+        raise located.error(path, f"unknown function {function!r}{hint}")
 
 
 def _alternatives(
     located: yamlio.Located, path: tuple, spec: dict[str, Any], named_sources: dict[str, str]
 ) -> tuple[Alternative, ...]:
-    """``disputed:``: a list of other destinations, each with ``to``, ``source`` and an
-    optional ``note``, in the same form as the transfer's own ``to``."""
-    items = spec["disputed"]
-    if not isinstance(items, list) or not items:
-        raise located.error(path, "disputed must be a list of {to, source, note}")
+    """``disputed:``: other destinations, each with its source (a URL or a key of
+    ``sources``) and an optional note; none may be the transfer's own ``to``."""
     found = []
-    for i, item in enumerate(items):
-        where = (*path, i)
-        if not isinstance(item, dict):
-            raise located.error(where, "each disputed destination is a mapping: to, source, note")
-        _check_keys(located, where, item, DISPUTED_FIELDS, {"to", "source"})
-        if not _looks_like_code(item["to"]):
-            _choice(
-                located, (*where, "to"), item["to"], {**ORG_TYPES, "unknown": ""}, "holder type"
-            )
+    for i, item in enumerate(spec["disputed"]):
         if item["to"] == spec["to"]:
-            raise located.error((*where, "to"), f"the same destination as to: {spec['to']!r}")
+            raise located.error((*path, i, "to"), f"the same destination as to: {spec['to']!r}")
         source = str(item["source"])
         found.append(
-            Alternative(item["to"], named_sources.get(source, source), item.get("note", ""))
+            Alternative(item["to"], named_sources.get(source, source), str(item.get("note", "")))
         )
     return tuple(found)
 
@@ -391,32 +277,6 @@ def destination_label(holder: str) -> str:
     if holder == "unknown":
         return "destination not named"
     return ORG_TYPES.get(holder, holder)
-
-
-def _looks_like_code(value: Any) -> bool:
-    return isinstance(value, str) and (value.isupper() or ":" in value)
-
-
-def _check_keys(located, path, spec, allowed, required) -> None:
-    for key in spec:
-        if key not in allowed:
-            raise located.error((*path, key), f"unknown field {key!r}{_hint(str(key), allowed)}")
-    for key in sorted(required):
-        if key not in spec:
-            raise located.error(path, f"missing {key!r}")
-
-
-def _choice(located, path, value, options, what: str) -> Any:
-    if value not in options:
-        raise located.error(path, f"unknown {what} {value!r}{_hint(str(value), options)}")
-    return value
-
-
-def _date(located, path, value) -> date | None:
-    try:
-        return yamlio.as_date(value)
-    except ValueError:
-        raise located.error(path, f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _hint(value: str, options) -> str:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from icsatlas.geography.on_date import Geography
     from icsatlas.register.register import Register
     from icsatlas.register.snapshot import Snapshot
+    from icsatlas.results import Result
     from icsatlas.store import Store
     from icsatlas.workspace.contracts import ContractsQuestions
     from icsatlas.workspace.register import RegisterQuestions
@@ -219,6 +220,44 @@ class Workspace:
             self._shared.__dict__.pop(name, None)
         for name in ("snapshot", "resolver"):
             self.__dict__.pop(name, None)
+
+    def parameters(self, prefix: str = "", on: DateLike = None) -> Result:
+        """Every parameter (or those under a dotted ``prefix``): its value on a date, unit,
+        certainty, where it comes from, and whether an override replaced it."""
+        import json
+
+        from icsatlas.results import Result, Table
+
+        day = as_date(on)
+        rows = []
+        for name in self.params.names(prefix):
+            parameter = self.params.get(name)
+            value = parameter.at(day) if min(parameter.values) <= day else None
+            rows.append(
+                {
+                    "name": name,
+                    "label": parameter.label,
+                    "value": value if not isinstance(value, dict) else json.dumps(value),
+                    "unit": parameter.unit,
+                    "since": parameter.version_on(day) if value is not None else None,
+                    "certainty": parameter.certainty,
+                    "overridden_by": parameter.overridden_by,
+                    "source": "; ".join(r.href or r.title for r in parameter.references),
+                }
+            )
+        columns = (
+            "name",
+            "label",
+            "value",
+            "unit",
+            "since",
+            "certainty",
+            "overridden_by",
+            "source",
+        )
+        title = f"{len(rows)} parameters on {day}" + (f" under {prefix}" if prefix else "")
+        notes = (self.params.describe(),)
+        return Result(Table.from_records(rows, columns), self.provenance(), title, notes)
 
     # -- the domains ----------------------------------------------------------------------
     @cached_property

@@ -13,28 +13,25 @@ Results are built as light tables: asking the register never imports pandas.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from icsatlas.errors import NotFoundError
-from icsatlas.names import short_name
 from icsatlas.provenance import Provenance
 from icsatlas.register import accountability, queries
-from icsatlas.register.councils import tier
-from icsatlas.register.model import AREA_TYPES, Area, Organisation
+from icsatlas.register.model import Area, Organisation
 from icsatlas.results import Result, Table
 from icsatlas.workspace import DateLike, as_date
 
 if TYPE_CHECKING:
-    from icsatlas.geography import Cover, Resolution
+    from icsatlas.geography import Resolution
     from icsatlas.register.impact import Impact
     from icsatlas.register.persist import Saved
     from icsatlas.register.register import Register
     from icsatlas.store.audit import Change
     from icsatlas.workspace import Workspace
 
-AREA_KINDS = (*AREA_TYPES, "council", "practice", "pcn")
 HOLDING_COLUMNS = (
     "holder",
     "holder_type",
@@ -68,154 +65,9 @@ class RegisterQuestions:
     ) -> Result:
         """The areas of a kind in force on a date: NHS areas (country, region, icb, sub-icb,
         place, neighbourhood), councils, GP practices or PCNs; ``within`` an area."""
-        day = as_date(on)
-        kind = area_type or "icb"
-        if kind not in AREA_KINDS:
-            raise NotFoundError(f"unknown kind of area {kind!r}: use {', '.join(AREA_KINDS)}")
-        inside = self._within(within, day) if within else None
-        maker: Callable[[date, set[str] | None], Result] = {
-            "council": self._councils,
-            "practice": self._practices,
-            "pcn": self._pcns,
-            "place": self._places,
-        }.get(kind, lambda d, i: self._nhs_areas(kind, d, i))
-        return maker(day, inside)
+        from icsatlas.workspace.areas import listing
 
-    def _within(self, text: str, on: date) -> set[str]:
-        """Sub-ICB locations (and the areas above them) covering ``text`` on ``on``."""
-        found = self.resolve(text, on)
-        areas = set()
-        for cover in found.covers:
-            areas.add(cover.area.area_id)
-            areas |= {a.area_id for a in self.data.descendants(cover.area.area_id, on)}
-        return areas
-
-    def _nhs_areas(self, kind: str, on: date, inside: set[str] | None) -> Result:
-        rows = [
-            r
-            for r in queries.areas_on(self.data, on, kind)
-            if inside is None or r.area.area_id in inside
-        ]
-        table = Table.from_records(
-            (
-                {
-                    "ons_code": r.area.area_id,
-                    "ods_code": r.area.ods_code,
-                    "name": r.area.name,
-                    "place": r.area.place_name,
-                    "type": r.area.area_type,
-                    "within": r.parent.name if r.parent else None,
-                    "from": r.area.valid_from,
-                    "until": r.area.valid_to,
-                    "registered_patients_2026_08": _whole(r.registered_patients),
-                    "allocation_population_2025_26": r.allocation_population,
-                }
-                for r in rows
-            ),
-            _AREA_COLUMNS if kind == "sub-icb" else tuple(c for c in _AREA_COLUMNS if c != "place"),
-        )
-        notes = sorted({n for r in rows for n in r.notes})
-        if kind == "neighbourhood" and not rows:
-            notes.insert(
-                0,
-                "no neighbourhood areas are recorded: the 10 Year Health Plan's neighbourhoods "
-                "(about 50,000 people) have no shipped boundaries; primary care networks are "
-                "listed by `areas --type pcn`",
-            )
-        title = f"{len(rows)} {kind} areas in force on {on}"
-        return Result(table, self.ws.provenance(**queries.AREA_SOURCES), title, notes)
-
-    def _places(self, on: date, inside: set[str] | None) -> Result:
-        areas = [
-            a
-            for a in self.data.areas_on(on, "sub-icb")
-            if a.place_name and (inside is None or a.area_id in inside)
-        ]
-        table = Table.from_records(
-            (
-                {
-                    "place": a.place_name,
-                    "ods_code": a.ods_code,
-                    "ons_code": a.area_id,
-                    "sub_icb_location": a.name,
-                    "icb": _name(self.data.parent(a.area_id, on)),
-                    "derivation": a.place_basis,
-                }
-                for a in sorted(areas, key=lambda a: a.place_name or "")
-            ),
-            ("place", "ods_code", "ons_code", "sub_icb_location", "icb", "derivation"),
-        )
-        notes = (
-            "a place is a sub-ICB location named after the councils it covers (rule: "
-            "docs/explanation/geography.md)",
-        )
-        return Result(table, self.ws.provenance(), f"{len(areas)} places on {on}", notes)
-
-    def _councils(self, on: date, inside: set[str] | None) -> Result:
-        rows = []
-        for council, covers in self.ws.resolver.councils(on):
-            if inside is not None and not any(c.area.area_id in inside for c in covers):
-                continue
-            icbs = _icb_shares(self.data, covers, on)
-            rows.append(
-                {
-                    "ons_code": council.org_id,
-                    "name": council.name,
-                    "tier": tier(council.org_id),
-                    "within": _county(self.data, council),
-                    "icbs": "; ".join(f"{short_name(n)} {s:.0%}" for n, s in icbs),
-                    "places": "; ".join(_cover_label(c) for c in covers),
-                }
-            )
-        table = Table.from_records(rows, ("ons_code", "name", "tier", "within", "icbs", "places"))
-        notes = ("shares of each council's mid-2015 population by LSOA (ONS/MHCLG lookups)",)
-        return Result(table, self.ws.provenance(), f"{len(rows)} councils on {on}", notes)
-
-    def _practices(self, on: date, inside: set[str] | None) -> Result:
-        rows = []
-        for relation in self.data.relationships:
-            if relation.relation != "located-in" or not relation.in_force(on):
-                continue
-            if inside is not None and relation.object_id not in inside:
-                continue
-            practice = self.data.organisations[relation.subject_id]
-            area = self.data.areas[relation.object_id]
-            pcn = self.data.relations(practice.org_id, "member-of")
-            rows.append(
-                {
-                    "ods_code": practice.org_id,
-                    "name": practice.name,
-                    "postcode": practice.postcode,
-                    "pcn": _name(self.data.organisations[pcn[0].object_id]) if pcn else None,
-                    "sub_icb": area.ods_code,
-                    "place": area.place_name,
-                    "icb": _name(self.data.parent(area.area_id, on)),
-                }
-            )
-        rows.sort(key=lambda r: r["ods_code"] or "")
-        columns = ("ods_code", "name", "postcode", "pcn", "sub_icb", "place", "icb")
-        title = f"{len(rows)} GP practices on {on}"
-        return Result(Table.from_records(rows, columns), self.ws.provenance(), title)
-
-    def _pcns(self, on: date, inside: set[str] | None) -> Result:
-        practices = self._practices(on, inside).table.records()
-        by_pcn: dict[str, list[dict[str, Any]]] = {}
-        for practice in practices:
-            if practice["pcn"]:
-                by_pcn.setdefault(practice["pcn"], []).append(practice)
-        codes = {o.name: o.org_id for o in self.data.organisations.values() if o.org_type == "pcn"}
-        rows = [
-            {
-                "ods_code": codes.get(name),
-                "name": name,
-                "practices": len(members),
-                "place": members[0]["place"],
-                "icb": members[0]["icb"],
-            }
-            for name, members in sorted(by_pcn.items())
-        ]
-        table = Table.from_records(rows, ("ods_code", "name", "practices", "place", "icb"))
-        return Result(table, self.ws.provenance(), f"{len(rows)} primary care networks on {on}")
+        return listing(self.ws, area_type or "icb", as_date(on), within)
 
     def where(self, text: str, on: DateLike = None) -> Result:
         """How ``text`` is read on a date: what it names and the NHS areas covering it."""
@@ -253,7 +105,7 @@ class RegisterQuestions:
                 if history
                 else self._holdings(function, cover.area, day)
             )
-            rows += [{"for": _cover_label(cover), **_holding_row(h)} for h in holdings]
+            rows += [{"for": cover.label, **_holding_row(h)} for h in holdings]
             notes += sorted({c for h in holdings for c in h.caveats()})
         if not rows:
             notes.insert(0, "nobody holds this function here: a gap")
@@ -301,7 +153,7 @@ class RegisterQuestions:
         for cover in found.covers:
             for function in functions:
                 now = self._holdings(function.function_id, cover.area, day)
-                row = {"for": _cover_label(cover), "function": function.label, **_holders(now)}
+                row = {"for": cover.label, "function": function.label, **_holders(now)}
                 if after is not None:
                     later = after.overview_holdings(function.function_id, cover.area, day)
                     row |= {f"{k} (after)": v for k, v in _holders(later).items()}
@@ -605,20 +457,6 @@ class RegisterQuestions:
         return Result(table, self.ws.provenance(), title)
 
 
-_AREA_COLUMNS = (
-    "ons_code",
-    "ods_code",
-    "name",
-    "place",
-    "type",
-    "within",
-    "from",
-    "until",
-    "registered_patients_2026_08",
-    "allocation_population_2025_26",
-)
-
-
 def _holding_row(holding: queries.Holding) -> dict[str, Any]:
     assignment = holding.assignment
     profile = holding.profile
@@ -660,26 +498,6 @@ def _holders(holdings: list[queries.Holding]) -> dict[str, Any]:
     }
 
 
-def _cover_label(cover: Cover) -> str:
-    area = cover.area
-    label = f"{area.place_name or short_name(area.name)} ({area.ods_code or area.area_id})"
-    return label if cover.share in (None, 1.0) else f"{label} {cover.share:.0%}"
-
-
-def _icb_shares(register: Register, covers: Sequence[Cover], on: date) -> list[tuple[str, float]]:
-    shares: dict[str, float] = {}
-    for cover in covers:
-        icb = register.parent(cover.area.area_id, on)
-        if icb is not None:
-            shares[icb.name] = shares.get(icb.name, 0.0) + (cover.share or 0.0)
-    return sorted(shares.items(), key=lambda item: -item[1])
-
-
-def _county(register: Register, council: Organisation) -> str | None:
-    within = register.relations(council.org_id, "within")
-    return register.organisations[within[0].object_id].name if within else None
-
-
 def _name(record: Area | Organisation | None) -> str | None:
     return record.name if record is not None else None
 
@@ -689,10 +507,6 @@ def _short(found: Resolution) -> str:
     if found.kind in ("icb", "region", "country", "sub-icb") and area is not None:
         return area.place_name or area.name
     return found.name
-
-
-def _whole(value: float | None) -> int | None:
-    return None if value is None else round(value)
 
 
 def _unique(notes: list[str]) -> list[str]:
