@@ -5,27 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from icsatlas.cli import app
 from icsatlas.parameters import ParameterSet
 
 FIXTURES = Path(__file__).parents[1] / "contracts" / "fixtures"
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    """Run `icsatlas contracts ...` in an empty workspace; returns (exit code, output)."""
-    monkeypatch.setenv("ICSATLAS_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("ICSATLAS_DATABASE_URL", raising=False)
-    runner = CliRunner()
+def run(cli):
+    """Run `icsatlas contracts ...` in a workspace of the test's own (a copy of one built
+    once per module); returns (exit code, output)."""
 
     def invoke(*args: str):
-        result = runner.invoke(app, ["contracts", *map(str, args)])
-        return result.exit_code, result.stdout if result.exit_code == 0 else result.output
+        return cli("contracts", *map(str, args))
 
     return invoke
 
@@ -43,8 +41,9 @@ def test_spc_prints_every_point_as_json(run, series_csv):
     code, output = run("spc", series_csv, "--format", "json", "--improvement", "decrease")
     assert code == 0
     document = json.loads(output)
-    points = document["data"]
-    assert len(points) == 13
+    points, summary = (section["data"] for section in document["sections"])
+    assert document["data"] == [] and len(points) == 13
+    assert summary[0]["variation"] == "concern_high" and summary[0]["n"] == 13
     last = points[-1]
     assert last["special_cause_type"] == "Above UCL"
     assert last["point_type"] == "special_cause_concern"
@@ -87,8 +86,9 @@ def test_import_list_outsourcing_and_record(run):
     assert contracts[0]["start_date"] == "2024-06-01"
     code, output = run("outsourcing", "--icb", "QNQ", "--view", "routes", "--format", "csv")
     assert code == 0 and "direct award" in output
-    code, output = run("record", "ocds-h6vhtk-0a1b2c")
-    assert json.loads(output)["tag"] == ["compiled"]
+    code, output = run("record", "ocds-h6vhtk-0a1b2c", "--format", "json")
+    fields = {r["field"]: r["value"] for r in json.loads(output)["data"]}
+    assert fields["tag"] == "compiled" and fields["buyer.id"] == "GB-NHS-QNQ"
     code, output = run("amendments", "ocds-h6vhtk-0a1b2c/006001-2024-1", "--format", "json")
     assert [a["value_amount"] for a in json.loads(output)["data"]] == [4_500_000, 5_100_000]
 
@@ -124,7 +124,7 @@ def test_psr_dates_are_read_day_first_and_words_are_a_clear_error(run, tmp_path)
     assert json.loads(output)["data"][0]["standstill ends (midnight)"] == "2024-04-10"
     code, output = run("psr", "log", "--today", "yesterday")
     assert code == 2
-    assert "--today: not a date: 'yesterday' (use YYYY-MM-DD, or DD/MM/YYYY, day first)" in (
+    assert "--on: not a date: 'yesterday' (use YYYY-MM-DD, or DD/MM/YYYY, day first)" in (
         output.replace("\n", "")
     )
     code, output = run("psr", "standstill", "2024-13-01")
@@ -224,10 +224,11 @@ def test_an_undated_contract_does_not_break_list_or_outsourcing(run, tmp_path):
 
 def test_remove_a_contract_with_a_reason(run):
     """Issue 9, section 5: there was no way to remove a contract."""
-    run("import", FIXTURES / "nhs_release_package.json")
+    imported = run("import", FIXTURES / "nhs_release_package.json")[1]
+    change = int(re.search(r"\(change (\d+)\)", imported)[1])
     key = "ocds-h6vhtk-0d4e5f/007777-2024-1"
     code, output = run("remove", key, "--reason", "awarded to another ICB")
-    assert code == 0 and "1 contract removed (change 2)" in output
+    assert code == 0 and f"1 contract removed (change {change + 1})" in output
     listed = json.loads(run("list", "--format", "json")[1])["data"]
     assert key not in {c["contract_key"] for c in listed} and len(listed) == 3
     code, output = run("remove", key)
@@ -293,18 +294,19 @@ def test_parameters_file_changes_what_a_command_computes(
         code, output = run(*command, *extra, "--format", "json")
         assert code == 0, output
         document = json.loads(output)
-        values.append(_watched(command, document["data"]))
+        values.append(_watched(command, document))
         fingerprint = document["provenance"]["parameters"]
     assert values == [shipped_value, overridden_value]
     assert "+overrides@" in fingerprint
 
 
-def _watched(command: list[str], data: list[dict]):
+def _watched(command: list[str], document: dict):
     """The one figure each command's override changes."""
+    data = document["data"]
     if command[0] == "psr":
         return data[0].get("standstill ends (midnight)") or data[0]["standstill_ends"]
     if command[0] == "spc":
-        return data[-1]["special_cause_type"]
+        return document["sections"][0]["data"][-1]["special_cause_type"]
     if command[0] == "rules":
         return next(r["trend"] for r in data if r["name"] == "mdc-2023")
     return data[0]["assurance"]
@@ -334,3 +336,70 @@ def test_outsourcing_concerns_follow_the_parameters(run, tmp_path, monkeypatch):
         found.append([r["contract_key"] for r in json.loads(output)["data"]])
     # six points below the mean of 5.5: a shift (concern, higher is better) only with 6
     assert found == [[], ["csv:C-1"]]
+
+
+AREAS = """contract_id,title,buyer_name,supplier_name,value,start_date,end_date
+LCC-1,Reablement,Leeds City Council,Care Co,2000,2024-04-01,2025-03-31
+BMDC-1,Home care,City of Bradford Metropolitan District Council,Care Co,3000,2024-04-01,\
+2025-03-31
+"""
+
+
+def test_area_filters_go_through_the_one_resolver(run, tmp_path):
+    """Issue 9 §1: --area/--icb take what every command takes ("Leeds", a practice code,
+    a council, an ICB code). Leeds City Council serves sub-ICB location 15F (Leeds), Bradford's
+    36J, both in NHS West Yorkshire ICB (QWO); B86001 is a Leeds practice (ONS/MHCLG LSOA
+    lookups and NHS England's practice list, as shipped)."""
+    (tmp_path / "areas.csv").write_text(AREAS)
+    assert run("import", tmp_path / "areas.csv")[0] == 0
+    found = {}
+    for option, area in (("--area", "Leeds"), ("--area", "B86001"), ("--icb", "QWO")):
+        code, output = run("list", option, area, "--on", "2025-06-01", "--format", "json")
+        assert code == 0, output
+        found[area] = {r["contract_key"] for r in json.loads(output)["data"]}
+    assert found == {
+        "Leeds": {"csv:LCC-1"},
+        "B86001": {"csv:LCC-1"},
+        "QWO": {"csv:LCC-1", "csv:BMDC-1"},
+    }
+    code, output = run("outsourcing", "--area", "Bradford", "--on", "2025-06-01", "-f", "json")
+    assert code == 0 and [r["value"] for r in json.loads(output)["data"]] == [3000]
+    code, output = run("list", "--area", "Nowhere-on-Sea")
+    assert code == 2 and "nothing matches 'Nowhere-on-Sea'" in output
+
+
+def test_record_exports_the_compiled_release(run, tmp_path):
+    run("import", FIXTURES / "nhs_release_package.json")
+    target = tmp_path / "record.json"
+    code, output = run("record", "ocds-h6vhtk-0a1b2c", "--export", target)
+    assert code == 0
+    assert output.strip() == f"compiled release of ocds-h6vhtk-0a1b2c written to {target}"
+    assert json.loads(target.read_text())["tag"] == ["compiled"]
+
+
+def test_psr_import_and_a_missing_parameters_file(run, tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text(PSR_LOG)
+    code, output = run("psr", "import", log)
+    assert code == 0 and output.startswith("1 decision imported from log.csv (change ")
+    code, output = run("rules", "--parameters", tmp_path / "missing.yaml")
+    assert code == 2 and "does not exist" in output
+
+
+def test_contracts_help_imports_no_pandas_numpy_matplotlib_or_ocdsmerge():
+    """Issue 9 §4: every command starts fast; `icsatlas contracts --help` loads typer and
+    the CLI's options and renderer only."""
+    script = (
+        "import sys\nfrom icsatlas.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+        "    print(*sorted(sys.modules), file=sys.stderr)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, "contracts", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "outsourcing" in found.stdout
+    loaded = set(found.stderr.split())
+    assert "icsatlas.cli.contracts" in loaded
+    assert not loaded & {"pandas", "numpy", "matplotlib", "ocdsmerge"}

@@ -429,4 +429,4 @@ def test_a_bad_parameters_file_is_a_located_error(workspace, tmp_path):
     assert result.exit_code == 2
     assert "mine.yaml:1: finance.redundancy.earnings_cap: expected a number" in result.output
     missing = invoke("running-costs", "--parameters", str(tmp_path / "nothing.yaml"))
-    assert missing.exit_code == 2 and "No such file" in " ".join(missing.output.split())
+    assert missing.exit_code == 2 and "does not exist" in " ".join(missing.output.split())

@@ -138,7 +138,7 @@ def test_the_outsourcing_picture_by_year_and_class(store, register_file, tmp_pat
     listing.write_text(CLASSIFICATION)
     parties.import_classification(store, listing)
     parties.reclassify(store)
-    years = outsourcing.by_year(outsourcing.contracts(store, icb="QNQ"))
+    years = outsourcing.by_year(outsourcing.contracts(store))
     shares = outsourcing.supplier_shares(years).set_index(["financial_year", "supplier_class"])
     # 2024/25 (1 Apr 2024 - 31 Mar 2025), pro rata by days, worked by hand:
     # MSK (RDU) £5.1m over 1 Jun 2024 - 31 May 2028 (1,461 days), 304 days in the year;
@@ -331,7 +331,7 @@ def test_a_psr_decision_sets_the_route_of_its_contract(store, tmp_path):
         "P-9,NHS Frimley ICB,most suitable provider,2024-06-03,ocds-h6vhtk-0d4e5f\n"
     )
     psr.import_decisions(store, log)
-    frame = outsourcing.contracts(store, icb="QNQ")
+    frame = outsourcing.contracts(store)
     assert frame.set_index("contract_key").loc[
         "ocds-h6vhtk-0d4e5f/007777-2024-1", "procurement_route"
     ] == ("most-suitable-provider")

@@ -35,6 +35,7 @@ VOLATILE = [
     (re.compile(r"elapsed_s=[0-9.]+"), "elapsed_s=..."),
     (re.compile(r"duckdb:///+\S*?icsatlas\.duckdb"), "duckdb:///WORKSPACE/icsatlas.duckdb"),
     (re.compile(r"(?<=Stored in )\S+(?=/population/)"), "WORKSPACE"),
+    (re.compile(r"\(change \d+\)"), "(change N)"),  # depends on what earlier pages wrote
 ]
 
 

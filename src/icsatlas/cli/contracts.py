@@ -1,34 +1,23 @@
-"""`icsatlas contracts ...`: the contract register (OCDS and CSV), KPIs with SPC, Provider
-Selection Regime decisions and the outsourcing picture. Thin shells over
-:mod:`icsatlas.contracts`."""
+"""`icsatlas contracts ...`: a thin shell over ``Workspace.contracts`` (parse, ask, render).
+
+The contract register (OCDS and CSV), KPIs with SPC, Provider Selection Regime decisions and
+the outsourcing picture. Imports only typer and the CLI's options and renderer at the top,
+so ``icsatlas contracts --help`` starts fast.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.progress import Progress
 
+from icsatlas.cli.options import OnOption, ParametersOption, ReformOption, workspace
 from icsatlas.cli.render import Format, FormatOption, console, errors, render
-from icsatlas.contracts import kpi, outsourcing, parties, psr, register_csv, removal
-from icsatlas.contracts.ocds import load
-from icsatlas.contracts.spc import analyse, chart, names, rule_set
-from icsatlas.errors import InputError, NotFoundError
-from icsatlas.inputs.columns import key
-from icsatlas.inputs.dates import parse_date
-from icsatlas.inputs.rows import read_header
-from icsatlas.parameters import ParameterSet
-from icsatlas.provenance import Provenance
-from icsatlas.register import persist
-from icsatlas.register.register import Register
-from icsatlas.results import Result
-from icsatlas.store import Store, connect
+
+if TYPE_CHECKING:
+    from icsatlas.results import Result
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -60,49 +49,28 @@ class View(StrEnum):
     concerns = "concerns"
 
 
+SUPPLIER_CLASSES = (
+    "nhs-body, trust-subsidiary, independent-sector, voluntary-sector, local-authority, "
+    "unclassified"
+)
+SHIPPED_KPIS = "ae-4h, rtt-18w, cancer-62d, cancer-31d, cancer-fds"
+
 RulesOption = Annotated[
     str | None,
     typer.Option(
         "--rules", help="SPC rule set, NAME or NAME@DATE (see `icsatlas contracts rules`)."
     ),
 ]
-ParametersOption = Annotated[
-    Path | None,
+AreaFilter = Annotated[
+    str | None,
     typer.Option(
-        "--parameters",
-        help="YAML file of parameter values to use instead of the shipped ones.",
-        exists=True,
-        dir_okay=False,
+        "--area",
+        "--icb",
+        "-a",
+        help="Only in this area: an ICB, place, council, GP practice or PCN (name or code), or "
+        "a postcode; default England.",
     ),
 ]
-
-
-def _params(path: Path | None) -> ParameterSet:
-    """The shipped parameters, with the values of ``--parameters FILE`` on top."""
-    shipped = ParameterSet.shipped()
-    return shipped.override(path) if path else shipped
-
-
-def _register(store: Store) -> Register:
-    """The workspace register if built, else the one built from shipped data."""
-    with Progress(console=errors, transient=True) as progress:
-        progress.add_task("loading the register to link buyers and suppliers", total=None)
-        return persist.load(store) if persist.is_built(store) else parties.baseline_register()
-
-
-def _detect(path: Path) -> Kind:
-    if path.suffix.lower() in (".json", ".jsonl", ".jsonlines", ".ndjson"):
-        return Kind.ocds
-    columns = {key(name) for name in read_header(path)}
-    for kind, needed in (
-        (Kind.register, {"contract id"}),
-        (Kind.psr, {"reference", "process"}),
-        (Kind.classification, {"identifier", "party class"}),
-        (Kind.kpi, {"date", "value"}),
-    ):
-        if needed <= columns:
-            return kind
-    raise InputError("cannot tell what this CSV holds; use --as", file=path, row=1)
 
 
 @app.command("import")
@@ -120,70 +88,42 @@ def import_(
     target: Annotated[float | None, typer.Option(help="KPI: target.")] = None,
     contract: Annotated[str | None, typer.Option(help="KPI: contract key it monitors.")] = None,
     provider: Annotated[str | None, typer.Option(help="KPI: provider ODS code.")] = None,
-    icb: Annotated[str | None, typer.Option(help="KPI: ICB ODS code.")] = None,
+    icb: Annotated[
+        str | None, typer.Option(help="KPI: the ICB it is for (name, code or any area in it).")
+    ] = None,
 ) -> None:
     """Import a file into the workspace (one transaction: a bad file changes nothing)."""
-    store = connect()
-    kind = kind or _detect(file)
-    if kind is Kind.ocds:
-        with Progress(console=errors, transient=True) as progress:
-            task = progress.add_task(f"importing {file.name}", total=None)
-            done = load.import_file(
-                store,
-                file,
-                register=_register(store),
-                progress=lambda n: progress.update(task, completed=n),
-            )
-        console.print(
-            f"{done.releases:,} releases read ({done.new_releases:,} new) from "
-            f"{done.format}; {done.records:,} records compiled; "
-            f"{done.contracts:,} contracts (change {done.change_id})"
+    with _Progress(f"importing {file.name}") as progress:
+        done = workspace().contracts.import_file(
+            file,
+            kind.value if kind else None,
+            code=code,
+            name=name,
+            unit=unit,
+            improvement=improvement.value,
+            target=target,
+            contract=contract,
+            provider=provider,
+            icb=icb,
+            progress=progress,
         )
-    elif kind is Kind.register:
-        count = register_csv.import_register(store, file, register=_register(store))
-        console.print(f"{count:,} contracts imported from {file}")
-    elif kind is Kind.classification:
-        count = parties.import_classification(store, file)
-        parties.reclassify(store, _register(store))
-        console.print(f"{count:,} suppliers classified; contracts reclassified")
-    elif kind is Kind.psr:
-        console.print(f"{psr.import_decisions(store, file):,} decisions imported from {file}")
-    else:
-        if not code or not name:
-            raise InputError("a KPI import needs --code and --name", file=file)
-        meta = kpi.SeriesMeta(code, name, unit, improvement.value, target, contract, provider, icb)
-        console.print(f"{kpi.import_csv(store, file, meta):,} KPI series imported from {file}")
+    _confirm(done)
 
 
 @app.command("list")
 def list_(
-    icb: Annotated[str | None, typer.Option(help="Only this ICB's contracts (ODS code).")] = None,
+    area: AreaFilter = None,
     supplier_class: Annotated[
-        str | None, typer.Option("--supplier-class", help=", ".join(parties.CLASSES))
+        str | None, typer.Option("--supplier-class", help=SUPPLIER_CLASSES)
     ] = None,
+    on: OnOption = None,
+    reform: ReformOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Contracts in the register with buyer, supplier and class, value, period, route and
-    status."""
-    store = connect()
-    frame = outsourcing.contracts(store, icb)
-    if supplier_class:
-        frame = frame[frame.supplier_class == supplier_class]
-    render(Result(frame[LIST_COLUMNS], Provenance(engine=store.dialect), "Contracts"), fmt)
-
-
-LIST_COLUMNS = [
-    "contract_key",
-    "title",
-    "buyer_name",
-    "supplier_name",
-    "supplier_class",
-    "value_amount",
-    "start_date",
-    "end_date",
-    "procurement_route",
-    "status",
-]
+    """Contracts with buyer (and the buyer's ICB on the date), supplier and class, value,
+    period, route and status."""
+    contracts = workspace(reform).contracts
+    render(contracts.list(area, supplier_class, on, brief=fmt is Format.table), fmt)
 
 
 @app.command()
@@ -195,11 +135,7 @@ def remove(
 ) -> None:
     """Remove contracts from the register, recorded in the audit log with the reason (all
     or nothing: if one key is unknown, none is removed)."""
-    done = removal.remove(connect(), contract_keys, reason)
-    noun = "contract" if len(done.keys) == 1 else "contracts"
-    console.print(f"{len(done.keys):,} {noun} removed (change {done.change_id})")
-    if done.kpi_series:
-        console.print(f"KPI series that name them are kept: {done.kpi_series:,}")
+    _confirm(workspace().contracts.remove(contract_keys, reason))
 
 
 @app.command()
@@ -208,25 +144,25 @@ def amendments(
     fmt: FormatOption = Format.table,
 ) -> None:
     """How a contract's value and end date changed over time."""
-    frame = connect().fetch_df(
-        "SELECT amendment_id, amendment_date, description, value_amount, end_date"
-        " FROM contract_amendment WHERE contract_key = ? ORDER BY amendment_date",
-        (contract_key,),
-    )
-    if frame.empty:
-        raise NotFoundError(f"no contract {contract_key!r} (see `icsatlas contracts list`)")
-    for column in ("amendment_date", "end_date"):
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    render(Result(frame, title=f"Amendments of {contract_key}"), fmt)
+    render(workspace().contracts.amendments(contract_key), fmt)
 
 
 @app.command()
-def record(ocid: Annotated[str, typer.Argument(help="An OCDS ocid.")]) -> None:
-    """Export the compiled OCDS release of one contracting process (JSON)."""
-    compiled = connect().scalar("SELECT compiled FROM ocds_record WHERE ocid = ?", (ocid,))
-    if compiled is None:
-        raise NotFoundError(f"no compiled record for {ocid!r}")
-    sys.stdout.write(json.dumps(json.loads(compiled), indent=2) + "\n")
+def record(
+    ocid: Annotated[str, typer.Argument(help="An OCDS ocid.")],
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the compiled release (OCDS JSON) to this file."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The compiled OCDS release of one contracting process, one field a row; --export
+    writes the release itself for OCDS tools."""
+    contracts = workspace().contracts
+    if export:
+        _confirm(contracts.export_record(ocid, export))
+    else:
+        render(contracts.record(ocid), fmt)
 
 
 @app.command()
@@ -250,74 +186,36 @@ def spc(
             help="Screen large moving ranges out of the limits (default: as the rule set).",
         ),
     ] = None,
-    chart_path: Annotated[
+    chart: Annotated[
         Path | None, typer.Option("--chart", help="Write a chart: .png, .svg or .html.")
     ] = None,
-    summary: Annotated[bool, typer.Option("--summary", help="One row per series instead.")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="One row per series only.")] = False,
     parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Every point with its limits, rule hits and point type (NHSRplotthedots semantics)."""
-    params = _params(parameters)
-    frame = kpi.read_csv(file)
-    if frame["series"].isna().all():
-        frame = frame.drop(columns="series")
-    dates = [parse_date(d, field="--rebase") for d in rebase or []]
-    result = analyse(
-        frame,
-        rule_set(params, rules),
+    """Every point with its limits, rule hits and point type, and a summary per series with
+    its variation and assurance icons (NHSRplotthedots semantics)."""
+    result = workspace(parameters=parameters).contracts.spc(
+        file,
         improvement=improvement.value,
         target=target,
-        rebase=dates,
+        rules=rules,
+        rebase=rebase or (),
         fix_after=fix_after,
         screen_outliers=screen_outliers,
+        summary=summary,
+        brief=fmt is Format.table,
+        chart=chart,
     )
-    if chart_path:
-        chart.save(result, chart_path, title=file.stem)
-        errors.print(f"chart written to {chart_path}")
-    table = result.summary if summary else result.points
-    if "series" not in frame:
-        table = table.drop(columns=["series"])
-    if fmt is Format.table and not summary:
-        table = _compact(table)
-    provenance = Provenance(data={"series": str(file)}, parameters=params.fingerprint)
-    render(Result(table, provenance, f"SPC: {file.name}", result.notes), fmt)
-
-
-RULE_COLUMNS = ["outside_limits", "trend", "two_of_three", "shift"]
-
-
-def _compact(points: pd.DataFrame) -> pd.DataFrame:
-    """The columns that fit a terminal: rule hits joined, point type shortened."""
-    hits = points[RULE_COLUMNS].apply(lambda r: ", ".join(c for c in RULE_COLUMNS if r[c]), axis=1)
-    kind = points.point_type.astype(str).str.replace("special_cause_", "", regex=False)
-    keep = [c for c in ("series", "date", "value", "mean", "lpl", "upl") if c in points]
-    return points[keep].assign(
-        rules_hit=hits, special_cause=points.special_cause_type.astype(str), point_type=kind
-    )
+    if chart:
+        errors.print(f"chart written to {chart}")
+    render(_one_table(result, fmt), fmt)
 
 
 @app.command("rules")
 def rules_(parameters: ParametersOption = None, fmt: FormatOption = Format.table) -> None:
     """The SPC rule sets you can choose with --rules."""
-    params = _params(parameters)
-    rows = []
-    for name in names(params):
-        chosen = rule_set(params, name)
-        rows.append(
-            {
-                "name": name,
-                "version": chosen.version,
-                "trend": chosen.trend_points,
-                "shift": chosen.shift_points,
-                "2-of-3 counts beyond limits": chosen.two_of_three_counts_beyond_limits,
-                "screens outliers": chosen.screen_outliers,
-                "certainty": chosen.certainty,
-                "label": chosen.label,
-            }
-        )
-    provenance = Provenance(parameters=params.fingerprint)
-    render(Result(pd.DataFrame(rows), provenance, "SPC rule sets"), fmt)
+    render(workspace(parameters=parameters).contracts.rules(), fmt)
 
 
 @app.command("kpi")
@@ -325,53 +223,59 @@ def kpi_(
     pattern: Annotated[
         str, typer.Argument(help="Series codes to show (SQL LIKE, e.g. 'ae-4h/%').")
     ] = "%",
-    load_shipped: Annotated[
-        str | None,
-        typer.Option("--load", help=f"Load shipped series first: {', '.join(kpi.SHIPPED)}."),
+    area: AreaFilter = None,
+    load: Annotated[
+        str | None, typer.Option("--load", help=f"Load shipped series first: {SHIPPED_KPIS}.")
     ] = None,
     rules: RulesOption = None,
     concern_only: Annotated[
         bool, typer.Option("--concern", help="Only series whose latest point is a concern.")
     ] = False,
-    chart_dir: Annotated[
+    charts: Annotated[
         Path | None, typer.Option("--charts", help="Write an HTML chart per series here.")
     ] = None,
+    on: OnOption = None,
+    reform: ReformOption = None,
     parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Stored KPI series with their SPC summary: variation and assurance icons."""
-    store = connect()
-    if load_shipped:
-        count = kpi.load_shipped(store, load_shipped)
-        errors.print(f"loaded {count:,} shipped series ({load_shipped})")
-    result, provenance = kpi.spc(store, pattern, rules, params=_params(parameters))
-    summary = result.summary
-    if concern_only:
-        summary = summary[summary.latest_point_type == "special_cause_concern"]
-    if chart_dir:
-        chart_dir.mkdir(parents=True, exist_ok=True)
-        for code in summary.series:
-            chart.save(result, chart_dir / (code.replace("/", "_") + ".html"), series=code)
-        errors.print(f"{len(summary):,} charts written to {chart_dir}")
-    if fmt is Format.table:
-        summary = summary[KPI_COLUMNS]
-    render(Result(summary.reset_index(drop=True), provenance, "KPI series", result.notes), fmt)
+    """Stored KPI series with the ICB each is for and their SPC summary: variation and
+    assurance icons."""
+    ws = workspace(parameters=parameters)
+    if load:  # a write before the query: its line goes to stderr, beside the output
+        errors.print(ws.contracts.load_kpi(load).title, highlight=False)
+    result = ws.with_reforms(*(reform or ())).contracts.kpi(
+        pattern,
+        area=area,
+        on=on,
+        rules=rules,
+        concern_only=concern_only,
+        brief=fmt is Format.table,
+        charts=charts,
+    )
+    if charts:
+        errors.print(f"{len(result):,} charts written to {charts}")
+    render(result, fmt)
 
 
-KPI_COLUMNS = [
-    "series",
-    "name",
-    "n",
-    "to",
-    "latest_value",
-    "mean",
-    "lpl",
-    "upl",
-    "target",
-    "variation",
-    "assurance",
-    "trial_limits",
-]
+@app.command("outsourcing")
+def outsourcing_(
+    area: AreaFilter = None,
+    view: Annotated[
+        View, typer.Option(help="shares, routes, subsidiaries or concerns.")
+    ] = View.shares,
+    rules: RulesOption = None,
+    on: OnOption = None,
+    reform: ReformOption = None,
+    parameters: ParametersOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The outsourcing picture by financial year: value by supplier class, direct awards
+    against competition, subsidiaries, contracts with KPIs in special-cause concern. Values
+    are spread over each contract's period pro rata by days; cancelled contracts are left
+    out. With --area, the contracts whose buyer serves that area on the date."""
+    contracts = workspace(reform, parameters=parameters).contracts
+    render(contracts.outsourcing(view.value, area, on, rules), fmt)
 
 
 @psr_app.command("standstill")
@@ -386,57 +290,53 @@ def psr_standstill(
 ) -> None:
     """When the standstill ends and the contract may be awarded (England and Wales
     working days)."""
-    day = parse_date(published, field="published")
-    decided = (
-        parse_date(representations_decided, field="--representations-decided")
-        if representations_decided
-        else None
-    )
-    params = _params(parameters)
-    period = psr.standstill(day, decided, params=params)
-    frame = pd.DataFrame(
-        [
-            {
-                "intention notice published": period.published,
-                "standstill ends (midnight)": period.ends,
-                "representations decided": period.representations_decided,
-                "further standstill ends": period.extended_ends,
-                "may award from": period.award_from,
-            }
-        ]
-    )
-    render(Result(frame, Provenance(parameters=params.fingerprint), "PSR standstill"), fmt)
+    contracts = workspace(parameters=parameters).contracts
+    render(contracts.standstill(published, representations_decided), fmt)
 
 
 @psr_app.command("log")
 def psr_log(
-    today: Annotated[str | None, typer.Option(help="Check obligations as on this date.")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", "--today", help="Check obligations as on this date; default today."),
+    ] = None,
     parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The decision log with standstill dates and publication obligations checked."""
-    params = _params(parameters)
-    on = parse_date(today, field="--today") if today else date.today()
-    frame = psr.decisions(connect(), on, params=params)
-    if frame.empty:
-        raise NotFoundError("no PSR decisions recorded: `icsatlas contracts import LOG.csv`")
-    provenance = Provenance(parameters=params.fingerprint)
-    render(Result(frame, provenance, f"PSR decisions on {on}"), fmt)
+    render(workspace(parameters=parameters).contracts.psr_log(on), fmt)
 
 
-@app.command("outsourcing")
-def outsourcing_(
-    icb: Annotated[str | None, typer.Option(help="One ICB (ODS code); default: England.")] = None,
-    view: Annotated[
-        View, typer.Option(help="shares, routes, subsidiaries or concerns.")
-    ] = View.shares,
-    rules: RulesOption = None,
-    parameters: ParametersOption = None,
-    fmt: FormatOption = Format.table,
-) -> None:
-    """The outsourcing picture by financial year: value by supplier class, direct awards
-    against competition, subsidiaries, contracts with KPIs in special-cause concern. Values
-    are spread over each contract's period pro rata by days; cancelled contracts are left
-    out."""
-    result = outsourcing.picture(connect(), view.value, icb, rules, params=_params(parameters))
-    render(result, fmt)
+@psr_app.command("import")
+def psr_import(file: Annotated[Path, typer.Argument(help="A PSR decision log (CSV).")]) -> None:
+    """Import a decision log (one row per decision; re-importing a reference replaces it)."""
+    _confirm(workspace().contracts.import_file(file, Kind.psr.value))
+
+
+def _confirm(done: Result) -> None:
+    """The one line a write prints."""
+    console.print(done.title, highlight=False)
+
+
+def _one_table(result: Result, fmt: Format) -> Result:
+    """CSV holds one table: the points (or the summary alone); other formats take all."""
+    return result.sections[0] if fmt is Format.csv and result.sections else result
+
+
+class _Progress:
+    """A transient progress line on stderr while a long import runs; the callback it gives
+    takes the count of items read."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __enter__(self):
+        from rich.progress import Progress
+
+        self.bar = Progress(console=errors, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.label, total=None)
+        return lambda n: self.bar.update(self.task, completed=n)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()

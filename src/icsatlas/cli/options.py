@@ -35,6 +35,8 @@ ParametersOption = Annotated[
     typer.Option(
         "--parameters",
         help="YAML of parameter overrides (name: value); see docs/reference/parameters.md.",
+        exists=True,
+        dir_okay=False,
     ),
 ]
 AreaArgument = Annotated[

@@ -46,7 +46,10 @@ def render(result: Result, fmt: Format = Format.table) -> None:
 
 
 def print_result(result: Result) -> None:
-    console.print(table(result))
+    if result.columns:
+        console.print(table(result))
+    elif result.title:  # an answer made only of sections (e.g. SPC's points and summary)
+        console.print(escape(result.title), style="bold", soft_wrap=True)
     for note in result.notes:  # soft-wrapped: the terminal folds long lines, files keep them
         console.print(f"[yellow]![/yellow] {escape(note)}", soft_wrap=True)
     source = result.provenance.describe()

@@ -11,7 +11,7 @@ Shipped series (NHS England statistics, OGL v3, see ``data/sources.yaml``):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -276,16 +276,23 @@ def series(store: Store, pattern: str = "%") -> pd.DataFrame:
 
 
 def spc(
-    store: Store, pattern: str = "%", rules: str | None = None, *, params: ParameterSet
+    store: Store,
+    pattern: str = "%",
+    rules: str | None = None,
+    *,
+    params: ParameterSet,
+    codes: Collection[str] | None = None,
 ) -> tuple[SpcResult, Provenance]:
-    """SPC over every stored series matching ``pattern``, each with its own direction and
-    target. A target named by a parameter (the shipped series' national standards) is the
-    value in force on the series' latest date."""
+    """SPC over every stored series matching ``pattern`` (and, if given, among ``codes``),
+    each with its own direction and target. A target named by a parameter (the shipped
+    series' national standards) is the value in force on the series' latest date."""
     meta = store.fetch_df(
         "SELECT code, name, improvement, target, target_parameter, source FROM kpi_series"
         " WHERE code LIKE ? ORDER BY code",
         (pattern,),
     )
+    if codes is not None:
+        meta = meta[meta.code.isin(list(codes))].reset_index(drop=True)
     if meta.empty:
         raise NotFoundError(f"no stored KPI series match {pattern!r}")
     points = store.fetch_df(
@@ -293,6 +300,7 @@ def spc(
         " JOIN kpi_series s USING (series_id) WHERE s.code LIKE ? ORDER BY s.code, p.period",
         (pattern,),
     )
+    points = points[points.series.isin(meta.code)].reset_index(drop=True)
     latest = pd.to_datetime(points.groupby("series").date.max()).dt.date
     targets, standards = _targets(meta, latest, params)
     result = analyse(

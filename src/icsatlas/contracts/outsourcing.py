@@ -9,7 +9,8 @@ and a contract that has ended counts only in the years it ran. Cancelled contrac
 status ``cancelled``, or an award ``unsuccessful``) are left out. A contract without both
 a start and an end date cannot be spread: its whole value is shown under ``no period``.
 
-    >>> picture(store, "shares", icb="QNQ", params=ParameterSet.shipped())
+    >>> picture(store, "shares", params=ParameterSet.shipped())       # England
+    >>> ws.contracts.outsourcing("shares", area="Frimley")            # an area, on a date
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ SPREAD_RULE = (
 )
 
 
-def contracts(store: Store, icb: str | None = None) -> pd.DataFrame:
-    """Contracts in scope (an ICB's, by ``icb_ods_code``, or all); a contract whose
-    ``ocid`` is in the PSR decision log takes the process recorded there."""
+def contracts(store: Store) -> pd.DataFrame:
+    """Every contract in the register; a contract whose ``ocid`` is in the PSR decision log
+    takes the process recorded there. (Where a contract is, on a date, is the workspace's
+    question: :mod:`icsatlas.contracts.areas`.)"""
     frame = store.fetch_df(
         "SELECT c.*, d.process AS psr_process FROM contract c"
         " LEFT JOIN (SELECT ocid, max(process) AS process FROM psr_decision"
@@ -46,10 +48,6 @@ def contracts(store: Store, icb: str | None = None) -> pd.DataFrame:
         " ORDER BY c.contract_key"
     )
     frame["procurement_route"] = frame.psr_process.fillna(frame.procurement_route)
-    if icb:
-        frame = frame[frame.icb_ods_code == icb.upper()]
-        if frame.empty:
-            raise NotFoundError(f"no contracts recorded for ICB {icb!r}")
     for column in ("start_date", "end_date", "date_signed"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame.drop(columns="psr_process").reset_index(drop=True)
@@ -198,32 +196,34 @@ def kpi_concerns(
 def picture(
     store: Store,
     view: str = "shares",
-    icb: str | None = None,
+    frame: pd.DataFrame | None = None,
+    scope: str = "England",
     rules: str | None = None,
     *,
     params: ParameterSet,
 ) -> Result:
     """One view of the outsourcing picture (``shares``, ``routes``, ``subsidiaries`` or
-    ``concerns``), with notes saying how values were spread and what was left out."""
-    frame = contracts(store, icb)
+    ``concerns``) of the contracts in ``frame`` (default: all, from :func:`contracts`),
+    named ``scope``, with notes saying how values were spread and what was left out."""
+    if view not in VIEWS:
+        raise NotFoundError(f"no outsourcing view {view!r}; choose from {', '.join(VIEWS)}")
+    frame = contracts(store) if frame is None else frame
     if view in ("shares", "routes"):
         years = by_year(frame)
         table = supplier_shares(years) if view == "shares" else award_routes(years)
     elif view == "subsidiaries":
         table = subsidiaries(frame)
-    elif view == "concerns":
-        table = kpi_concerns(store, frame, rules, params=params)
     else:
-        raise NotFoundError(f"no outsourcing view {view!r}; choose from {', '.join(VIEWS)}")
+        table = kpi_concerns(store, frame, rules, params=params)
     provenance = Provenance(engine=store.dialect, parameters=params.fingerprint)
-    title = f"Outsourcing ({view}): {icb or 'England'}"
-    notes = _notes(frame, icb, spread=view in ("shares", "routes"))
+    title = f"Outsourcing ({view}): {scope}"
+    notes = _notes(frame, scope, spread=view in ("shares", "routes"))
     return Result(table.reset_index(drop=True), provenance, title, tuple(notes))
 
 
-def _notes(frame: pd.DataFrame, icb: str | None, spread: bool) -> list[str]:
+def _notes(frame: pd.DataFrame, scope: str, spread: bool) -> list[str]:
     gone = cancelled(frame)
-    notes = [f"{_contracts(len(frame))} in scope ({icb or 'England'})"]
+    notes = [f"{_contracts(len(frame))} in scope ({scope})"]
     if spread:
         notes.append(SPREAD_RULE)
     if gone.any():

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from icsatlas.register.snapshot import Snapshot
     from icsatlas.results import Result
     from icsatlas.store import Store
+    from icsatlas.workspace.contracts import ContractsQuestions
     from icsatlas.workspace.finance import FinanceQuestions
     from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
@@ -278,6 +279,12 @@ class Workspace:
         from icsatlas.workspace.population import PopulationQuestions
 
         return PopulationQuestions(self)
+
+    @cached_property
+    def contracts(self) -> ContractsQuestions:
+        from icsatlas.workspace.contracts import ContractsQuestions
+
+        return ContractsQuestions(self)
 
     def close(self) -> None:
         if "store" in self._shared.__dict__:

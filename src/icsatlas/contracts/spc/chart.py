@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from icsatlas.contracts.spc.analysis import SpcResult
+from icsatlas.errors import InputError
 
 COLOURS = {
     "common_cause": "#a6a6a6",
@@ -122,11 +124,20 @@ def save(result: SpcResult, path: str | Path, series: str | None = None, title: 
         path.write_text(page(result, series, title), encoding="utf-8")
         return path
     if suffix not in (".png", ".svg"):
-        raise ValueError(f"charts are written as .png, .svg or .html, not {suffix or 'no suffix'}")
+        raise InputError(
+            f"charts are written as .png, .svg or .html, not {suffix or 'no suffix'}", file=path
+        )
     fig = figure(result, series, title)
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def save_each(result: SpcResult, folder: str | Path, series: Iterable[str]) -> list[Path]:
+    """Write an HTML chart per series into ``folder`` (``ae-4h/RDU`` as ``ae-4h_RDU.html``)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [save(result, folder / f"{name.replace('/', '_')}.html", series=name) for name in series]
 
 
 def page(result: SpcResult, series: str | None = None, title: str = "") -> str:
