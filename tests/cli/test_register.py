@@ -220,3 +220,12 @@ def test_several_input_problems_are_listed_one_a_line(cli, tmp_path):
     assert "error: 2 problems:" in output
     assert "bad.yaml:1: finance.redundancy.earnings_cap" in output
     assert "bad.yaml:2: finance.redundancy.nope" in output
+
+
+def test_sources_names_publisher_date_and_licence(cli):
+    code, output = cli("sources", "imd2019_lsoa11", "--format", "json")
+    (row,) = data_of(output)
+    assert code == 0 and row["licence"] == "OGL v3"
+    assert row["publisher"] == "Ministry of Housing, Communities and Local Government"
+    code, output = cli("sources", "nothing")
+    assert code == 2 and "no shipped data source 'nothing'" in output

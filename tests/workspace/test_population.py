@@ -55,7 +55,8 @@ def merged(ws, tmp_path_factory) -> Workspace:
 def test_generate_reads_areas_through_the_resolver_and_is_listed(ws):
     (stored,) = ws.population.list().table.records()
     assert (
-        stored["name"] == "england" and stored["coverage"] == "a 0.2% sample of 2 ICBs (QOQ, QWO)"
+        stored["name"] == "west-yorkshire-and-more-0p2pct"
+        and stored["coverage"] == "a 0.2% sample of 2 ICBs (QOQ, QWO)"
     )
 
 
@@ -64,7 +65,7 @@ def test_answers_carry_the_workspaces_provenance_and_the_populations(ws):
     provenance = result.provenance
     assert provenance.data["register"] == ws.provenance().data["register"]
     assert provenance.data["geography"].startswith("36 ICBs, 106 sub-ICB locations on 2026-06-01")
-    assert "synthetic population england" in provenance.data["population"]
+    assert "synthetic population west-yorkshire-and-more-0p2pct" in provenance.data["population"]
     assert (provenance.seed, provenance.engine) == (3, "duckdb")
     assert provenance.parameters == ws.params.fingerprint
     assert set(result.frame.ods_code) == {"QWO", "QOQ"}
@@ -168,7 +169,11 @@ def test_import_and_remove_are_audited(ws, tmp_path):
 
     from icsatlas import config
 
-    part = next((config.home() / "population" / "england").glob("icb_code=QOQ/*.parquet"))
+    part = next(
+        (config.home() / "population" / "west-yorkshire-and-more-0p2pct").glob(
+            "icb_code=QOQ/*.parquet"
+        )
+    )
     extract = tmp_path / "extract.csv"
     pq.read_table(part).to_pandas().drop(columns=["sub_icb_code"]).head(40).to_csv(
         extract, index=False

@@ -177,6 +177,14 @@ def parameters(
     render(workspace(parameters=parameters_file).parameters(prefix, on), fmt)
 
 
+def sources(
+    key: Annotated[str | None, typer.Argument(help="One source by its key.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Where every shipped data file comes from: publisher, date, licence, repository."""
+    render(workspace().sources(key), fmt)
+
+
 def tour() -> None:
     """A short tour: ICBs before and after the mergers, and who holds what before and
     after the Model ICB Blueprint."""
@@ -255,7 +263,7 @@ def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
     for command in (tour, build, where, area, areas, who, diff, gaps, impact):
         app.command()(command)
-    for command in (functions, organisations, accountability, parameters, log):
+    for command in (functions, organisations, accountability, parameters, sources, log):
         app.command()(command)
     app.add_typer(reform_app, name="reform")
     app.add_typer(board_app, name="board")

@@ -45,19 +45,44 @@ def render(result: Result, fmt: Format = Format.table) -> None:
         print_result(result)
 
 
-def print_result(result: Result) -> None:
+def print_result(result: Result, shown: tuple[set[str], set[str]] | None = None) -> None:
+    """The table, then its sections, then the notes and the source line once (a section's
+    notes and source are printed only where they differ from what was already shown)."""
+    notes_shown, sources_shown = shown or (set(), set())
     if result.columns:
         console.print(table(result))
     elif result.title:  # an answer made only of sections (e.g. SPC's points and summary)
         console.print(escape(result.title), style="bold", soft_wrap=True)
-    for note in result.notes:  # soft-wrapped: the terminal folds long lines, files keep them
-        console.print(f"[yellow]![/yellow] {escape(note)}", soft_wrap=True)
-    source = result.provenance.describe()
-    if source:
-        console.print(f"[dim]source: {escape(source)}[/dim]", soft_wrap=True)
     for section in result.sections:
+        print_result(section, (notes_shown | set(result.notes), sources_shown | {_source(result)}))
+    for note in result.notes:  # soft-wrapped: the terminal folds long lines, files keep them
+        if note not in notes_shown:
+            console.print(f"[yellow]![/yellow] {escape(note)}", soft_wrap=True)
+    source = _source(result)
+    if source and source not in sources_shown:
+        console.print(f"[dim]source: {escape(source)}[/dim]", soft_wrap=True)
+    if shown is not None:
         console.print()
-        print_result(section)
+
+
+def _source(result: Result) -> str:
+    """The provenance in one line: settings, then the data it used by key (the citations:
+    ``icsatlas sources``, or ``--format json``)."""
+    provenance = result.provenance.to_dict()
+    parts = [f"{k}={v}" for k, v in provenance.items() if k not in ("data", "notes")]
+    data = provenance.get("data", {})
+    cited = [k for k in data if k in sources()]
+    parts += [f"{k}: {v}" for k, v in data.items() if k not in cited]
+    if cited:
+        parts.append(f"data: {', '.join(cited)} (icsatlas sources)")
+    return "; ".join(parts)
+
+
+def sources() -> dict[str, object]:
+    """The shipped data sources, cited in full by ``icsatlas sources`` and in JSON."""
+    from icsatlas import data
+
+    return dict(data.sources())
 
 
 def table(result: Result) -> RichTable:

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from icsatlas.errors import NotFoundError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def _root() -> Path:
 @cache
 def sources() -> dict[str, DataSource]:
     """Every shipped file's provenance, by key."""
-    raw = yaml.safe_load((_root() / "sources.yaml").read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load((_root() / "sources.yaml").read_text(), Loader=loader)
     return {
         key: DataSource(key=key, **{k: str(v) for k, v in meta.items()})
         for key, meta in raw.items()
@@ -66,4 +70,6 @@ def path(key: str) -> Path:
 
 def read(key: str, **kwargs) -> pd.DataFrame:
     """A shipped file as a DataFrame (keyword arguments go to :func:`pandas.read_csv`)."""
+    import pandas as pd
+
     return pd.read_csv(path(key), **kwargs)

@@ -71,7 +71,7 @@ def aggregate(
     if focus is not None:
         frame, totals = frame[frame.in_focus == 1], totals[totals.in_focus == 1]
     labels = _labels(frame, by, summary)
-    rule = publish.Rule.of(params, summary.settings.on)
+    rule = publish.Rule.of(params)
     public = _public(frame, totals, labels, by, measures, rule)
     return Result(
         public,

@@ -44,7 +44,7 @@ def inequalities(
     """Core20 v rest, crude and standardised, for each segment and condition among the
     people of ``focus`` (default: everyone in the population)."""
     summary = _core20_summary(population, focus, params, geography, options)
-    rule = publish.Rule.of(params, summary.settings.on)
+    rule = publish.Rule.of(params)
     frame = _gaps(_cells(summary, focus), rule)
     where = focus.label if focus else "the whole population"
     return Result(
@@ -176,7 +176,7 @@ def core20plus5(
     """For each Core20PLUS5 clinical area, the indicator this population supports (Core20
     v rest) or why none is available."""
     summary = _core20_summary(population, focus, params, geography, options)
-    rule = publish.Rule.of(params, summary.settings.on)
+    rule = publish.Rule.of(params)
     gaps = _gaps(_cells(summary, focus), rule).set_index("measure")
     stages = rows(summary, ("core20", "life_stage", "sex"))
     if focus is not None:

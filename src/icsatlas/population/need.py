@@ -85,7 +85,7 @@ def need_indices(
     summary = summarise(population, level, params=params, geography=geography, options=options)
     assert summary.lookup is not None
     frame = rows(summary)
-    rule = publish.Rule.of(params, summary.settings.on)
+    rule = publish.Rule.of(params)
     weights = params.value("population.need.component_weights", summary.settings.on)
     table = published_indices(frame, area_labels(frame, summary.lookup), rule, weights)
     if level in _PLACES:

@@ -109,7 +109,7 @@ def profile(
             f"nobody in population {population.name!r} is in {focus.label} on {geography.on}"
         )
     everyone = totals.sum(numeric_only=True)
-    rule = publish.Rule.of(params, summary.settings.on)
+    rule = publish.Rule.of(params)
     side = _Side(inside, everyone if population.covers_england else None, rule)
     lines = [
         *_population(side, params),

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -50,10 +49,12 @@ class Rule:
     base: int
 
     @classmethod
-    def of(cls, params: ParameterSet, on: date | None = None) -> Rule:
+    def of(cls, params: ParameterSet) -> Rule:
+        """The rule in force now: an output is published today, whatever date it describes
+        (so a profile of the 2022 geography is protected by today's rule)."""
         return cls(
-            int(params.value("population.disclosure.suppress_at_or_below", on)),
-            int(params.value("population.disclosure.rounding_base", on)),
+            int(params.value("population.disclosure.suppress_at_or_below")),
+            int(params.value("population.disclosure.rounding_base")),
         )
 
     def describe(self) -> str:

@@ -261,6 +261,18 @@ class Workspace:
         notes = (self.params.describe(),)
         return Result(Table.from_records(rows, columns), self.provenance(), title, notes)
 
+    def sources(self, key: str | None = None) -> Result:
+        """Where the shipped data come from: title, publisher, date, licence and the public
+        repository each file was taken from (every result names the ones it used)."""
+        from icsatlas import data
+        from icsatlas.results import Result, Table
+
+        chosen = [data.source(key)] if key else list(data.sources().values())
+        columns = ("key", "title", "publisher", "date", "licence", "via")
+        table = Table.from_records((vars(s) for s in chosen), columns)
+        notes = ("the long form, with the checks done: src/icsatlas/data/PROVENANCE.md",)
+        return Result(table, self.provenance(), f"{len(chosen)} shipped data sources", notes)
+
     # -- the domains ----------------------------------------------------------------------
     @cached_property
     def register(self) -> RegisterQuestions:

@@ -17,11 +17,12 @@ whose provenance starts from the workspace's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icsatlas.errors import InputError
+from icsatlas.errors import InputError, NotFoundError
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result, Table
 from icsatlas.workspace import DateLike, as_date
@@ -74,7 +75,7 @@ class PopulationQuestions:
         from icsatlas.population import generate as generator
         from icsatlas.population.catalogue import describe
 
-        name = name or dataset.DEFAULT_NAME
+        name = name or _default_name(fraction or DEFAULT_FRACTION, areas)
         dataset.check_free(name, replace=replace)
         sub_icbs, notes = _covering_sub_icbs(self.ws, areas)
         plan = generator.plan(sub_icbs, fraction or DEFAULT_FRACTION, seed)
@@ -330,9 +331,18 @@ class PopulationQuestions:
 
     # -- how every question is asked ---------------------------------------------------------
     def _dataset(self, name: str | None) -> Dataset:
+        """The population named, or without a name the one most recently stored (every
+        output names the population it used and what it covers)."""
         from icsatlas.population import dataset
 
-        return dataset.open_dataset(name or dataset.DEFAULT_NAME)
+        if name:
+            return dataset.open_dataset(name)
+        stored = dataset.list_datasets()
+        if not stored:
+            raise NotFoundError(
+                "no population is stored yet: generate one with `icsatlas population generate`"
+            )
+        return max(stored, key=lambda d: (d.path / dataset.MANIFEST).stat().st_mtime)
 
     def _focus(self, area: str, geography: Geography) -> Focus:
         """The people of what ``area`` names, read by the workspace's resolver."""
@@ -419,3 +429,14 @@ def _counted(plan, progress: Progress) -> Callable[[str, int], None]:
 
     total = sum(generate.expected_rows(plan).values())
     return lambda code, rows: progress(code, rows, total)
+
+
+def _default_name(fraction: float, areas: Sequence[str]) -> str:
+    """A name that says what a population covers: 'england' for all of it, 'england-10pct'
+    for a 10% sample, 'frimley-5pct' for a 5% sample of one area."""
+    scope = "england"
+    if areas:
+        scope = re.sub(r"[^a-z0-9]+", "-", areas[0].lower()).strip("-") or "area"
+        scope += "-and-more" if len(areas) > 1 else ""
+    percent = f"{fraction * 100:g}".replace(".", "p")  # a name has no dots: 0p5pct is 0.5%
+    return scope if fraction == 1 and not areas else f"{scope}-{percent}pct"
