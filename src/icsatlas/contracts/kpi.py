@@ -200,7 +200,8 @@ def _cancer(prefix: str) -> tuple[list[SeriesMeta], pd.DataFrame]:
         .sum()
     )
     provider = provider[provider.total > 0]
-    frames, metas = [], {}
+    frames: list[pd.DataFrame] = []
+    metas: dict[str, SeriesMeta] = {}
     icb = icb.assign(icb_name=icb.icb_name.map(short_name) + " ICB")
     levels = (("icb", icb, "icb_ods", "icb_name"), ("provider", provider, "org_code", "org_code"))
     for level, frame, key, name in levels:

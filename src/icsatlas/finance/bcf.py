@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -277,7 +278,8 @@ def county_pooling_scenario(
     counties = with_population(params)
     counties = counties[counties.council_type == "county"]
     population = float(counties.population_estimate.sum())
-    rows, labels = [], []
+    rows: list[dict[str, Any]] = []
+    labels: list[str] = []
     for year, given, option in (
         (from_year, from_per_head, "from_per_head"),
         (to_year, to_per_head, "to_per_head"),

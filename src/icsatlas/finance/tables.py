@@ -6,7 +6,8 @@ narrower view a terminal or a briefing needs, and parse amounts people type ("3.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -49,7 +50,7 @@ def view(result: Result, columns: Sequence[Column]) -> Result:
 
 def formatted(values: pd.Series, kind: str) -> list:
     """Values as display strings; ``kind`` is one of the keys below (blank for missing)."""
-    formats = {
+    formats: dict[str, Callable[[Any], str]] = {
         "name": short_name,
         "int": lambda v: f"{v:,.0f}",
         "m": lambda v: f"{round(v / 1e6, 1) + 0.0:,.1f}",  # no "-0.0"

@@ -67,10 +67,10 @@ class Distribution:
         if self.kind == "fixed" or self.low == self.high:
             return np.full(n + 1, float(self.mode if self.kind != "uniform" else self.low))
         if self.kind == "uniform":
-            draws = rng.uniform(self.low, self.high, size=n)
+            spread = rng.uniform(self.low, self.high, size=n)
         else:
-            draws = rng.triangular(self.low, self.mode, self.high, size=n)
-        return np.concatenate([[float(self.central)], draws])
+            spread = rng.triangular(self.low, self.mode, self.high, size=n)
+        return np.concatenate([[float(self.central)], spread])
 
     def quantile(self, q: float) -> float:
         """Inverse CDF (numeric kinds), for one-at-a-time sensitivity."""

@@ -185,7 +185,8 @@ def normalised_hazard_ratios(hazard: dict, shares: dict) -> tuple[float, ...]:
 @cache
 def england_counts() -> np.ndarray:
     """(2, 96) registered patients in England by sex and age."""
-    return sum(sources.count_matrix(sources.registered_counts("ICB")).values())
+    matrices = sources.count_matrix(sources.registered_counts("ICB")).values()
+    return np.sum(np.stack(list(matrices)), axis=0)
 
 
 @cache

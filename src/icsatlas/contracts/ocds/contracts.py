@@ -160,8 +160,8 @@ def _party_ref(reference: Any, resolved: dict) -> parties.Party | None:
 
 
 def _supplier(award: dict, resolved: dict) -> parties.Party | None:
-    suppliers = [_party_ref(s, resolved) for s in award.get("suppliers") or []]
-    suppliers = [s for s in suppliers if s is not None]
+    found = [_party_ref(s, resolved) for s in award.get("suppliers") or []]
+    suppliers = [s for s in found if s is not None]
     if not suppliers:
         return None
     if len(suppliers) == 1:

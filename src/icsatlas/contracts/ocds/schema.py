@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from jsonschema import Draft4Validator
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 SUPPORTED = "1.1"
@@ -42,7 +42,7 @@ def package_validator() -> Draft4Validator:
     """The release package schema without its ``releases`` items (validated one by one)."""
     schema = _load(PACKAGE_SCHEMA)
     release_url = schema["properties"]["releases"]["items"]["$ref"]
-    resource = Resource(contents=release_schema(), specification=DRAFT4)
+    resource = DRAFT4.create_resource(release_schema())
     registry = Registry().with_resource(release_url, resource)
     shell = json.loads(json.dumps(schema))
     shell["properties"]["releases"] = {"type": "array"}

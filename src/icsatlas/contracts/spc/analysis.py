@@ -264,7 +264,7 @@ def _assurance(target: np.ndarray, lpl, upl, improvement: np.ndarray) -> np.ndar
             ],
             "inconsistent",
         )
-    return np.where(known, verdict, None).astype(object)
+    return np.where(known, verdict.astype(object), np.array(None, dtype=object))
 
 
 def _summary(points: pd.DataFrame, keys: list[str], improvement, target) -> pd.DataFrame:
