@@ -89,3 +89,51 @@ def test_everything_for_an_area_before_and_after_a_reform(ws):
     assert workforce["holder (after)"] == "NHS England North East and Yorkshire"
     assert found.provenance.reform == "blueprint-2025"
     assert len(rows) == len(ws.data.functions)
+
+
+@pytest.mark.parametrize(
+    ("kind", "within", "expected"),
+    [
+        # the five places of West Yorkshire, each a sub-ICB location named after its council
+        ("place", "West Yorkshire", {"Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"}),
+        # Leeds City Council is a metropolitan borough wholly in the Leeds place
+        ("council", "Leeds", {"Leeds"}),
+        # Beeston PCN is one of Leeds's primary care networks (practice map, 1 Aug 2026)
+        ("pcn", "Leeds", {"Beeston PCN"}),
+    ],
+)
+def test_areas_of_each_kind_within_an_area(ws, kind, within, expected):
+    found = ws.register.areas(kind, on="2026-06-01", within=within)
+    names = set(found.table.column("place" if kind == "place" else "name"))
+    assert expected <= names
+    if kind != "pcn":
+        assert names == expected
+
+
+def test_practices_within_a_place_with_their_pcn_and_postcode(ws):
+    practices = ws.register.areas("practice", on="2026-06-01", within="15F").table.records()
+    city_view = next(p for p in practices if p["ods_code"] == "B86002")
+    assert (city_view["postcode"], city_view["pcn"], city_view["place"]) == (
+        "LS11 8LH",
+        "Beeston PCN",
+        "Leeds",
+    )
+    assert {p["place"] for p in practices} == {"Leeds"}
+
+
+def test_councils_show_tier_county_and_shares(ws):
+    councils = {c["name"]: c for c in ws.register.areas("council", on="2026-06-01").table}
+    assert len(councils) == 317  # 21 counties, 132 single-tier councils, 164 districts
+    preston = councils["Preston"]
+    assert (preston["tier"], preston["within"]) == ("district council", "Lancashire")
+    assert councils["Surrey"]["icbs"] == "Surrey and Sussex 100%"
+
+
+def test_no_neighbourhoods_are_recorded_and_it_says_so(ws):
+    found = ws.register.areas("neighbourhood", on="2026-06-01")
+    assert len(found) == 0 and "no neighbourhood areas are recorded" in found.notes[0]
+
+
+def test_an_unknown_kind_of_area_lists_the_kinds(ws):
+    with pytest.raises(IcsatlasError, match=r"unknown kind of area 'ward'.*council"):
+        ws.register.areas("ward")
