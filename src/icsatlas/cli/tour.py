@@ -20,7 +20,7 @@ def run(ws: Workspace) -> None:
     console.print(
         Panel.fit(
             "icsatlas: England's integrated care systems as software",
-            subtitle=f"register in {ws.provenance().to_dict()['data']['register']}",
+            subtitle="built from shipped public data",
         )
     )
     _geography(ws)
