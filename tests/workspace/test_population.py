@@ -184,3 +184,13 @@ def test_import_and_remove_are_audited(ws, tmp_path):
     assert removed.title == "removed population 'mine'"
     kinds = [r[0] for r in ws.store.fetchall("SELECT kind FROM change_log ORDER BY change_id")]
     assert kinds[-2:] == ["population.import", "population.remove"]
+
+
+def test_a_workspace_opened_on_a_folder_keeps_its_populations_there(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICSATLAS_HOME", str(tmp_path / "elsewhere"))
+    mine = icsatlas.open(home=tmp_path / "mine")
+    mine.population.generate(fraction=0.001, areas=["QOQ"], jobs=1, seed=1)
+    (stored,) = mine.population.list().table.records()
+    assert (tmp_path / "mine" / "population" / stored["name"]).is_dir()
+    assert not (tmp_path / "elsewhere" / "population").exists()
+    mine.close()

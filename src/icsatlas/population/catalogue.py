@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -43,9 +44,9 @@ def describe(population: dataset.Dataset, *, params: ParameterSet) -> Result:
     )
 
 
-def catalogue(*, params: ParameterSet) -> Result:
+def catalogue(*, params: ParameterSet, folder: Path | None = None) -> Result:
     """The populations stored in this workspace (people published: rounded to 5)."""
-    stored = dataset.list_datasets()
+    stored = dataset.list_datasets(folder)
     labels = pd.DataFrame(
         [
             {

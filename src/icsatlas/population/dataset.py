@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,8 +97,10 @@ class Dataset:
         return str(self.manifest["extract_date"])
 
 
-def root() -> Path:
-    return config.home() / "population"
+def root(folder: Path | None = None) -> Path:
+    """Where populations are stored: ``folder``, else ``population/`` in the workspace folder
+    (``$ICSATLAS_HOME``)."""
+    return folder or config.home() / "population"
 
 
 def check_name(name: str) -> str:
@@ -108,12 +111,12 @@ def check_name(name: str) -> str:
     return name
 
 
-def open_dataset(name: str = DEFAULT_NAME) -> Dataset:
-    """The stored population called ``name``."""
-    path = root() / check_name(name)
+def open_dataset(name: str = DEFAULT_NAME, folder: Path | None = None) -> Dataset:
+    """The stored population called ``name`` (in ``folder``, default :func:`root`)."""
+    path = root(folder) / check_name(name)
     manifest = path / MANIFEST
     if not manifest.exists():
-        available = ", ".join(d.name for d in list_datasets()) or "none yet"
+        available = ", ".join(d.name for d in list_datasets(folder)) or "none yet"
         raise NotFoundError(
             f"no population named {name!r} (available: {available}); "
             "create one with `icsatlas population generate` or `icsatlas population import`"
@@ -121,8 +124,8 @@ def open_dataset(name: str = DEFAULT_NAME) -> Dataset:
     return Dataset(name, path, json.loads(manifest.read_text()))
 
 
-def list_datasets() -> list[Dataset]:
-    base = root()
+def list_datasets(folder: Path | None = None) -> list[Dataset]:
+    base = root(folder)
     if not base.exists():
         return []
     found = []
@@ -133,9 +136,9 @@ def list_datasets() -> list[Dataset]:
     return found
 
 
-def check_free(name: str, *, replace: bool = False) -> Path:
+def check_free(name: str, *, replace: bool = False, folder: Path | None = None) -> Path:
     """Where dataset ``name`` will go; refuses a name already taken unless ``replace``."""
-    final = root() / check_name(name)
+    final = root(folder) / check_name(name)
     if final.exists() and not replace:
         raise InputError(
             f"a population named {name!r} already exists; pass --replace to overwrite it",
@@ -146,14 +149,20 @@ def check_free(name: str, *, replace: bool = False) -> Path:
 
 @contextmanager
 def writing(
-    name: str, *, replace: bool = False, store: Store | None = None, reason: str = ""
+    name: str,
+    *,
+    replace: bool = False,
+    store: Store | None = None,
+    reason: str = "",
+    folder: Path | None = None,
 ) -> Iterator[Path]:
     """A temporary directory to build dataset ``name`` in. When the block ends without
     error, the dataset is recorded in ``store`` (if given, with an audit-log entry) and
     renamed into place in one transaction; otherwise the directory is deleted and the store
     is untouched. Refuses to overwrite unless ``replace``."""
-    final = check_free(name, replace=replace)
+    final = check_free(name, replace=replace, folder=folder)
     final.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(final.parent)
     temporary = final.parent / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
     temporary.mkdir()
     try:
@@ -172,6 +181,17 @@ def writing(
                 _swap(temporary, final)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _clear_leftovers(base: Path) -> None:
+    """Delete half-built populations left by a process killed while writing (more than an
+    hour old, so a write running now in another process is left alone)."""
+    for leftover in [*base.glob(".*.tmp"), *base.glob(".*.old")]:
+        try:
+            if leftover.stat().st_mtime < time.time() - 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _swap(temporary: Path, final: Path) -> None:
@@ -199,6 +219,6 @@ def partition_dir(directory: Path, icb_code: str) -> Path:
     return path
 
 
-def remove(name: str) -> None:
-    dataset = open_dataset(name)
+def remove(name: str, folder: Path | None = None) -> None:
+    dataset = open_dataset(name, folder)
     shutil.rmtree(dataset.path)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -110,17 +111,21 @@ def run(
     jobs: int | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
+    folder: Path | None = None,
 ) -> Generated:
-    """Generate, write atomically under ``$ICSATLAS_HOME/population/<name>/`` (recorded in
+    """Generate, write atomically under ``<folder>/<name>/`` (default
+    ``$ICSATLAS_HOME/population``; recorded in
     ``store`` with an audit-log entry, if given), and describe. An existing population of
     that name is refused (unless ``replace``) before any work is done."""
-    dataset.check_free(name, replace=replace)
+    dataset.check_free(name, replace=replace, folder=folder)
     started = time.perf_counter()
     inputs = _Inputs.build(chosen, params)
     expected = {code: int(inputs.scaled_counts(code).sum()) for code in chosen.sub_icbs}
     rows_by_icb: dict[str, int] = {}
     reason = f"generated synthetic population (fraction {chosen.fraction}, seed {chosen.seed})"
-    with dataset.writing(name, replace=replace, store=store, reason=reason) as directory:
+    with dataset.writing(
+        name, replace=replace, store=store, reason=reason, folder=folder
+    ) as directory:
         for code, rows in _generate_all(inputs, directory, jobs):
             icb = inputs.icb_of[code]
             rows_by_icb[icb] = rows_by_icb.get(icb, 0) + rows
@@ -129,7 +134,7 @@ def run(
         elapsed = time.perf_counter() - started
         manifest = _manifest(name, chosen, inputs.model, rows_by_icb, elapsed, params)
         dataset.write_manifest(directory, manifest)
-    generated = dataset.open_dataset(name)
+    generated = dataset.open_dataset(name, folder)
     return Generated(generated, provenance_of(generated, params))
 
 

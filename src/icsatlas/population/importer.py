@@ -64,11 +64,12 @@ def import_population(
     extract_date: date,
     replace: bool = False,
     store: Store | None = None,
+    folder: Path | None = None,
 ) -> dataset.Dataset:
     """Check ``file`` whole and store it as population ``name`` (partitioned by the ICB of
     each person's practice on ``extract_date``); raise :class:`InputErrors` and store
     nothing if any row is wrong."""
-    dataset.check_free(name, replace=replace)
+    dataset.check_free(name, replace=replace, folder=folder)
     path = Path(file)
     if not path.exists():
         raise InputError("no such file", file=path)
@@ -76,7 +77,9 @@ def import_population(
     imd = _imd_by_lsoa()
     checked = _Checked()
     reason = f"imported {path.name} as population {name!r}"
-    with dataset.writing(name, replace=replace, store=store, reason=reason) as directory:
+    with dataset.writing(
+        name, replace=replace, store=store, reason=reason, folder=folder
+    ) as directory:
         for row_numbers, batch in _batches(path, checked):
             frame = _check_batch(batch, row_numbers, path, practices, imd, checked)
             if not checked.errors:
@@ -88,7 +91,7 @@ def import_population(
         if rows == 0:
             raise InputError("the file has no rows", file=path)
         dataset.write_manifest(directory, _manifest(name, path, extract_date, checked, practices))
-    return dataset.open_dataset(name)
+    return dataset.open_dataset(name, folder)
 
 
 def _batches(path: Path, checked: _Checked) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:

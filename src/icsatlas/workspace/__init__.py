@@ -68,7 +68,8 @@ class _Shared:
         self.url = url
         self.as_of_change = as_of_change
         self.on_build = on_build
-        self.snapshots = (home or config.home()) / "snapshots"
+        self.home = home or config.home()
+        self.snapshots = self.home / "snapshots"
 
     @cached_property
     def store(self) -> Store:
@@ -156,6 +157,11 @@ class Workspace:
     @property
     def store(self) -> Store:
         return self._shared.store
+
+    @property
+    def home(self) -> Path:
+        """The workspace folder: its DuckDB file (by default), populations and caches."""
+        return self._shared.home
 
     @property
     def as_of_change(self) -> int | None:

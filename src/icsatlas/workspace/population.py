@@ -48,13 +48,14 @@ class PopulationQuestions:
 
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
+        self.folder = workspace.home / "population"
 
     # -- stored populations ------------------------------------------------------------------
     def list(self) -> Result:
         """The populations stored in this workspace (people published: rounded to 5)."""
         from icsatlas.population.catalogue import catalogue
 
-        return self._answer(catalogue(params=self.ws.params))
+        return self._answer(catalogue(params=self.ws.params, folder=self.folder))
 
     def generate(
         self,
@@ -76,7 +77,7 @@ class PopulationQuestions:
         from icsatlas.population.catalogue import describe
 
         name = name or _default_name(fraction or DEFAULT_FRACTION, areas)
-        dataset.check_free(name, replace=replace)
+        dataset.check_free(name, replace=replace, folder=self.folder)
         sub_icbs, notes = _covering_sub_icbs(self.ws, areas)
         plan = generator.plan(sub_icbs, fraction or DEFAULT_FRACTION, seed)
         store = self.ws.writable_store()
@@ -88,6 +89,7 @@ class PopulationQuestions:
             jobs=jobs,
             progress=_counted(plan, progress) if progress else None,
             store=store,
+            folder=self.folder,
         )
         self.ws.recorded()
         return self._answer(describe(done.dataset, params=self.ws.params)).with_notes(*notes)
@@ -102,7 +104,9 @@ class PopulationQuestions:
 
         day = as_date(extract_date, "extract-date")
         store = self.ws.writable_store()
-        population = import_population(file, name, extract_date=day, replace=replace, store=store)
+        population = import_population(
+            file, name, extract_date=day, replace=replace, store=store, folder=self.folder
+        )
         self.ws.recorded()
         return self._answer(describe(population, params=self.ws.params))
 
@@ -110,9 +114,9 @@ class PopulationQuestions:
         """Delete a stored population (recorded in the audit log)."""
         from icsatlas.population import dataset, registry
 
-        population = dataset.open_dataset(name)
+        population = dataset.open_dataset(name, self.folder)
         registry.forget(self.ws.writable_store(), name, reason=f"removed population {name!r}")
-        dataset.remove(name)
+        dataset.remove(name, self.folder)
         self.ws.recorded()
         removed = (name, population.kind, population.extract_date)
         table = Table(("name", "kind", "as_at"), (removed,))
@@ -336,8 +340,8 @@ class PopulationQuestions:
         from icsatlas.population import dataset
 
         if name:
-            return dataset.open_dataset(name)
-        stored = dataset.list_datasets()
+            return dataset.open_dataset(name, self.folder)
+        stored = dataset.list_datasets(self.folder)
         if not stored:
             raise NotFoundError(
                 "no population is stored yet: generate one with `icsatlas population generate`"
