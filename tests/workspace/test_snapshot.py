@@ -51,3 +51,18 @@ def test_a_register_built_by_older_icsatlas_asks_for_a_rebuild(home):
     ws.close()
     with pytest.raises(IcsatlasError, match="icsatlas build --rebuild"):
         _open(home).register.areas("icb")
+
+
+def test_a_contracts_import_leaves_the_register_snapshot_as_it_was(home):
+    from pathlib import Path
+
+    first = _open(home)
+    first.register.areas("icb")
+    before = sorted(p.name for p in (home / "snapshots").glob("register-*.pickle"))
+    fixture = Path(__file__).parents[1] / "contracts" / "fixtures" / "nhs_release_package.json"
+    first.contracts.import_file(fixture)
+    first.close()
+    again = _open(home)
+    again.register.areas("icb")
+    after = sorted(p.name for p in (home / "snapshots").glob("register-*.pickle"))
+    assert after == before

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.register.model import RECORD_TYPES, Changeset, Record
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import Change, record_change
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def _retract(store: Store, table: str, keys: list[str], change_id: int) -> None:
         return
     store.execute("CREATE TEMPORARY TABLE IF NOT EXISTS retracting (rkey TEXT)")
     store.execute("DELETE FROM retracting")
+    import pandas as pd
+
     store.insert_df("retracting", pd.DataFrame({"rkey": keys}))
     store.execute(
         f"UPDATE {table} SET retracted_in = ? WHERE retracted_in IS NULL"
@@ -83,6 +86,8 @@ def _retract(store: Store, table: str, keys: list[str], change_id: int) -> None:
 
 
 def _frame(records: list[Record], record_type: type[Record], change_id: int) -> pd.DataFrame:
+    import pandas as pd
+
     columns = ["rkey", *(f.name for f in fields(record_type)), "recorded_in"]
     rows = [{"rkey": r.key, **r.to_row(), "recorded_in": change_id} for r in records]
     frame = pd.DataFrame(rows, columns=columns)
@@ -144,6 +149,18 @@ def check_build_version(store: Store) -> None:
             "the shipped data (reforms you applied and boards you imported are kept in the "
             "audit log, `icsatlas log`, and must be applied again)"
         )
+
+
+def latest_change(store: Store) -> int:
+    """The latest audit-log change that added or retracted a register record (a contracts or
+    population import leaves the register, and so its snapshot, as it was)."""
+    columns = [
+        f"SELECT max({column}) AS change_id FROM register_{t.kind}"
+        for t in RECORD_TYPES
+        for column in ("recorded_in", "retracted_in")
+    ]
+    found = store.scalar(f"SELECT max(change_id) FROM ({' UNION ALL '.join(columns)}) AS c")
+    return int(found or 0)
 
 
 def is_built(store: Store) -> bool:

@@ -79,16 +79,19 @@ class _Shared:
 
     @cached_property
     def latest_change(self) -> int:
-        """The audit log's latest change: from the store, or, for a DuckDB file untouched
-        since it was last read, from the stamp written then (without opening DuckDB)."""
+        """The audit log's latest change to the register: from the store, or, for a DuckDB
+        file untouched since it was last read, from the stamp written then (without opening
+        DuckDB)."""
         from icsatlas.workspace import stamp
 
         known = stamp.read(self.snapshots, self.url)
         if known is not None:
             return known
+        from icsatlas.register import persist
+
         self._ensure_built()
         before = stamp.file_state(self.url)
-        latest = int(self.store.scalar("SELECT max(change_id) FROM change_log") or 0)
+        latest = persist.latest_change(self.store)
         stamp.write(self.snapshots, self.url, before, latest)
         return latest
 
