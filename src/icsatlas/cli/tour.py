@@ -32,9 +32,10 @@ def run(ws: Workspace) -> None:
         "icsatlas contracts kpi --help"
     )
     console.print(
-        '\nNext: [bold]icsatlas who "GP IT" --area Frimley --on 2025-01-01[/bold], '
-        "[bold]icsatlas impact blueprint-2025[/bold], [bold]icsatlas gaps --reform "
-        "blueprint-2025 --on 2026-06-01[/bold], [bold]icsatlas --help[/bold]"
+        '\nNext, for your own area (a council, a place, a GP practice code, a postcode '
+        'district): [bold]icsatlas where "Surrey County Council"[/bold], [bold]icsatlas area '
+        "Leeds --reform blueprint-2025[/bold], [bold]icsatlas who \"GP IT\" --area B86002[/bold]; "
+        "then [bold]icsatlas impact blueprint-2025[/bold], [bold]icsatlas --help[/bold]"
     )
 
 
