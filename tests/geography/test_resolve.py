@@ -111,3 +111,10 @@ def test_unknown_input_suggests_the_nearest(resolver):
 def test_a_trust_is_named_as_not_an_area(resolver):
     with pytest.raises(NotFoundError, match=r"Leeds Teaching Hospitals NHS Trust.*not an area"):
         resolver.resolve("RR8", JUNE_2026)
+
+
+def test_a_central_district_with_no_practice_uses_its_family(resolver):
+    # SW1A (Westminster) has no GP practice in the August 2026 map; SW1E, SW1P, SW1V... do
+    found = resolver.resolve("SW1A 1AA", JUNE_2026)
+    assert found.approximate and "postcode districts SW1*" in found.notes[0]
+    assert codes(found)[0] == "W2U3Z"

@@ -32,9 +32,9 @@ def run(ws: Workspace) -> None:
         "icsatlas contracts kpi --help"
     )
     console.print(
-        '\nNext, for your own area (a council, a place, a GP practice code, a postcode '
+        "\nNext, for your own area (a council, a place, a GP practice code, a postcode "
         'district): [bold]icsatlas where "Surrey County Council"[/bold], [bold]icsatlas area '
-        "Leeds --reform blueprint-2025[/bold], [bold]icsatlas who \"GP IT\" --area B86002[/bold]; "
+        'Leeds --reform blueprint-2025[/bold], [bold]icsatlas who "GP IT" --area B86002[/bold]; '
         "then [bold]icsatlas impact blueprint-2025[/bold], [bold]icsatlas --help[/bold]"
     )
 

@@ -367,6 +367,7 @@ class Resolver:
             (postcode, self.index.postcodes, "at"),
             (postcode[:-2], self.index.postcode_sectors, "in postcode sector"),
             (district, self.index.postcode_districts, "in postcode district"),
+            (_family(district), self._district_family(district), "in the postcode districts"),
         ]
         found = [
             (
@@ -400,6 +401,18 @@ class Resolver:
             practices=tuple(practices),
         )
 
+    def _district_family(self, district: str) -> dict[str, list[str]]:
+        """Central districts split by a letter (SW1A, SW1E, SW1P...) taken together, for a
+        district with no practice of its own."""
+        family = _family(district)
+        practices = [
+            p
+            for name, found in self.index.postcode_districts.items()
+            if _family(name) == family
+            for p in found
+        ]
+        return {family: practices}
+
     # -- practices and shares --------------------------------------------------------------
     def _practices_in(self, area_id: str, on: date) -> list[str]:
         inside = {area_id, *(a.area_id for a in self.register.descendants(area_id, on))}
@@ -431,3 +444,12 @@ class Resolver:
 
 def _by_name(candidate: Candidate) -> str:
     return candidate.name
+
+
+def _family(district: str) -> str:
+    """'SW1A' -> 'SW1*', 'EC1V' -> 'EC1*'; a district without a final letter stands alone."""
+    return (
+        f"{district[:-1]}*"
+        if district[-1:].isalpha() and district[:-1][-1:].isdigit()
+        else district
+    )
