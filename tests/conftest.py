@@ -18,6 +18,7 @@ from icsatlas import store as store_module
 from icsatlas.store import Store
 
 POSTGRES_ENV = "ICSATLAS_TEST_POSTGRES_URL"
+MERGER_2027 = Path(__file__).parent / "fixtures" / "merge-2027.yaml"  # a user's what-if merger
 
 
 @pytest.fixture

@@ -18,16 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from icsatlas.cli import app
+from tests.conftest import MERGER_2027
 
 runner = CliRunner()
-MERGER_YAML = (
-    "name: west-yorkshire-and-humber-2027\ntitle: A merger a user is testing\n"
-    "source: user scenario\neffective: 2027-04-01\ncertainty: uncertain\noperations:\n"
-    "  - merge:\n"
-    "      from: [QWO, QOQ]\n"
-    "      into: {ods: QZZ, ons: E54999999, name: NHS Yorkshire Test ICB, region: Y63}\n"
-    "      sub_icbs: [15F, 36J, 02T, X2C4Y, 03R, 02Y, 03F, 03H, 03K, 03Q, 42D]\n"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -214,8 +207,7 @@ def test_allocate_targets_json_sums_to_the_control_total(workspace):
 def test_a_reform_changes_the_targets(workspace, tmp_path):
     """Issue 9, section 1: `--reform` reaches finance: a user's 2027 merger of West
     Yorkshire and Humber and North Yorkshire is one ICB in the targets of 2027."""
-    merger = tmp_path / "merge-2027.yaml"
-    merger.write_text(MERGER_YAML)
+    merger = MERGER_2027
     args = ["allocate", "targets", "--year", "2025/26", "--on", "2027-06-01", "--format", "json"]
     plain = json.loads(invoke(*args).stdout)
     result = invoke(*args, "--reform", str(merger))

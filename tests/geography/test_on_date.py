@@ -13,6 +13,7 @@ import pytest
 
 import icsatlas
 from icsatlas.register import geography as shipped
+from tests.conftest import MERGER_2027
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +38,8 @@ def test_the_register_and_the_shipped_lookup_agree_before_and_after_the_mergers(
         assert (ours == theirs.loc[ours.index]).all()
 
 
-def test_a_what_if_merger_moves_practices_to_the_new_icb(ws, tmp_path):
-    merger = tmp_path / "merge-2027.yaml"
-    merger.write_text(
-        "name: west-yorkshire-and-humber-2027\ntitle: A merger a user is testing\n"
-        "source: user scenario\neffective: 2027-04-01\ncertainty: uncertain\noperations:\n"
-        "  - merge:\n"
-        "      from: [QWO, QOQ]\n"
-        "      into: {ods: QZZ, ons: E54999999, name: NHS Yorkshire Test ICB, region: Y63}\n"
-        "      sub_icbs: [15F, 36J, 02T, X2C4Y, 03R, 02Y, 03F, 03H, 03K, 03Q, 42D]\n"
-    )
-    after = ws.with_reforms(merger).geography("2027-06-01")
+def test_a_what_if_merger_moves_practices_to_the_new_icb(ws):
+    after = ws.with_reforms(MERGER_2027).geography("2027-06-01")
     assert "QZZ" in set(after.icbs.icb_ods) and "QWO" not in set(after.icbs.icb_ods)
     leeds = after.practices.set_index("practice_code").loc["B86002"]
     assert leeds.icb_ods == "QZZ"

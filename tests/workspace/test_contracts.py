@@ -23,6 +23,7 @@ import icsatlas
 from icsatlas.errors import IcsatlasError, InputError, NotFoundError
 from icsatlas.store.audit import changes
 from icsatlas.workspace import Workspace
+from tests.conftest import MERGER_2027
 
 FIXTURES = Path(__file__).parents[1] / "contracts" / "fixtures"
 REGISTER = """contract_id,title,buyer_name,buyer_code,supplier_name,value,start_date,end_date
@@ -36,17 +37,6 @@ LCC-1,Reablement,Leeds City Council,Care Co,2000,2024-04-01,2025-03-31
 BMDC-1,Home care,City of Bradford Metropolitan District Council,Care Co,3000,2024-04-01,\
 2025-03-31
 X-1,Unplaced,Somebody Unknown,Scans Ltd,6000,2024-04-01,2025-03-31
-"""
-MERGER = """name: west-yorkshire-and-humber-2027
-title: A merger a user is testing
-source: user scenario
-effective: 2027-04-01
-certainty: uncertain
-operations:
-  - merge:
-      from: [QWO, QOQ]
-      into: {ods: QZZ, ons: E54999999, name: NHS Yorkshire Test ICB, region: Y63}
-      sub_icbs: [15F, 36J, 02T, X2C4Y, 03R, 02Y, 03F, 03H, 03K, 03Q, 42D]
 """
 
 
@@ -137,8 +127,7 @@ def test_unplaced_contracts_are_counted_out_of_an_area_and_kept_in_england(ws):
 
 def test_a_what_if_merger_moves_the_buyers_icb(ws, tmp_path):
     """Issue 9 §1: a user's reform changes the answer. Geography from ws.geography(on)."""
-    merger = tmp_path / "merge-2027.yaml"
-    merger.write_text(MERGER)
+    merger = MERGER_2027
     what_if = ws.with_reforms(merger)
     found = what_if.contracts.list(area="QZZ", on="2027-06-01")
     assert _ids(found) == {"WY-1", "LCC-1", "BMDC-1", "LTH-1"}

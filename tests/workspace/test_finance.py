@@ -15,15 +15,8 @@ import icsatlas
 from icsatlas import data
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.workspace import Workspace
+from tests.conftest import MERGER_2027
 
-MERGER = (
-    "name: west-yorkshire-and-humber-2027\ntitle: A merger a user is testing\n"
-    "source: user scenario\neffective: 2027-04-01\ncertainty: uncertain\noperations:\n"
-    "  - merge:\n"
-    "      from: [QWO, QOQ]\n"
-    "      into: {ods: QZZ, ons: E54999999, name: NHS Yorkshire Test ICB, region: Y63}\n"
-    "      sub_icbs: [15F, 36J, 02T, X2C4Y, 03R, 02Y, 03F, 03H, 03K, 03Q, 42D]\n"
-)
 AFTER = "2027-06-01"
 
 
@@ -35,9 +28,7 @@ def ws(tmp_path_factory) -> Workspace:
 
 @pytest.fixture(scope="module")
 def merged(ws, tmp_path_factory) -> Workspace:
-    path = tmp_path_factory.mktemp("reforms") / "merge-2027.yaml"
-    path.write_text(MERGER)
-    return ws.with_reforms(path)
+    return ws.with_reforms(MERGER_2027)
 
 
 def published_2025_26(column: str) -> pd.Series:

@@ -16,17 +16,10 @@ import pytest
 import icsatlas
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.workspace import Workspace
+from tests.conftest import MERGER_2027
 
 ON = "2026-06-01"
 AFTER_MERGER = "2027-06-01"
-MERGER = (
-    "name: west-yorkshire-and-humber-2027\ntitle: A merger a user is testing\n"
-    "source: user scenario\neffective: 2027-04-01\ncertainty: uncertain\noperations:\n"
-    "  - merge:\n"
-    "      from: [QWO, QOQ]\n"
-    "      into: {ods: QZZ, ons: E54999999, name: NHS Yorkshire Test ICB, region: Y63}\n"
-    "      sub_icbs: [15F, 36J, 02T, X2C4Y, 03R, 02Y, 03F, 03H, 03K, 03Q, 42D]\n"
-)
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +40,7 @@ def ws(tmp_path_factory) -> Iterator[Workspace]:
 
 @pytest.fixture(scope="module")
 def merged(ws, tmp_path_factory) -> Workspace:
-    reform = tmp_path_factory.mktemp("reforms") / "merge-2027.yaml"
-    reform.write_text(MERGER)
-    return ws.with_reforms(reform)
+    return ws.with_reforms(MERGER_2027)
 
 
 def test_generate_reads_areas_through_the_resolver_and_is_listed(ws):
