@@ -48,14 +48,3 @@ def test_the_reference_page_lists_every_finance_parameter():
     text = page.read_text()
     missing = [name for name in FINANCE if f"`{name}`" not in text]
     assert not missing, f"add to docs/reference/finance-parameters.md: {missing}"
-
-
-@pytest.mark.parametrize("name", FINANCE)
-def test_shipped_finance_text_has_no_internal_notes_or_first_person(name):
-    """Issue 9, section 6: no internal notes or first-person authoring text in shipped data."""
-    parameter = PARAMS.get(name)
-    texts = [parameter.label, parameter.description, *(r.title for r in parameter.references)]
-    for text in texts:
-        words = set(text.lower().replace(",", " ").replace(".", " ").split())
-        assert not words & {"we", "our", "us", "seed", "seed's", "seeds", "seeds'"}, text
-        assert "ICS-REFERENCE" not in text, text

@@ -93,3 +93,13 @@ def test_a_misspelt_certainty_is_an_error_not_a_verified_parameter():
         str(error.value)
         == "p.yaml:7: certanity: unknown field 'certanity' (did you mean 'certainty'?)"
     )
+
+
+@pytest.mark.parametrize("name", sorted(parameters.load_all()))
+def test_shipped_text_has_no_internal_notes_or_first_person(name):
+    """Issue 9, section 6: no internal notes or first-person authoring text in shipped data."""
+    parameter = parameters.get(name)
+    for text in (parameter.label, parameter.description, *(r.title for r in parameter.references)):
+        words = set(text.lower().replace(",", " ").replace(".", " ").replace("(", " ").split())
+        assert not words & {"we", "our", "us", "seed's", "seeds", "seeds'"}, text
+        assert "ICS-REFERENCE" not in text, text
