@@ -16,10 +16,12 @@ The Blueprint is not part of the build: it is a reform users apply (``--reform``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
+from icsatlas.errors import IcsatlasError
 from icsatlas.register import operations, places, reference, reforms
 from icsatlas.register.model import Assignment, Changeset
 from icsatlas.register.persist import save
@@ -181,3 +183,19 @@ def baseline() -> Register:
     """The built register in memory (no store): the shipped data and history reforms."""
     *_, (_, register) = run()
     return register
+
+
+def check_build_version(store: Store) -> None:
+    """Refuse a register built by an older icsatlas whose build lacks records this one
+    relies on (e.g. councils and places), saying how to rebuild it."""
+    rows = store.fetchall(
+        "SELECT detail FROM change_log WHERE detail LIKE '%build_version%' ORDER BY change_id"
+    )
+    versions = [json.loads(detail).get("build_version", 0) for (detail,) in rows]
+    if max(versions, default=0) < BUILD_VERSION:
+        raise IcsatlasError(
+            "this workspace's register was built by an older icsatlas (without councils, "
+            "places and practice postcodes): run `icsatlas build --rebuild` to rebuild it from "
+            "the shipped data (reforms you applied and boards you imported are kept in the "
+            "audit log, `icsatlas log`, and must be applied again)"
+        )

@@ -104,7 +104,7 @@ class _Shared:
                     self.on_build(step.name)
             if self.on_build:
                 self.on_build(None)
-        persist.check_build_version(self.store)
+        build.check_build_version(self.store)
 
     @cached_property
     def snapshot(self) -> Snapshot:
