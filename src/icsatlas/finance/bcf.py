@@ -10,9 +10,9 @@ time for one group of councils - are unconfirmed, so they appear only in a label
 scenario (:func:`county_pooling_scenario`), never as data.
 
 Import CSV columns: ``area_code`` or ``ons_code`` (upper-tier local authority / Health and
-Wellbeing Board ONS code), ``financial_year``, ``funding_stream`` (one of :data:`STREAMS`), ``amount_gbp``,
-optional ``population`` (else the shipped mid-2015 population scaled to England's latest
-estimate).
+Wellbeing Board ONS code), ``financial_year``, ``funding_stream`` (one of :data:`STREAMS`),
+``amount_gbp``, optional ``population`` (else the shipped mid-2015 population scaled to
+England's latest estimate).
 """
 
 from __future__ import annotations

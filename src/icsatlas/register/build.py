@@ -24,14 +24,10 @@ from functools import cache
 from icsatlas.errors import IcsatlasError
 from icsatlas.register import operations, places, reference, reforms
 from icsatlas.register.model import Assignment, Changeset
-from icsatlas.register.persist import save
+from icsatlas.register.persist import BUILD_VERSION, save
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 
-# Raised whenever the shipped records change in a way a built register must pick up: 2 added
-# councils of both tiers, places, practice postcodes and populations; 3 statute sources for
-# the 2022 assignments and the Blueprint's disputed destinations.
-BUILD_VERSION = 3
 HISTORY = ("establishment-2022", "boundaries-2023-04", "delegations-2023-2025", "mergers-2026-04")
 BCF_COUNCIL_SHARE = 0.10
 

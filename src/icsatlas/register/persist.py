@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# Raised whenever the shipped records change in a way a built register must pick up: 2 added
+# councils of both tiers, places, practice postcodes and populations; 3 statute sources for
+# the 2022 assignments and the Blueprint's disputed destinations.
+BUILD_VERSION = 3
+
+
 @dataclass(frozen=True)
 class Saved:
     """What a save wrote: the change, and how many versions it added and retracted."""

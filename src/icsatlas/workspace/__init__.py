@@ -108,14 +108,17 @@ class _Shared:
 
     @cached_property
     def snapshot(self) -> Snapshot:
-        from icsatlas.register import snapshot
+        from icsatlas.register import persist, snapshot
 
-        digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
+        digest = snapshot.key(
+            self.url, self.latest_change, self.as_of_change, persist.BUILD_VERSION, _shapes()
+        )
         return snapshot.cached(self.snapshots, digest, self._load, _extras)
 
     def _load(self) -> Register:
         from icsatlas.register import persist
 
+        self._ensure_built()  # also refuses a register built by an older icsatlas
         return persist.load(self.store, self.as_of_change)
 
 
