@@ -7,7 +7,10 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -83,3 +86,29 @@ def test_the_notice_names_the_locked_versions_and_every_copied_icon():
         assert f"| {lock[f'node_modules/{package}']['version']} |" in notice, package
     for icon in (STATIC_DIR / "images").iterdir():
         assert f"`{icon.name}`" in notice, icon.name
+
+
+@pytest.mark.slow
+def test_the_static_files_and_templates_are_in_the_wheel(tmp_path):
+    """`pip install` of the wheel needs no npm: the built CSS, icons and templates are in it."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", source, "--no-deps", "-q", "-w", wheels],
+        check=True,
+        timeout=600,
+    )
+    (wheel,) = wheels.glob("icsatlas-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    web = STATIC_DIR.parent
+    expected = {
+        f"icsatlas/web/{path.relative_to(web)}"
+        for folder in (web / "static", web / "templates")
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+    assert {"icsatlas/web/static/icsatlas.css", "icsatlas/web/templates/layout.html"} <= expected
+    assert expected <= names
