@@ -110,9 +110,12 @@ def test_the_footer_links_to_the_licence_and_the_data_sources(page):
     assert "MIT licence" in footer.text and "Open Government Licence" in footer.text
 
 
-def test_the_page_needs_no_script_and_nothing_from_another_site(page):
-    assert not page.find_all("script")
+def test_the_page_needs_no_script_no_inline_style_and_nothing_from_another_site(page):
+    """The server's Content-Security-Policy allows scripts and styles from its own origin
+    only (web/middleware.py)."""
+    assert not page.find_all("script") and not page.find_all("style")
     for element in page.iter():
+        assert "style" not in element.attrs, element.tag
         for name in ("href", "src", "action"):
             assert not (element.attrs.get(name) or "").startswith(("http:", "https:", "//"))
 
