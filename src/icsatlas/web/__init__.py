@@ -1,0 +1,1 @@
+"""The public portal: web pages and their maps."""
