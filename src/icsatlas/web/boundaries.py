@@ -219,7 +219,7 @@ class Layer:
     on: date | None
     shapes: tuple[Shape, ...]
     notes: tuple[str, ...] = ()
-    missing: tuple[Shape, ...] = ()  # areas with no boundary shipped (path empty)
+    missing: tuple[tuple[str, str], ...] = ()  # (code, name) of areas with no boundary shipped
 
 
 def set_layer(key: str) -> Layer:
@@ -242,13 +242,18 @@ def layer(
     (a what-if merger or transfer), is drawn as the union of the areas it is made of.
     """
     found = boundary_set(boundary_set_key(level, on))
-    shapes, notes, missing = [], [], []
+    shapes: list[Shape] = []
+    notes: list[str] = []
+    missing: list[tuple[str, str]] = []
     for code, name in areas.items():
         wanted = {boundary_code(m) for m in (members or {}).get(code, ())}
         path, note = _draw(found, code, name, wanted)
         if note:
             notes.append(note)
-        (shapes if path else missing).append(Shape(code, name, path))
+        if path:
+            shapes.append(Shape(code, name, path))
+        else:
+            missing.append((code, name))
     return Layer(found, on, tuple(shapes), tuple(notes), tuple(missing))
 
 

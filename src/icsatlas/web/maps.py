@@ -18,7 +18,9 @@ the same figures. Standard library only.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from html import escape
 
 from icsatlas.web.boundaries import (
@@ -98,7 +100,7 @@ def render(
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(_description(drawn, shade, marked))}</desc>',
         '<g stroke="#fff" stroke-width="0.75" stroke-linejoin="round" fill-rule="evenodd">',
-        *(_area(shape, shade, marked, link, label or _label) for shape in drawn.shapes),
+        *(_area(shape, shade, marked, link) for shape in drawn.shapes),
         "</g>",
         _outlines(drawn, marked),
         _legend(found, shade),
@@ -108,20 +110,22 @@ def render(
     return "".join(p for p in parts if p)
 
 
+@dataclass(frozen=True)
 class _Shading:
-    """Each area's fill and the legend's entries (fill, text)."""
+    """Each area's fill and value as text, and the legend's entries (fill, text)."""
 
-    def __init__(self, fills: dict[str, str], legend: list[tuple[str, str]], texts: dict) -> None:
-        self.fills = fills
-        self.legend = legend
-        self.texts = texts
+    fills: dict[str, str]
+    legend: list[tuple[str, str]]
+    texts: dict[str, str]
 
 
 def _shading(values: Mapping[str, Value] | None, label: Callable[[Value], str]) -> _Shading:
     if not values:
         return _Shading({}, [], {})
     known = {c: v for c, v in values.items() if v is not None}
-    if any(isinstance(v, str) for v in known.values()):
+    if not known:
+        fills, legend = {}, []
+    elif any(isinstance(v, str) for v in known.values()):
         fills, legend = _categories(known)
     else:
         fills, legend = _bands(known, label)
@@ -135,17 +139,10 @@ def _bands(values: Mapping[str, Value], label: Callable[[Value], str]):
     """Five bands of (about) equal numbers of areas; the legend gives each band's range."""
     ordered = sorted(values, key=lambda c: (values[c], c))
     classes = min(len(SEQUENTIAL), len({values[c] for c in ordered}))
+    cuts = [i * len(ordered) // classes for i in range(classes + 1)]
+    bands = _without_split_ties([ordered[a:b] for a, b in itertools.pairwise(cuts)], values)
     fills: dict[str, str] = {}
     legend = []
-    bands = (
-        [
-            ordered[i * len(ordered) // classes : (i + 1) * len(ordered) // classes]
-            for i in range(classes)
-        ]
-        if classes
-        else []
-    )
-    bands = _without_split_ties(bands, values)
     palette = SEQUENTIAL if len(bands) == len(SEQUENTIAL) else _spread(len(bands))
     for colour, band in zip(palette, bands, strict=True):
         fills.update(dict.fromkeys(band, colour))
@@ -194,7 +191,7 @@ def _label(value: Value) -> str:
     return f"{int(rounded):,}" if rounded.is_integer() else f"{rounded:,}"
 
 
-def _area(shape: Shape, shade: _Shading, marked: set[str], link: Link, label) -> str:
+def _area(shape: Shape, shade: _Shading, marked: set[str], link: Link) -> str:
     fill = shade.fills.get(shape.code)
     if fill is None:
         fill = NO_DATA if shade.legend else (HIGHLIGHT if shape.code in marked else BASE)
