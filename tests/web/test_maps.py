@@ -10,6 +10,7 @@ and April 2026 boundaries; NHS England, Patients Registered at a GP Practice, Au
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
 import subprocess
 import sys
@@ -114,12 +115,9 @@ def test_neighbours_share_their_border_vertex_for_vertex(key):
     found = maps.boundary_set(key)
     west = vertices(found.path(WEST_YORKSHIRE))
     humber = vertices(found.path(HUMBER))
-    west_edges = {(a, b) for ring in west for a, b in zip(ring, ring[1:], strict=False)}
+    west_edges = {(a, b) for ring in west for a, b in itertools.pairwise(ring)}
     shared = [
-        (a, b)
-        for ring in humber
-        for a, b in zip(ring, ring[1:], strict=False)
-        if (b, a) in west_edges
+        (a, b) for ring in humber for a, b in itertools.pairwise(ring) if (b, a) in west_edges
     ]
     assert len(shared) >= 20  # the same border walked the other way, edge by edge
 
@@ -182,8 +180,11 @@ def test_values_fall_in_five_bands_with_a_legend():
     root = svg_tree(maps.render("region-2024", values=values))
     legend = [t.text for t in root.iter(f"{SVG}text") if t.text][:6]
     assert legend == ["1", "2", "3", "4", "5 to 6", "No data"]
-    fills = {p.find(f"{SVG}title").text: p.get("fill") for p in root.iter(f"{SVG}path")
-             if p.find(f"{SVG}title") is not None}
+    fills = {
+        p.find(f"{SVG}title").text: p.get("fill")
+        for p in root.iter(f"{SVG}path")
+        if p.find(f"{SVG}title") is not None
+    }
     assert len(set(fills.values())) == 6
 
 

@@ -87,10 +87,11 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from icsatlas.cli import register, schema
+    from icsatlas.cli import register, schema, serve
 
     register.add_commands(app)
     schema.add_commands(app)
+    serve.add_commands(app)
 
 
 _register_commands()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from icsatlas.errors import IcsatlasError
 from icsatlas.store.base import Params, Store
 
 if TYPE_CHECKING:
@@ -17,13 +18,15 @@ if TYPE_CHECKING:
 class DuckDBStore(Store):
     dialect = "duckdb"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, read_only: bool = False) -> None:
         super().__init__()
-        if path != ":memory:":
+        if path != ":memory:" and not read_only:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path != ":memory:" and read_only and not Path(path).exists():
+            raise IcsatlasError(f"no icsatlas store at {path}: run `icsatlas build` first")
         self.path = path
         self.url = f"duckdb:///{path}"
-        self.connection = duckdb.connect(path)
+        self.connection = duckdb.connect(path, read_only=read_only)
 
     def execute(self, sql: str, params: Params = ()) -> None:
         self.connection.execute(sql, list(params) if params else None)

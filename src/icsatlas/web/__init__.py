@@ -1,1 +1,1 @@
-"""The public portal: web pages and their maps."""
+"""The web: the open API (``/api/v1``) and the public portal, thin shells over the Workspace."""

@@ -64,10 +64,12 @@ class _Shared:
         as_of_change: int | None,
         on_build: Callable[[str | None], None] | None,
         home: Path | None,
+        read_only: bool = False,
     ) -> None:
         self.url = url
         self.as_of_change = as_of_change
         self.on_build = on_build
+        self.read_only = read_only
         self.home = home or config.home()
         self.snapshots = self.home / "snapshots"
 
@@ -75,7 +77,7 @@ class _Shared:
     def store(self) -> Store:
         from icsatlas.store import connect
 
-        return connect(self.url)
+        return connect(self.url, read_only=self.read_only)
 
     @cached_property
     def latest_change(self) -> int:
@@ -99,6 +101,11 @@ class _Shared:
         from icsatlas.register import build, persist
 
         if not persist.is_built(self.store):
+            if self.read_only:
+                raise IcsatlasError(
+                    "the register has not been built in this store (opened read-only): "
+                    "run `icsatlas build` first"
+                )
             for step, _ in build.run(self.store):
                 if self.on_build:
                     self.on_build(step.name)
@@ -133,11 +140,12 @@ class Workspace:
         as_of_change: int | None = None,
         on_build: Callable[[str | None], None] | None = None,
         home: Path | None = None,
+        read_only: bool = False,
         _shared: _Shared | None = None,
         _reforms: tuple[str, ...] = (),
     ) -> None:
         self._shared = _shared or _Shared(
-            url or config.database_url(home), as_of_change, on_build, home
+            url or config.database_url(home), as_of_change, on_build, home, read_only
         )
         self.params = parameters or ParameterSet.shipped()
         self.reforms = _reforms
@@ -165,6 +173,11 @@ class Workspace:
         return self._shared.store
 
     @property
+    def url(self) -> str:
+        """The store's URL (``duckdb:///...`` or ``postgresql://...``)."""
+        return self._shared.url
+
+    @property
     def home(self) -> Path:
         """The workspace folder: its DuckDB file (by default), populations and caches."""
         return self._shared.home
@@ -172,6 +185,11 @@ class Workspace:
     @property
     def as_of_change(self) -> int | None:
         return self._shared.as_of_change
+
+    @property
+    def latest_change(self) -> int:
+        """The audit log's latest recorded change to the register (what answers are from)."""
+        return self._shared.latest_change
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -333,13 +351,17 @@ def open(
     as_of_change: int | None = None,
     on_build: Callable[[str | None], None] | None = None,
     home: str | Path | None = None,
+    read_only: bool = False,
 ) -> Workspace:
     """Open the workspace at ``url`` (default: ``$ICSATLAS_DATABASE_URL``, else a DuckDB file
     in the workspace folder), building the register from shipped data on first use. ``home``
     is the workspace folder, for that file and the caches (default ``$ICSATLAS_HOME``, else the
-    per-user data directory)."""
+    per-user data directory). ``read_only`` (for a web server's workers) never writes to the
+    store: it must have been built before."""
     folder = Path(home) if home else None
-    workspace = Workspace(url, as_of_change=as_of_change, on_build=on_build, home=folder)
+    workspace = Workspace(
+        url, as_of_change=as_of_change, on_build=on_build, home=folder, read_only=read_only
+    )
     return workspace.with_parameters(parameters).with_reforms(*reforms)
 
 

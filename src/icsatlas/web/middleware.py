@@ -1,0 +1,139 @@
+"""What every response passes through: limits, revalidation, a cache, security headers.
+
+* a request line longer than ``MAX_URL`` is refused (414) before any route parses it;
+* a successful GET is tagged (``ETag``) by its URL, the data release and the day (answers
+  default to today); a GET whose ``If-None-Match`` names that tag gets 304 without the
+  answer being computed again;
+* answers (200s of at most ``CACHE_BODY`` bytes) are kept in a small in-process cache by
+  that tag, so a page everyone opens is computed once per worker and release;
+* every response carries a strict Content-Security-Policy (nothing from another origin:
+  the design system's CSS, the maps and the script are served from the wheel), and API
+  answers may be read from any origin (open data).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from typing import Any
+
+from icsatlas.web import problems, state
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_URL = 2048
+CACHE_ENTRIES = 512
+CACHE_BODY = 512 * 1024
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+]
+_UNCACHED = ("/static/", "/api/v1/health")
+
+
+class Guard:
+    """The ASGI wrapper around the whole application."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.cache: OrderedDict[bytes, list[Message]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
+        if len(path) + len(query) > MAX_URL:
+            await _send(send, problems.too_long(path))
+            return
+        cacheable = scope["method"] in ("GET", "HEAD") and not path.startswith(_UNCACHED)
+        if not cacheable:
+            await self.app(scope, receive, _secured(send, path))
+            return
+        tag = state.etag(f"{path}?{query}").encode()
+        if tag in _header(scope, b"if-none-match"):
+            await _send(send, _not_modified(tag))
+            return
+        if tag in self.cache:
+            self.cache.move_to_end(tag)
+            await _replay(self.cache[tag], _secured(send, path), scope["method"])
+            return
+        await self.app(scope, receive, self._recording(tag, _secured(send, path)))
+
+    def _recording(self, tag: bytes, send: Send) -> Send:
+        """Tag a successful answer with its validator, and keep it."""
+        messages: list[Message] = []
+        validators = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode())]
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                message = {**message, "headers": [*message.get("headers", []), *validators]}
+            messages.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                self._keep(tag, messages)
+            await send(message)
+
+        return record
+
+    def _keep(self, tag: bytes, messages: list[Message]) -> None:
+        start, *bodies = messages
+        size = sum(len(m.get("body", b"")) for m in bodies)
+        if start.get("status") != 200 or size > CACHE_BODY:
+            return
+        self.cache[tag] = messages
+        while len(self.cache) > CACHE_ENTRIES:
+            self.cache.popitem(last=False)
+
+
+def _secured(send: Send, path: str) -> Send:
+    extra = list(SECURITY_HEADERS)
+    if path.startswith("/api/"):
+        extra.append((b"access-control-allow-origin", b"*"))
+
+    async def secured(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {name for name, _ in message.get("headers", [])}
+            message = {
+                **message,
+                "headers": [
+                    *message.get("headers", []),
+                    *(h for h in extra if h[0] not in names),
+                ],
+            }
+        await send(message)
+
+    return secured
+
+
+async def _replay(messages: list[Message], send: Send, method: str) -> None:
+    for message in messages:
+        if method == "HEAD" and message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    return b",".join(v for k, v in scope.get("headers", []) if k == name)
+
+
+def _not_modified(tag: bytes) -> list[Message]:
+    headers = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode())]
+    return [
+        {"type": "http.response.start", "status": 304, "headers": headers + SECURITY_HEADERS},
+        {"type": "http.response.body", "body": b""},
+    ]
+
+
+async def _send(send: Send, messages: Sequence[Message]) -> None:
+    for message in messages:
+        await send(message)

@@ -1,0 +1,82 @@
+"""Errors as RFC 9457 problem documents (``application/problem+json``), never a stack trace.
+
+Every refusal says what was wrong with the request in the same words the command line uses
+(an unknown area suggests the nearest names; a bad date says which forms are accepted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from icsatlas.errors import IcsatlasError, InputError, InputErrors, NotFoundError
+
+MEDIA_TYPE = "application/problem+json"
+_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    414: "Request too long",
+    422: "Unprocessable request",
+    500: "Internal error",
+}
+
+
+def problem(status: int, detail: str, instance: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status}
+    body |= {"detail": detail, "instance": instance, **extra}
+    return Response(orjson.dumps(body), status_code=status, media_type=MEDIA_TYPE)
+
+
+def too_long(path: str) -> list[dict[str, Any]]:
+    """A 414 as raw ASGI messages (sent before any route is reached)."""
+    response = problem(414, "the request's URL is too long", path[:200])
+    return [
+        {
+            "type": "http.response.start",
+            "status": 414,
+            "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
+        },
+        {"type": "http.response.body", "body": response.body},
+    ]
+
+
+async def icsatlas_error(request: Request, error: Exception) -> Response:
+    """A user's mistake (404 for names that match nothing, 400 for the rest)."""
+    status = 404 if isinstance(error, NotFoundError) else 400
+    detail, extra = str(error), dict[str, Any]()
+    if isinstance(error, InputErrors):
+        extra["errors"] = [str(e) for e in error.errors]
+    elif isinstance(error, InputError) and error.field:
+        extra["field"] = error.field.removeprefix("--")  # a CLI option is a query parameter
+        detail = detail.replace(f"{error.field}:", f"{extra['field']}:", 1)
+    return problem(status, detail, request.url.path, **extra)
+
+
+async def validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    errors = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
+    return problem(422, "; ".join(errors), request.url.path, errors=errors)
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return problem(error.status_code, str(error.detail), request.url.path)
+
+
+async def unexpected_error(request: Request, error: Exception) -> Response:
+    """A bug of ours: said plainly, without internals (the server log has the trace)."""
+    return problem(500, "icsatlas could not answer this request", request.url.path)
+
+
+HANDLERS = {
+    IcsatlasError: icsatlas_error,
+    RequestValidationError: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,151 @@
+"""The web process's one workspace, its data release, and how a Result becomes a response.
+
+A server process opens the workspace once, read-only (so several workers can share one
+DuckDB file), and answers every request from it. The *release* names what the answers were
+computed from: the icsatlas version, the register's latest recorded change and the
+parameters' fingerprint. It is the ``ETag`` of every answer, so a client (or a cache in
+front of the server) can revalidate cheaply, and it is checked against the store every
+``RECHECK_S`` seconds, so a PostgreSQL register changed by another process is seen.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from icsatlas import __version__
+from icsatlas.errors import IcsatlasError, NotFoundError
+from icsatlas.results import Result, Table, plain
+from icsatlas.workspace import Workspace
+
+RECHECK_S = 30.0
+CACHE_CONTROL = "public, max-age=300, must-revalidate"
+
+
+@dataclass
+class Settings:
+    """Where the server's workspace is (set once by ``icsatlas serve`` or a test)."""
+
+    url: str | None = None
+    home: Path | None = None
+
+
+settings = Settings()
+_open: dict[str, Any] = {}
+
+
+def configure(url: str | None = None, home: str | Path | None = None) -> None:
+    """Point this process at a workspace (forgetting any opened before)."""
+    settings.url = url
+    settings.home = Path(home) if home else None
+    close()
+
+
+def workspace() -> Workspace:
+    """The process's workspace, reopened if the register has changed since it was opened."""
+    now = time.monotonic()
+    if "workspace" in _open and now - _open["checked"] < RECHECK_S:
+        return _open["workspace"]
+    if "workspace" in _open and _latest_change(_open["workspace"]) == _open["change"]:
+        _open["checked"] = now
+        return _open["workspace"]
+    close()
+    import icsatlas
+
+    opened = icsatlas.open(settings.url, home=settings.home, read_only=True)
+    _open.update(workspace=opened, change=opened.latest_change, checked=now)
+    return opened
+
+
+def close() -> None:
+    if "workspace" in _open:
+        _open.pop("workspace").close()
+    _open.clear()
+
+
+def release() -> str:
+    """``VERSION.CHANGE.PARAMETERS``: what every answer is computed from."""
+    ws = workspace()
+    digest = hashlib.sha256(ws.params.fingerprint.encode()).hexdigest()[:8]
+    return f"{__version__}.{_open['change']}.{digest}"
+
+
+def _latest_change(ws: Workspace) -> int:
+    from icsatlas.register import persist
+
+    return persist.latest_change(ws.store)
+
+
+def shipped_reforms(names: list[str]) -> tuple[str, ...]:
+    """The named shipped reforms; anything else (a path, a typo) is refused."""
+    from icsatlas.register import reforms
+
+    shipped = reforms.shipped()
+    unknown = [n for n in names if n not in shipped]
+    if unknown:
+        raise NotFoundError(
+            f"unknown reform {unknown[0]!r}: the API applies shipped reforms only "
+            f"({', '.join(sorted(shipped))})"
+        )
+    return tuple(names)
+
+
+def answer(
+    request: Request, result: Result, *, limit: int | None = None, cursor: str | None = None
+) -> Response:
+    """The Result as JSON (one page of it when ``limit`` is given), naming its release."""
+    document = result.to_dict()
+    document["provenance"] = _public(document["provenance"])
+    document["release"] = release()
+    if limit is not None:
+        document |= _page(request, result.table, limit, cursor)
+    return Response(orjson.dumps(document), media_type="application/json")
+
+
+def etag(url: str) -> str:
+    """A weak validator for ``url`` (path and query) in this release, today."""
+    digest = hashlib.sha256(f"{release()} {date.today()} {url}".encode())
+    return f'W/"{digest.hexdigest()[:20]}"'
+
+
+def _public(provenance: dict[str, Any]) -> dict[str, Any]:
+    """Provenance without the server's file paths: the register is named by its change."""
+    data = dict(provenance.get("data", {}))
+    if "register" in data:
+        data["register"] = f"icsatlas register, change {_open['change']}"
+    return {**provenance, "data": data}
+
+
+def _page(request: Request, table: Table, limit: int, cursor: str | None) -> dict[str, Any]:
+    start = _offset(cursor)
+    rows = table.rows[start : start + limit]
+    data = [{c: plain(v) for c, v in zip(table.columns, r, strict=True)} for r in rows]
+    page: dict[str, Any] = {"data": data, "total": len(table), "next": None}
+    if start + limit < len(table):
+        page["next"] = str(request.url.include_query_params(cursor=_cursor(start + limit)))
+    return page
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if text.startswith("o") and text[1:].isdigit():
+            return int(text[1:])
+    except ValueError:  # not base64, not ASCII, not UTF-8
+        pass
+    raise IcsatlasError("cursor: not one this API gave out; start again without it")

@@ -1,0 +1,63 @@
+"""Limits, revalidation, the answer cache and security headers, in this process."""
+
+from __future__ import annotations
+
+from icsatlas.web.middleware import CACHE_ENTRIES, MAX_URL
+
+
+def test_a_successful_answer_is_tagged_and_kept(app_client):
+    app_client.app.cache.clear()
+    first = app_client.get("/api/v1/where?q=Frimley")
+    again = app_client.get("/api/v1/where?q=Frimley")
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    assert first.headers["etag"].encode() in app_client.app.cache
+    assert again.headers["etag"] == first.headers["etag"]
+
+
+def test_if_none_match_gets_304_without_a_body(app_client):
+    tag = app_client.get("/api/v1/reforms").headers["etag"]
+    response = app_client.get("/api/v1/reforms", headers={"If-None-Match": f'"x", {tag}'})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == tag
+
+
+def test_errors_are_not_tagged_or_kept(app_client):
+    app_client.app.cache.clear()
+    response = app_client.get("/api/v1/where?q=Nowhereville")
+    assert response.status_code == 404
+    assert "etag" not in response.headers
+    assert not app_client.app.cache
+
+
+def test_head_gets_headers_only_even_from_the_cache(app_client):
+    app_client.get("/api/v1/functions")
+    response = app_client.request("HEAD", "/api/v1/functions")
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_the_cache_is_bounded(app_client):
+    app_client.app.cache.clear()
+    for n in range(CACHE_ENTRIES + 5):
+        app_client.get(f"/api/v1/health?n={n}")  # health is never kept
+    assert not app_client.app.cache
+    for n in range(3):
+        app_client.get(f"/api/v1/accountability?n={n}")
+    assert len(app_client.app.cache) == 3
+
+
+def test_an_overlong_url_is_refused_before_routing(app_client):
+    response = app_client.get("/api/v1/where?q=" + "a" * MAX_URL)
+    assert response.status_code == 414
+    assert response.json()["title"] == "Request too long"
+
+
+def test_every_response_is_secured_and_only_the_api_shared(app_client):
+    api = app_client.get("/api/v1/health")
+    static = app_client.get("/static/does-not-exist.css")
+    assert "frame-ancestors 'none'" in api.headers["content-security-policy"]
+    assert api.headers["access-control-allow-origin"] == "*"
+    assert "content-security-policy" in static.headers
+    assert "access-control-allow-origin" not in static.headers

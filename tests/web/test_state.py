@@ -1,0 +1,54 @@
+"""The server's workspace and release, cursors, and reform names (in this process)."""
+
+from __future__ import annotations
+
+import pytest
+
+import icsatlas
+from icsatlas.errors import IcsatlasError, NotFoundError
+from icsatlas.web import state
+
+
+def test_release_names_version_change_and_parameters(app_client):
+    ws = state.workspace()
+    version, change, digest = state.release().rsplit(".", 2)
+    assert version == icsatlas.__version__
+    assert int(change) == ws.latest_change
+    assert len(digest) == 8
+
+
+def test_the_workspace_is_opened_once_and_read_only(app_client):
+    assert state.workspace() is state.workspace()
+    assert state.workspace()._shared.read_only
+
+
+def test_the_workspace_is_rechecked_and_kept_when_nothing_changed(app_client, monkeypatch):
+    opened = state.workspace()
+    monkeypatch.setattr(state, "RECHECK_S", 0.0)
+    assert state.workspace() is opened
+
+
+def test_shipped_reforms_only():
+    assert state.shipped_reforms(["blueprint-2025"]) == ("blueprint-2025",)
+    with pytest.raises(NotFoundError, match="shipped reforms only"):
+        state.shipped_reforms(["tests/fixtures/merge-2027.yaml"])
+
+
+@pytest.mark.parametrize("offset", [0, 1, 40, 123456])
+def test_cursors_round_trip(offset):
+    assert state._offset(state._cursor(offset)) == offset
+
+
+@pytest.mark.parametrize("cursor", ["!!!", "bm9wZQ", "b-1", "é"])
+def test_a_cursor_not_given_out_is_refused(cursor):
+    with pytest.raises(IcsatlasError, match="not one this API gave out"):
+        state._offset(cursor)
+
+
+def test_an_unbuilt_store_is_refused_read_only(tmp_path):
+    state.configure(f"duckdb:///{tmp_path / 'none.duckdb'}", tmp_path)
+    try:
+        with pytest.raises(IcsatlasError, match="run `icsatlas build` first"):
+            state.workspace()
+    finally:
+        state.close()
