@@ -9,10 +9,10 @@ whether the user declared it ``data`` or a ``scenario``. The £15.56 (2017-18) a
 time for one group of councils - are unconfirmed, so they appear only in a labelled
 scenario (:func:`county_pooling_scenario`), never as data.
 
-Import CSV columns: ``area_code`` (upper-tier local authority / Health and Wellbeing Board
-ONS code), ``financial_year``, ``funding_stream`` (one of :data:`STREAMS`), ``amount_gbp``,
-optional ``population`` (else the shipped mid-2015 population scaled to England's latest
-estimate).
+Import CSV columns: ``area_code`` or ``ons_code`` (upper-tier local authority / Health and
+Wellbeing Board ONS code), ``financial_year``, ``funding_stream`` (one of :data:`STREAMS`),
+``amount_gbp``, optional ``population`` (else the shipped mid-2015 population scaled to
+England's latest estimate).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def national_minimums(params: ParameterSet, year: str = "2025/26") -> Result:
 
 
 COLUMNS = (
-    Column("area_code", "code", required=True),
+    Column("area_code", "code", required=True, headers=("ons_code",)),
     Column("financial_year", required=True, parse=years.normalise),
     Column("funding_stream", "enum", required=True, choices=tuple(STREAMS), what="stream"),
     Column("amount_gbp", "money", required=True, bounds=AT_LEAST_ZERO),

@@ -16,20 +16,18 @@ The Blueprint is not part of the build: it is a reform users apply (``--reform``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
+from icsatlas.errors import IcsatlasError
 from icsatlas.register import operations, places, reference, reforms
 from icsatlas.register.model import Assignment, Changeset
-from icsatlas.register.persist import save
+from icsatlas.register.persist import BUILD_VERSION, save
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 
-# Raised whenever the shipped records change in a way a built register must pick up: 2 added
-# councils of both tiers, places, practice postcodes and populations; 3 statute sources for
-# the 2022 assignments and the Blueprint's disputed destinations.
-BUILD_VERSION = 3
 HISTORY = ("establishment-2022", "boundaries-2023-04", "delegations-2023-2025", "mergers-2026-04")
 BCF_COUNCIL_SHARE = 0.10
 
@@ -181,3 +179,19 @@ def baseline() -> Register:
     """The built register in memory (no store): the shipped data and history reforms."""
     *_, (_, register) = run()
     return register
+
+
+def check_build_version(store: Store) -> None:
+    """Refuse a register built by an older icsatlas whose build lacks records this one
+    relies on (e.g. councils and places), saying how to rebuild it."""
+    rows = store.fetchall(
+        "SELECT detail FROM change_log WHERE detail LIKE '%build_version%' ORDER BY change_id"
+    )
+    versions = [json.loads(detail).get("build_version", 0) for (detail,) in rows]
+    if max(versions, default=0) < BUILD_VERSION:
+        raise IcsatlasError(
+            "this workspace's register was built by an older icsatlas (without councils, "
+            "places and practice postcodes): run `icsatlas build --rebuild` to rebuild it from "
+            "the shipped data (reforms you applied and boards you imported are kept in the "
+            "audit log, `icsatlas log`, and must be applied again)"
+        )

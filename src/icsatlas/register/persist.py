@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from icsatlas.errors import IcsatlasError, NotFoundError
+from icsatlas.errors import NotFoundError
 from icsatlas.register.model import RECORD_TYPES, Changeset, Record
 from icsatlas.register.register import Register
 from icsatlas.store import Store
@@ -19,6 +19,12 @@ from icsatlas.store.audit import Change, record_change
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+# Raised whenever the shipped records change in a way a built register must pick up: 2 added
+# councils of both tiers, places, practice postcodes and populations; 3 statute sources for
+# the 2022 assignments and the Blueprint's disputed destinations.
+BUILD_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -131,24 +137,6 @@ def _applied_reforms(store: Store, as_of_change: int | None) -> tuple[str, ...]:
         else:
             applied.clear()
     return tuple(applied)
-
-
-def check_build_version(store: Store) -> None:
-    """Refuse a register built by an older icsatlas whose build lacks records this one
-    relies on (e.g. councils and places), saying how to rebuild it."""
-    from icsatlas.register.build import BUILD_VERSION
-
-    rows = store.fetchall(
-        "SELECT detail FROM change_log WHERE detail LIKE '%build_version%' ORDER BY change_id"
-    )
-    versions = [json.loads(detail).get("build_version", 0) for (detail,) in rows]
-    if max(versions, default=0) < BUILD_VERSION:
-        raise IcsatlasError(
-            "this workspace's register was built by an older icsatlas (without councils, "
-            "places and practice postcodes): run `icsatlas build --rebuild` to rebuild it from "
-            "the shipped data (reforms you applied and boards you imported are kept in the "
-            "audit log, `icsatlas log`, and must be applied again)"
-        )
 
 
 def latest_change(store: Store) -> int:

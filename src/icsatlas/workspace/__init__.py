@@ -104,18 +104,21 @@ class _Shared:
                     self.on_build(step.name)
             if self.on_build:
                 self.on_build(None)
-        persist.check_build_version(self.store)
+        build.check_build_version(self.store)
 
     @cached_property
     def snapshot(self) -> Snapshot:
-        from icsatlas.register import snapshot
+        from icsatlas.register import persist, snapshot
 
-        digest = snapshot.key(self.url, self.latest_change, self.as_of_change, _shapes())
+        digest = snapshot.key(
+            self.url, self.latest_change, self.as_of_change, persist.BUILD_VERSION, _shapes()
+        )
         return snapshot.cached(self.snapshots, digest, self._load, _extras)
 
     def _load(self) -> Register:
         from icsatlas.register import persist
 
+        self._ensure_built()  # also refuses a register built by an older icsatlas
         return persist.load(self.store, self.as_of_change)
 
 
