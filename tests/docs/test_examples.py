@@ -107,10 +107,10 @@ def _run(home: Path, command: str) -> tuple[int, str]:
 def test_console_example(command: Command, home: Path) -> None:
     code, output = _run(home, command.text)
     actual = normalise(output)
+    assert code == 0, f"{command}: `{command.text}` failed:\n{output}"
     if UPDATE and actual != normalise(command.expected):
         _replace_output(command, actual)
         return
-    assert code == 0, f"{command}: `{command.text}` failed:\n{output}"
     expected = normalise(command.expected)  # regression snapshot: the output the docs show
     diff = "\n".join(
         difflib.unified_diff(expected.splitlines(), actual.splitlines(), "docs", "actual", n=1)
