@@ -1,4 +1,7 @@
-"""One short-name function for every table and heading."""
+"""One short-name function for every table and heading.
+
+Expected names follow the rule by hand: an ICB loses "NHS" and "Integrated Care Board" (or
+"ICB"); a sub-ICB location keeps its ICB's short name and its code; other bodies are whole."""
 
 import pytest
 

@@ -42,6 +42,10 @@ def test_spc_prints_every_point_as_json(run, series_csv):
     assert code == 0
     document = json.loads(output)
     points, summary = (section["data"] for section in document["sections"])
+    # worked by hand (NHSRplotthedots rules, ICS-REFERENCE.md §8): mean 151/13 = 11.62; the
+    # moving range 9 (10 -> 19) exceeds 3.267 x 31/12 and is screened out, leaving mean MR 2,
+    # so UPL = 11.62 + 2.66 x 2 = 16.94 and the last point, 19, is above it: a concern when
+    # lower is better
     assert document["data"] == [] and len(points) == 13
     assert summary[0]["variation"] == "concern_high" and summary[0]["n"] == 13
     last = points[-1]
@@ -78,6 +82,9 @@ def test_spc_errors_name_the_file_row_and_field(run, tmp_path):
 
 
 def test_import_list_outsourcing_and_record(run):
+    """Counts, dates and amounts as written in the constructed fixture
+    nhs_release_package.json (6 releases of 3 ocids; 4 contracts; contract 006001-2024-1
+    starts 2024-06-01 and is amended from £4.5m to £5.1m)."""
     code, output = run("import", FIXTURES / "nhs_release_package.json")
     assert code == 0 and "3 records compiled; 4 contracts" in output
     code, output = run("list", "--icb", "QNQ", "--format", "json")
@@ -105,6 +112,8 @@ def test_a_bad_ocds_file_exits_2_with_the_position(run, tmp_path):
 
 
 def test_psr_standstill_and_log(run, tmp_path):
+    # 8 working days from Wed 27 Mar 2024, Good Friday and Easter Monday skipped (gov.uk bank
+    # holidays; worked in tests/contracts/test_psr.py)
     _, output = run("psr", "standstill", "2024-03-27", "--format", "json")
     assert json.loads(output)["data"][0]["standstill ends (midnight)"] == "2024-04-10"
     log = tmp_path / "psr.csv"
@@ -114,6 +123,8 @@ def test_psr_standstill_and_log(run, tmp_path):
     )
     assert run("import", log)[0] == 0
     _, output = run("psr", "log", "--today", "2025-06-01", "--format", "json")
+    # award notice 54 days after the award; the PSR allows 30 (NHS England, PSR statutory
+    # guidance; contracts/psr/award_notice_days.yaml)
     assert json.loads(output)["data"][0]["status"] == "breached"
 
 
@@ -146,6 +157,10 @@ def test_kpi_loads_shipped_series_and_flags_concern(run, tmp_path):
     code, output = run("kpi", "rtt-18w/%", "--load", "rtt-18w", "--format", "json")
     assert code == 0
     summary = json.loads(output)["data"][0]
+    # 224 months in the shipped NHS England RTT series (PROVENANCE-upstream.md); the 92%
+    # standard is the NHS Constitution's. Worked from the file: mean 79.6%, mean moving range
+    # 0.82 points, so the upper process limit (at most 79.6 + 2.66 x 0.82 = 81.8%) is below
+    # 92%: consistently failing (NHSRplotthedots assurance rule, ICS-REFERENCE.md §8)
     assert summary["n"] == 224 and summary["target"] == 0.92
     assert summary["assurance"] == "consistent_fail"
 
@@ -267,6 +282,8 @@ STEADY = "\n".join(f"2024-{m:02d}-01,{v}" for m, v in zip(range(1, 13), [5, 6] *
             "Common Cause",
             "6 Points Below CL",
         ),
+        # mdc-2023's trend of 7 points (contracts/spc/rule_sets/mdc-2023.yaml, as
+        # NHSRplotthedots' R/ptd_calculate_point_type.R)
         (["rules"], "contracts.spc.rule_sets.mdc-2023: {trend_points: 5}", 7, 5),
         # the 92% RTT standard: consistently failed, and passed if the standard were 20%
         (

@@ -200,6 +200,9 @@ def test_allocate_targets_json_sums_to_the_control_total(workspace):
     )
     document = json.loads(result.stdout)
     assert len(document["data"]) == 36
+    # NHS England's implied 2025/26 core target total, worked from its published table
+    # (icb_allocations_gbp_2023_24_to_2025_26.csv, 42 ICBs): the sum over ICBs of core
+    # recurrent allocation / (1 + distance from target) = £114,848,740,544.82, to the pound
     assert sum(row["target_gbp"] for row in document["data"]) == 114_848_740_545
     assert document["provenance"]["data"]["geography"].startswith("36 ICBs")
 
@@ -312,6 +315,8 @@ def test_running_costs_and_redundancy(workspace):
     assert "England (all ICBs)" in result.output
     result = invoke("redundancy", "--salary", "95000", "--service", "30", "--format", "json")
     rows = json.loads(result.output)["data"]
+    # Section 16 of the NHS Terms and Conditions Handbook: pay capped at £80,000, at most
+    # 24 months: 80,000 / 12 x 24 = £160,000
     assert rows[0]["gbp"] == 160000.0
 
 
@@ -326,6 +331,8 @@ def test_bcf_import_show_and_scenario(own_workspace, tmp_path):
     assert "Kent" in shown.output and "Kent BCF plan 2025/26" in shown.output
     scenario = invoke("bcf", "scenario")
     assert "SCENARIO, NOT DATA" in scenario.output
+    # the shipped 2017/18 figure, an assumption with no public source found
+    # (finance/bcf/county_pooled_per_head.yaml)
     assert "2017/18" in scenario.output and "15.56" in scenario.output
 
 

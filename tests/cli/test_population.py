@@ -110,6 +110,9 @@ def test_sub_icb_locations_are_shown_with_their_place(run):
     code, output = run("need", "--level", "place", "--on", "2026-08-01", "--format", "json")
     assert code == 0, output
     places = {r["ods_code"]: r["place_name"] for r in json.loads(output)["data"]}
+    # the councils whose LSOAs make up each sub-ICB location (ONS LSOA11 lookups as shipped,
+    # lsoa11_sicbl_icb_region and imd2019_lsoa11): M2L0M's 301 LSOAs are in Shropshire (193)
+    # and Telford and Wrekin (108), all 298 of 99A's in Liverpool
     assert places["M2L0M"] == "Shropshire and Telford and Wrekin"
     assert places["99A"] == "Liverpool"
 

@@ -10,6 +10,8 @@ from tests.cli.conftest import data_of
 
 
 def test_areas_lists_42_icbs_in_2022_and_36_in_2026(cli):
+    """42 ICBs from 1 July 2022 (sicbl_icb_region_2023.csv), 36 from 1 April 2026 with
+    Frimley (E54000034, QNQ) abolished (icb_36_aug2026.csv; ICS-REFERENCE.md §1.4)."""
     code, output = cli("areas", "--type", "icb", "--on", "2022-07-01", "--format", "json")
     assert code == 0
     icbs = data_of(output)
@@ -26,7 +28,7 @@ def test_areas_lists_42_icbs_in_2022_and_36_in_2026(cli):
 def test_json_output_carries_provenance(cli):
     _, output = cli("areas", "--type", "region", "--on", "2025-01-01", "--format", "json")
     document = json.loads(output)
-    assert len(document["data"]) == 7
+    assert len(document["data"]) == 7  # NHS England's 7 regions (sicbl_icb_region_2023.csv)
     assert "registered_patients_2026_08" in document["provenance"]["data"]
 
 
@@ -139,6 +141,7 @@ def test_diff_for_an_area_with_a_reform_shows_its_function_moves(cli):
     def moved(text):
         return {r["subject"] for r in data_of(text) if r["change"] == "function-moved"}
 
+    # blueprint-2025.yaml: 10 transfers out of ICBs and 1 delegation into them
     assert moved(output) == moved(everywhere) and len(moved(output)) == 11
 
 
@@ -158,7 +161,13 @@ def test_reform_list_counts_uncertain_operations_as_impact_does(cli):
 
 def test_areas_show_each_geographys_own_populations(cli):
     """Issue 9 §6: the 2023-geography HIoW row was blank and the 2026 one showed the 2023
-    figure (1,981,006 instead of 2,177,354; icb_crosswalk_2023_to_2026.csv)."""
+    figure (1,981,006 instead of 2,177,354; icb_crosswalk_2023_to_2026.csv).
+
+    Worked from the shipped tables: QRL's 2025/26 practice populations (NHS England
+    allocation files) sum to 1,981,005.99; 2,177,354 adds Frimley's 850,514.2 x 194,823.0 /
+    843,909.6 (worked in tests/register/test_build.py); Sussex (QNX) is its 2023 sub-ICB
+    locations 09D, 70F and 97R, whose August 2026 registered patients (NHS England,
+    sicbl_aug2026.csv) sum to 1,832,054."""
     _, output = cli("areas", "--on", "2023-04-01", "--format", "json")
     rows = {r["ods_code"]: r for r in data_of(output)}
     assert rows["QRL"]["allocation_population_2025_26"] == 1_981_006.0
@@ -188,7 +197,7 @@ def test_rebuild_replaces_the_register_and_keeps_the_history(cli):
     last_before = data_of(log)[-1]["change"]
     code, output = cli("build", "--rebuild", "--format", "json")
     assert code == 0, output
-    assert len(data_of(output)) == 36
+    assert len(data_of(output)) == 36  # the ICBs of 1 April 2026 (icb_36_aug2026.csv)
     _, log = cli("log", "--format", "json", "--limit", "100")
     rebuilt = [r for r in data_of(log) if r["change"] > last_before]
     assert "(rebuild)" in rebuilt[0]["reason"]

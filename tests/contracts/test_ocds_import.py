@@ -1,5 +1,12 @@
 """Importing OCDS: compiled records, parties linked to the register and classified,
-amendments over time; bad files fail with file and position and change nothing."""
+amendments over time; bad files fail with file and position and change nothing.
+
+Expected values are as written in the fixtures (fixtures/README.md): the constructed
+nhs_release_package.json has 6 releases of 3 ocids and 4 contracts; contract 006001-2024-1
+(Direct Award C, buyer GB-NHS-QNQ, supplier GB-NHS-RDU) is amended from £4.5m to £5.1m and
+its end moved from 2027-05-31 to 2028-05-31; the supplier classes follow the party
+identifiers' schemes (GB-NHS, GB-COH, GB-CHC), and a trust's ICB is its ODS parent (NHS
+England etr file: RDU, Frimley Health NHS Foundation Trust, in QNQ)."""
 
 from __future__ import annotations
 
@@ -60,6 +67,7 @@ def test_the_compiled_record_is_ocdsmerge_output(store):
     compiled = json.loads(
         store.scalar("SELECT compiled FROM ocds_record WHERE ocid = 'ocds-h6vhtk-0a1b2c'")
     )
+    # ocdsmerge's CompiledRelease: tag ["compiled"], id "{ocid}-{date of the latest release}"
     assert compiled["tag"] == ["compiled"]
     assert compiled["id"] == "ocds-h6vhtk-0a1b2c-2025-04-01T10:00:00Z"
     assert {p["id"] for p in compiled["parties"]} == {"GB-NHS-QNQ", "GB-NHS-RDU"}
@@ -181,7 +189,9 @@ def test_a_real_contracts_finder_award_links_the_council_and_its_17_suppliers(st
     assert (imported.releases, imported.records, imported.contracts) == (1, 1, 1)
     row = store.fetch_dicts("SELECT * FROM contract")[0]
     assert row["buyer_class"] == "local-authority"
-    assert row["icb_ods_code"] == "QWU"  # NHS Coventry and Warwickshire ICB
+    # Warwickshire County Council is a partner of NHS Coventry and Warwickshire ICB (QWU)
+    # (icb_partner_local_authorities_2023.csv)
+    assert row["icb_ods_code"] == "QWU"
     assert row["service_category"] == "CPV 85323000 Community health services"
     assert row["procurement_route"] == "open"
     assert row["supplier_name"].count(";") == 16  # a framework with 17 suppliers

@@ -66,7 +66,7 @@ def test_the_standstill_length_is_a_parameter():
 
 
 def test_representations_add_five_working_days_after_the_decision_to_proceed():
-    # decision to proceed on Tue 23 Dec 2025: 24, (25, 26 holidays), 29, 30, (1 Jan), 2 Jan
+    # decision to proceed on Tue 23 Dec 2025: 24, (25, 26 holidays), 29, 30, 31, (1 Jan), 2 Jan
     period = psr.standstill(
         date(2025, 12, 10), representations_decided=date(2025, 12, 23), params=SHIPPED
     )
@@ -80,6 +80,8 @@ def _statuses(decision: dict, today=date(2025, 6, 1)) -> dict[str, str]:
 
 
 def test_direct_award_a_must_publish_within_30_days():
+    # 30 calendar days (contracts/psr/award_notice_days.yaml; NHS England, PSR statutory
+    # guidance): 3 Mar + 30 = 2 Apr 2025 is in time, 3 Apr is not
     base = {"process": "direct-award-a", "award_date": date(2025, 3, 3)}
     assert _statuses({**base, "award_notice_date": date(2025, 4, 2)}) == {
         "award notice within 30 days": "met"

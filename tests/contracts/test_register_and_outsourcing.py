@@ -1,5 +1,10 @@
 """CSV contract registers, the supplier classification file, KPI series and the
-outsourcing picture, on both engines."""
+outsourcing picture, on both engines.
+
+Contracts, values and dates are those of the registers written below and of the constructed
+fixture nhs_release_package.json (fixtures/README.md); SPC results are worked by hand with
+NHSRplotthedots' rules (ICS-REFERENCE.md §8: limits at mean ± 2.66 x mean moving range,
+moving ranges over 3.267 x the mean screened out)."""
 
 from __future__ import annotations
 
@@ -214,6 +219,8 @@ def test_contracts_whose_kpis_are_in_special_cause_concern(store, register_file)
                           contract_key="csv:C-1")  # fmt: skip
     kpi.save(store, [meta], points, "test")
     concerns = outsourcing.kpi_concerns(store, outsourcing.contracts(store), params=SHIPPED)
+    # worked by hand: mean 13.21 / 14 = 0.944; the moving range 0.15 is screened out, leaving
+    # mean MR 0.01, so LPL = 0.944 - 0.027 = 0.917 and 0.80 is below it (higher is better)
     assert concerns.contract_key.tolist() == ["csv:C-1"]
     assert concerns.variation.iloc[0] == "concern_low"
 
@@ -225,7 +232,9 @@ def test_kpi_csv_import_and_spc_from_the_store(store, tmp_path):
     meta = kpi.SeriesMeta("waits", "Waits", "days", "decrease", 2.0)
     kpi.import_csv(store, path, meta)
     result, provenance = kpi.spc(store, "waits", params=SHIPPED)
-    assert result.summary.assurance[0] == "consistent_fail"  # target below the lower limit
+    # worked by hand: mean 5.5, mean MR 1, LPL 5.5 - 2.66 = 2.84; the target 2 is below it
+    # and lower is better: consistently failing. 12 points, under 13: trial limits
+    assert result.summary.assurance[0] == "consistent_fail"
     assert result.summary.trial_limits[0]
     assert provenance.engine == store.dialect
     assert provenance.parameters == SHIPPED.fingerprint
@@ -237,6 +246,9 @@ def test_a_shipped_standard_is_read_from_the_parameters_when_spc_runs(store):
     kpi.load_shipped(store, "rtt-18w")
     result, _ = kpi.spc(store, "rtt-18w/%", params=SHIPPED)
     assert result.summary.target[0] == 0.92  # NHS Constitution: 92% within 18 weeks
+    # worked from the shipped NHS England series (224 months): mean 79.6%, mean moving range
+    # 0.82 points, so the limits lie within 79.6 ± 2.2 points: 92% above them (fail), 20%
+    # below them (pass), higher being better
     assert result.summary.assurance[0] == "consistent_fail"
     lower = SHIPPED.override({"contracts.kpi.rtt_18_week_standard": 0.2})
     result, provenance = kpi.spc(store, "rtt-18w/%", params=lower)
@@ -318,7 +330,7 @@ def test_shipped_rtt_series_matches_the_published_figure(store):
         (date(2023, 8, 1),),
     )
     assert round(value, 3) == 0.580
-    assert kpi.series(store).points.iloc[0] == 224
+    assert kpi.series(store).points.iloc[0] == 224  # months in the file (PROVENANCE-upstream.md)
 
 
 def test_a_psr_decision_sets_the_route_of_its_contract(store, tmp_path):

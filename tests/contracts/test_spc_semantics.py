@@ -232,7 +232,8 @@ def test_nhsrplotthedots_published_limits_for_rnorm_20():
 
 
 def test_nhsrplotthedots_published_limits_per_facet():
-    # tests/testthat/_snaps/ptd_spc.md, facet_field with two facets of 10 points each
+    # tests/testthat/_snaps/ptd_spc.md, facet_field with two facets of 10 points each: means
+    # 0.0746 and 0.209 as printed (0.2086 is the mean of the last ten values, worked by hand)
     data = frame(RNORM_20, freq="D").assign(series=["0"] * 10 + ["1"] * 10)
     summary = analyse(data, DEFAULT).summary.round({"mean": 4, "lpl": 2, "upl": 2})
     assert summary[["mean", "lpl", "upl"]].values.tolist() == [

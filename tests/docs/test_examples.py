@@ -6,6 +6,9 @@ real CLI on a workspace built once for the session, 100 columns wide; what varie
 run (the workspace's path, the parameters' fingerprint, timings) is normalised on both sides.
 A block whose output is wrong fails with a diff. After a deliberate change, refresh the docs
 with ``ICSATLAS_UPDATE_DOCS=1 scripts/test tests/docs`` and read the diff before committing.
+The outputs in the docs are therefore regression snapshots: written from the code's own
+output, they pin what the docs show; the figures in them are checked against their sources
+by the tests of each domain.
 
 Python examples are ```` ```python ```` blocks with ``>>>`` prompts, run by doctest.
 """
@@ -104,11 +107,11 @@ def _run(home: Path, command: str) -> tuple[int, str]:
 def test_console_example(command: Command, home: Path) -> None:
     code, output = _run(home, command.text)
     actual = normalise(output)
+    assert code == 0, f"{command}: `{command.text}` failed:\n{output}"
     if UPDATE and actual != normalise(command.expected):
         _replace_output(command, actual)
         return
-    assert code == 0, f"{command}: `{command.text}` failed:\n{output}"
-    expected = normalise(command.expected)
+    expected = normalise(command.expected)  # regression snapshot: the output the docs show
     diff = "\n".join(
         difflib.unified_diff(expected.splitlines(), actual.splitlines(), "docs", "actual", n=1)
     )

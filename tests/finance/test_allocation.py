@@ -43,6 +43,7 @@ def test_the_register_places_every_practice_in_nhs_englands_icb(basis, year):
     placed = rows[rows.placed_by == "register"]
     assert (placed.icb_ods == placed.icb23_ods).all()
     spread = rows[rows.placed_by != "register"]
+    # regression snapshot: the register leaves 6, 6 and 5 practices of the three years unplaced
     assert (spread.icb_ods == spread.icb23_ods).all() and len(spread.practice_code.unique()) <= 6
     assert rows.groupby("practice_code").weight.sum().to_numpy() == pytest.approx(1)
 
@@ -81,6 +82,8 @@ def test_36_icb_shares_equal_the_sum_of_their_whole_legacy_icbs(b42, b36):
             continue
         assert shares36[icb26] == pytest.approx(sum(shares42[c] for c in legacy), abs=1e-12)
         checked += 1
+    # icb_crosswalk_2023_to_2026: 30 of the 36 are whole legacy ICBs; 6 take part of
+    # Hertfordshire and West Essex, Suffolk and North East Essex or Frimley
     assert checked >= 28
 
 
@@ -105,12 +108,15 @@ def test_36_icb_practices_reproduce_the_crosswalk_populations(b36):
 def test_national_totals_of_every_component_equal_the_population(b36):
     totals = wp.by_area(b36, "icb")[wp.MEASURES].sum()
     assert np.allclose(totals, totals["population"], rtol=1e-9)
+    # NHS England's 2025/26 practice populations (6,348 practices) sum to 63,849,324.2
+    # (PROVENANCE-upstream.md: allocation base population 63.85 m)
     assert totals["population"] == pytest.approx(63_849_324, abs=1)
 
 
 def test_region_targets_sum_their_icbs(b42):
     icbs = allocation.targets(PARAMS, b42).frame
     regions = allocation.targets(PARAMS, b42, level="region").frame
+    # NHS England's 7 commissioning regions (sicbl_icb_region_2023.csv)
     assert len(regions) == 7
     assert regions.target_gbp.sum() == icbs.target_gbp.sum()
     assert set(regions.ods_code) == {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
@@ -138,6 +144,8 @@ class TestPlaces:
         actual = allocation.published(b42).loc["QWO", "actual_gbp"]
         assert result.frame.budget_gbp.sum() == round(actual)
         assert result.frame.share.sum() == pytest.approx(1, abs=1e-12)
+        # West Yorkshire's 5 sub-ICB locations: 02T, 03R, 15F (Leeds), 36J, X2C4Y
+        # (sicbl_icb_region_2023.csv)
         assert len(result.frame) == 5 and "Leeds (" in " ".join(result.frame.area_name)
 
     def test_need_index_is_nhs_englands_place_tool_definition(self, ws, b42, split):

@@ -1,4 +1,8 @@
-"""Better Care Fund imports on both store engines: atomic, audited, latest import wins."""
+"""Better Care Fund imports on both store engines: atomic, audited, latest import wins.
+
+The imported amounts are made up for the tests (E10000016 is Kent County Council, a county;
+E08000025 Birmingham, a metropolitan district: ONS codes); expected per-head figures are
+worked by hand from them."""
 
 from __future__ import annotations
 
@@ -101,6 +105,8 @@ def test_the_quoted_county_figures_are_a_change_over_time_not_a_comparison():
     result = bcf.county_pooling_scenario(PARAMS)
     frame = result.frame.set_index("financial_year")
     assert set(frame.councils) == {"county"}
+    # the shipped figures, assumptions with no public source found
+    # (finance/bcf/county_pooled_per_head.yaml; ICS-REFERENCE.md §9)
     assert frame.loc["2017/18", "per_head_gbp"] == 15.56
     assert frame.loc["2025/26", "per_head_gbp"] == 13.43
     change = frame.loc["change 2017/18 to 2025/26"]
@@ -125,6 +131,7 @@ def test_an_overridden_england_population_changes_per_head_figures_and_the_finge
     mine = PARAMS.override({"finance.bcf.england_population": 60_000_000})
     overridden = bcf.national_minimums(mine)
     total = lambda r: r.frame.set_index("funding_stream").loc["total", "per_head_gbp"]  # noqa: E731
+    # shipped: ONS mid-2023 estimate for England, 57.7 m (finance/bcf/england_population.yaml)
     assert total(overridden) == pytest.approx(total(shipped) * 57_700_000 / 60_000_000)
     assert overridden.provenance.parameters == mine.fingerprint != shipped.provenance.parameters
     assert any(

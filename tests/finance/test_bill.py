@@ -35,7 +35,8 @@ def test_national_table_is_the_central_case_with_draw_ranges(run, report):
         frame.net_p50_gbp <= frame.net_p90_gbp
     ).all()
     assert frame.redundancy_gbp.sum() == pytest.approx(run.outcome.redundancy_cost[0].sum())
-    # savings in year one are unlikely: exits start in the last quarter of 2025/26
+    # no savings in year one: the first exits fall in Q4 2025/26 (finance/blueprint/
+    # exit_window.yaml: VR schemes ran Dec 2025 - Jan 2026) and savings start the quarter after
     assert frame.savings_gbp.iloc[0] == 0
 
 
@@ -48,6 +49,8 @@ def test_payback_table_is_cumulative_and_complete(report):
 def test_claims_compare_with_the_reported_figures(report):
     claims = report.claims.frame.set_index("test")
     assert len(claims) == 5
+    # ~£750m a year (Julian Kelly to the PAC, healthcareleadernews.com); "up to £1bn" of ICB
+    # redundancies (NHS Confed, Aug 2025): finance/blueprint/claims/*.yaml
     assert (claims.claim.iloc[:2] == 750e6).all()
     assert claims.claim.iloc[2] == 1e9
     assert (
@@ -137,7 +140,8 @@ def test_headline_figures_of_the_shipped_central_case(g42):
     run = blueprint.run(scenario.default(PARAMS), g42)
     outcome = run.outcome
     assert (run.plan.seed, run.plan.draws) == (20250401, 10_000)
-    # regression snapshot (after issue 9: the senior 12-month clawback window applied)
+    # regression snapshot (after issue 9: the senior 12-month clawback window applied): the
+    # 2025/26 bill's central case and draw range, and the headline sentence below
     assert outcome.redundancy_cost[0].sum() == pytest.approx(449_588_720, rel=1e-6)
     assert outcome.net_annual[0].sum() == pytest.approx(826_860_524, rel=1e-6)
     assert outcome.gross_annual[0] == pytest.approx(972_777_087, rel=1e-6)

@@ -67,7 +67,9 @@ def test_senior_staff_repay_under_the_twelve_month_window(g42):
     """Issue 9, section 3: the Monte Carlo used the 6-month clawback window for everyone,
     although the 12-month window applies to senior staff. Very senior managers re-employed
     9 months after leaving now repay 3/12 of their payment; band 5 staff (payments always
-    under £100,000) repay nothing after 9 months."""
+    under £100,000) repay nothing after 9 months. Windows of 6 and 12 months as reported
+    (RCN, Nov 2025: finance/redundancy/vr_clawback_months.yaml), repaid pro rata to the
+    unexpired part (vr_clawback_rule.yaml, an assumption): (12 - 9) / 12 = 3/12."""
     plan = scenario.default(PARAMS).with_options(draws=1)
 
     def voluntary_cost(band: str, share_back: float) -> float:
@@ -87,6 +89,8 @@ def test_senior_staff_repay_under_the_twelve_month_window(g42):
 
 def test_payments_over_the_threshold_get_the_twelve_month_window_by_length_of_service(plan, g42):
     # band 8d: £80,000 cap / 12 = £6,666.67 a month, so 16+ complete years pay over £100,000
+    # (15 years pay exactly £100,000); the £100,000 threshold is the shipped assumption in
+    # finance/redundancy/vr_clawback_senior_threshold.yaml
     model = blueprint.build_model(plan, g42)
     band = list(blueprint.BANDS).index("band_8d")
     windows = model.payments.clawback_window[band]

@@ -13,7 +13,7 @@ FINANCE = PARAMS.names("finance.")
 
 
 def test_there_is_a_finance_parameter_for_every_assumption():
-    assert len(FINANCE) >= 40
+    assert len(FINANCE) >= 40  # a floor: 45 files ship under parameters/finance/
 
 
 @pytest.mark.parametrize("name", FINANCE)

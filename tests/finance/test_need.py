@@ -30,7 +30,9 @@ def test_without_unavoidable_costs_the_gap_is_the_market_forces_factor(b42):
     result = need.compare(PARAMS, need.from_practice_file(b42), b42)
     frame = result.frame.set_index("ods_code")
     assert frame.difference_pct.abs().max() < 10
-    # London is where unavoidable costs lift NHS England's targets most
+    # London is where unavoidable costs lift NHS England's targets most (the market forces
+    # factor, NHS England allocations 2025/26 technical guide; ICS-REFERENCE.md §5): QMJ is
+    # North Central London
     assert frame.loc["QMJ", "difference_pct"] < -3
     assert any("No unavoidable cost index given" in note for note in result.notes)
     assert any("correlate" in note for note in result.notes)
@@ -44,7 +46,7 @@ def test_ons_codes_and_sub_icb_areas_are_accepted(b42):
     frame = need.compare(PARAMS, by_ons, b42).frame
     assert set(frame.ods_code) == set(ods.ods_code)
     sub = need.compare(PARAMS, need.from_practice_file(b42, "sub-icb"), b42).frame
-    assert len(sub) == 106
+    assert len(sub) == 106  # the 106 sub-ICB locations of 2023 (sicbl_icb_region_2023.csv)
 
 
 def test_bad_need_files_name_row_and_column(b42):

@@ -1,7 +1,7 @@
 """Running costs against the £18.76 a head envelope.
 
 Reference: the England totals of the running cost allowance equal the NHS England
-workbooks' Total rows (shared/data/PROVENANCE.md checks): £1,108.76m (2023/24),
+workbooks' Total rows (data/reference/PROVENANCE-upstream.md, "Checks done"): £1,108.76m (2023/24),
 £908.76m (2024/25), £873.99m (2025/26, revised v1.4).
 """
 
@@ -64,6 +64,7 @@ def test_reduction_takes_each_icb_down_to_the_envelope(b42):
     assert (icbs.reduction_gbp >= 0).all()
     england = result.frame.set_index("icb_name").loc["England (all ICBs)"]
     assert england.reduction_gbp == pytest.approx(icbs.reduction_gbp.sum())
+    # the FOI total of ICB staff (Healthcare Leader; finance/workforce/icb_headcount.yaml)
     assert england.headcount_wte == pytest.approx(23_409)
     assert any("assumption" in note for note in result.notes)
 
@@ -71,7 +72,7 @@ def test_reduction_takes_each_icb_down_to_the_envelope(b42):
 def test_no_programme_pay_means_most_icbs_are_already_inside_the_envelope(b42):
     result = running_costs.running_costs(PARAMS, b42, programme_pay_per_head=0)
     icbs = result.frame[result.frame.ods_code.notna()]
-    # allowances alone average £13.69 a head, below £18.76
+    # allowances alone average £13.69 a head (£873.99m / 63.85m people), below £18.76
     assert (icbs.reduction_gbp == 0).sum() >= 40
 
 

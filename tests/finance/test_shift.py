@@ -15,13 +15,16 @@ PARAMS = ParameterSet.shipped()
 def test_formula_shares_cover_every_setting_and_sum_to_one(b42):
     shares = shift.formula_shares(PARAMS, b42)
     assert np.allclose(shares[list(shift.SETTINGS)].sum(axis=1), 1)
+    # the 2025/26 weights fitted to NHS England's practice file: general and acute 0.623,
+    # community 0.040 (finance/allocation/core_weights.yaml)
     assert (shares.acute > 0.6).all() and (shares.community < 0.1).all()
 
 
 def test_streams_are_the_published_allocations():
     frame = shift.streams().frame
     totals = frame.groupby("financial_year").core_services_gbp.sum() / 1e9
-    # shared/data/PROVENANCE.md: core recurrent £101.26bn / £103.82bn / £116.74bn
+    # NHS England workbooks' Total rows (data/reference/PROVENANCE-upstream.md, "Checks
+    # done"): core recurrent £101.26bn / £103.82bn / £116.74bn
     assert totals.round(2).tolist() == [101.26, 103.82, 116.74]
 
 

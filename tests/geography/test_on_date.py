@@ -27,6 +27,7 @@ def test_the_2026_geography_matches_the_practice_map(ws):
     assert (len(geography.icbs), len(geography.sub_icbs)) == (36, 106)
     assert geography.icbs.region_ods.nunique() == 7
     assert len(geography.practices) == 6129
+    # practice map: B86002 City View Medical Practice is in 15F, whose LSOAs are all in Leeds
     leeds = geography.practices.set_index("practice_code").loc["B86002"]
     assert (leeds.sub_icb_ods, leeds.place_name, leeds.icb_ods) == ("15F", "Leeds", "QWO")
 

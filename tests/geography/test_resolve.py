@@ -2,7 +2,11 @@
 
 Sources for the expected answers: NHS England, Patients Registered at a GP Practice,
 1 Aug 2026 (practice map: practice -> PCN -> sub-ICB location -> ICB, practice postcodes);
-ONS/MHCLG LSOA lookups with mid-2015 populations (council overlaps); ICS-REFERENCE.md §1.4
+ONS/MHCLG LSOA lookups with mid-2015 populations (council overlaps; council codes as in
+utla_current_to_icb_2023_population_shares.csv: Leeds E08000035, Surrey E10000030, Kingston
+upon Hull E06000010; sub-ICB locations as in sicbl_aug2026.csv: 92A Surrey and Sussex, U2G6B
+Thames Valley, D9Y0V Hampshire and Isle of Wight, W2U3Z West and North London, 01E
+Lancashire and South Cumbria); ICS-REFERENCE.md §1.4
 (Frimley abolished on 1 April 2026, its area split between Thames Valley, Surrey and Sussex,
 and Hampshire and Isle of Wight).
 """

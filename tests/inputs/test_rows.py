@@ -178,6 +178,7 @@ def test_windows_1252_is_refused_naming_the_file_and_line():
 
 
 def test_a_workbook_is_refused_as_not_csv():
+    # "PK\x03\x04": a zip local file header (PKWARE APPNOTE.TXT); .xlsx files are zip files
     assert errors(b"PK\x03\x04rest of a zip") == [
         "f.csv: a zip file (an Excel .xlsx workbook?), not CSV: save it as CSV UTF-8"
     ]

@@ -1,5 +1,9 @@
 """Encodings: UTF-8 with or without its byte-order mark, UTF-16/32 with one; everything
-else refused with what to do about it, naming the file."""
+else refused with what to do about it, naming the file.
+
+File signatures as their formats define them: zip (so .xlsx) starts "PK\x03\x04" (PKWARE
+APPNOTE.TXT, local file header), an old .xls "D0 CF 11 E0" ([MS-CFB] compound file header),
+Parquet "PAR1" (Apache Parquet file format)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ import pytest
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.parameters import ParameterSet
 
-CAP = "finance.redundancy.earnings_cap"
+CAP = "finance.redundancy.earnings_cap"  # shipped £80,000: Section 16 of the NHS Terms and
+# Conditions of Service Handbook (NHS Employers, "NHS redundancy arrangements")
 RULES = "contracts.spc.rule_sets.mdc-2023"
 
 

@@ -49,6 +49,7 @@ def test_every_person_of_the_source_is_generated_once(small):
 
 
 def test_files_follow_the_schema_partitioned_by_icb(small):
+    # M2L0M is in NHS Shropshire, Telford and Wrekin ICB, QOC (sicbl_aug2026.csv)
     assert [f.parent.name for f in small.files] == ["icb_code=QOC"]
     stored = pq.read_schema(small.files[0])
     assert stored.names == schema.names()
@@ -109,6 +110,6 @@ def test_fraction_must_be_a_share():
 def test_a_plan_is_of_sub_icb_locations_of_the_calibration_geography():
     """Names are read by the workspace's resolver; the generator takes only the sub-ICB
     locations its published figures are for (August 2026: 106 of them)."""
-    assert len(generate.plan(fraction=0.5).sub_icbs) == 106
+    assert len(generate.plan(fraction=0.5).sub_icbs) == 106  # sicbl_aug2026.csv
     with pytest.raises(InputError, match="not sub-ICB locations of 2026-08-01: QOC"):
         generate.plan(["QOC"])

@@ -13,6 +13,8 @@ PARAMS = ParameterSet.shipped()
 
 def test_the_standard_is_englands_registered_population():
     standard = standard_population()
+    # NHS England, Patients Registered at a GP Practice, Aug 2026: 63,237,908 patients
+    # (PROVENANCE-upstream.md), in 19 five-year bands (0-4 ... 85-89, 90+) by 2 sexes
     assert standard.standard.sum() == 63_237_908
     assert len(standard) == 19 * 2
 
@@ -21,6 +23,8 @@ def test_copd_and_diabetes_gaps_favour_the_least_deprived(england, geography):
     frame = inequalities(england, params=PARAMS, geography=geography()).frame
     frame = frame.set_index("measure")
     for condition in ("copd", "diabetes", "severe_mental_illness"):
+        # the direction: NHS England's Core20PLUS5 evidence (ICS-REFERENCE.md §6); the 1.2 is
+        # a regression snapshot, a floor under the ratios the shipped model gives
         assert frame.loc[condition, "gap"] > 0, condition
         assert frame.loc[condition, "ratio"] > 1.2, condition
 
@@ -35,6 +39,7 @@ def test_standardising_removes_the_age_difference(england, geography):
 def test_every_segment_and_condition_is_compared(england, geography):
     frame = inequalities(england, params=PARAMS, geography=geography()).frame
     assert set(frame.kind) == {"segment", "condition"}
+    # the 7 segments of population/segmentation/hierarchy.yaml
     assert (frame.kind == "segment").sum() == 7
 
 
@@ -49,7 +54,7 @@ def test_suppressed_counts_give_no_rate(small, focus, geography):
 def test_core20plus5_says_what_it_cannot_show(england, geography):
     frame = core20plus5(england, params=PARAMS, geography=geography()).frame
     frame = frame.set_index("clinical_area")
-    assert len(frame) == 10
+    assert len(frame) == 10  # NHS England's 5 adult and 5 children's clinical areas
     assert pd.isna(frame.loc["Early cancer diagnosis", "core20"])
     assert "stage" in frame.loc["Early cancer diagnosis", "note"]
     assert frame.loc["Severe mental illness", "gap"] > 0

@@ -1,4 +1,8 @@
-"""The calibrated model: age gradients, co-occurrence, frailty and admission levels."""
+"""The calibrated model: age gradients, co-occurrence, frailty and admission levels.
+
+The fit-quality thresholds below (age gradients, R squared, Core20 log odds, the
+co-occurrence loading) are regression snapshots: floors under what the shipped calibration
+gives, so a change to the data or the fit that weakens it fails here."""
 
 from __future__ import annotations
 
@@ -51,6 +55,8 @@ def test_co_occurrence_loading_moves_pairs_towards_caliber():
 
 
 def test_hazard_ratios_average_one_over_the_national_frailty_mix():
+    # eFI shares of over-65s (Frailty toolkit) and hospitalisation hazard ratios (Clegg et
+    # al., Age Ageing 2016, abstract): population/frailty and population/risk parameters
     shares = {"fit": 0.5, "mild": 0.35, "moderate": 0.12, "severe": 0.03}
     hazard = {"fit": 1.0, "mild": 1.93, "moderate": 3.04, "severe": 4.73}
     ratios = model.normalised_hazard_ratios(hazard, shares)

@@ -25,5 +25,6 @@ def test_population_need_gives_targets_for_every_icb(england, geography):
     frame = result.frame
     assert len(frame) == 36
     assert frame.target_gbp.sum() == pytest.approx(frame.nhse_target_gbp.sum(), rel=1e-9)
-    # The synthetic population tracks NHS England's need index (a loose bound: 0.5% sample).
+    # The synthetic population tracks NHS England's need index (a loose bound: 0.5% sample;
+    # regression snapshot, a floor under what the shipped model gives).
     assert frame.need_index.corr(frame.nhse_need_index) > 0.6

@@ -36,6 +36,8 @@ def test_cheshire_and_merseyside_beside_england(england, profile):
     # August 2026 (shipped gp_registered_patients_age_sex_aug2026; the same total as the
     # standard population in test_inequalities)
     assert people.comparator == 63_237_908
+    # IMD 2019 (icb_imd2019_summary.csv): 34.7% of Cheshire and Merseyside's population lives
+    # in England's most deprived quintile of LSOAs, against 20% of England's by definition
     assert (
         frame.loc["living in Core20 (IMD deciles 1-2)", "area"]
         > frame.loc["living in Core20 (IMD deciles 1-2)", "comparator"]

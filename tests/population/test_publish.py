@@ -17,7 +17,9 @@ RULE = publish.Rule(threshold=7, base=5)
     [(0, 0), (1, None), (7, None), (8, 10), (12, 10), (13, 15), (1002, 1000), (1003, 1005)],
 )
 def test_small_counts_are_suppressed_and_the_rest_rounded_to_five(raw, shown):
-    # expected values: OpenSAFELY's rule as ehrQL applies it (measures/disclosure_control.py)
+    # expected values: OpenSAFELY's rule as ehrQL applies it (ehrql/measures/
+    # disclosure_control.py, apply_sdc: 0 if value <= 7, then 5 x round(value / 5)); ehrQL
+    # writes a suppressed count as 0, icsatlas shows it as missing (None)
     value = publish.count(pd.Series([raw]), RULE).iloc[0]
     assert (pd.isna(value) and shown is None) or value == shown
 

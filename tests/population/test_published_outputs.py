@@ -46,8 +46,8 @@ from icsatlas.workspace.population import PopulationQuestions
 
 PARAMS = ParameterSet.shipped()
 ON = date(2026, 8, 1)
-# practice, its sub-ICB location and ICB (August 2026): three in Shropshire, Telford and Wrekin
-# (one sub-ICB location), two in another ICB
+# practice, its sub-ICB location and ICB (NHS England practice map, August 2026): three in
+# Shropshire, Telford and Wrekin (one sub-ICB location), two in another ICB
 PRACTICES = (
     ("M82002", "M2L0M", "QOC"),
     ("M82003", "M2L0M", "QOC"),

@@ -20,7 +20,8 @@ def test_a_generated_population_passes_every_check(small):
     frame = checked.result.frame
     assert checked.failed == 0, frame[frame.status == "fail"]
     assert (frame[frame.check == "people per ICB"].difference == 0).all()
-    assert frame.check.str.contains("prevalence").sum() == 21  # every QOF register, one ICB
+    # the 21 QOF registers of qof_prevalence_icb_2024_25.csv (AF ... STIA), one ICB
+    assert frame.check.str.contains("prevalence").sum() == 21
 
 
 def test_national_figures_hold_for_england(england):
@@ -29,8 +30,8 @@ def test_national_figures_hold_for_england(england):
     assert (national.status == "pass").all(), national
     assert {"unplanned admissions per person", "pregnant women"} <= set(national.index)
     prevalence = frame[frame.check.str.contains("prevalence")]
-    assert prevalence.area.nunique() == 36
-    assert (prevalence.status == "pass").mean() >= 0.98
+    assert prevalence.area.nunique() == 36  # icb_36_aug2026.csv
+    assert (prevalence.status == "pass").mean() >= 0.98  # regression snapshot: a floor
 
 
 def test_a_damaged_population_fails(population_home, small, tmp_path):

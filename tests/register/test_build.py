@@ -98,6 +98,9 @@ def test_pod_is_delegated_to_icbs_from_april_2023(register):
     ],
 )
 def test_better_care_fund_councils_follow_the_new_boundaries(register, icb, councils):
+    # councils with at least 10% of their population in the ICB (ONS LSOA lookups, mid-2015
+    # populations; data/PROVENANCE.md): East Berkshire's three unitaries went to Thames Valley
+    # with Frimley's practices (ICS-REFERENCE.md §1.4); Surrey to Surrey and Sussex
     area = register.governed_area(icb, MERGERS)
     holders = {
         register.organisations[a.holder_id].name

@@ -70,7 +70,10 @@ def test_districts_map_to_upper_tier_councils_reproducing_the_shipped_shares():
 
 def test_councils_relate_to_one_icb_after_the_mergers():
     # Design principle of the 2026 mergers: each council relates to one ICB
-    # (ICS-REFERENCE.md §1.3); Essex, Hertfordshire and Suffolk were split before.
+    # (ICS-REFERENCE.md §1.3); Essex, Hertfordshire and Suffolk were split before
+    # (utla_current_to_icb_2023_population_shares.csv). Essex (E10000012) is in Essex ICB
+    # D7T5G, Hertfordshire (E10000015) in Central East S1Y5D, Suffolk (E10000029) in Norfolk
+    # and Suffolk T6Y0W (icb_36_aug2026.csv).
     overlaps = geography.local_authority_overlaps(date(2026, 4, 1)).set_index("utla_code")
     for council, icb in [("E10000012", "D7T5G"), ("E10000015", "S1Y5D"), ("E10000029", "T6Y0W")]:
         assert overlaps.loc[council, "icb_ods"] == icb

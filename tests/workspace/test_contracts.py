@@ -170,6 +170,7 @@ def test_a_supplier_class_must_be_one_of_the_classes(ws):
 def test_an_import_is_one_audited_change_and_the_workspace_sees_it(fresh):
     done = fresh.contracts.import_file(FIXTURES / "nhs_release_package.json")
     latest = changes(fresh.store)[-1]
+    # the constructed fixture holds 4 contracts (contracts/fixtures/README.md)
     assert done.table.records()[0] == {
         "kind": "ocds",
         "count": 4,

@@ -40,6 +40,8 @@ def test_targets_are_for_the_icbs_in_force_on_the_date(ws):
     before = ws.finance.targets(year="2025/26")  # the first day of the year: 42 ICBs
     after = ws.finance.targets(year="2025/26", on="2026-06-01")
     assert (len(before), len(after)) == (42, 36)
+    # NHS England's implied 2025/26 target total: the sum over the 42 published ICBs of
+    # allocation / (1 + distance from target), to the pound (worked in tests/cli/test_finance.py)
     assert before.frame.target_gbp.sum() == after.frame.target_gbp.sum() == 114_848_740_545
     actual = before.frame.set_index("ods_code").actual_gbp
     expected = published_2025_26("core_recurrent_allocation_gbp_k") * 1000
@@ -78,6 +80,7 @@ def test_a_what_if_merger_reaches_targets_allowances_places_and_the_bill(ws, mer
     assert allowances["QZZ"] == pytest.approx(plain_allowances.loc[both].sum())
 
     places = merged.finance.places("QZZ", by="sub-icb", year="2025/26", on=AFTER).frame
+    # the 11 sub-ICB locations the merger lists (tests/fixtures/merge-2027.yaml)
     assert len(places) == 11 and places.budget_gbp.sum() == round(allocated)
 
     bill = merged.finance.blueprint_bill(view="icbs", draws=10, on=AFTER).frame

@@ -123,9 +123,13 @@ def test_practices_within_a_place_with_their_pcn_and_postcode(ws):
 
 def test_councils_show_tier_county_and_shares(ws):
     councils = {c["name"]: c for c in ws.register.areas("council", on="2026-06-01").table}
-    assert len(councils) == 317  # 21 counties, 132 single-tier councils, 164 districts
+    # England's councils since April 2023: 21 counties and 132 single-tier councils (the 153
+    # upper-tier councils of utla_current_to_icb_2023_population_shares.csv) and 164 districts
+    assert len(councils) == 317
     preston = councils["Preston"]
     assert (preston["tier"], preston["within"]) == ("district council", "Lancashire")
+    # Surrey Heartlands and Frimley's Surrey part (Farnham, Surrey Heath) joined Surrey and
+    # Sussex on 1 April 2026 (ICS-REFERENCE.md §1.4; one ICB per council, §1.3)
     assert councils["Surrey"]["icbs"] == "Surrey and Sussex 100%"
 
 

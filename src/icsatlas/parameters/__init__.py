@@ -316,22 +316,4 @@ def _close(name: str, options: Mapping[str, Any]) -> str:
     return f" (did you mean {found[0]!r}?)" if found else ""
 
 
-# -- transitional: module-level access to the shipped set, kept only until every domain
-# takes a ParameterSet (issue "One atlas underneath", section 3); new code must not use it.
-def get(name: str) -> Parameter:
-    return ParameterSet.shipped().get(name)
-
-
-def value(name: str, on: date | None = None) -> Any:
-    return ParameterSet.shipped().value(name, on)
-
-
-def load_all() -> Mapping[str, Parameter]:
-    return ParameterSet.shipped().parameters
-
-
-def version() -> str:
-    return ParameterSet.shipped().fingerprint
-
-
 __all__ = ["InputError", "Parameter", "ParameterSet", "Reference", "parse", "root"]

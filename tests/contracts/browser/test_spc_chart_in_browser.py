@@ -61,6 +61,8 @@ def test_hovering_the_outlier_shows_its_tooltip(browser, tmp_path):
     WebDriverWait(browser, 5).until(lambda _: tip.is_displayed())
     text = tip.text
     assert str(days[15]) in text and "value 30.00" in text
+    # worked by hand: without the 30 the series is 10, 11, 10, 9, ... (moving ranges of 1);
+    # the two moving ranges of 20 are screened out, so UPL = 11.05 + 2.66 x 1 = 13.71 < 30
     assert "Above UCL" in text  # the special-cause label
     rows = browser.find_elements(By.CSS_SELECTOR, "details tbody tr")
     assert len(rows) == 20

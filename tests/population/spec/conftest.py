@@ -18,7 +18,7 @@ from icsatlas.population.engine import open_engine
 PARAMS = ParameterSet.shipped()
 
 ON = date(2026, 8, 1)
-PRACTICE = ("A81001", "16C", "QHM")  # a practice, its sub-ICB and ICB in August 2026
+PRACTICE = ("A81001", "16C", "QHM")  # a practice, its sub-ICB and ICB (practice map, Aug 2026)
 
 
 @pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])

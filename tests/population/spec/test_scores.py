@@ -1,4 +1,11 @@
-"""Cambridge Multimorbidity Score, eFI categories, age bands, Core20 and the risk score."""
+"""Cambridge Multimorbidity Score, eFI categories, age bands, Core20 and the risk score.
+
+Sources: Payne et al., CMAJ 2020, Table 3 (CMS general-outcome weights of the 20-condition
+model; the same weights in public OpenSAFELY ehrQL study code, e.g. anxiety or depression
+0.50); Clegg et al., Age Ageing 2016, and the Frailty toolkit (eFI: fit 0-4 deficits of 36,
+mild 5-8, moderate 9-13, severe 14+); NHS England, Core20PLUS5 (Core20: the most deprived 20%
+nationally, IMD deciles 1 and 2); the risk score's documented formula (population/risk/*.yaml,
+whose bands are assumptions)."""
 
 from __future__ import annotations
 
