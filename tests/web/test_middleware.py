@@ -61,3 +61,13 @@ def test_every_response_is_secured_and_only_the_api_shared(app_client):
     assert api.headers["access-control-allow-origin"] == "*"
     assert "content-security-policy" in static.headers
     assert "access-control-allow-origin" not in static.headers
+
+
+def test_static_files_asked_for_by_digest_are_immutable(app_client):
+    from icsatlas.web.design import static_version
+
+    versioned = app_client.get(f"/static/icsatlas.css?v={static_version('icsatlas.css')}")
+    plain = app_client.get("/static/icsatlas.css")
+    assert versioned.status_code == plain.status_code == 200
+    assert "immutable" in versioned.headers["cache-control"]
+    assert "cache-control" not in plain.headers

@@ -58,7 +58,7 @@ class Guard:
             return
         cacheable = scope["method"] in ("GET", "HEAD") and not path.startswith(_UNCACHED)
         if not cacheable:
-            await self.app(scope, receive, _secured(send, path))
+            await self.app(scope, receive, _secured(send, path, _immutable(path, query)))
             return
         tag = state.etag(f"{path}?{query}").encode()
         if tag in _header(scope, b"if-none-match"):
@@ -95,8 +95,15 @@ class Guard:
             self.cache.popitem(last=False)
 
 
-def _secured(send: Send, path: str) -> Send:
-    extra = list(SECURITY_HEADERS)
+def _immutable(path: str, query: str) -> list[tuple[bytes, bytes]]:
+    """A static file asked for by its content's digest (``?v=``) never changes."""
+    if path.startswith("/static/") and query.startswith("v="):
+        return [(b"cache-control", b"public, max-age=31536000, immutable")]
+    return []
+
+
+def _secured(send: Send, path: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> Send:
+    extra = [*SECURITY_HEADERS, *headers]
     if path.startswith("/api/"):
         extra.append((b"access-control-allow-origin", b"*"))
 
