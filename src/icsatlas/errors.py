@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from os import PathLike
+from typing import NamedTuple
 
 
 class IcsatlasError(Exception):
@@ -47,5 +48,18 @@ class InputErrors(IcsatlasError):
         super().__init__("\n".join(shown))
 
 
+class Suggestion(NamedTuple):
+    """Something the user may have meant: its name, kind and register key."""
+
+    name: str
+    kind: str
+    key: str
+
+
 class NotFoundError(IcsatlasError):
-    """A name or code that matches nothing, with suggestions where we have them."""
+    """A name or code that matches nothing (or several things), with suggestions where we
+    have them (the portal shows them as links)."""
+
+    def __init__(self, message: str, suggestions: Iterable[Suggestion] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = tuple(suggestions)

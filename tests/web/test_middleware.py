@@ -11,8 +11,19 @@ def test_a_successful_answer_is_tagged_and_kept(app_client):
     again = app_client.get("/api/v1/where?q=Frimley")
     assert first.status_code == again.status_code == 200
     assert first.content == again.content
-    assert first.headers["etag"].encode() in app_client.app.cache
+    assert first.headers["etag"].encode() + b"+gzip" in app_client.app.cache  # httpx accepts gzip
     assert again.headers["etag"] == first.headers["etag"]
+
+
+def test_compressed_and_plain_answers_are_kept_apart(app_client):
+    app_client.app.cache.clear()
+    zipped = app_client.get("/api/v1/functions")
+    plain = app_client.get("/api/v1/functions", headers={"Accept-Encoding": "identity"})
+    again = app_client.get("/api/v1/functions", headers={"Accept-Encoding": "identity"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and "content-encoding" not in again.headers
+    assert zipped.json() == plain.json() == again.json()
+    assert len(app_client.app.cache) == 2
 
 
 def test_if_none_match_gets_304_without_a_body(app_client):

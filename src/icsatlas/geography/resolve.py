@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from icsatlas.errors import NotFoundError
+from icsatlas.errors import NotFoundError, Suggestion
 from icsatlas.geography.index import Candidate, NameIndex
 from icsatlas.names import normalise, short_name
 from icsatlas.register.councils import council_key, tier
@@ -115,7 +115,7 @@ class Resolver:
             raise NotFoundError("no area given: type a name, code, council, practice or postcode")
         found = self._by_code(text, on) or self._by_name(text, on)
         if found is None:
-            raise NotFoundError(self._unknown(text))
+            raise NotFoundError(*self._unknown(text))
         return found
 
     def councils(self, on: date) -> list[tuple[Organisation, list[Cover]]]:
@@ -196,7 +196,8 @@ class Resolver:
             )
             more = f" and {len(best) - 8} more" if len(best) > 8 else ""
             raise NotFoundError(
-                f"{text!r} matches several {best_kind} names: {names}{more}; give a code"
+                f"{text!r} matches several {best_kind} names: {names}{more}; give a code",
+                [Suggestion(c.name, c.kind, c.key) for c in sorted(best, key=_by_name)[:8]],
             )
         chosen = best[0]
         if chosen.kind in ("country", "region", "icb", "sub-icb", "place"):
@@ -209,14 +210,21 @@ class Resolver:
         )
         return record is not None and record.in_force(on)
 
-    def _unknown(self, text: str) -> str:
+    def _unknown(self, text: str) -> tuple[str, list[Suggestion]]:
         names = list(self.index.display_names)
         close = difflib.get_close_matches(text.lower(), names, n=4, cutoff=0.6)
         hint = f" (did you mean {', '.join(repr(self.index.display_names[c]) for c in close)}?)"
-        return (
+        message = (
             f"nothing matches {text!r}: give an ICB, place, council, GP practice code or "
             f"name, or a postcode{hint if close else ''}"
         )
+        return message, [s for c in close for s in self._suggested(self.index.display_names[c])]
+
+    def _suggested(self, name: str) -> list[Suggestion]:
+        found = self.index.exact.get(normalise(name), []) or self.index.councils.get(
+            council_key(name), []
+        )
+        return [Suggestion(c.name, c.kind, c.key) for c in found[:1]]
 
     # -- kinds of answer --------------------------------------------------------------------
     def _area(self, text: str, areas: list[Area], on: date) -> Resolution:

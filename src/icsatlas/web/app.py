@@ -16,10 +16,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from icsatlas import __version__
-from icsatlas.web import api, problems, state
+from icsatlas.web import api, pages, problems, state
 from icsatlas.web.middleware import Guard
 
 STATIC = Path(__file__).parent / "static"
@@ -43,7 +44,9 @@ def create_app(url: str | None = None, home: str | Path | None = None) -> Guard:
         redoc_url=None,
         lifespan=_lifespan,
     )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(api.router)
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for error, handler in problems.HANDLERS.items():
         app.add_exception_handler(error, handler)

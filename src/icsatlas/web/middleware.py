@@ -4,8 +4,9 @@
 * a successful GET is tagged (``ETag``) by its URL, the data release and the day (answers
   default to today); a GET whose ``If-None-Match`` names that tag gets 304 without the
   answer being computed again;
-* answers (200s of at most ``CACHE_BODY`` bytes) are kept in a small in-process cache by
-  that tag, so a page everyone opens is computed once per worker and release;
+* answers (200s of at most ``CACHE_BODY`` bytes, gzipped for clients that accept it) are
+  kept in a small in-process cache by that tag, so a page everyone opens is computed and
+  compressed once per worker and release;
 * every response carries a strict Content-Security-Policy (nothing from another origin:
   the design system's CSS, the maps and the script are served from the wheel), and API
   answers may be read from any origin (open data).
@@ -64,14 +65,15 @@ class Guard:
         if tag in _header(scope, b"if-none-match"):
             await _send(send, _not_modified(tag))
             return
-        if tag in self.cache:
-            self.cache.move_to_end(tag)
-            await _replay(self.cache[tag], _secured(send, path), scope["method"])
+        key = tag + (b"+gzip" if b"gzip" in _header(scope, b"accept-encoding") else b"")
+        if key in self.cache:
+            self.cache.move_to_end(key)
+            await _replay(self.cache[key], _secured(send, path), scope["method"])
             return
-        await self.app(scope, receive, self._recording(tag, _secured(send, path)))
+        await self.app(scope, receive, self._recording(tag, key, _secured(send, path)))
 
-    def _recording(self, tag: bytes, send: Send) -> Send:
-        """Tag a successful answer with its validator, and keep it."""
+    def _recording(self, tag: bytes, key: bytes, send: Send) -> Send:
+        """Tag a successful answer with its validator, and keep it (compressed or not)."""
         messages: list[Message] = []
         validators = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode())]
 
@@ -80,17 +82,17 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *validators]}
             messages.append(message)
             if message["type"] == "http.response.body" and not message.get("more_body"):
-                self._keep(tag, messages)
+                self._keep(key, messages)
             await send(message)
 
         return record
 
-    def _keep(self, tag: bytes, messages: list[Message]) -> None:
+    def _keep(self, key: bytes, messages: list[Message]) -> None:
         start, *bodies = messages
         size = sum(len(m.get("body", b"")) for m in bodies)
         if start.get("status") != 200 or size > CACHE_BODY:
             return
-        self.cache[tag] = messages
+        self.cache[key] = messages
         while len(self.cache) > CACHE_ENTRIES:
             self.cache.popitem(last=False)
 

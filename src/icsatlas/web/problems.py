@@ -1,7 +1,9 @@
-"""Errors as RFC 9457 problem documents (``application/problem+json``), never a stack trace.
+"""Errors as RFC 9457 problem documents (``application/problem+json``) for the API, and as
+pages for the portal; never a stack trace.
 
 Every refusal says what was wrong with the request in the same words the command line uses
-(an unknown area suggests the nearest names; a bad date says which forms are accepted).
+(an unknown area suggests the nearest names, which a page shows as links; a bad date says
+which forms are accepted).
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ _TITLES = {
     414: "Request too long",
     422: "Unprocessable request",
     500: "Internal error",
+}
+_PAGE_TITLES = {
+    404: "Page not found",
+    405: "Page not found",
+    500: "Sorry, there is a problem with this service",
 }
 
 
@@ -55,23 +62,47 @@ async def icsatlas_error(request: Request, error: Exception) -> Response:
     elif isinstance(error, InputError) and error.field:
         extra["field"] = error.field.removeprefix("--")  # a CLI option is a query parameter
         detail = detail.replace(f"{error.field}:", f"{extra['field']}:", 1)
-    return problem(status, detail, request.url.path, **extra)
+    if isinstance(error, NotFoundError) and error.suggestions:
+        extra["suggestions"] = [s._asdict() for s in error.suggestions]
+    return _respond(request, status, detail, extra)
 
 
 async def validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     errors = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()]
-    return problem(422, "; ".join(errors), request.url.path, errors=errors)
+    return _respond(request, 422, "; ".join(errors), {"errors": errors})
 
 
 async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    return problem(error.status_code, str(error.detail), request.url.path)
+    return _respond(request, error.status_code, str(error.detail), {})
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
     """A bug of ours: said plainly, without internals (the server log has the trace)."""
-    return problem(500, "icsatlas could not answer this request", request.url.path)
+    return _respond(request, 500, "icsatlas could not answer this request", {})
+
+
+def _respond(request: Request, status: int, detail: str, extra: dict[str, Any]) -> Response:
+    path = request.url.path
+    if path.startswith("/api/") or path.startswith("/static/"):
+        return problem(status, detail, path, **extra)
+    return _page(request, status, detail, extra)
+
+
+def _page(request: Request, status: int, detail: str, extra: dict[str, Any]) -> Response:
+    from icsatlas.web.pages.view import area_path, render
+
+    suggestions = [
+        {"name": s["name"], "kind": s["kind"], "href": area_path(s["kind"], s["key"])}
+        for s in extra.get("suggestions", [])
+    ]
+    title = _PAGE_TITLES.get(status, "Sorry, that did not work")
+    if status == 404 and suggestions:
+        title = "No single match"
+    return render(
+        request, "error.html", status=status, title=title, detail=detail, suggestions=suggestions
+    )
 
 
 HANDLERS = {
