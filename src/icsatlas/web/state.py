@@ -50,8 +50,20 @@ def configure(url: str | None = None, home: str | Path | None = None) -> None:
     close()
 
 
-def workspace() -> Workspace:
-    """The process's workspace, reopened if the register has changed since it was opened."""
+def workspace(*reforms: str) -> Workspace:
+    """The process's workspace (with shipped ``reforms`` applied as a what-if), reopened if
+    the register has changed since it was opened. Derived workspaces are kept, so a what-if
+    is applied once per process, not once per request."""
+    base = _current()
+    if not reforms:
+        return base
+    derived = _open.setdefault("derived", {})
+    if reforms not in derived:
+        derived[reforms] = base.with_reforms(*reforms)
+    return derived[reforms]
+
+
+def _current() -> Workspace:
     now = time.monotonic()
     if "workspace" in _open and now - _open["checked"] < RECHECK_S:
         return _open["workspace"]

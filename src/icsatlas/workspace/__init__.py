@@ -149,6 +149,7 @@ class Workspace:
         )
         self.params = parameters or ParameterSet.shipped()
         self.reforms = _reforms
+        self._geographies: dict[date, Geography] = {}
 
     # -- derived workspaces -------------------------------------------------------------
     def with_reforms(self, *names: str | Path) -> Workspace:
@@ -222,7 +223,12 @@ class Workspace:
         aggregate by."""
         from icsatlas.geography.on_date import Geography
 
-        return Geography(self.data, self.resolver.index, as_date(on), self.reforms)
+        day = as_date(on)
+        if day not in self._geographies:
+            if len(self._geographies) >= 32:
+                self._geographies.pop(next(iter(self._geographies)))
+            self._geographies[day] = Geography(self.data, self.resolver.index, day, self.reforms)
+        return self._geographies[day]
 
     def provenance(self, **data: str) -> Provenance:
         """The provenance every answer from this workspace starts from."""
@@ -252,6 +258,7 @@ class Workspace:
             self._shared.__dict__.pop(name, None)
         for name in ("snapshot", "resolver"):
             self.__dict__.pop(name, None)
+        self._geographies.clear()
 
     def parameters(self, prefix: str = "", on: DateLike = None) -> Result:
         """Every parameter (or those under a dotted ``prefix``): its value on a date, unit,

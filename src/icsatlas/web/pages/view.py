@@ -61,8 +61,7 @@ class PageQuery:
 
     def workspace(self) -> Workspace:
         """The server's workspace, with this page's reform applied as a what-if."""
-        ws = state.workspace()
-        return ws.with_reforms(self.reform) if self.reform else ws
+        return state.workspace(*([self.reform] if self.reform else []))
 
 
 def page_query(
