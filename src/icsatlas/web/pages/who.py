@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from icsatlas.errors import NotFoundError
 from icsatlas.register import accountability
-from icsatlas.results import Result, plain
+from icsatlas.results import Result
 from icsatlas.web.pages.view import PageQuery, area_path, page_query, render, table
 
 router = APIRouter()
@@ -60,17 +60,15 @@ def _answer(query: PageQuery, function: str, area: str) -> dict[str, Any]:
     ws = query.workspace()
     now = ws.register.who(function, area, query.on)
     history = ws.register.who(function, area, query.on, history=True)
-    holders = _records(now)
+    holders = now.table.records()
     profiles = ws.register.accountability()
-    kinds = {row["holder_type"]: row["label"] for row in _records(profiles)}
+    kinds = {row["holder_type"]: row["label"] for row in profiles.table.records()}
     return {
         "answer": now,
         "holders": [_holder(query, h) for h in _unique(holders, "holder")],
         "kinds": kinds,
         "profiles": _profiles(profiles, {h["holder_type"] for h in holders}),
-        "before": [
-            h for h in _records(history) if h["until"] and h["until"] <= query.on.isoformat()
-        ],
+        "before": [h for h in history.table.records() if h["until"] and h["until"] <= query.on],
         "now_table": table(now),
         "history_table": table(history),
         "without": _without_reform(query, function, area),
@@ -94,7 +92,7 @@ def _profiles(profiles: Result, holder_types: set[str]) -> list[dict[str, Any]]:
     labels = accountability.criteria()
     order = [*FIRST, *(c for c in accountability.CRITERIA if c not in FIRST)]
     shown = []
-    for row in _records(profiles):
+    for row in profiles.table.records():
         if row["holder_type"] not in holder_types:
             continue
         answers = [(labels[c].label, _said(row[c])) for c in order]
@@ -133,11 +131,6 @@ def _not_found(
         detail=str(error),
         suggestions=suggestions,
     )
-
-
-def _records(result: Result) -> list[dict[str, Any]]:
-    columns = result.columns
-    return [{c: plain(v) for c, v in zip(columns, row, strict=True)} for row in result.table.rows]
 
 
 def _unique(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
