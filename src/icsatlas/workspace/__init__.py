@@ -276,7 +276,9 @@ class Workspace:
                 {
                     "name": name,
                     "label": parameter.label,
-                    "value": value if not isinstance(value, dict) else json.dumps(value),
+                    "value": value
+                    if not isinstance(value, dict)
+                    else json.dumps(value, default=str),
                     "unit": parameter.unit,
                     "since": parameter.version_on(day) if value is not None else None,
                     "certainty": parameter.certainty,
