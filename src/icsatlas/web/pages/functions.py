@@ -58,12 +58,12 @@ async def catalogue(
     )
 
 
-@router.get("/functions/{name}")
-async def function(request: Request, query: Page, name: Name) -> Response:
-    """One function across England on the date."""
+@router.get("/functions/{function_id}")
+async def function(request: Request, query: Page, function_id: Name) -> Response:
+    """One function across England on the date (another name for it redirects)."""
     ws = query.workspace()
-    chosen = ws.data.function(name)
-    if chosen.function_id != name:
+    chosen = ws.data.function(function_id)
+    if chosen.function_id != function_id:
         return RedirectResponse(query.link(f"/functions/{chosen.function_id}"), status_code=301)
     icbs = ws.register.areas("icb", query.on)
     rows = [_holders(query, icb, chosen.function_id) for icb in icbs.table.records()]

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from icsatlas.errors import IcsatlasError
 from icsatlas.register import reforms
 from icsatlas.register.impact import PHRASES, SEPARATOR, Impact
 from icsatlas.results import Result
@@ -51,6 +52,7 @@ class Summary:
     results: list[Result]  # the Workspace answers the moves come from
     impact: Impact | None = None
     dates: list[date] = field(default_factory=list)
+    problem: str | None = None  # why its impact could not be computed, if it could not
 
     @property
     def name(self) -> str:
@@ -112,7 +114,10 @@ def _summary(name: str) -> Summary:
         functions = {f.function_id: f.label for f in ws.data.functions.values()}
         moves = [_stated_move(op, functions) for op in reform.operations if op.kind in MOVES]
         return Summary(reform, applied[name], moves, found, None, dates)
-    impact, result = _impact(name)
+    try:
+        impact, result = _impact(name)
+    except IcsatlasError as error:
+        return Summary(reform, None, [], [], None, dates, problem=str(error))
     return Summary(reform, None, _impact_moves(impact), [result], impact, dates)
 
 
