@@ -3,6 +3,7 @@ accountability with the functions listed for every headline count; two side by s
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from icsatlas.register import reforms
@@ -89,3 +90,19 @@ def test_an_unknown_reform_is_an_error_page(app_client, path):
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
     assert "shipped reforms only" in parse(response.text).text
+
+
+def test_reform_pages_over_http_on_each_engine(server):
+    """A real ``icsatlas serve`` (read-only workers) on DuckDB and on PostgreSQL: the
+    register's history is read from its audit log on either store."""
+    listing = httpx.get(f"{server}/reforms", timeout=60)
+    assert listing.status_code == 200
+    statuses = {r.find("th").text: r.find_all("td")[4].text for r in _rows(listing.text)}
+    assert statuses["ICB mergers of 1 April 2026"].startswith("In the register (change ")
+    assert statuses["Model ICB Blueprint"] == "A what-if"
+    compared = httpx.get(f"{server}{EXAMPLES[3]}", timeout=60)
+    assert compared.status_code == 200
+
+
+def _rows(html: str) -> list[Element]:
+    return parse(html).find("table").find("tbody").find_all("tr")
