@@ -65,10 +65,9 @@ def test_the_form_keeps_the_reform_and_labels_every_field(app_client):
     form = page.find("form", action="/who")
     assert form.attrs["method"] == "get"
     for field in form.find_all("input"):
-        if field.attrs.get("type") == "hidden":
-            assert (field.attrs["name"], field.attrs["value"]) == ("reform", "blueprint-2025")
-        else:
-            assert form.find("label", **{"for": field.attrs["id"]})
+        assert form.find("label", **{"for": field.attrs["id"]})
+    assert form.find("input", name="reform").attrs["value"] == "blueprint-2025"
+    assert form.find("input", name="on").attrs["value"] == "2027-06-01"
     links = [a.attrs["href"] for a in page.find_all("a") if "/region/" in a.attrs["href"]]
     assert links == ["/region/Y63?on=2027-06-01&reform=blueprint-2025"]
 
@@ -109,3 +108,10 @@ def test_half_a_question_says_what_is_missing(app_client):
     assert response.status_code == 200
     assert "Enter a place" in page.find(class_="nhsuk-error-message").text
     assert page.find("input", id="function").attrs["value"] == "continuing-healthcare"
+
+
+def test_the_form_as_a_browser_submits_it_answers(app_client):
+    # An empty reform field is sent as "reform=": the register as it stands.
+    response = app_client.get(f"{LEEDS}&reform=")
+    assert response.status_code == 200
+    assert "(a what-if)" not in parse(response.text).find_all("h2")[0].text

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from icsatlas.errors import NotFoundError
-from icsatlas.register import accountability
+from icsatlas.register import accountability, reforms
 from icsatlas.results import Result
 from icsatlas.web.pages.view import PageQuery, area_path, page_query, render, table
 
@@ -42,7 +42,12 @@ async def who(request: Request, query: Page, function: Asked = "", area: Asked =
     ws = query.workspace()
     asked, where = function.strip(), area.strip()
     catalogue = sorted(f.label for f in ws.data.functions.values())
-    form: dict[str, Any] = {"function": asked, "area": where, "catalogue": catalogue}
+    form: dict[str, Any] = {
+        "function": asked,
+        "area": where,
+        "catalogue": catalogue,
+        "reforms": list(reforms.shipped()),
+    }
     if not (asked and where):
         missing = [n for n in ("function", "area") if not form[n] and request.url.query]
         return render(request, "who.html", query, form=form, missing=missing)
