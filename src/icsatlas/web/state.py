@@ -98,6 +98,12 @@ def idle() -> None:
         _open["workspace"].close()
 
 
+def written() -> None:
+    """After a write from this process: look for the change at the next question."""
+    if "checked" in _open:
+        _open["checked"] = float("-inf")
+
+
 def close() -> None:
     if "workspace" in _open:
         _open.pop("workspace").close()

@@ -13,14 +13,14 @@ Results are built as light tables: asking the register never imports pandas.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from icsatlas.errors import NotFoundError
 from icsatlas.provenance import Provenance
 from icsatlas.register import accountability, queries
-from icsatlas.register.model import Area, Organisation
+from icsatlas.register.model import Area, BoardMember, Organisation
 from icsatlas.results import Result, Table
 from icsatlas.workspace import DateLike, as_date
 
@@ -413,13 +413,24 @@ class RegisterQuestions:
         self.ws.recorded()
         return saved
 
-    def import_board(self, path: str, reason: str, actor: str | None = None) -> Saved:
-        """Import board members from CSV (checked whole first; all or nothing)."""
+    def import_board(
+        self,
+        path: str,
+        reason: str,
+        actor: str | None = None,
+        source: str | None = None,
+        allow: Callable[[list[BoardMember]], None] | None = None,
+    ) -> Saved:
+        """Import board members from CSV (checked whole first; all or nothing). ``allow``
+        may refuse the checked members before anything is written (the web's scope check);
+        ``source`` names where the file came from (default: its path)."""
         from icsatlas.register import governance, persist
         from icsatlas.register.model import Changeset
 
         store = self.ws.writable_store()
         members = governance.read_members(path, self.data)
+        if allow is not None:
+            allow(members)
         after = self.data.with_changes(Changeset(added=list(members)))
         saved = persist.save(
             store,
@@ -427,7 +438,7 @@ class RegisterQuestions:
             after,
             kind="import",
             reason=reason,
-            source=str(path),
+            source=source or str(path),
             actor=actor,
             detail={"board_members": len(members)},
         )
