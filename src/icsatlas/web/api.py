@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from icsatlas.web.state import answer, shipped_reforms, workspace
+from icsatlas.web.state import answer, release, shipped_reforms, workspace
 
 AreaKind = Literal[
     "country", "region", "icb", "sub-icb", "place", "neighbourhood", "council", "practice", "pcn"
@@ -189,3 +190,49 @@ async def contracts(
 
 def _ws(reform: list[str] | None):
     return workspace().with_reforms(*shipped_reforms(reform or []))
+
+
+Reason = Annotated[
+    str,
+    Query(min_length=1, max_length=500, description="Why: kept in the audit log."),
+]
+
+
+@router.post(
+    "/areas/{icb}/board",
+    status_code=201,
+    summary="Add board members to an ICB's board (an editor of that ICB's board)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            },
+        }
+    },
+)
+async def add_board_members(
+    request: Request,
+    icb: Annotated[str, Path(min_length=1, max_length=60)],
+    reason: Reason = "board members added through the API",
+) -> Response:
+    """The body is a CSV in the board template (or JSON rows with its columns), checked by
+    the same code as ``icsatlas board import``; needs ``Authorization: Bearer TOKEN``."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.board_code(icb)
+    who.require("board", code)
+    data = await writes.body(request)
+    if "json" in request.headers.get("content-type", ""):
+        data = writes.csv_from_json(data).encode()
+    done = writes.add_board_members(who, code, data, reason, f"POST /api/v1/areas/{code}/board")
+    document = {
+        "change": done.change_id,
+        "added": done.added,
+        "actor": done.actor,
+        "board": done.board,
+        "release": release(),
+    }
+    return Response(orjson.dumps(document), status_code=201, media_type="application/json")

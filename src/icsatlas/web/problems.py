@@ -21,10 +21,14 @@ from icsatlas.errors import IcsatlasError, InputError, InputErrors, NotFoundErro
 MEDIA_TYPE = "application/problem+json"
 _TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    413: "Content too large",
     414: "Request too long",
     422: "Unprocessable request",
+    429: "Too many requests",
     500: "Internal error",
 }
 _PAGE_TITLES = {
@@ -54,9 +58,15 @@ def too_long(path: str) -> list[dict[str, Any]]:
 
 
 async def icsatlas_error(request: Request, error: Exception) -> Response:
-    """A user's mistake (404 for names that match nothing, 400 for the rest)."""
-    status = 404 if isinstance(error, NotFoundError) else 400
+    """A user's mistake (404 for names that match nothing, 422 for a written file's bad rows,
+    401/403 for a write without the right account, 400 for the rest)."""
+    status = 404 if isinstance(error, NotFoundError) else getattr(error, "http_status", 400)
+    if status == 400 and request.method == "POST" and isinstance(error, InputError | InputErrors):
+        status = 422
     detail, extra = str(error), dict[str, Any]()
+    if isinstance(error, InputErrors | InputError) and request.method == "POST":
+        found = error.errors if isinstance(error, InputErrors) else [error]
+        extra["invalid"] = [{"row": e.row, "field": e.field, "message": e.message} for e in found]
     if isinstance(error, InputErrors):
         extra["errors"] = [str(e) for e in error.errors]
     elif isinstance(error, InputError) and error.field:
@@ -86,7 +96,10 @@ async def unexpected_error(request: Request, error: Exception) -> Response:
 def _respond(request: Request, status: int, detail: str, extra: dict[str, Any]) -> Response:
     path = request.url.path
     if path.startswith("/api/") or path.startswith("/static/"):
-        return problem(status, detail, path, **extra)
+        response = problem(status, detail, path, **extra)
+        if status == 401:
+            response.headers["www-authenticate"] = 'Bearer realm="icsatlas"'
+        return response
     return _page(request, status, detail, extra)
 
 
