@@ -18,6 +18,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import Request
@@ -117,13 +118,14 @@ def csrf_token(request: Request) -> str:
     return keys.digest(server_key(), "csrf:" + found.token_id)
 
 
-def login_csrf(request: Request, response: Response) -> str:
-    """The sign-in form's CSRF token, bound to a cookie set here if there is none yet."""
+def login_csrf(request: Request) -> tuple[str, str | None]:
+    """The sign-in form's CSRF token, bound to a cookie of its own; and that cookie's new
+    value when the browser has none yet (to be set on the response)."""
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
+    fresh = None
     if seed is None:
-        seed = secrets.token_urlsafe(24)
-        set_cookie(request, response, LOGIN_COOKIE, seed, 3600)
-    return keys.digest(server_key(), "login:" + seed)
+        seed = fresh = secrets.token_urlsafe(24)
+    return keys.digest(server_key(), "login:" + seed), fresh
 
 
 def check_login_csrf(request: Request, form: dict[str, str]) -> None:
@@ -188,3 +190,27 @@ def writable() -> Iterator[Workspace]:
     finally:
         ws.close()
         state.written()
+
+
+# -- the board-member form ---------------------------------------------------------------------
+def board_editor(
+    request: Request, found: Any, values: Any = None, wrong: Any = None
+) -> dict[str, Any] | None:
+    """What the ICB page's board-member form needs, if the signed-in account may change the
+    board of the ICB ``found`` names (a template global; None for everyone else)."""
+    from icsatlas.register.governance import ROLES
+
+    if getattr(found, "kind", None) != "icb":
+        return None
+    who = principal(request)
+    if who is None or who.token_id is None or not who.may("board", found.code):
+        return None
+    return {
+        "action": f"/icb/{found.code}/board-members",
+        "csrf": csrf_token(request),
+        "roles": ROLES,
+        "name": who.name,
+        "given": values if isinstance(values, dict) else {},
+        "wrong": wrong if isinstance(wrong, dict) else {},
+        "open": bool(values),
+    }

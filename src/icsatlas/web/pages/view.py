@@ -91,8 +91,11 @@ def suggestion_path(kind: str, key: str, name: str) -> str:
 
 @cache
 def environment() -> Environment:
+    from icsatlas.web.auth import board_editor
+
     env = design.environment()
     env.filters["heading"] = heading
+    env.globals["board_editor"] = board_editor
     return env
 
 
