@@ -40,7 +40,7 @@ def member_row(person: str, board: str = "QWO", role: str = "non-executive") -> 
 
 
 def log(url: str, home: Path) -> list:
-    with icsatlas.open(url, home=home) as ws:
+    with icsatlas.open(url, home=home, read_only=True) as ws:
         return changes(ws.store)
 
 
