@@ -99,7 +99,7 @@ def _endpoint(path: str, method: str, operation: dict[str, Any]) -> dict[str, An
         "summary": operation.get("summary", ""),
         "description": operation.get("description", ""),
         "parameters": parameters,
-        "example": _example(path, operation.get("parameters", [])),
+        "example": _example(path, operation.get("parameters", [])) if method == "get" else None,
         "paged": any(p["name"] == "cursor" for p in parameters),
         "shape": _shape(schema),
     }
