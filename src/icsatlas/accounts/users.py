@@ -102,7 +102,8 @@ def add(
             " failed_logins, locked_until, created_at) VALUES (?, ?, ?, ?, FALSE, 0, NULL, ?)",
             (name, role, dump(scopes), hashed, now()),
         )
-        _audit(store, f"account {name} added ({role} {dump(scopes)})".strip(), actor)
+        held = " ".join([role, dump(scopes)]).strip()
+        _audit(store, f"account {name} added ({held})", actor)
     return get(store, name)
 
 
