@@ -15,6 +15,7 @@ from tests.web.conftest import InProcess
 
 PROBLEM = "application/problem+json"
 CSV = {"content-type": "text/csv"}
+JSON = "application/json"
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +139,35 @@ def test_without_a_valid_token_a_write_is_refused(site, headers, message):
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Bearer realm="icsatlas"'
     assert message in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "media", "status", "says"),
+    [
+        (b"\xff\xfe\x00\x01\x02" * 100, "text/csv", 422, "missing columns"),
+        (b"", "text/csv", 422, "the file is empty"),
+        (b"a" * (2 * 1024 * 1024), "text/csv", 413, "larger than 1024 KB"),
+        (f"{CSV_HEADER}\nQWO,x\n".encode(), "text/csv", 422, "request body:2: role: required"),
+        (b"{", JSON, 422, "not JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, JSON, 422, "depth limit exceeded"),
+        (b'[{"person": {"a": 1}}]', JSON, 422, "person: must be text, not dict"),
+        (b'{"rows": 5}', JSON, 422, "give a list of rows"),
+    ],
+)
+def test_hostile_bodies_are_refused_plainly_and_change_nothing(site, body, media, status, says):
+    before = len(log(site["url"], site["home"]))
+    response = site["client"].request(
+        "POST",
+        "/api/v1/areas/QWO/board",
+        content=body,
+        headers={"content-type": media, "authorization": f"Bearer {site['editor']}"},
+    )
+    assert response.status_code == status
+    assert response.headers["content-type"] == PROBLEM
+    assert says in response.json()["detail"]
+    assert len(log(site["url"], site["home"])) == before
+
+
+def test_a_board_of_no_icb_is_not_found(site):
+    response = post(site, "NOPE", "", site["editor"])
+    assert response.status_code == 404
