@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from icsatlas.register.accountability import CRITERIA
 from icsatlas.results import Result, Table
+from icsatlas.workspace.report import memo
 
 if TYPE_CHECKING:
     from datetime import date
@@ -49,10 +50,10 @@ def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> 
     if BLUEPRINT in (*ws.data.reforms, *ws.reforms):
         notes.append("the register already includes the Blueprint: 'now' is after it")
     else:
-        registers["blueprint"] = ws.with_reforms(BLUEPRINT)
+        registers["blueprint"] = memo.with_reform(ws, BLUEPRINT)
         scenarios["blueprint"] = "with the Blueprint"
     if reform and reform != BLUEPRINT:
-        registers["reform"] = ws.with_reforms(reform)
+        registers["reform"] = memo.with_reform(ws, reform)
         scenarios["reform"] = f"under {reform}"
     functions = sorted(ws.data.functions.values(), key=lambda f: (f.category, f.label))
     rows = [

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from icsatlas.errors import IcsatlasError
 from icsatlas.results import Result, Table
+from icsatlas.workspace.report import memo
 from icsatlas.workspace.report.where import icbs
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from icsatlas.geography import Resolution
     from icsatlas.workspace import Workspace
 
@@ -52,8 +55,7 @@ def section(ws: Workspace, found: Resolution) -> Result:
     whose = "" if found.kind == "icb" else "the ICBs covering "
     title = f"Money of {whose}{found.name} on {found.on}"
     try:
-        targets = ws.finance.targets(on=found.on)
-        costs = ws.finance.running_costs(on=found.on)
+        targets, costs = memo.kept(ws, ("money", found.on), lambda: _money(ws, found.on))
     except IcsatlasError as error:
         note = f"none: the finance module has no allocation for this date ({error})"
         return Result(Table(COLUMNS), ws.provenance(), title, (note,))
@@ -74,6 +76,11 @@ def section(ws: Workspace, found: Resolution) -> Result:
     )
     provenance = targets.provenance.merged(costs.provenance)
     return Result(Table.from_records(rows, COLUMNS), provenance, title, notes)
+
+
+def _money(ws: Workspace, on: date) -> tuple[Result, Result]:
+    """Every ICB's allocation and running costs on ``on``."""
+    return ws.finance.targets(on=on), ws.finance.running_costs(on=on)
 
 
 def _renamed(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:

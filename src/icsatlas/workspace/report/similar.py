@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from icsatlas import data
 from icsatlas.results import Result, Table
+from icsatlas.workspace.report import memo
 from icsatlas.workspace.report.where import code
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ METHOD = (
 
 def section(ws: Workspace, found: Resolution) -> Result:
     title = f"Areas most like {found.name} by deprivation and age on {found.on}"
-    features = _features(ws, found)
+    level = _level(found)
+    features = memo.kept(ws, ("similar", level, found.on), lambda: _features(ws, found, level))
     if features is None or found.code not in features.index:
         note = (
             f"none: similar areas are computed for ICBs, sub-ICB locations and councils ({METHOD})"
@@ -65,8 +67,15 @@ def section(ws: Workspace, found: Resolution) -> Result:
     return Result(Table.from_records(rows, COLUMNS), provenance, title, notes)
 
 
-def _features(ws: Workspace, found: Resolution) -> pd.DataFrame | None:
-    """Per area of ``found``'s kind: name, core20 share and 60+ share, indexed by page code."""
+def _level(found: Resolution) -> str:
+    """The kind of area compared: ICB, sub-ICB location, county/unitary or district."""
+    if found.kind == "council":
+        return "lower-tier" if found.code.startswith("E07") else "upper-tier"
+    return found.kind
+
+
+def _features(ws: Workspace, found: Resolution, level: str) -> pd.DataFrame | None:
+    """Per area of ``level``: name, core20 share and 60+ share, indexed by page code."""
     from icsatlas.register.geography import period
 
     lsoas = _lsoas(period(found.on))
@@ -76,8 +85,8 @@ def _features(ws: Workspace, found: Resolution) -> pd.DataFrame | None:
         names = _names(ws, found)
         joined = lsoas.merge(tree[["sub_icb_ods", "icb_ods"]], on="sub_icb_ods", how="inner")
         return _shares(joined, column).assign(name=lambda f: f.index.map(names)).dropna()
-    if found.kind == "council":
-        column = "lad19_code" if found.code.startswith("E07") else "utla_code"
+    if level in ("lower-tier", "upper-tier"):
+        column = "lad19_code" if level == "lower-tier" else "utla_code"
         names = {c.org_id: c.name for c, _ in ws.resolver.councils(found.on)}
         shares = _shares(lsoas, column)
         return shares[shares.index.isin(names)].assign(name=lambda f: f.index.map(names))
