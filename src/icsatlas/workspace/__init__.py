@@ -345,8 +345,9 @@ class Workspace:
         return ContractsQuestions(self)
 
     def close(self) -> None:
+        """Close the store's connection (it is opened again if a later question needs it)."""
         if "store" in self._shared.__dict__:
-            self._shared.store.close()
+            self._shared.__dict__.pop("store").close()
 
     def __enter__(self) -> Workspace:
         return self
