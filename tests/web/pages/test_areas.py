@@ -161,3 +161,17 @@ def test_the_api_answers_the_same_report(app_client, python):
     assert document["notes"][: len(report.notices)] == list(report.notices)
     for section in document["sections"]:  # no server paths in any section's provenance
         assert section["provenance"]["data"]["register"].startswith("icsatlas register")
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/areas/ZZZ9/report", 404),
+        ("/api/v1/areas/QWO/report?on=31/02/2026", 400),
+        ("/api/v1/areas/QWO/report?reform=../../etc/passwd", 404),
+    ],
+)
+def test_the_reports_mistakes_are_problems(app_client, path, status):
+    response = app_client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"

@@ -50,6 +50,9 @@ def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> 
     if BLUEPRINT in (*ws.data.reforms, *ws.reforms):
         notes.append("the register already includes the Blueprint: 'now' is after it")
     else:
+        notes.append(
+            "the register as recorded does not include the Blueprint: 'holder' is before it"
+        )
         registers["blueprint"] = memo.with_reform(ws, BLUEPRINT)
         scenarios["blueprint"] = "with the Blueprint"
     if reform and reform != BLUEPRINT:
