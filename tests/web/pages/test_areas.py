@@ -105,7 +105,7 @@ def test_every_figure_on_every_icb_page_is_the_python_answer(app_client, python)
         page = parse(app_client.get(f"/icb/{code}?on={ON}").text)
         tables = _tables(page)
         report = python.report(code, ON)
-        for key, result in report.sections.items():
+        for key, result in {"identity": report.identity, **report.sections}.items():
             head, rows = tables[" ".join(result.title.split())]
             assert head == [heading(c) for c in result.columns], (code, key)
             expected = [[_shown(v) for v in row] for row in result.table.rows]

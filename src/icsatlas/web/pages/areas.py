@@ -40,6 +40,7 @@ HEADINGS = {
 }
 # Columns whose cell names an area with a page: the column with its kind and code.
 LINKED = {
+    "identity": ("covered_by", "type", "code"),
     "related": ("name", "kind", "code"),
     "similar": ("name", "kind", "code"),
     "money": ("icb", None, "ods_code"),
@@ -61,7 +62,7 @@ async def area_page(request: Request, code: Code, query: Page) -> Response:
         found=found,
         former=found.kind.startswith("former "),
         notices=report.notices,
-        covers=_covers(query, found),
+        identity=_shown(query, "identity", report.identity),
         sections=sections(query, report),
         map=_map(query, found),
     )
@@ -116,22 +117,6 @@ def _tagged(result: Result, rows: list[list[Any]]) -> list[list[Any]]:
             tag = f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{escape(row[at])}</strong>'
             row[at] = {"html": Markup(tag)}
     return rows
-
-
-def _covers(query: PageQuery, found: Resolution) -> list[dict[str, object]]:
-    """The NHS areas covering what was named, each a link, with its share."""
-    return [
-        {
-            "name": cover.area.place_name or cover.area.name,
-            "href": query.link(
-                area_path(cover.area.area_type, cover.area.ods_code or cover.area.area_id)
-            ),
-            "kind": cover.area.area_type,
-            "code": cover.area.ods_code or cover.area.area_id,
-            "share": cover.share,
-        }
-        for cover in found.covers
-    ]
 
 
 def _map(query: PageQuery, found: Resolution) -> str:
