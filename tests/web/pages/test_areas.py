@@ -175,3 +175,17 @@ def test_the_reports_mistakes_are_problems(app_client, path, status):
     response = app_client.get(path)
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_real_server_shows_frimleys_successor_notice(server):
+    """Issue 10, end to end: ``icsatlas serve`` in its own process (on DuckDB and on
+    PostgreSQL) answers the Frimley page of 2026-06-01 with the successor notice, and the
+    report's API with the same notice first."""
+    import httpx
+
+    page = parse(httpx.get(f"{server}/icb/QNQ?on={ON}", timeout=60).text)
+    callout = page.find(class_="nhsuk-card--warning").text
+    assert "NHS Frimley ICB was abolished on 1 April 2026; its area is now covered by" in callout
+    document = httpx.get(f"{server}/api/v1/areas/QNQ/report?on={ON}", timeout=60).json()
+    assert document["notes"][0].startswith("NHS Frimley ICB was abolished on 1 April 2026")
+    assert len(document["sections"]) == 8
