@@ -32,6 +32,7 @@ def test_a_chosen_reform_adds_its_column(ws):
     row = _row(section, "NHS Continuing Healthcare")
     assert row["holder"] == "NHS West Yorkshire Integrated Care Board"
     assert row["holder_under_reform"] == "NHS Yorkshire Test ICB"  # merge-2027.yaml
+    assert section.provenance.reform == f"blueprint-2025, {MERGER_2027}"
 
 
 def test_each_holders_accountability_is_its_types_profile(ws):

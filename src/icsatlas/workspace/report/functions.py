@@ -36,6 +36,7 @@ class Holdings:
     """The registers compared (scenario -> label) and every function's holders in each."""
 
     scenarios: dict[str, str]
+    reforms: tuple[str, ...]  # the what-ifs applied, for the provenance
     rows: list[Row]
     several: bool  # more than one NHS area covers what was named
     notes: tuple[str, ...]
@@ -46,6 +47,7 @@ def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> 
     with the Blueprint (unless the register already has it) and under ``reform``."""
     registers = {"now": ws}
     scenarios = {"now": f"on {on}"}
+    reforms: dict[str, str] = {}
     notes = []
     if BLUEPRINT in (*ws.data.reforms, *ws.reforms):
         notes.append("the register already includes the Blueprint: 'now' is after it")
@@ -55,9 +57,11 @@ def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> 
         )
         registers["blueprint"] = memo.with_reform(ws, BLUEPRINT)
         scenarios["blueprint"] = "with the Blueprint"
+        reforms["blueprint"] = BLUEPRINT
     if reform and reform != BLUEPRINT:
         registers["reform"] = memo.with_reform(ws, reform)
         scenarios["reform"] = f"under {reform}"
+        reforms["reform"] = reform
     functions = sorted(ws.data.functions.values(), key=lambda f: (f.category, f.label))
     rows = [
         Row(
@@ -71,7 +75,7 @@ def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> 
         for cover in found.covers
         for function in functions
     ]
-    return Holdings(scenarios, rows, len(found.covers) > 1, tuple(notes))
+    return Holdings(scenarios, tuple(reforms.values()), rows, len(found.covers) > 1, tuple(notes))
 
 
 def section(ws: Workspace, found: Resolution, held: Holdings) -> Result:
@@ -88,8 +92,9 @@ def section(ws: Workspace, found: Resolution, held: Holdings) -> Result:
             "accountability": _joined([h.profile.score if h.profile else None for h in now]),
             "certainty": _joined([h.assignment.certainty for h in now]),
         }
-        for key in held.scenarios.keys() - {"now"}:
-            record[f"holder_{_suffix(key)}"] = _names(row.holdings[key])
+        for key in held.scenarios:
+            if key != "now":
+                record[f"holder_{_suffix(key)}"] = _names(row.holdings[key])
         records.append(record)
     columns = ["function", "category", "holder", "holder_type", "accountability", "certainty"]
     columns += [f"holder_{_suffix(k)}" for k in held.scenarios if k != "now"]
@@ -103,9 +108,9 @@ def section(ws: Workspace, found: Resolution, held: Holdings) -> Result:
         "no=0, x 100); see the accountability table",
         *_caveats(held),
     ]
-    if any(k == "reform" for k in held.scenarios):
+    if "reform" in held.scenarios:
         notes.append(f"holder_under_reform: {held.scenarios['reform']}")
-    provenance = ws.with_reforms(*_reforms(held)).provenance()
+    provenance = ws.with_reforms(*held.reforms).provenance()
     return Result(Table.from_records(records, columns), provenance, title, notes)
 
 
@@ -139,7 +144,7 @@ def accountability_section(ws: Workspace, found: Resolution, held: Holdings) -> 
         "score = mean over the 8 criteria of yes=1, partial=0.5, no=0, x 100",
     )
     title = f"Accountability of the bodies holding functions in {found.name}"
-    provenance = ws.with_reforms(*_reforms(held)).provenance()
+    provenance = ws.with_reforms(*held.reforms).provenance()
     return Result(Table.from_records(records, columns), provenance, title, notes)
 
 
@@ -158,12 +163,6 @@ def _body(holding: Holding) -> dict[str, Any]:
 
 def _suffix(scenario: str) -> str:
     return {"now": "now", "blueprint": "with_blueprint", "reform": "under_reform"}[scenario]
-
-
-def _reforms(held: Holdings) -> tuple[str, ...]:
-    reform = held.scenarios.get("reform", "").removeprefix("under ")
-    blueprint = (BLUEPRINT,) if "blueprint" in held.scenarios else ()
-    return (*blueprint, *((reform,) if reform else ()))
 
 
 def _names(found: list[Holding]) -> str:
