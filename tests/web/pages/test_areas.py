@@ -189,3 +189,9 @@ def test_a_real_server_shows_frimleys_successor_notice(server):
     document = httpx.get(f"{server}/api/v1/areas/QNQ/report?on={ON}", timeout=60).json()
     assert document["notes"][0].startswith("NHS Frimley ICB was abolished on 1 April 2026")
     assert len(document["sections"]) == 8
+
+
+def test_an_area_page_names_no_server_files(app_client, web_home):
+    text = app_client.get(f"/icb/QWO?on={ON}").text
+    assert str(web_home) not in text and "duckdb://" not in text
+    assert "icsatlas register, release" in text

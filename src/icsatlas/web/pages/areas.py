@@ -12,6 +12,7 @@ figure: links to related areas, and red/amber/green as the design system's tags.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -19,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from icsatlas.geography import Resolution
+from icsatlas.provenance import Provenance
 from icsatlas.results import Result
 from icsatlas.web import maps, state
 from icsatlas.web.pages.view import PATHS, PageQuery, area_path, page_query, render, table
@@ -86,12 +88,21 @@ def sections(query: PageQuery, report: Report) -> list[dict[str, Any]]:
 
 
 def _shown(query: PageQuery, key: str, result: Result) -> dict[str, Any]:
-    shown = table(result)
+    shown = table(result) | {"source": _source(result.provenance)}
     if key in LINKED:
         shown["rows"] = _linked(query, result, shown["rows"], *LINKED[key])
     if key == "population":
         shown["rows"] = _tagged(result, shown["rows"])
     return shown
+
+
+def _source(provenance: Provenance) -> str:
+    """Where a section's figures come from, the register named by its release (a page never
+    shows the server's files)."""
+    data = dict(provenance.data)
+    if "register" in data:
+        data["register"] = f"icsatlas register, release {state.release()}"
+    return replace(provenance, data=data).describe()
 
 
 def _linked(
