@@ -14,14 +14,18 @@ if TYPE_CHECKING:
 
 
 def section(ws: Workspace, found: Resolution) -> Result:
-    """``ws.register.boards`` for the boards of the ICBs covering ``found``."""
+    """``ws.register.boards`` for the boards of the ICBs covering ``found``, with each board's
+    own notes (``ws.register.board``)."""
     boards = ws.register.boards(found.on)
-    names = {icb.name for icb in icbs(ws, found)}
-    rows = tuple(r for r in boards.table.rows if r[0] in names)
-    table = Table(boards.columns, rows)
-    recorded = [r for r in table.records() if r["members"]]
-    notes = [*boards.notes[2:]]
-    if not recorded:
+    covering = icbs(ws, found)
+    names = {icb.name for icb in covering}
+    table = Table(boards.columns, tuple(r for r in boards.table.rows if r[0] in names))
+    notes = [
+        f"{icb.name}: {note}" if len(covering) > 1 else note
+        for icb in covering
+        for note in ws.register.board(icb.area_id, found.on).notes
+    ]
+    if not any(r["members"] for r in table.records()):
         notes.insert(0, "none recorded: no board members are recorded for these boards")
     title = f"Board and council representation: the ICBs covering {found.name} on {found.on}"
-    return Result(table, boards.provenance, title, notes)
+    return Result(table, boards.provenance, title, list(dict.fromkeys(notes)))
