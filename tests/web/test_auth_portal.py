@@ -106,6 +106,8 @@ def test_an_editor_sees_the_form_on_their_icb_page_and_nobody_else_does(site):
 
 
 def test_an_editor_adds_a_board_member_with_the_form(site):
+    none = "none recorded: no board members are recorded for these boards"
+    assert none in site["client"].get("/icb/QWO").text  # the public page, cached
     cookie = session(site)
     page = site["client"].get("/icb/QWO", headers={"cookie": cookie})
     form = {
@@ -126,6 +128,7 @@ def test_an_editor_adds_a_board_member_with_the_form(site):
     entry = log(site["url"], site["home"])[-1]
     assert (entry.actor, entry.reason) == ("amira", "appointed on 1 May 2026")
     assert "Iris Example" in members(site["url"], site["home"])
+    assert none not in site["client"].get("/icb/QWO").text  # the public page shows the change
 
 
 def test_the_form_shows_the_command_lines_errors_and_writes_nothing(site):

@@ -53,17 +53,24 @@ def post(served: dict, icb: str, body: str, token: str | None) -> httpx.Response
     )
 
 
+def page(served: dict, path: str) -> str:
+    return httpx.get(f"{served['base']}{path}", timeout=60).text
+
+
 def release(served: dict) -> str:
     return httpx.get(f"{served['base']}/api/v1/reforms", timeout=60).json()["release"]
 
 
 def test_an_editors_write_is_theirs_and_seen_by_the_next_answer(served):
     before = release(served)
+    none = "none recorded: no board members are recorded for these boards"
+    assert none in page(served, "/icb/QWO")
     response = post(served, "QWO", f"{CSV_HEADER}\n{member_row('Lee Example')}\n", served["editor"])
     assert response.status_code == 201, response.text
     assert log(served["url"], served["home"])[-1].actor == "amira"
     assert "Lee Example" in members(served["url"], served["home"])
     assert release(served) != before
+    assert none not in page(served, "/icb/QWO")  # the ICB's page shows the new member
 
 
 def test_refusals_change_nothing(served):
