@@ -216,6 +216,19 @@ Reason = Annotated[
     "/areas/{icb}/board",
     status_code=201,
     summary="Add board members to an ICB's board (an editor of that ICB's board)",
+    responses={
+        201: {"description": "Saved: the audit log's change, how many added, by whom."},
+        **{
+            status: {"description": why, "content": {"application/problem+json": {}}}
+            for status, why in (
+                (401, "No valid token (missing, unknown, expired, revoked)."),
+                (403, "The ICB, or a row's board, is outside the token's scopes."),
+                (404, "No ICB with that code."),
+                (413, "The body is larger than 1 MB."),
+                (422, "Bad rows, each listed (row, field, message); nothing written."),
+            )
+        },
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
