@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -81,3 +83,19 @@ def test_account_changes_are_in_the_log_with_the_person_who_ran_them(run):
         ("ops", "account root added (admin)"),
         ("ops", "account root disabled (its tokens revoked)"),
     ]
+
+
+@pytest.mark.parametrize("group", ["user", "token"])
+def test_the_accounts_help_starts_fast(group):
+    """`icsatlas user --help` loads the command line only: no argon2, database or pandas."""
+    script = (
+        "import sys\nfrom icsatlas.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+        "    print(*sorted(sys.modules), file=sys.stderr)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, group, "--help"], capture_output=True, text=True, check=False
+    )
+    assert "create" in found.stdout or "disable" in found.stdout
+    loaded = set(found.stderr.split())
+    assert "icsatlas.cli.accounts" in loaded
+    assert not loaded & {"argon2", "duckdb", "psycopg", "pandas", "icsatlas.accounts.users"}
