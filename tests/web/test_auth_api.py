@@ -3,11 +3,14 @@ by the same code as ``icsatlas board import`` and refused without the right scop
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from icsatlas.store import duckdb_store
 from icsatlas.web import state
 from icsatlas.web.app import create_app
 from tests.web.auth_helpers import CSV_HEADER, add_accounts, copy_home, log, member_row, members
@@ -171,3 +174,29 @@ def test_hostile_bodies_are_refused_plainly_and_change_nothing(site, body, media
 def test_a_board_of_no_icb_is_not_found(site):
     response = post(site, "NOPE", "", site["editor"])
     assert response.status_code == 404
+
+
+def test_a_write_while_another_process_holds_the_file_says_busy_without_the_path(site, monkeypatch):
+    monkeypatch.setattr(duckdb_store, "LOCK_WAIT_S", 0.5)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(site["home"] / "icsatlas.duckdb")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        response = post(site, "QWO", f"{CSV_HEADER}\n{member_row('Pat')}\n", site["editor"])
+    finally:
+        holder.terminate()
+        holder.wait(timeout=30)
+    assert response.status_code == 503
+    assert (
+        response.json()["detail"] == "the store is busy with another write: retry in a few seconds"
+    )
+    assert str(site["home"]) not in response.text
+
+
+HOLD = (  # a writer holding the DuckDB file (as an import does)
+    "import duckdb, sys, time\nc = duckdb.connect(sys.argv[1])\n"
+    "print('holding', flush=True)\ntime.sleep(60)"
+)

@@ -30,6 +30,7 @@ _TITLES = {
     422: "Unprocessable request",
     429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
 }
 _PAGE_TITLES = {
     404: "Page not found",
@@ -63,7 +64,7 @@ async def icsatlas_error(request: Request, error: Exception) -> Response:
     status = 404 if isinstance(error, NotFoundError) else getattr(error, "http_status", 400)
     if status == 400 and request.method == "POST" and isinstance(error, InputError | InputErrors):
         status = 422
-    detail, extra = str(error), dict[str, Any]()
+    detail, extra = getattr(error, "public", None) or str(error), dict[str, Any]()
     if isinstance(error, InputErrors | InputError) and request.method == "POST":
         found = error.errors if isinstance(error, InputErrors) else [error]
         extra["invalid"] = [{"row": e.row, "field": e.field, "message": e.message} for e in found]
