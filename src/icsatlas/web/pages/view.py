@@ -8,7 +8,7 @@ so it can be shared and cached: :class:`PageQuery` reads ``on`` and ``reform`` o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Annotated, Any
@@ -18,6 +18,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
+from icsatlas.provenance import Provenance
 from icsatlas.results import Result, display, plain
 from icsatlas.web import design, state
 from icsatlas.workspace import Workspace, as_date
@@ -133,8 +134,17 @@ def table(result: Result, columns: tuple[str, ...] | None = None) -> dict[str, A
         "head": [heading(c) for c in shown],
         "rows": rows,
         "notes": result.notes,
-        "source": result.provenance.describe(),
+        "source": public_source(result.provenance),
     }
+
+
+def public_source(provenance: Provenance) -> str:
+    """Where a table's figures come from, the register named by its release (a page never
+    shows the server's files)."""
+    data = dict(provenance.data)
+    if "register" in data:
+        data["register"] = f"icsatlas register, release {state.release()}"
+    return replace(provenance, data=data).describe()
 
 
 def heading(column: str) -> str:
