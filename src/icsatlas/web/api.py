@@ -12,15 +12,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from icsatlas.web.state import answer, shipped_reforms, workspace
+from icsatlas.web.state import DOWNLOADS, answer, download_format, shipped_reforms, workspace
 
 AreaKind = Literal[
     "country", "region", "icb", "sub-icb", "place", "neighbourhood", "council", "practice", "pcn"
 ]
-router = APIRouter(prefix="/api/v1", tags=["icsatlas"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["icsatlas"],
+    dependencies=[Depends(download_format)],  # ?format=csv|xlsx|json|parquet|csvw
+    responses=DOWNLOADS,
+)
 
 Text = Annotated[str, Query(min_length=1, max_length=200)]
 Day = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or DD/MM/YYYY; today")]
@@ -119,6 +124,19 @@ async def gaps(
 ) -> Response:
     result = _ws(reform).register.gaps(on, area)
     return answer(request, result, limit=limit, cursor=cursor)
+
+
+@router.get("/register", summary="The whole register on a date: every area, function, holder")
+async def register(
+    request: Request,
+    on: Day = None,
+    reform: Reforms = None,
+    limit: Limit = 500,
+    cursor: Cursor = None,
+) -> Response:
+    from icsatlas.exports.register import register_on
+
+    return answer(request, register_on(_ws(reform), on), limit=limit, cursor=cursor)
 
 
 @router.get("/reforms", summary="The shipped reforms")
