@@ -28,19 +28,18 @@ _BOLD = Font(bold=True)
 def to_xlsx(result: Result, about: About) -> bytes:
     """The workbook's bytes."""
     book = Workbook(write_only=True)
-    for number, table in enumerate(_tables(result)):
-        name = "Data" if number == 0 else f"Section {number}"
-        sheet = book.create_sheet(name)
-        _write(sheet, table.columns, table.table.rows)
+    for name, table in _sheets(result):
+        _write(book.create_sheet(name), table.columns, table.table.rows)
     _write(book.create_sheet("Provenance"), ("field", "value"), about.rows())
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _tables(result: Result) -> list[Result]:
-    tables = [result] if result.columns or not result.sections else []
-    return [*tables, *(s for s in result.sections if s.columns)]
+def _sheets(result: Result) -> list[tuple[str, Result]]:
+    """"Data" (unless the answer is only sections), then "Section 1", "Section 2", ..."""
+    main = [("Data", result)] if result.columns or not result.sections else []
+    return main + [(f"Section {n}", s) for n, s in enumerate(result.sections, 1)]
 
 
 def _write(sheet: WriteOnlyWorksheet, head: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
