@@ -37,7 +37,7 @@ def to_xlsx(result: Result, about: About) -> bytes:
 
 
 def _sheets(result: Result) -> list[tuple[str, Result]]:
-    """"Data" (unless the answer is only sections), then "Section 1", "Section 2", ..."""
+    """A "Data" sheet (unless the answer is only sections), then "Section 1", "Section 2"."""
     main = [("Data", result)] if result.columns or not result.sections else []
     return main + [(f"Section {n}", s) for n, s in enumerate(result.sections, 1)]
 
