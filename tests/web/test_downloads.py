@@ -178,3 +178,44 @@ def test_the_openapi_document_offers_the_formats(app_client):
     assert "format" in {p["name"] for p in who["parameters"]}
     media = set(who["responses"]["200"]["content"])
     assert media >= set(exports.MEDIA_TYPES.values())
+
+
+def download_links(html: str) -> dict[str, list[str]]:
+    """Each table's download links on a page, by the table's caption."""
+    from tests.web.dom import parse
+
+    found: dict[str, list[str]] = {}
+    for paragraph in parse(html).find_all("p", class_="app-downloads"):
+        for link in paragraph.find_all("a"):
+            caption = link.find("span").text.removeprefix("of ")
+            found.setdefault(caption, []).append(link.attrs["href"])
+    return found
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/?on=2026-06-01",
+        "/icb/QWO?on=2026-06-01",
+        "/sub-icb/15F?on=2027-06-01&reform=blueprint-2025",
+    ],
+)
+def test_every_table_on_a_page_links_to_its_downloads(app_client, page):
+    html = app_client.get(page).text
+    tables = html.count('<table class="nhsuk-table"')
+    links = download_links(html)
+    assert len(links) == tables
+    for caption, hrefs in links.items():
+        assert [h.rsplit("format=", 1)[1] for h in hrefs] == list(exports.FORMATS)
+        for href in hrefs:
+            response = app_client.get(href)
+            assert response.status_code == 200, (caption, href, response.text)
+            assert response.headers["content-disposition"].startswith("attachment")
+
+
+def test_download_links_keep_the_date_and_reform(app_client):
+    html = app_client.get("/icb/QWO?on=2027-06-01&reform=blueprint-2025").text
+    (hrefs,) = download_links(html).values()
+    assert hrefs[0] == "/api/v1/areas/QWO?on=2027-06-01&reform=blueprint-2025&format=csv"
+    document = app_client.get(hrefs[2]).json()  # the JSON download
+    assert document["provenance"]["reform"] == "blueprint-2025"
