@@ -47,7 +47,7 @@ def register(
     result = register_on(workspace(reform), on)
     for path in exports.write(result, chosen, out, force=force):
         console.print(f"wrote {path}", highlight=False)
-    console.print(f"{len(result)} rows: {result.title}", highlight=False)
+    console.print(f"{len(result):,} rows: {result.title}", highlight=False)
 
 
 def _format(fmt: str | None, out: Path) -> str:
