@@ -174,3 +174,17 @@ def test_filenames_name_the_resource_and_the_date():
         "icsatlas-who-2026-06-01.xlsx"
     )
     assert exports.filename("x", "csvw", date(2026, 6, 1)) == "x-2026-06-01.csv-metadata.json"
+
+
+def test_one_table_formats_say_what_they_leave_out():
+    parts = [Result(Table(("n",), ((1,),)), title="Payback")]
+    whole = Result(Table(("a",), ((1,),)), title="Bill", sections=parts)
+    expected = (
+        "this answer has 1 more tables (Payback), not in this file: "
+        "download it as XLSX (a sheet each) or JSON"
+    )
+    metadata = json.loads(exports.encode(whole, "csvw", url="bill.csv"))
+    assert expected in metadata["rdfs:comment"]
+    table = pq.read_table(io.BytesIO(exports.encode(whole, "parquet")))
+    assert json.loads(table.schema.metadata[b"icsatlas"])["notes"] == [expected]
+    assert json.loads(exports.encode(whole, "json"))["sections"][0]["title"] == "Payback"

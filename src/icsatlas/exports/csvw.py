@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from icsatlas.exports.cells import safe
-from icsatlas.exports.meta import About
+from icsatlas.exports.meta import About, left_out
 from icsatlas.results import Result
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -47,7 +47,7 @@ def metadata(result: Result, about: About, url: str) -> dict[str, Any]:
         "dc:license": {"@id": about.licence},
         "dc:source": [*data, *about.sources],
         "dc:description": described,
-        "rdfs:comment": [*about.provenance.get("notes", []), *about.notes],
+        "rdfs:comment": [*about.provenance.get("notes", []), *about.notes, *left_out(result)],
         "dialect": {"header": True, "encoding": "utf-8"},
         "tableSchema": {"columns": _columns(result)},
     }

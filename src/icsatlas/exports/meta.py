@@ -75,6 +75,17 @@ class About:
         }
 
 
+def left_out(result: Result) -> list[str]:
+    """What a one-table format (CSV, Parquet) cannot hold: the answer's further tables."""
+    if not result.sections:
+        return []
+    titles = "; ".join(s.title for s in result.sections if s.title)
+    return [
+        f"this answer has {len(result.sections)} more tables ({titles}), not in this file: "
+        "download it as XLSX (a sheet each) or JSON"
+    ]
+
+
 def _citations(data: dict[str, Any]) -> list[str]:
     """Full citations (publisher, title, date, licence) of the shipped sources used."""
     from icsatlas import data as shipped

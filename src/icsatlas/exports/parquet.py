@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from icsatlas.exports.meta import About
+from icsatlas.exports.meta import About, left_out
 from icsatlas.results import Result
 
 MEDIA_TYPE = "application/vnd.apache.parquet"
@@ -24,7 +24,8 @@ def to_parquet(result: Result, about: About) -> bytes:
     rows = result.table.rows
     columns = {name: _column([row[i] for row in rows]) for i, name in enumerate(result.columns)}
     table = pa.table(columns) if columns else pa.table({})
-    document = {"title": about.title, "provenance": about.to_dict(), "notes": list(about.notes)}
+    notes = [*about.notes, *left_out(result)]
+    document = {"title": about.title, "provenance": about.to_dict(), "notes": notes}
     table = table.replace_schema_metadata({METADATA_KEY: orjson.dumps(document)})
     out = io.BytesIO()
     pq.write_table(table, out)
