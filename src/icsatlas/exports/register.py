@@ -45,6 +45,7 @@ def register_on(ws: Workspace, on: DateLike = None) -> Result:
     functions = sorted(ws.data.functions.values(), key=lambda f: (f.category, f.label))
     areas = [a for kind in AREA_TYPES for a in ws.data.areas_on(day, kind)]
     rows, gaps = [], 0
+    profiles = {t: _profile(p) for t, p in accountability.profiles().items()}
     for area in areas:
         for function in functions:
             held = ws.register.overview_holdings(function.function_id, area, day)
@@ -57,7 +58,7 @@ def register_on(ws: Workspace, on: DateLike = None) -> Result:
                 "function": function.label,
                 "category": function.category,
             }
-            rows += [base | _holding(h) for h in held] or [base]
+            rows += [base | _holding(h, profiles) for h in held] or [base]
             gaps += not held
     notes = [
         f"{len(areas)} areas ({', '.join(AREA_TYPES)}) x {len(functions)} functions; "
@@ -68,9 +69,15 @@ def register_on(ws: Workspace, on: DateLike = None) -> Result:
     return Result(Table.from_records(rows, COLUMNS), ws.provenance(), title, notes)
 
 
-def _holding(holding: Holding) -> dict[str, Any]:
-    assignment, profile = holding.assignment, holding.profile
-    row: dict[str, Any] = {
+def _profile(profile: accountability.Profile) -> dict[str, Any]:
+    """A holder type's accountability columns: its score and its answer to each criterion."""
+    answers = {c: profile.answer(c).value for c in accountability.CRITERIA}
+    return {"accountability_score": profile.score, **answers}
+
+
+def _holding(holding: Holding, profiles: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    assignment = holding.assignment
+    return {
         "holder": holding.holder.name,
         "holder_type": holding.holder.org_type,
         "held_at": _name(holding.held_at),
@@ -80,11 +87,8 @@ def _holding(holding: Holding) -> dict[str, Any]:
         "joint": assignment.joint,
         "certainty": assignment.certainty,
         "source": assignment.source,
-        "accountability_score": profile.score if profile else None,
+        **profiles.get(holding.holder.org_type, {}),
     }
-    if profile:
-        row |= {c: profile.answer(c).value for c in accountability.CRITERIA}
-    return row
 
 
 def _name(area: Area) -> str:
