@@ -22,6 +22,7 @@ EXAMPLES = {
     "/api/v1/where": {"q": "Leeds", "on": DAY},
     "/api/v1/areas": {"type": "sub-icb", "on": DAY, "limit": 10},
     "/api/v1/areas/{area}": {"on": DAY},
+    "/api/v1/areas/{area}/report": {"on": DAY},
     "/api/v1/who": {"function": "chc", "area": "Leeds", "on": DAY},
     "/api/v1/diff": {"from": "2026-01-01", "to": DAY, "limit": 5},
     "/api/v1/gaps": {"on": DAY},
@@ -207,15 +208,33 @@ def test_every_table_on_a_page_links_to_its_downloads(app_client, page):
     assert len(links) == tables
     for caption, hrefs in links.items():
         assert [h.rsplit("format=", 1)[1] for h in hrefs] == list(exports.FORMATS)
-        for href in hrefs:
-            response = app_client.get(href)
-            assert response.status_code == 200, (caption, href, response.text)
-            assert response.headers["content-disposition"].startswith("attachment")
+        response = app_client.get(hrefs[0])  # each format of each resource: tested above
+        assert response.status_code == 200, (caption, hrefs[0], response.text)
+        assert response.headers["content-disposition"].startswith("attachment")
+        head = next(csv.reader(io.StringIO(response.text)))
+        assert head, caption
 
 
 def test_download_links_keep_the_date_and_reform(app_client):
     html = app_client.get("/icb/QWO?on=2027-06-01&reform=blueprint-2025").text
-    (hrefs,) = download_links(html).values()
-    assert hrefs[0] == "/api/v1/areas/QWO?on=2027-06-01&reform=blueprint-2025&format=csv"
-    document = app_client.get(hrefs[2]).json()  # the JSON download
+    hrefs = [h for links in download_links(html).values() for h in links]
+    functions = "/api/v1/areas/QWO/report?section=functions&on=2027-06-01&reform=blueprint-2025"
+    assert f"{functions}&format=csv" in hrefs
+    document = app_client.get(f"{functions}&format=json").json()
     assert document["provenance"]["reform"] == "blueprint-2025"
+
+
+def test_an_area_report_section_downloads_alone(app_client):
+    """The area page's sections are the report's (/api/v1/areas/{area}/report): a download
+    of one section is that section's table, as the whole report's JSON has it."""
+    whole = app_client.get("/api/v1/areas/QWO/report", params={"on": DAY}).json()
+    params = {"on": DAY, "section": "money", "format": "json"}
+    alone = app_client.get("/api/v1/areas/QWO/report", params=params).json()
+    money = next(s for s in whole["sections"] if s["title"] == alone["title"])
+    assert alone["data"] == money["data"] and alone["notes"] == money["notes"]
+    params |= {"section": "identity"}
+    identity = app_client.get("/api/v1/areas/QWO/report", params=params).json()
+    assert identity["data"] == whole["data"] and identity["notes"] == whole["notes"]
+    refused = app_client.get("/api/v1/areas/QWO/report", params={"section": "nonsense"})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
