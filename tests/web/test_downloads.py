@@ -199,6 +199,8 @@ def download_links(html: str) -> dict[str, list[str]]:
         "/?on=2026-06-01",
         "/icb/QWO?on=2026-06-01",
         "/sub-icb/15F?on=2027-06-01&reform=blueprint-2025",
+        "/who?function=continuing-healthcare&area=Leeds&on=2026-06-01&reform=blueprint-2025",
+        "/sources",
     ],
 )
 def test_every_table_on_a_page_links_to_its_downloads(app_client, page):
