@@ -32,6 +32,11 @@ LAZY_GROUPS = {
         "Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
         "Selection Regime decisions, the outsourcing picture.",
     ),
+    "export": (
+        "icsatlas.cli.export",
+        "Downloads: the whole register on a date as CSV (with CSVW metadata), XLSX, JSON or "
+        "Parquet, with its provenance.",
+    ),
 }
 
 

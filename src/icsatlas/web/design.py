@@ -35,6 +35,7 @@ def environment(static_prefix: str = "/static") -> Environment:
     )
     env.globals["static_url"] = lambda name: f"{static_prefix}/{name}?v={static_version(name)}"
     env.globals["render_data_table"] = tables.data_table
+    env.globals["render_download_links"] = tables.download_links
     return env
 
 

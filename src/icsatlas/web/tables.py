@@ -40,7 +40,7 @@ def data_table(
         '</tr></thead>\n<tbody class="nhsuk-table__body">',
         *(_row(row, first_cell_is_header) for row in cells),
         "\n</tbody>\n</table>\n</div>\n",
-        _downloads(downloads, caption, downloads_label),
+        download_links(caption, downloads, downloads_label),
     ]
     return Markup("".join(parts))
 
@@ -91,12 +91,15 @@ def _text(cell: Cell) -> Any:
     return "" if text is None else text
 
 
-def _downloads(downloads: Sequence[Mapping[str, str]], caption: str, label: str) -> str:
+def download_links(
+    caption: str, downloads: Sequence[Mapping[str, str]], label: str = "Download this table"
+) -> Markup:
+    """The row of download links under a table, each naming the table for screen readers."""
     if not downloads:
-        return ""
+        return Markup("")
     links = "".join(
-        f'  <a class="nhsuk-link" href="{escape(link["href"])}">{escape(link["text"])}'
+        f'  <a class="nhsuk-link" href="{escape(link["href"])}" download>{escape(link["text"])}'
         f'<span class="nhsuk-u-visually-hidden"> of {escape(caption)}</span></a>\n'
         for link in downloads
     )
-    return f'<p class="app-downloads">\n  <span>{escape(label)}:</span>\n{links}</p>\n'
+    return Markup(f'<p class="app-downloads">\n  <span>{escape(label)}:</span>\n{links}</p>\n')

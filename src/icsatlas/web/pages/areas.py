@@ -13,6 +13,7 @@ figure: links to related areas, and red/amber/green as the design system's tags.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -63,7 +64,7 @@ async def area_page(request: Request, code: Code, query: Page) -> Response:
         found=found,
         former=found.kind.startswith("former "),
         notices=report.notices,
-        identity=_shown(query, "identity", report.identity),
+        identity=_shown(query, "identity", report.identity, found.code),
         sections=sections(query, report),
         map=_map(query, found),
     )
@@ -81,13 +82,19 @@ async def england(request: Request, query: Page) -> Response:
 def sections(query: PageQuery, report: Report) -> list[dict[str, Any]]:
     """Each section of the report as the page shows it: an anchor, a heading and its table."""
     return [
-        {"id": f"section-{key}", "heading": HEADINGS[key], "table": _shown(query, key, result)}
+        {
+            "id": f"section-{key}",
+            "heading": HEADINGS[key],
+            "table": _shown(query, key, result, report.code),
+        }
         for key, result in report.sections.items()
     ]
 
 
-def _shown(query: PageQuery, key: str, result: Result) -> dict[str, Any]:
-    shown = table(result)
+def _shown(query: PageQuery, key: str, result: Result, code: str) -> dict[str, Any]:
+    """A section's table, with links to download it (the report resource's same section)."""
+    api = query.api(f"/api/v1/areas/{quote(code, safe='')}/report", section=key)
+    shown = table(result, api=api)
     if key in LINKED:
         shown["rows"] = _linked(query, result, shown["rows"], *LINKED[key])
     if key == "population":

@@ -43,6 +43,9 @@ PATHS = {
     "country": "england",
 }
 _ACRONYMS = {"ods": "ODS", "ons": "ONS", "icb": "ICB", "pcn": "PCN", "gp": "GP", "id": "ID"}
+# The download links under a table: the API resource in each format, as a reader names it.
+DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"), ("parquet", "Parquet"))
+Api = tuple[str, dict[str, Any]]  # an API resource: its path and query, e.g. ("/api/v1/who", {...})
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ class PageQuery:
         query |= params
         kept = {k: v for k, v in query.items() if v not in (None, "", False)}
         return f"{path}?{urlencode(kept)}" if kept else path
+
+    def api(self, path: str, **params: Any) -> Api:
+        """The API resource ``path`` with ``params``, on this page's date and reform (for a
+        table's download links: ``table(result, api=query.api("/api/v1/gaps", area="QWO"))``)."""
+        return path, {**params, "on": self.on.isoformat(), "reform": self.reform}
 
     def workspace(self) -> Workspace:
         """The server's workspace, with this page's reform applied as a what-if."""
@@ -123,9 +131,13 @@ def render(
     return HTMLResponse(html, status_code=status)
 
 
-def table(result: Result, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+def table(
+    result: Result, columns: tuple[str, ...] | None = None, api: Api | None = None
+) -> dict[str, Any]:
     """A Result as the ``data_table`` macro's arguments: caption, headings and cells (numbers
-    right-aligned as readers see them), its notes and its source line."""
+    right-aligned as readers see them), its notes and its source line; with ``api`` (the
+    resource that answers the same question, usually ``query.api(...)``), links to download
+    the whole answer in each format."""
     shown = columns or result.columns
     indices = [result.columns.index(c) for c in shown]
     rows = [[_cell(row[i]) for i in indices] for row in result.table.rows]
@@ -135,6 +147,7 @@ def table(result: Result, columns: tuple[str, ...] | None = None) -> dict[str, A
         "rows": rows,
         "notes": result.notes,
         "source": public_source(result.provenance),
+        "downloads": downloads(*api) if api else [],
     }
 
 
@@ -145,6 +158,15 @@ def public_source(provenance: Provenance) -> str:
     if "register" in data:
         data["register"] = f"icsatlas register, release {state.release()}"
     return replace(provenance, data=data).describe()
+
+
+def downloads(path: str, params: dict[str, Any]) -> list[dict[str, str]]:
+    """Links to ``path`` (an API resource) as CSV, XLSX, JSON and Parquet files."""
+    kept = {k: v for k, v in params.items() if v not in (None, "", False)}
+    return [
+        {"href": f"{path}?{urlencode({**kept, 'format': fmt})}", "text": text}
+        for fmt, text in DOWNLOADS
+    ]
 
 
 def heading(column: str) -> str:
