@@ -32,6 +32,10 @@ LAZY_GROUPS = {
         "Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
         "Selection Regime decisions, the outsourcing picture.",
     ),
+    "data": (
+        "icsatlas.cli.data",
+        "The shipped datasets: source, date, licence, rows, checksum; `data check` verifies them.",
+    ),
 }
 
 
