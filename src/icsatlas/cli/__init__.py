@@ -32,6 +32,11 @@ LAZY_GROUPS = {
         "Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
         "Selection Regime decisions, the outsourcing picture.",
     ),
+    "trends": (
+        "icsatlas.cli.trends",
+        "Trends from real data: outsourcing 2013-2020, money per head over time, Better Care "
+        "Fund intermediate care, population over time.",
+    ),
     "data": (
         "icsatlas.cli.data",
         "The shipped datasets: source, date, licence, rows, checksum; `data check` verifies them.",

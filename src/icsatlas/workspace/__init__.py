@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from icsatlas.workspace.finance import FinanceQuestions
     from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
+    from icsatlas.workspace.trends import TrendsQuestions
 
 DateLike = date | str | None
 
@@ -334,6 +335,12 @@ class Workspace:
         from icsatlas.workspace.contracts import ContractsQuestions
 
         return ContractsQuestions(self)
+
+    @cached_property
+    def trends(self) -> TrendsQuestions:
+        from icsatlas.workspace.trends import TrendsQuestions
+
+        return TrendsQuestions(self)
 
     def close(self) -> None:
         if "store" in self._shared.__dict__:
