@@ -93,3 +93,68 @@ def outsourcing(
             r, x, "for_profit_share", series, "Spend to for-profit providers", percent=True
         ),
     )
+
+
+@app.command()
+def population(
+    area: Annotated[
+        str,
+        typer.Argument(help="A council, county, region or England (name or ONS code), or an ICB."),
+    ],
+    geography: Annotated[
+        str, typer.Option("--geography", help="For an ICB: icb26 (36 ICBs) or icb23 (42 ICBs).")
+    ] = "icb26",
+    icb: Annotated[
+        bool, typer.Option("--icb", help="Read AREA as an ICB (else a council first).")
+    ] = False,
+    chart: ChartOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Population mid-1991 to mid-2024 (ONS mid-year estimates) for a council or an ICB
+    (councils' estimates x their shipped shares in the ICB)."""
+    from icsatlas.trends import charts
+
+    result = workspace().trends.population(area, geography, icb)
+    _shown(result, fmt, chart, lambda r: charts.line(r, "year", "population", None, "Residents"))
+
+
+@app.command("allocations")
+def allocations(
+    area: Annotated[
+        str | None, typer.Argument(help="One of the 42 ICBs (ODS code or name); none: England.")
+    ] = None,
+    chart: ChartOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """ICB core allocations per registered patient and per resident, 2023/24 to 2025/26."""
+    from icsatlas.trends import charts
+
+    result = workspace().trends.allocations_per_head(area)
+    _shown(
+        result,
+        fmt,
+        chart,
+        lambda r: charts.line(r, "financial_year", "per_resident_gbp", None, "£ per resident"),
+    )
+
+
+@app.command("bcf")
+def bcf_intermediate_care(
+    area: Annotated[
+        str | None, typer.Argument(help="One health and wellbeing board (code or name).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Better Care Fund intermediate care 2022-23 by health and wellbeing board (bed-based and
+    reablement), per head and per resident aged 65+."""
+    render(workspace().trends.bcf_intermediate_care(area), fmt)
+
+
+@app.command("bcf-per-head")
+def bcf_per_head(
+    year: Annotated[str | None, typer.Option("--year", "-y", help="One financial year.")] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Councils' Better Care Fund contributions per resident by year, from your imports
+    (`icsatlas finance bcf import`), over ONS mid-year estimates of each year."""
+    render(workspace().trends.bcf_per_head(year), fmt)

@@ -110,3 +110,73 @@ class TrendsQuestions:
                 }
             )
         return rows, shares
+
+    def population(self, area: str, geography: str = "icb26", icb: bool = False) -> Result:
+        """ONS mid-year estimates 1991-2024 for a council, county, region or England, or for
+        an ICB (``geography`` icb26: the 36 ICBs; icb23: the 42) by council shares. A name is
+        read as a council first (``icb=True``: as an ICB)."""
+        from icsatlas.errors import NotFoundError
+        from icsatlas.trends import population as p
+        from icsatlas.trends import sourced
+
+        try:
+            if icb:
+                raise NotFoundError("an ICB was asked for")
+            found = p.council(area)
+        except NotFoundError:
+            ods, name = p.icb(area, geography)
+            frame = p.icb_series(ods, geography)
+            title = f"Population of {name} ({p.GEOGRAPHIES[geography]}), mid-1991 to mid-2024"
+            notes = (
+                p.method(geography),
+                "Mid-2012 to mid-2020 are the Census-2021-rebased estimates.",
+            )
+            return sourced(frame, [p.MYE, p.SHARES], title, notes)
+        frame = p.council_series(str(found.area_code))
+        title = f"Population of {found.area_name} ({found.area_type}), mid-1991 to mid-2024"
+        notes = (
+            "ONS mid-year estimates, persons, all ages; aged 65+ = published % x population.",
+            "Mid-2012 to mid-2020 are the Census-2021-rebased estimates; 2023 council boundaries.",
+        )
+        return sourced(frame, [p.MYE], title, notes)
+
+    def allocations_per_head(self, area: str | None = None) -> Result:
+        """ICB core allocations per registered patient and per resident, 2023/24-2025/26 (the
+        42 ICBs), or England's when no ``area`` is given."""
+        from icsatlas.trends import money, sourced
+
+        if area:
+            frame = money.allocations_per_head(area)
+            title = f"Allocation per head, {frame.icb_name.iloc[0]}, 2023/24 to 2025/26"
+        else:
+            frame = money.england_per_head()
+            title = "ICB allocations per head, England, 2023/24 to 2025/26"
+        return sourced(frame, money.KEYS, title, money.NOTES)
+
+    def bcf_intermediate_care(self, area: str | None = None) -> Result:
+        """Better Care Fund intermediate care 2022-23 by health and wellbeing board, per head
+        and per resident aged 65+."""
+        from icsatlas.errors import NotFoundError
+        from icsatlas.trends import bcf, sourced
+
+        frame = bcf.intermediate_care(area)
+        if frame.empty:
+            raise NotFoundError(f"no health and wellbeing board matching {area!r}")
+        notes = (*bcf.NOTES, bcf.england(bcf.intermediate_care()))
+        title = "Better Care Fund intermediate care 2022-23 by health and wellbeing board"
+        return sourced(frame, bcf.KEYS, title, notes)
+
+    def bcf_per_head(self, year: str | None = None) -> Result:
+        """Councils' Better Care Fund contributions per resident by year, as imported
+        (``icsatlas finance bcf import``), over ONS mid-year estimates of the year."""
+        from icsatlas.finance import bcf
+        from icsatlas.trends import population as p
+
+        result = bcf.contributions(self.ws.store, self.ws.params, year)
+        return result.with_notes(*(n for n in _stale(p.MYE)))
+
+
+def _stale(key: str) -> tuple[str, ...]:
+    from icsatlas.data import releases
+
+    return releases.notes([key])
