@@ -102,3 +102,28 @@ def test_command_writes_a_chart(tmp_path, monkeypatch):
         == "year,ccgs,total_spend_gbp,for_profit_spend_gbp,for_profit_share"
     )
     assert "Goodair" in chart.read_text()
+
+
+CONTRACTS = """contract_id,title,buyer_name,buyer_code,supplier_name,supplier_identifier,value,\
+start_date,end_date,status
+A,Community beds,NHS Frimley ICB,QNQ,Beds Ltd,GB-COH-00000001,730000,2024-10-01,2026-09-30,active
+E,Carers support,NHS Frimley ICB,QNQ,Carers Trust,GB-CHC-1000001,365000,2024-04-01,2025-03-31,active
+"""
+
+
+def test_the_picture_to_today_adds_the_contracts_years(tmp_path):
+    import icsatlas
+
+    path = tmp_path / "contracts.csv"
+    path.write_text(CONTRACTS)
+    with icsatlas.open(home=tmp_path / "home") as ws:
+        ws.contracts.import_file(path)
+        result = ws.trends.outsourcing_since_2013()
+    frame = result.frame.set_index("period")
+    assert list(frame.index[:8]) == [str(y) for y in range(2013, 2021)]
+    # 2024/25, pro rata by days (worked by hand): Beds Ltd (a company) £730,000 over 730 days,
+    # 182 of them (1 Oct 2024 - 31 Mar 2025) in the year; the charity's £365,000 all in it
+    beds = 730_000 * 182 / 730
+    assert frame.outsourced_gbp["2024/25"] == pytest.approx(beds)
+    assert frame.share["2024/25"] == pytest.approx(beds / (beds + 365_000))
+    assert not any("No contracts" in n for n in result.notes)

@@ -175,3 +175,28 @@ def test_commands_print_csv(tmp_path, monkeypatch):
         out = runner.invoke(app, [*args, "-f", "csv"])
         assert out.exit_code == 0, out.output
         assert out.stdout.startswith(header)
+
+
+def test_bcf_per_head_by_council_over_time_uses_each_years_estimate(tmp_path):
+    import icsatlas
+
+    path = tmp_path / "bcf.csv"
+    # amounts made up for the test; the denominators are the shipped ONS estimates
+    path.write_text(
+        "area_code,financial_year,funding_stream,amount_gbp\n"
+        "E10000016,2018/19,nhs_minimum,100000000\n"
+        "E10000016,2023/24,nhs_minimum,120000000\n"
+    )
+    mye = _mye()
+    with icsatlas.open(home=tmp_path / "home") as ws:
+        ws.finance.bcf_import(path, "test figures", "scenario")
+        result = ws.trends.bcf_per_head()
+    frame = result.frame.set_index("financial_year")
+    kent_2018 = int(mye[("E10000016", "2018")]["population"])
+    kent_2023 = int(mye[("E10000016", "2023")]["population"])
+    assert frame.pooled_per_head["2018/19"] == pytest.approx(100_000_000 / kent_2018)
+    assert frame.pooled_per_head["2023/24"] == pytest.approx(120_000_000 / kent_2023)
+    assert frame.change_per_head["2023/24"] == pytest.approx(
+        120_000_000 / kent_2023 - 100_000_000 / kent_2018
+    )
+    assert "ons_mye_population_la_1991_2024" in result.provenance.data

@@ -143,18 +143,38 @@ def bcf_intermediate_care(
     area: Annotated[
         str | None, typer.Argument(help="One health and wellbeing board (code or name).")
     ] = None,
+    chart: ChartOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Better Care Fund intermediate care 2022-23 by health and wellbeing board (bed-based and
-    reablement), per head and per resident aged 65+."""
-    render(workspace().trends.bcf_intermediate_care(area), fmt)
+    reablement), per head and per resident aged 65+ (--chart: the top 20 per resident 65+)."""
+    from icsatlas.trends import charts
+
+    result = workspace().trends.bcf_intermediate_care(area)
+    _shown(
+        result,
+        fmt,
+        chart,
+        lambda r: charts.bars(r, "hwb_name", "total_per_65_plus_gbp", "£ per resident aged 65+"),
+    )
 
 
 @app.command("bcf-per-head")
 def bcf_per_head(
     year: Annotated[str | None, typer.Option("--year", "-y", help="One financial year.")] = None,
+    chart: ChartOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Councils' Better Care Fund contributions per resident by year, from your imports
     (`icsatlas finance bcf import`), over ONS mid-year estimates of each year."""
-    render(workspace().trends.bcf_per_head(year), fmt)
+    from icsatlas.trends import charts
+
+    result = workspace().trends.bcf_per_head(year)
+    _shown(
+        result,
+        fmt,
+        chart,
+        lambda r: charts.line(
+            r, "financial_year", "pooled_per_head", "area_name", "£ per resident"
+        ),
+    )

@@ -52,3 +52,29 @@ def line(
     axes.grid(axis="y", alpha=0.3)
     _source_line(figure, result, below=-0.12)
     return figure
+
+
+def bars(result: Result, label: str, value: str, xlabel: str = "", top: int = 20) -> Figure:
+    """The ``top`` areas by ``value``, largest at the top, with England's median marked (the
+    table beside it has every area)."""
+    import matplotlib.pyplot as plt
+
+    frame = result.frame.dropna(subset=[value])
+    median = float(frame[value].median())
+    shown = frame.nlargest(top, value).iloc[::-1]
+    figure, axes = plt.subplots(figsize=(7.5, 0.28 * len(shown) + 1.4))
+    axes.barh(shown[label].astype(str), shown[value], color=_NHS_BLUE)
+    axes.axvline(median, color="black", linewidth=0.8, linestyle="--")
+    axes.annotate(
+        f"median of all {len(frame)}: {median:,.2f}",
+        (median, 1.0),
+        xycoords=("data", "axes fraction"),
+        fontsize=7,
+        xytext=(3, -10),
+        textcoords="offset points",
+    )
+    axes.tick_params(axis="y", labelsize=7)
+    axes.set_xlabel(xlabel)
+    axes.set_title(result.title, fontsize=10, loc="left")
+    _source_line(figure, result, below=-0.04)
+    return figure
