@@ -96,7 +96,7 @@ def _keys(level: str) -> list[str]:
         "region": ["region_name"],
         "icb23": ["icb23_ods", "icb23_name"],
         "icb26": ["icb26_ods", "icb26_name"],
-        "ccg": ["ccg19cd", "ccg_label", "region_name"],
+        "ccg": ["ccg19cd", "ccg_label", "region_name", "icb23_ods", "icb26_ods"],
     }[level]
 
 
@@ -108,10 +108,10 @@ def _only(frame: pd.DataFrame, keys: list[str], area: str) -> pd.DataFrame:
     wanted = area.strip().casefold()
     hit = pd.Series(False, index=frame.index)
     for key in keys:
-        text = frame[key].astype(str).str.casefold()
+        text = frame[key].fillna("").astype(str).str.casefold()
         hit |= (text == wanted) | text.str.contains(wanted, regex=False)
     if not hit.any():
-        raise NotFoundError(f"no {keys[0].split('_')[0]} matching {area!r} in the outsourcing data")
+        raise NotFoundError(f"no area matching {area!r} at that level in the outsourcing data")
     return frame[hit]
 
 
@@ -123,6 +123,12 @@ def _monthly() -> pd.DataFrame:
 
 def mapping_notes(level: str) -> tuple[str, ...]:
     """What the ICB levels leave out, and why."""
+    if level == "ccg":
+        return (
+            "icb23_ods / icb26_ods: the CCG's ICB where the mapping is exact (its 2019 code is "
+            "still a sub-ICB location); blank for CCGs merged in 2020-21, which no shipped "
+            "lookup resolves.",
+        )
     if level not in ("icb23", "icb26"):
         return ()
     links = ccg_icbs()
