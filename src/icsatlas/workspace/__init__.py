@@ -311,6 +311,13 @@ class Workspace:
         notes = ("the long form, with the checks done: src/icsatlas/data/PROVENANCE.md",)
         return Result(table, self.provenance(), f"{len(chosen)} shipped data sources", notes)
 
+    def releases(self, on: DateLike = None, check: bool = False) -> Result:
+        """Every shipped dataset's release: source, date, licence, rows, checksum and whether
+        it is stale on ``on`` (today); ``check=True`` verifies the files against them."""
+        from icsatlas.data import releases
+
+        return releases.check_result() if check else releases.listing(as_date(on))
+
     # -- the domains ----------------------------------------------------------------------
     @cached_property
     def register(self) -> RegisterQuestions:
