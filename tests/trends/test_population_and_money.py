@@ -200,3 +200,24 @@ def test_bcf_per_head_by_council_over_time_uses_each_years_estimate(tmp_path):
         120_000_000 / kent_2023 - 100_000_000 / kent_2018
     )
     assert "ons_mye_population_la_1991_2024" in result.provenance.data
+
+
+def test_allocations_on_the_2026_icbs_follow_the_crosswalk(ws):
+    money = {
+        (r["financial_year"], r["icb_ods"]): float(r["core_recurrent_allocation_gbp_k"]) * 1000
+        for r in rows("icb_allocations_gbp_2023_24_to_2025_26")
+    }
+    links = [r for r in rows("icb_crosswalk_2023_to_2026") if r["icb26_ods"] == "S1Y5D"]
+    expected = sum(
+        money[("2024/25", r["icb23_ods"])] * float(r["share_of_legacy_icb_population"])
+        for r in links
+    )
+    got = ws.trends.allocations_per_head("S1Y5D", geography="icb26").frame.set_index(
+        "financial_year"
+    )
+    assert got.allocation_gbp["2024/25"] == pytest.approx(expected)
+    assert not got.exact["2024/25"]  # Hertfordshire and West Essex was split
+    whole = ws.trends.allocations_per_head("QE1", geography="icb26").frame.set_index(
+        "financial_year"
+    )
+    assert whole.exact["2024/25"] and whole.allocation_gbp["2024/25"] == money[("2024/25", "QE1")]

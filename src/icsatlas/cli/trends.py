@@ -121,15 +121,21 @@ def population(
 @app.command("allocations")
 def allocations(
     area: Annotated[
-        str | None, typer.Argument(help="One of the 42 ICBs (ODS code or name); none: England.")
+        str | None, typer.Argument(help="One ICB (ODS code or name); none: England (or all 36).")
     ] = None,
+    geography: Annotated[
+        str,
+        typer.Option(
+            "--geography", help="icb23 (the 42 ICBs) or icb26 (the 36, via the crosswalk)."
+        ),
+    ] = "icb23",
     chart: ChartOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """ICB core allocations per registered patient and per resident, 2023/24 to 2025/26."""
     from icsatlas.trends import charts
 
-    result = workspace().trends.allocations_per_head(area)
+    result = workspace().trends.allocations_per_head(area, geography)
     _shown(
         result,
         fmt,

@@ -17,6 +17,7 @@ from icsatlas.trends import population
 
 ALLOCATIONS = "icb_allocations_gbp_2023_24_to_2025_26"
 POPULATIONS = "icb_allocation_need_indices_2023_24_to_2025_26"
+CROSSWALK = "icb_crosswalk_2023_to_2026"
 KEYS = (ALLOCATIONS, POPULATIONS, population.MYE, population.SHARES)
 
 
@@ -62,6 +63,50 @@ def allocations_per_head(area: str | None = None) -> pd.DataFrame:
     return frame[columns].reset_index(drop=True)
 
 
+def allocations_per_head_2026(area: str | None = None) -> pd.DataFrame:
+    """The 42 ICBs' allocations carried to the 36 ICBs of April 2026 through the crosswalk: a
+    legacy ICB's money and registered list go to its successors by the share of its 2025/26
+    allocation population each took (``exact`` is False where any part came from a legacy
+    ICB that was split); residents are the 36 ICBs' own (council shares)."""
+    legacy = allocations_per_head()
+    links = data.read(CROSSWALK)[
+        ["icb23_ods", "icb26_ods", "icb26_name", "share_of_legacy_icb_population"]
+    ]
+    joined = legacy.merge(links, left_on="icb_ods", right_on="icb23_ods")
+    share = joined.share_of_legacy_icb_population
+    joined["allocation_gbp"] = joined.allocation_gbp * share
+    joined["registered_population"] = joined.registered_population * share
+    joined["whole"] = share == 1.0
+    frame = joined.groupby(
+        ["financial_year", "resident_year", "icb26_ods", "icb26_name"], as_index=False
+    ).agg(
+        legacy_icbs=("icb_ods", "nunique"),
+        exact=("whole", "all"),
+        allocation_gbp=("allocation_gbp", "sum"),
+        registered_population=("registered_population", "sum"),
+    )
+    residents = population.icb_populations("icb26")[["icb_ods", "year", "population"]].assign(
+        year=lambda f: f.year.astype(str)
+    )
+    frame = frame.merge(
+        residents.rename(
+            columns={
+                "icb_ods": "icb26_ods",
+                "year": "resident_year",
+                "population": "resident_population",
+            }
+        ),
+        on=["icb26_ods", "resident_year"],
+        how="left",
+    )
+    if area:
+        ods, _ = population.icb(area, "icb26")
+        frame = frame[frame.icb26_ods == ods]
+    frame["per_registered_gbp"] = frame.allocation_gbp / frame.registered_population
+    frame["per_resident_gbp"] = frame.allocation_gbp / frame.resident_population
+    return frame.sort_values(["icb26_ods", "financial_year"]).reset_index(drop=True)
+
+
 def england_per_head() -> pd.DataFrame:
     """England's total allocation per registered patient and per resident, by year."""
     frame = allocations_per_head()
@@ -83,4 +128,10 @@ NOTES = (
     "(the latest, mid-2024, for 2025/26), aggregated to ICBs by council shares.",
     "2025/26 core allocations include lines earlier years held outside the core; compare the "
     "change 2023/24 to 2024/25 like for like.",
+)
+CROSSWALK_NOTE = (
+    "On the 36 ICBs: each legacy ICB's allocation and registered list go to its successors by "
+    "the share of its 2025/26 allocation population each took (icb_crosswalk_2023_to_2026); "
+    "exact = every part came from a legacy ICB that moved whole (False for successors of "
+    "Frimley, Hertfordshire and West Essex, and Suffolk and North East Essex, apportioned)."
 )

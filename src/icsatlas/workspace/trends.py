@@ -140,11 +140,17 @@ class TrendsQuestions:
         )
         return sourced(frame, [p.MYE], title, notes)
 
-    def allocations_per_head(self, area: str | None = None) -> Result:
+    def allocations_per_head(self, area: str | None = None, geography: str = "icb23") -> Result:
         """ICB core allocations per registered patient and per resident, 2023/24-2025/26 (the
-        42 ICBs), or England's when no ``area`` is given."""
+        42 ICBs; ``geography="icb26"``: carried to the 36 ICBs through the crosswalk), or
+        England's when no ``area`` is given for the 42."""
         from icsatlas.trends import money, sourced
 
+        if geography == "icb26":
+            frame = money.allocations_per_head_2026(area)
+            title = "Allocation per head on the 36 ICBs of April 2026, 2023/24 to 2025/26"
+            notes = (*money.NOTES, money.CROSSWALK_NOTE)
+            return sourced(frame, (*money.KEYS, money.CROSSWALK), title, notes)
         if area:
             frame = money.allocations_per_head(area)
             title = f"Allocation per head, {frame.icb_name.iloc[0]}, 2023/24 to 2025/26"
