@@ -7,7 +7,7 @@ data flagged); ``--chart FILE`` (.png or .svg) also draws it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,12 +30,17 @@ ChartOption = Annotated[
 ]
 
 
-def _shown(result: Result, fmt: Format, chart: Path | None, draw) -> None:
+def _shown(
+    result: Result, fmt: Format, chart: Path | None, kind: str, *args: Any, **kw: Any
+) -> None:
+    """Print ``result``; with ``--chart``, draw it with :mod:`icsatlas.trends.charts`'
+    ``kind`` (line or bars; matplotlib is imported only then)."""
     render(result, fmt)
     if chart is not None:
         from icsatlas.finance.charts import save
+        from icsatlas.trends import charts
 
-        figure: Figure = draw(result)
+        figure: Figure = getattr(charts, kind)(result, *args, **kw)
         written = save(figure, chart)
         if fmt is Format.table:
             console.print(f"chart written to {written}")
@@ -64,16 +69,11 @@ def outsourcing(
 ) -> None:
     """CCG spend going to for-profit providers 2013-2020 (Goodair & Reeves, Lancet Public
     Health 2022), by CCG, ICB, region or England, by year or month."""
-    from icsatlas.trends import charts
-
     trends = workspace().trends
     if with_contracts:
         result = trends.outsourcing_since_2013()
         _shown(
-            result,
-            fmt,
-            chart,
-            lambda r: charts.line(r, "period", "share", "source", "Share of spend", percent=True),
+            result, fmt, chart, "line", "period", "share", "source", "Share of spend", percent=True
         )
         return
     result = trends.outsourcing(by, period, area)
@@ -85,14 +85,8 @@ def outsourcing(
         "icb26": "icb26_name",
         "ccg": "ccg_label",
     }[by]
-    _shown(
-        result,
-        fmt,
-        chart,
-        lambda r: charts.line(
-            r, x, "for_profit_share", series, "Spend to for-profit providers", percent=True
-        ),
-    )
+    label = "Spend to for-profit providers"
+    _shown(result, fmt, chart, "line", x, "for_profit_share", series, label, percent=True)
 
 
 @app.command()
@@ -112,10 +106,8 @@ def population(
 ) -> None:
     """Population mid-1991 to mid-2024 (ONS mid-year estimates) for a council or an ICB
     (councils' estimates x their shipped shares in the ICB)."""
-    from icsatlas.trends import charts
-
     result = workspace().trends.population(area, geography, icb)
-    _shown(result, fmt, chart, lambda r: charts.line(r, "year", "population", None, "Residents"))
+    _shown(result, fmt, chart, "line", "year", "population", None, "Residents")
 
 
 @app.command("allocations")
@@ -133,15 +125,8 @@ def allocations(
     fmt: FormatOption = Format.table,
 ) -> None:
     """ICB core allocations per registered patient and per resident, 2023/24 to 2025/26."""
-    from icsatlas.trends import charts
-
     result = workspace().trends.allocations_per_head(area, geography)
-    _shown(
-        result,
-        fmt,
-        chart,
-        lambda r: charts.line(r, "financial_year", "per_resident_gbp", None, "£ per resident"),
-    )
+    _shown(result, fmt, chart, "line", "financial_year", "per_resident_gbp", None, "£ per resident")
 
 
 @app.command("bcf")
@@ -154,14 +139,9 @@ def bcf_intermediate_care(
 ) -> None:
     """Better Care Fund intermediate care 2022-23 by health and wellbeing board (bed-based and
     reablement), per head and per resident aged 65+ (--chart: the top 20 per resident 65+)."""
-    from icsatlas.trends import charts
-
     result = workspace().trends.bcf_intermediate_care(area)
     _shown(
-        result,
-        fmt,
-        chart,
-        lambda r: charts.bars(r, "hwb_name", "total_per_65_plus_gbp", "£ per resident aged 65+"),
+        result, fmt, chart, "bars", "hwb_name", "total_per_65_plus_gbp", "£ per resident aged 65+"
     )
 
 
@@ -173,14 +153,14 @@ def bcf_per_head(
 ) -> None:
     """Councils' Better Care Fund contributions per resident by year, from your imports
     (`icsatlas finance bcf import`), over ONS mid-year estimates of each year."""
-    from icsatlas.trends import charts
-
     result = workspace().trends.bcf_per_head(year)
     _shown(
         result,
         fmt,
         chart,
-        lambda r: charts.line(
-            r, "financial_year", "pooled_per_head", "area_name", "£ per resident"
-        ),
+        "line",
+        "financial_year",
+        "pooled_per_head",
+        "area_name",
+        "£ per resident",
     )
