@@ -124,7 +124,13 @@ class TrendsQuestions:
                 raise NotFoundError("an ICB was asked for")
             found = p.council(area)
         except NotFoundError:
-            ods, name = p.icb(area, geography)
+            try:
+                ods, name = p.icb(area, geography)
+            except NotFoundError:
+                kinds = "ICB" if icb else "council, county, region, country or ICB"
+                raise NotFoundError(
+                    f"no {kinds} named {area!r} (ONS estimates, {geography})"
+                ) from None
             frame = p.icb_series(ods, geography)
             title = f"Population of {name} ({p.GEOGRAPHIES[geography]}), mid-1991 to mid-2024"
             notes = (
@@ -144,8 +150,13 @@ class TrendsQuestions:
         """ICB core allocations per registered patient and per resident, 2023/24-2025/26 (the
         42 ICBs; ``geography="icb26"``: carried to the 36 ICBs through the crosswalk), or
         England's when no ``area`` is given for the 42."""
+        from icsatlas.errors import InputError
         from icsatlas.trends import money, sourced
 
+        if geography not in ("icb23", "icb26"):
+            raise InputError(
+                f"geography must be icb23 or icb26, got {geography!r}", field="geography"
+            )
         if geography == "icb26":
             frame = money.allocations_per_head_2026(area)
             title = "Allocation per head on the 36 ICBs of April 2026, 2023/24 to 2025/26"
