@@ -37,6 +37,15 @@ LAZY_GROUPS = {
         "Downloads: the whole register on a date as CSV (with CSVW metadata), XLSX, JSON or "
         "Parquet, with its provenance.",
     ),
+    "trends": (
+        "icsatlas.cli.trends",
+        "Trends from real data: outsourcing 2013-2020, money per head over time, Better Care "
+        "Fund intermediate care, population over time.",
+    ),
+    "data": (
+        "icsatlas.cli.data",
+        "The shipped datasets: source, date, licence, rows, checksum; `data check` verifies them.",
+    ),
 }
 
 
