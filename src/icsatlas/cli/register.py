@@ -159,6 +159,23 @@ def organisations(
     render(workspace(reform).register.organisations(query, org_type, on), fmt)
 
 
+def bodies(
+    area: Annotated[str | None, typer.Argument(help="An ICB or place (name or code).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="trust, council or hwb.")] = None,
+    mismatches: Annotated[
+        bool, typer.Option("--mismatches", help="Trusts in only one of the two trust sources.")
+    ] = False,
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The named NHS trusts, councils and health and wellbeing boards of an area."""
+    questions = workspace().register
+    if mismatches or area is None:
+        render(questions.trust_sources(), fmt)
+    else:
+        render(questions.bodies(area, kind, on), fmt)
+
+
 def accountability(fmt: FormatOption = Format.table) -> None:
     """How accountable each type of body is, criterion by criterion, with the score."""
     render(workspace().register.accountability(), fmt)
@@ -263,7 +280,7 @@ def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
     for command in (tour, build, where, area, areas, who, diff, gaps, impact):
         app.command()(command)
-    for command in (functions, organisations, accountability, parameters, sources, log):
+    for command in (functions, organisations, bodies, accountability, parameters, sources, log):
         app.command()(command)
     app.add_typer(reform_app, name="reform")
     app.add_typer(board_app, name="board")

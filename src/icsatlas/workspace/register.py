@@ -43,6 +43,7 @@ HOLDING_COLUMNS = (
     "accountability",
     "certainty",
     "source",
+    "named_bodies",
 )
 
 
@@ -105,7 +106,14 @@ class RegisterQuestions:
                 if history
                 else self._holdings(function, cover.area, day)
             )
-            rows += [{"for": cover.label, **_holding_row(h)} for h in holdings]
+            for h in holdings:
+                named = self._named(h, day)
+                rows.append({"for": cover.label, **_holding_row(h), "named_bodies": named})
+                if named is None:
+                    notes.append(
+                        f"{h.holder.name}: no {h.holder.org_type} is named for this area in the "
+                        "shipped data (none is invented)"
+                    )
             notes += sorted({c for h in holdings for c in h.caveats()})
         if not rows:
             notes.insert(0, "nobody holds this function here: a gap")
@@ -131,6 +139,14 @@ class RegisterQuestions:
             for h in holdings
             if h.holder.org_type != "local-authority" or h.holder.org_id in overlapping
         ]
+
+    def _named(self, holding: queries.Holding, on: date) -> str | None:
+        """The named bodies behind a holding, joined with '; ' (None if none is recorded)."""
+        from icsatlas.register import holders
+
+        day = on if holding.area.in_force(on) else (holding.assignment.valid_from or on)
+        found = holders.named_bodies(self.data, holding.holder, holding.area, day)
+        return "; ".join(found) if found else None
 
     def _resolve_any_date(self, query: str, on: date) -> Resolution:
         try:
@@ -325,6 +341,76 @@ class RegisterQuestions:
             ("id", "name", "type", "ods_code", "from", "until", "successors", "gaps"),
         )
         return Result(table, self.ws.provenance(), f"{len(chosen)} organisations")
+
+    # -- named bodies ----------------------------------------------------------------------
+    def bodies(self, area: str, kind: str | None = None, on: DateLike = None) -> Result:
+        """The named NHS trusts, councils and health and wellbeing boards of an area (an ICB,
+        or the place a sub-ICB location covers), each with where the record comes from."""
+        from icsatlas.register import holders
+
+        day = as_date(on)
+        found = self.resolve(area, day)
+        kinds = [kind] if kind else list(holders.BODIES)
+        if any(k not in holders.BODIES for k in kinds):
+            raise NotFoundError(f"no kind of body {kind!r}; use {', '.join(holders.BODIES)}")
+        names = holders.formal_names()
+        rows = [
+            {
+                "for": cover.label,
+                "kind": k,
+                "name": names.get(body.org_id, body.name),
+                "code": body.ons_code or body.ods_code or body.org_id,
+                "from": body.valid_from,
+                "until": body.valid_to,
+                "gaps": "; ".join(body.gaps),
+                "source": body.source,
+            }
+            for cover in found.covers
+            for k in kinds
+            for body in holders.BODIES[k](self.data, cover.area, day)
+        ]
+        columns: tuple[str, ...] = ("kind", "name", "code", "from", "until", "gaps", "source")
+        notes = [
+            *found.notes,
+            "trusts: April 2026 RTT provider parent ICB, else the Nov 2023 ODS ICB where it went "
+            "whole into one 2026 ICB; in a place, those headquartered there",
+            f"councils: at least {holders.MIN_SHARE:.0%} of the council's registered population "
+            "in the area (2025/26, Aug 2026 practice map)",
+        ]
+        if len(found.covers) > 1:
+            columns = ("for", *columns)
+        title = f"Named bodies in {_short(found)} on {day}"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, notes)
+
+    def trust_sources(self) -> Result:
+        """NHS trusts in only one of the ODS trust file (Nov 2023) and the April 2026 RTT
+        provider file, and where each was placed (or why it was not)."""
+        from icsatlas.register import holders
+
+        places = [t for t in holders.trust_places() if t.in_ods != t.in_rtt]
+        rows = (
+            {
+                "code": t.code,
+                "name": self.data.organisations[t.code].name
+                if t.code in self.data.organisations
+                else t.name,
+                "in": "ODS Nov 2023 only" if t.in_ods else "RTT April 2026 only",
+                "icb_2026": t.icb_ods,
+                "opened": t.opened,
+                "closed": t.closed,
+                "placed_by": t.placed_by,
+            }
+            for t in places
+        )
+        columns = ("code", "name", "in", "icb_2026", "opened", "closed", "placed_by")
+        ods = sum(t.in_ods for t in places)
+        notes = (
+            f"{ods} trusts in the ODS file only (most run no consultant-led elective care: "
+            "ambulance, mental health and community trusts; or closed)",
+            f"{len(places) - ods} in the RTT file only (not in the Nov 2023 ODS extract)",
+        )
+        title = "NHS trusts in one source and not the other"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, notes)
 
     # -- boards ----------------------------------------------------------------------------
     def boards(self, on: DateLike = None) -> Result:
