@@ -219,7 +219,9 @@ def log(
 
 
 reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
-board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, show, check.")
+board_app = typer.Typer(
+    no_args_is_help=True, help="ICB and ICP boards: import, show, check, composition."
+)
 
 
 @reform_app.command("list")
@@ -274,6 +276,20 @@ def board_show(
 def board_check(on: OnOption = None, fmt: FormatOption = Format.table) -> None:
     """Every recorded board: minimum board met?, councillors and their share."""
     render(workspace().register.boards(on), fmt)
+
+
+@board_app.command("composition")
+def board_composition(
+    area: Annotated[
+        str | None, typer.Argument(help="An ICB, or a place or council within one.")
+    ] = None,
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Board composition by role (one ICB) or by board (every ICB): voting members by sector,
+    local-authority share, councillors, the private-healthcare exclusion; "none recorded"
+    where no source was found."""
+    render(workspace().register.board_composition(area, on), fmt)
 
 
 def add_commands(app: typer.Typer) -> None:

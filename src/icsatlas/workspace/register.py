@@ -469,6 +469,83 @@ class RegisterQuestions:
         title = f"{body.name} board on {day}"
         return Result(table, self.ws.provenance(), title, notes)
 
+    def board_composition(self, area: str | None = None, on: DateLike = None) -> Result:
+        """Board composition by role (one ICB) or by board (every ICB in force on the date):
+        voting members by sector, the local-authority share, councillors named, and whether
+        the source states the private-healthcare exclusion; "none recorded" where no source
+        was found. Figures come only from the shipped compilation of public pages."""
+        from icsatlas.register import composition
+
+        day = as_date(on)
+        if area is not None:
+            return self._board_roles(self._icb_for(area, day), day)
+        boards = [(o.ods_code or o.org_id, o.name) for o in self.data.organisations_on(day, "icb")]
+        found = composition.compositions(boards)
+        rows = (_composition_row(c) for c in found)
+        recorded = sum(c.recorded for c in found)
+        notes = (
+            f"{recorded} of the {len(found)} ICBs in force on {day} have board composition "
+            f"recorded; {len(found) - recorded} none recorded (no source found)",
+            *composition.comparison(found),
+        )
+        table = Table.from_records(rows, COMPOSITION_COLUMNS)
+        title = f"ICB board composition on {day}"
+        return Result(table, self._composition_provenance(), title, notes)
+
+    def _board_roles(self, icb: Organisation, on: date) -> Result:
+        from icsatlas.register import composition
+
+        found = composition.composition(icb.ods_code or icb.org_id, icb.name)
+        table = Table.from_records(
+            (
+                {
+                    "role": r.role,
+                    "sector": r.sector,
+                    "count": r.count,
+                    "count_basis": r.count_basis,
+                    "voting": r.voting,
+                    "voting_basis": r.voting_basis,
+                    "names": "; ".join(r.names) or None,
+                    "councillor": "; ".join(r.councillors) or None,
+                    "scope": r.scope,
+                    "source": r.source_url,
+                    "source_date": r.source_date or None,
+                    "date_read": r.date_read,
+                }
+                for r in found.roles
+            ),
+            ROLE_COLUMNS,
+        )
+        return Result(
+            table,
+            self._composition_provenance(),
+            f"{icb.name} board composition (sources read {_read_dates(found)})",
+            _composition_notes(found),
+        )
+
+    def _composition_provenance(self) -> Provenance:
+        from icsatlas import data
+
+        provenance = self.ws.provenance()
+        source = data.source("icb_board_composition")
+        return provenance.merged(Provenance(data={source.key: f"{source.title} ({source.date})"}))
+
+    def _icb_for(self, text: str, on: date) -> Organisation:
+        """The ICB named by ``text``, or the ICB whose area covers it on ``on``."""
+        from icsatlas.register import holders
+
+        try:
+            body = self._board_body(text, on)
+        except NotFoundError:
+            body = None
+        if body is not None and body.org_type == "icb":
+            return body
+        for cover in self.resolve(text, on).covers:
+            icb = holders.icb_of(self.data, cover.area, on)
+            if icb is not None and icb.org_id:
+                return self.data.organisations[icb.org_id]
+        raise NotFoundError(f"no ICB covers {text!r} on {on}")
+
     def _board_body(self, text: str, on: date) -> Organisation:
         try:
             return self.data.organisation(text)
@@ -541,6 +618,76 @@ class RegisterQuestions:
         )
         title = "Audit log (use --as-of-change N to see the register then)"
         return Result(table, self.ws.provenance(), title)
+
+
+COMPOSITION_COLUMNS = (
+    "board",
+    "ods_code",
+    "status",
+    "voting_members",
+    "local_authority_members",
+    "local_authority_share",
+    "councillors_named",
+    "private_sector_exclusion",
+    "sources",
+)
+ROLE_COLUMNS = (
+    "role",
+    "sector",
+    "count",
+    "count_basis",
+    "voting",
+    "voting_basis",
+    "names",
+    "councillor",
+    "scope",
+    "source",
+    "source_date",
+    "date_read",
+)
+
+
+def _composition_row(found: Any) -> dict[str, Any]:
+    """One board in the composition overview; figures only where the sources allow."""
+    status = "complete" if found.complete else "partial" if found.recorded else "none recorded"
+    return {
+        "board": found.icb_name,
+        "ods_code": found.icb_ods,
+        "status": status,
+        "voting_members": found.voting_members,
+        "local_authority_members": found.voting_by_sector().get("local authorities"),
+        "local_authority_share": found.local_authority_share,
+        "councillors_named": found.councillors_named if found.recorded else None,
+        "private_sector_exclusion": found.private_sector_exclusion if found.recorded else None,
+        "sources": len(found.sources()),
+    }
+
+
+def _composition_notes(found: Any) -> tuple[str, ...]:
+    """What a board's composition says, in words; "none recorded" without sources."""
+    if not found.recorded:
+        return (
+            f"none recorded: no public source for {found.icb_name}'s board composition was "
+            "found (docs/reference/board-sources.md)",
+        )
+    by_sector = "; ".join(
+        f"{sector} {'count not stated' if count is None else count}"
+        for sector, count in found.voting_by_sector().items()
+    )
+    share = found.local_authority_share
+    return (
+        f"voting members by sector, as the sources state them: {by_sector or 'none recorded'}",
+        f"local-authority share of voting members: {share:.1%}"
+        if share is not None
+        else "local-authority share: not computed (the sources do not give every voting seat)",
+        f"councillors named by the sources: {found.councillors_named}",
+        "private-healthcare exclusion (NHS Act 2006 Sch 1B para 4): "
+        f"{found.private_sector_exclusion} in the sources",
+    )
+
+
+def _read_dates(found: Any) -> str:
+    return ", ".join(sorted({r.date_read for r in found.roles})) or "none"
 
 
 def _holding_row(holding: queries.Holding) -> dict[str, Any]:
