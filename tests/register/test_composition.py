@@ -106,3 +106,25 @@ def test_one_board_by_place_name_lists_its_roles_with_sources(ws):
     assert "West Yorkshire" in result.title
     assert list(result.frame.role) == [r["role"] for r in _rows("QWO")]
     assert set(result.frame.source) == {r["source_url"] for r in _rows("QWO")}
+
+
+def test_board_import_takes_the_complete_boards_and_skips_the_rest(ws):
+    boards: dict[str, list[dict[str, str]]] = {}
+    for row in _rows():
+        boards.setdefault(row["icb_ods"], []).append(row)
+    complete = {
+        code: sum(int(r["count"]) for r in rows if r["voting"] == "yes")
+        for code, rows in boards.items()
+        if any(r["voting"] == "yes" for r in rows)
+        and all(
+            r["scope"] == "full" and r["count_basis"] == "exact"
+            for r in rows
+            if r["voting"] == "yes"
+        )
+    }
+    assert complete == {"QWE": 22}  # South West London's page lists the whole board
+    saved = ws.register.import_board(str(data.path(composition.KEY)), reason="test")
+    assert saved.added == sum(complete.values())
+    assert len(saved.change.detail["skipped"]) == len(boards) - len(complete)
+    notes = ws.register.board("QWE", on="2026-06-01").notes
+    assert "statutory minimum (NHS Act 2006 Sch 1B): met" in notes

@@ -257,9 +257,12 @@ def board_import(
     path: Annotated[str, typer.Argument(help="CSV in the board template (docs/reference).")],
     reason: ReasonOption,
 ) -> None:
-    """Import board members from CSV; a bad row rejects the whole file."""
+    """Import board members from CSV (one row per member, or the composition form with a
+    count per role); a bad row rejects the whole file."""
     saved = workspace().register.import_board(path, reason)
     console.print(f"change {saved.change.change_id}: {saved.added} board members imported")
+    for line in (saved.change.detail or {}).get("skipped", []):
+        console.print(f"skipped {line}")
 
 
 @board_app.command("show")

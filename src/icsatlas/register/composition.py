@@ -13,8 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsatlas import data
+from icsatlas.errors import InputError
+from icsatlas.register.model import BoardMember
+
+if TYPE_CHECKING:
+    from icsatlas.register.register import Register
 
 KEY = "icb_board_composition"
 NONE_RECORDED = "none recorded"
@@ -80,7 +87,28 @@ class Role:
 @cache
 def roles() -> tuple[Role, ...]:
     """Every row of the shipped compilation."""
-    raw = data.read(KEY, dtype=str, keep_default_na=False)
+    return read_roles(data.path(KEY))
+
+
+def is_composition(path: str | Path) -> bool:
+    """Whether a CSV is in the composition form (a ``count`` per role) rather than one row
+    per board member."""
+    with Path(path).open(encoding="utf-8-sig") as handle:
+        header = handle.readline().strip().split(",")
+    return {"icb_ods", "role", "count", "count_basis"} <= set(header)
+
+
+def read_roles(path: str | Path) -> tuple[Role, ...]:
+    """The rows of a composition CSV; an unknown role or a count that is not a whole number
+    is refused with its file and row."""
+    import pandas as pd
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for number, row in enumerate(raw.itertuples(), start=2):
+        if row.role not in SECTORS:
+            raise InputError(f"unknown role {row.role!r}", file=path, row=number, field="role")
+        if row.count and not row.count.isdigit():
+            raise InputError(f"not a whole number: {row.count!r}", file=path, row=number)
     return tuple(
         Role(
             icb_ods=row.icb_ods,
@@ -101,6 +129,48 @@ def roles() -> tuple[Role, ...]:
         )
         for row in raw.itertuples()
     )
+
+
+MEMBER_ROLES = {"executive": "executive-other", "place-member": "other"}
+
+
+def members(found: Iterable[Role], register: Register) -> tuple[list[BoardMember], list[str]]:
+    """Board members for ``board import``: one per seat of every board whose sources give the
+    whole board with exact counts; the other boards are skipped, each with the reason (their
+    rows would read as a board missing its statutory members)."""
+    by_board: dict[str, list[Role]] = {}
+    for role in found:
+        by_board.setdefault(role.icb_ods, []).append(role)
+    made: list[BoardMember] = []
+    skipped = []
+    for code, rows in by_board.items():
+        board = Composition(code, rows[0].icb_name, tuple(rows))
+        if not board.complete:
+            skipped.append(f"{rows[0].icb_name} ({code}): the sources do not give every seat")
+            continue
+        made += _seats(register.organisation(code).org_id, board)
+    return made, skipped
+
+
+def _seats(board_id: str, board: Composition) -> list[BoardMember]:
+    seats = []
+    for role in (r for r in board.roles if r.voting == "yes"):
+        count = role.count or 0
+        for index in range(count):
+            named = index < len(role.names)
+            person = role.names[index] if named else f"{role.role} ({index + 1} of {count})"
+            councillor = role.councillors[index] if index < len(role.councillors) else ""
+            seats.append(
+                BoardMember(
+                    member_id=f"{board_id}:{role.role}:{person}:composition",
+                    board_id=board_id,
+                    person=person,
+                    role=MEMBER_ROLES.get(role.role, role.role),
+                    is_councillor=councillor if councillor in ("yes", "no") else "unknown",
+                    source=role.source_url,
+                )
+            )
+    return seats
 
 
 def _split(text: str) -> tuple[str, ...]:

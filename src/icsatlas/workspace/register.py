@@ -578,11 +578,15 @@ class RegisterQuestions:
 
     def import_board(self, path: str, reason: str, actor: str | None = None) -> Saved:
         """Import board members from CSV (checked whole first; all or nothing)."""
-        from icsatlas.register import governance, persist
+        from icsatlas.register import composition, governance, persist
         from icsatlas.register.model import Changeset
 
         store = self.ws.writable_store()
-        members = governance.read_members(path, self.data)
+        skipped: list[str] = []
+        if composition.is_composition(path):
+            members, skipped = composition.members(composition.read_roles(path), self.data)
+        else:
+            members = governance.read_members(path, self.data)
         after = self.data.with_changes(Changeset(added=list(members)))
         saved = persist.save(
             store,
@@ -592,7 +596,7 @@ class RegisterQuestions:
             reason=reason,
             source=str(path),
             actor=actor,
-            detail={"board_members": len(members)},
+            detail={"board_members": len(members), "skipped": skipped},
         )
         self.ws.recorded()
         return saved
