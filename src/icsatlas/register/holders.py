@@ -274,7 +274,6 @@ def _boards(register: Register) -> list:
                 f"hwb:{row.hwb_code}",
                 HWB,
                 f"{row.hwb_name} Health and Wellbeing Board",
-                ons_code=row.hwb_code,
                 valid_to=None if council else geography.BOUNDARY_CHANGE_2023,
                 gaps=tuple(gaps),
                 source=source,
