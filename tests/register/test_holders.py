@@ -126,5 +126,8 @@ def test_bodies_lists_the_named_trusts_councils_and_boards(ws):
     trusts = set(frame[frame.kind == "trust"].name.str.upper())
     assert expected <= trusts
     assert "Leeds City Council" in set(frame[frame.kind == "council"].name)
+    # RR8 is in the RTT file under QWO: it is placed by it, and says so
+    [basis] = frame[frame.code == "RR8"].source
+    assert basis.startswith("trust-in NHS West Yorkshire") and "RTT provider parent ICB" in basis
     with pytest.raises(icsatlas.errors.NotFoundError):
         ws.register.bodies("West Yorkshire", kind="hospice", on=ON)

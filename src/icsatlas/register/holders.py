@@ -341,6 +341,28 @@ def boards_in(register: Register, area: Area, on: date) -> list[Organisation]:
     return _sorted(register, found)
 
 
+def basis(register: Register, body: Organisation, area: Area, on: date) -> str:
+    """Why ``body`` is listed for ``area``: the relationship that places it, with its source."""
+    icb = icb_of(register, area, on)
+    wanted = [
+        (BASED_IN, area.area_id),
+        (TRUST_IN, icb.area_id if icb else None),
+        (COUNCIL_IN, area.area_id),
+        ("overlaps", area.area_id),
+    ]
+    links = register.relations(subject_id=body.org_id, on=on)
+    for relation, object_id in wanted:
+        for link in links:
+            if (link.relation, link.object_id) == (relation, object_id):
+                share = f" ({link.share:.0%} of its population)" if link.share is not None else ""
+                place = register.areas[link.object_id].name
+                return f"{relation} {place}{share}: {link.source}"
+    for link in links:
+        if link.relation == BOARD_OF:
+            return f"board of {register.organisations[link.object_id].name}: {link.source}"
+    return body.source
+
+
 def _sorted(register: Register, ids: set[str]) -> list[Organisation]:
     return sorted((register.organisations[i] for i in ids), key=lambda o: o.name)
 

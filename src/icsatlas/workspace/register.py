@@ -363,7 +363,7 @@ class RegisterQuestions:
                 "from": body.valid_from,
                 "until": body.valid_to,
                 "gaps": "; ".join(body.gaps),
-                "source": body.source,
+                "source": holders.basis(self.data, body, cover.area, day),
             }
             for cover in found.covers
             for k in kinds
