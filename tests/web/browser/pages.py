@@ -11,6 +11,8 @@ from __future__ import annotations
 from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, Mount
 
+from icsatlas.web.app import create_app
+
 API_DOCS = "/api/v1/docs"  # the one page under /api/
 # Route path -> the address of one representative page (the areas are the issue's examples:
 # QWO is NHS West Yorkshire ICB, 15F its Leeds place, E10000030 Surrey County Council, B86001
@@ -59,3 +61,9 @@ def addresses(routes: list[BaseRoute]) -> list[str]:
     """The representative address of each page route the application has, and the others."""
     present = page_routes(routes)
     return [address for route, address in ADDRESSES.items() if route in present] + OTHER_PAGES
+
+
+def application_routes() -> list[BaseRoute]:
+    """The routes of the application ``icsatlas serve`` runs (read without opening a
+    workspace: the application opens it when it starts serving)."""
+    return create_app().app.routes

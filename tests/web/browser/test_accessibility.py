@@ -6,11 +6,15 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from icsatlas.web.app import create_app
 from tests.web.browser.network import exchanges
-from tests.web.browser.pages import ADDRESSES, NOT_PAGES, addresses, page_routes
+from tests.web.browser.pages import (
+    ADDRESSES,
+    NOT_PAGES,
+    addresses,
+    application_routes,
+    page_routes,
+)
 
-ROUTES = create_app().app.routes
 # axe-core's tags for the success criteria of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 RUN_AXE = """
@@ -21,11 +25,11 @@ axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["
 
 
 def test_every_page_route_has_an_address():
-    missing = page_routes(ROUTES) - ADDRESSES.keys() - NOT_PAGES.keys()
+    missing = page_routes(application_routes()) - ADDRESSES.keys() - NOT_PAGES.keys()
     assert not missing, f"give these routes an address in tests/web/browser/pages.py: {missing}"
 
 
-@pytest.mark.parametrize("address", addresses(ROUTES))
+@pytest.mark.parametrize("address", addresses(application_routes()))
 def test_no_page_breaks_a_wcag_22_aa_rule(server, page, axe_script, address):
     page.get(server + address)
     (document, *_) = exchanges(page)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browser.network import cold, exchanges
-from tests.web.browser.test_accessibility import ROUTES
-from tests.web.browser.pages import addresses
+from tests.web.browser.pages import addresses, application_routes
 
 FIRST_VIEW_BUDGET = 60 * 1024
 
 
-@pytest.mark.parametrize("address", addresses(ROUTES))
+@pytest.mark.parametrize("address", addresses(application_routes()))
 def test_the_first_view_is_light_and_asks_nothing_of_another_site(server, page, address):
     cold(page)
     page.get(server + address)
