@@ -21,6 +21,9 @@ from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTEFACTS_ENV = "ICSATLAS_TEST_ARTEFACTS"
+# How a page behaves in the browser (keys, layout, scripts off) does not depend on the store
+# behind it: those tests run against the DuckDB server only; axe and the weight run on both.
+ON_DUCKDB = pytest.mark.parametrize("server", ["duckdb"], indirect=True)
 WINDOW = (1280, 900)
 
 
