@@ -276,7 +276,9 @@ class Workspace:
                 {
                     "name": name,
                     "label": parameter.label,
-                    "value": value if not isinstance(value, dict) else json.dumps(value),
+                    "value": value
+                    if not isinstance(value, dict)
+                    else json.dumps(value, default=str),
                     "unit": parameter.unit,
                     "since": parameter.version_on(day) if value is not None else None,
                     "certainty": parameter.certainty,
@@ -336,8 +338,9 @@ class Workspace:
         return ContractsQuestions(self)
 
     def close(self) -> None:
+        """Close the store's connection (it is opened again if a later question needs it)."""
         if "store" in self._shared.__dict__:
-            self._shared.store.close()
+            self._shared.__dict__.pop("store").close()
 
     def __enter__(self) -> Workspace:
         return self
