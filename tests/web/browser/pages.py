@@ -31,15 +31,24 @@ ADDRESSES: dict[str, str] = {
     "/who": "/who?function=continuing-healthcare&area=Leeds",
     "/reforms": "/reforms",
     "/reforms/{name}": "/reforms/blueprint-2025",
+    "/reforms/compare": "/reforms/compare?a=establishment-2022&b=blueprint-2025",
     "/functions": "/functions",
     "/functions/{function_id}": "/functions/continuing-healthcare",
     "/sources": "/sources",
     "/licence": "/licence",
     "/api/v1/docs": "/api/v1/docs",
 }
-# Pages that no route names: the error page, for an unknown address and for a bad date, and
-# a former area's page with its successor notice (issue 10's Frimley example).
-OTHER_PAGES = ["/no/such/page", "/icb/QWO?on=31/02/2026", "/icb/QNQ?on=2026-06-01"]
+# Other states of pages: the error page, for an unknown address and for a bad date; a former
+# area's page with its successor notice (issue 10's Frimley example); forms not yet filled in,
+# and half filled in (an error message).
+OTHER_PAGES = [
+    "/no/such/page",
+    "/icb/QWO?on=31/02/2026",
+    "/icb/QNQ?on=2026-06-01",
+    "/who",
+    "/who?function=&area=Leeds",
+    "/reforms/compare",
+]
 # GET routes outside /api/v1 that answer something other than an HTML page, and why.
 NOT_PAGES: dict[str, str] = {
     "/static": "the stylesheet, icons and favicon",

@@ -52,7 +52,7 @@ def test_the_skip_link_is_the_first_stop_and_goes_to_the_main_content(server, pa
     assert page.execute_script("return arguments[0].contains(arguments[1])", main, after)
 
 
-@pytest.mark.parametrize("address", ["/", "/icb/QWO", "/search?q=Surey"])
+@pytest.mark.parametrize("address", ["/", "/icb/QWO", "/search?q=Surey", "/who"])
 def test_tab_reaches_everything_and_shows_where_it_is(server, page, address):
     page.get(server + address)
     expected = page.execute_script(FOCUSABLE)

@@ -9,7 +9,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.web.browser.conftest import ON_DUCKDB
-from tests.web.browser.pages import application_routes, page_routes
 
 pytestmark = ON_DUCKDB
 SCRIPTED = "data:text/html,<title>off</title><script>document.title = 'on'</script>"
@@ -63,9 +62,18 @@ def test_an_area_page_shows_who_holds_each_function(server, plain):
     assert plain.find_elements(By.CSS_SELECTOR, "main table tbody tr")
 
 
-def test_who_do_i_go_to_is_answered(server, plain):
-    if "/who" not in page_routes(application_routes()):
-        pytest.skip("this application has no /who page")
-    search(plain, server, "continuing healthcare in Leeds")
+def test_the_who_form_answers(server, plain):
+    plain.get(f"{server}/who")
+    plain.find_element(By.ID, "function").send_keys("continuing healthcare")
+    plain.find_element(By.ID, "area").send_keys("Leeds")
+    plain.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(plain, 10).until(lambda p: "area=Leeds" in p.current_url)
+    answer = plain.find_element(By.CSS_SELECTOR, "main h2").text
+    assert "NHS Continuing Healthcare" in answer, answer
+    assert plain.find_elements(By.CSS_SELECTOR, "main .nhsuk-summary-list")
+
+
+def test_a_question_in_the_search_is_answered(server, plain):
+    search(plain, server, "who do I go to for continuing healthcare in Leeds")
     assert "/who?" in plain.current_url
-    assert plain.find_elements(By.CSS_SELECTOR, "main table, main .nhsuk-summary-list")
+    assert plain.find_elements(By.CSS_SELECTOR, "main .nhsuk-summary-list")
