@@ -131,6 +131,8 @@ def answer(
     """The Result as JSON (one page of it when ``limit`` is given), naming its release."""
     document = result.to_dict()
     document["provenance"] = _public(document["provenance"])
+    for section in document.get("sections", ()):
+        section["provenance"] = _public(section["provenance"])
     document["release"] = release()
     if limit is not None:
         document |= _page(request, result.table, limit, cursor)

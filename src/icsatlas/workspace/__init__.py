@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from icsatlas.workspace.finance import FinanceQuestions
     from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
+    from icsatlas.workspace.report import Report
 
 DateLike = date | str | None
 
@@ -311,6 +312,14 @@ class Workspace:
         table = Table.from_records((vars(s) for s in chosen), columns)
         notes = ("the long form, with the checks done: src/icsatlas/data/PROVENANCE.md",)
         return Result(table, self.provenance(), f"{len(chosen)} shipped data sources", notes)
+
+    def report(self, area: str, on: DateLike = None, reform: str | None = None) -> Report:
+        """Everything about one area on a date, in sections (identity and notices, functions
+        now / with the Blueprint / under ``reform``, accountability, boards, money,
+        population, contracts, related and similar areas): see :mod:`icsatlas.workspace.report`."""
+        from icsatlas.workspace.report import report
+
+        return report(self, area, on, reform)
 
     # -- the domains ----------------------------------------------------------------------
     @cached_property
