@@ -2,11 +2,14 @@
 
 The page routes are read from the application itself (:func:`page_routes`), so a route added
 later is not forgotten: ``test_every_page_route_has_an_address`` fails until it has an entry
-in ``ADDRESSES`` (or, if it answers something other than a page, in ``NOT_PAGES``). The
+in ``ADDRESSES`` (or, if it answers something other than a page, in ``NOT_PAGES``), matched
+whatever its parameters are called. The
 entries may name routes an application does not have (yet): only the ones it has are tested.
 """
 
 from __future__ import annotations
+
+import re
 
 from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, Mount
@@ -66,10 +69,23 @@ def page_routes(routes: list[BaseRoute]) -> set[str]:
     return paths
 
 
+def without_address(routes: list[BaseRoute]) -> set[str]:
+    """The page routes with no entry in ``ADDRESSES`` or ``NOT_PAGES``."""
+    known = {shape(route) for route in [*ADDRESSES, *NOT_PAGES]}
+    return {route for route in page_routes(routes) if shape(route) not in known}
+
+
 def addresses(routes: list[BaseRoute]) -> list[str]:
     """The representative address of each page route the application has, and the others."""
-    present = page_routes(routes)
-    return [address for route, address in ADDRESSES.items() if route in present] + OTHER_PAGES
+    present = {shape(route) for route in page_routes(routes)}
+    return [address for route, address in ADDRESSES.items() if shape(route) in present] + (
+        OTHER_PAGES
+    )
+
+
+def shape(route: str) -> str:
+    """A route's path without its parameters' names (``/icb/{code}`` -> ``/icb/{}``)."""
+    return re.sub(r"\{[^}]*\}", "{}", route)
 
 
 def application_routes() -> list[BaseRoute]:

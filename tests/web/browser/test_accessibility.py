@@ -7,13 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.web.browser.network import exchanges
-from tests.web.browser.pages import (
-    ADDRESSES,
-    NOT_PAGES,
-    addresses,
-    application_routes,
-    page_routes,
-)
+from tests.web.browser.pages import addresses, application_routes, without_address
 
 # axe-core's tags for the success criteria of WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -25,7 +19,7 @@ axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["
 
 
 def test_every_page_route_has_an_address():
-    missing = page_routes(application_routes()) - ADDRESSES.keys() - NOT_PAGES.keys()
+    missing = without_address(application_routes())
     assert not missing, f"give these routes an address in tests/web/browser/pages.py: {missing}"
 
 
