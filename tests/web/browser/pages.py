@@ -3,8 +3,8 @@
 The page routes are read from the application itself (:func:`page_routes`), so a route added
 later is not forgotten: ``test_every_page_route_has_an_address`` fails until it has an entry
 in ``ADDRESSES`` (or, if it answers something other than a page, in ``NOT_PAGES``), matched
-whatever its parameters are called. The
-entries may name routes an application does not have (yet): only the ones it has are tested.
+whatever its parameters are called. The entries may name routes an application does not have
+(yet): only the ones it has are tested.
 """
 
 from __future__ import annotations
