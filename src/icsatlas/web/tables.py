@@ -27,11 +27,13 @@ def data_table(
     first_cell_is_header: bool = True,
     downloads_label: str = "Download this table",
 ) -> Markup:
-    """The table (in its own scrolling box) and, if any, a row of download links under it."""
+    """The table and, if any, a row of download links under it. The table scrolls in its own
+    box, a named region in the tab order, so a keyboard user can scroll a wide one."""
     cells = [[as_cell(value) for value in row] for row in rows]
     attributes = f' id="{escape(id)}"' if id else ""
     parts = [
-        '<div class="app-table-scroll">\n',
+        f'<div class="app-table-scroll" role="region" aria-label="{escape(caption)}" '
+        'tabindex="0">\n',
         f'<table class="nhsuk-table"{attributes}>\n',
         f'<caption class="nhsuk-table__caption nhsuk-table__caption--m">{escape(caption)}'
         "</caption>\n",
