@@ -42,6 +42,18 @@ PATHS = {
     "postcode": "postcode",
     "country": "england",
 }
+# How a page names a kind of area ("ICB · QWO", "GP practice · B86001").
+KIND_LABELS = {
+    "region": "NHS region",
+    "icb": "ICB",
+    "sub-icb": "Sub-ICB location",
+    "place": "Place (sub-ICB location)",
+    "council": "Council",
+    "practice": "GP practice",
+    "pcn": "Primary care network",
+    "postcode": "Postcode",
+    "country": "Country",
+}
 _ACRONYMS = {"ods": "ODS", "ons": "ONS", "icb": "ICB", "pcn": "PCN", "gp": "GP", "id": "ID"}
 # The download links under a table: the API resource in each format, as a reader names it.
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"), ("parquet", "Parquet"))
@@ -102,6 +114,7 @@ def suggestion_path(kind: str, key: str, name: str) -> str:
 def environment() -> Environment:
     env = design.environment()
     env.filters["heading"] = heading
+    env.filters["kind_label"] = kind_label
     return env
 
 
@@ -167,6 +180,13 @@ def downloads(path: str, params: dict[str, Any]) -> list[dict[str, str]]:
         {"href": f"{path}?{urlencode({**kept, 'format': fmt})}", "text": text}
         for fmt, text in DOWNLOADS
     ]
+
+
+def kind_label(kind: str) -> str:
+    """A kind of area as a page names it: ``icb`` -> 'ICB', ``former icb`` -> 'Former ICB'."""
+    former = kind.startswith("former ")
+    label = KIND_LABELS.get(kind.removeprefix("former "), kind)
+    return f"Former {label}" if former else label
 
 
 def heading(column: str) -> str:
