@@ -32,6 +32,20 @@ LAZY_GROUPS = {
         "Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
         "Selection Regime decisions, the outsourcing picture.",
     ),
+    "export": (
+        "icsatlas.cli.export",
+        "Downloads: the whole register on a date as CSV (with CSVW metadata), XLSX, JSON or "
+        "Parquet, with its provenance.",
+    ),
+    "trends": (
+        "icsatlas.cli.trends",
+        "Trends from real data: outsourcing 2013-2020, money per head over time, Better Care "
+        "Fund intermediate care, population over time.",
+    ),
+    "data": (
+        "icsatlas.cli.data",
+        "The shipped datasets: source, date, licence, rows, checksum; `data check` verifies them.",
+    ),
     "user": ("icsatlas.cli.accounts:user_app", "Accounts: who may change what."),
     "token": ("icsatlas.cli.accounts:token_app", "API tokens: create (shown once), list, revoke."),
 }

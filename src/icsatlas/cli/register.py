@@ -159,6 +159,23 @@ def organisations(
     render(workspace(reform).register.organisations(query, org_type, on), fmt)
 
 
+def bodies(
+    area: Annotated[str | None, typer.Argument(help="An ICB or place (name or code).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="trust, council or hwb.")] = None,
+    mismatches: Annotated[
+        bool, typer.Option("--mismatches", help="Trusts in only one of the two trust sources.")
+    ] = False,
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The named NHS trusts, councils and health and wellbeing boards of an area."""
+    questions = workspace().register
+    if mismatches or area is None:
+        render(questions.trust_sources(), fmt)
+    else:
+        render(questions.bodies(area, kind, on), fmt)
+
+
 def accountability(fmt: FormatOption = Format.table) -> None:
     """How accountable each type of body is, criterion by criterion, with the score."""
     render(workspace().register.accountability(), fmt)
@@ -227,7 +244,9 @@ def log_verify(
 
 
 reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
-board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, show, check.")
+board_app = typer.Typer(
+    no_args_is_help=True, help="ICB and ICP boards: import, show, check, composition."
+)
 
 
 @reform_app.command("list")
@@ -263,9 +282,12 @@ def board_import(
     path: Annotated[str, typer.Argument(help="CSV in the board template (docs/reference).")],
     reason: ReasonOption,
 ) -> None:
-    """Import board members from CSV; a bad row rejects the whole file."""
+    """Import board members from CSV (one row per member, or the composition form with a
+    count per role); a bad row rejects the whole file."""
     saved = workspace().register.import_board(path, reason)
     console.print(f"change {saved.change.change_id}: {saved.added} board members imported")
+    for line in (saved.change.detail or {}).get("skipped", []):
+        console.print(f"skipped {line}")
 
 
 @board_app.command("show")
@@ -284,11 +306,25 @@ def board_check(on: OnOption = None, fmt: FormatOption = Format.table) -> None:
     render(workspace().register.boards(on), fmt)
 
 
+@board_app.command("composition")
+def board_composition(
+    area: Annotated[
+        str | None, typer.Argument(help="An ICB, or a place or council within one.")
+    ] = None,
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Board composition by role (one ICB) or by board (every ICB): voting members by sector,
+    local-authority share, councillors, the private-healthcare exclusion; "none recorded"
+    where no source was found."""
+    render(workspace().register.board_composition(area, on), fmt)
+
+
 def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
     for command in (tour, build, where, area, areas, who, diff, gaps, impact):
         app.command()(command)
-    for command in (functions, organisations, accountability, parameters, sources):
+    for command in (functions, organisations, bodies, accountability, parameters, sources):
         app.command()(command)
     app.add_typer(log_app, name="log")
     app.add_typer(reform_app, name="reform")

@@ -13,15 +13,28 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import orjson
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from icsatlas.web.state import answer, release, shipped_reforms, workspace
+from icsatlas.results import Result
+from icsatlas.web.state import (
+    DOWNLOADS,
+    answer,
+    download_format,
+    release,
+    shipped_reforms,
+    workspace,
+)
 
 AreaKind = Literal[
     "country", "region", "icb", "sub-icb", "place", "neighbourhood", "council", "practice", "pcn"
 ]
-router = APIRouter(prefix="/api/v1", tags=["icsatlas"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["icsatlas"],
+    dependencies=[Depends(download_format)],  # ?format=csv|xlsx|json|parquet|csvw
+    responses=DOWNLOADS,
+)
 
 Text = Annotated[str, Query(min_length=1, max_length=200)]
 Day = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or DD/MM/YYYY; today")]
@@ -30,6 +43,17 @@ Reforms = Annotated[
     Query(max_length=5, description="Shipped reforms to apply first (a what-if); repeatable."),
 ]
 Optional = Annotated[str | None, Query(max_length=200)]
+ReportSection = Literal[
+    "identity",
+    "functions",
+    "accountability",
+    "boards",
+    "money",
+    "population",
+    "contracts",
+    "related",
+    "similar",
+]
 Limit = Annotated[int, Query(ge=1, le=5000, description="Rows per page.")]
 Cursor = Annotated[str | None, Query(max_length=40, description="From the previous page.")]
 
@@ -75,12 +99,21 @@ async def area_report(
     area: Annotated[str, Path(min_length=1, max_length=200)],
     on: Day = None,
     reform: Optional = None,
+    section: Annotated[
+        ReportSection | None, Query(description="One section alone (e.g. to download it).")
+    ] = None,
 ) -> Response:
     """What the area's page shows: identity and successor notices, then sections (functions,
     accountability, boards, money, population, contracts, related, similar), each with its
     own data, provenance and notes."""
     after = shipped_reforms([reform])[0] if reform else None
-    return answer(request, workspace().report(area, on, after).to_result())
+    report = workspace().report(area, on, after)
+    if section is None:
+        return answer(request, report.to_result())
+    if section == "identity":  # with the notices, as the whole report has them
+        whole = report.to_result()
+        return answer(request, Result(whole.table, whole.provenance, whole.title, whole.notes))
+    return answer(request, report.section(section))
 
 
 @router.get("/who", summary="Who holds a function in an area on a date")
@@ -120,6 +153,19 @@ async def gaps(
 ) -> Response:
     result = _ws(reform).register.gaps(on, area)
     return answer(request, result, limit=limit, cursor=cursor)
+
+
+@router.get("/register", summary="The whole register on a date: every area, function, holder")
+async def register(
+    request: Request,
+    on: Day = None,
+    reform: Reforms = None,
+    limit: Limit = 500,
+    cursor: Cursor = None,
+) -> Response:
+    from icsatlas.exports.register import register_on
+
+    return answer(request, register_on(_ws(reform), on), limit=limit, cursor=cursor)
 
 
 @router.get("/reforms", summary="The shipped reforms")

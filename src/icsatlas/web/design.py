@@ -16,6 +16,8 @@ from pathlib import Path
 
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from icsatlas.web import tables
+
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -32,6 +34,8 @@ def environment(static_prefix: str = "/static") -> Environment:
         lstrip_blocks=True,
     )
     env.globals["static_url"] = lambda name: f"{static_prefix}/{name}?v={static_version(name)}"
+    env.globals["render_data_table"] = tables.data_table
+    env.globals["render_download_links"] = tables.download_links
     return env
 
 

@@ -72,6 +72,7 @@ class Guard:
             return
         cacheable = scope["method"] in ("GET", "HEAD") and not path.startswith(_UNCACHED)
         if not cacheable:
+            scope = _without_pathsend(scope) if path.startswith("/static/") else scope
             await self.app(scope, receive, _secured(send, path, _immutable(path, query)))
             return
         tag = state.etag(f"{path}?{query}").encode()
@@ -116,6 +117,16 @@ def _private(scope: Scope) -> bool:
     if scope["path"] in _PRIVATE_PATHS or _header(scope, b"authorization"):
         return True
     return b"icsatlas_session=" in _header(scope, b"cookie")
+
+
+def _without_pathsend(scope: Scope) -> Scope:
+    """The request without the server's zero-copy file sending (granian offers it): a file
+    sent that way bypasses the gzip middleware, and the stylesheet would go out at 186 KB
+    instead of 20 KB gzipped."""
+    extensions = {
+        k: v for k, v in scope.get("extensions", {}).items() if k != "http.response.pathsend"
+    }
+    return {**scope, "extensions": extensions}
 
 
 def _immutable(path: str, query: str) -> list[tuple[bytes, bytes]]:

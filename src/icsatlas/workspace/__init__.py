@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
     from icsatlas.workspace.report import Report
+    from icsatlas.workspace.trends import TrendsQuestions
 
 DateLike = date | str | None
 
@@ -313,6 +314,13 @@ class Workspace:
         notes = ("the long form, with the checks done: src/icsatlas/data/PROVENANCE.md",)
         return Result(table, self.provenance(), f"{len(chosen)} shipped data sources", notes)
 
+    def releases(self, on: DateLike = None, check: bool = False) -> Result:
+        """Every shipped dataset's release: source, date, licence, rows, checksum and whether
+        it is stale on ``on`` (today); ``check=True`` verifies the files against them."""
+        from icsatlas.data import releases
+
+        return releases.check_result() if check else releases.listing(as_date(on))
+
     def report(self, area: str, on: DateLike = None, reform: str | None = None) -> Report:
         """Everything about one area on a date, in sections (identity and notices, functions
         now / with the Blueprint / under ``reform``, accountability, boards, money,
@@ -345,6 +353,12 @@ class Workspace:
         from icsatlas.workspace.contracts import ContractsQuestions
 
         return ContractsQuestions(self)
+
+    @cached_property
+    def trends(self) -> TrendsQuestions:
+        from icsatlas.workspace.trends import TrendsQuestions
+
+        return TrendsQuestions(self)
 
     def close(self) -> None:
         """Close the store's connection (it is opened again if a later question needs it)."""

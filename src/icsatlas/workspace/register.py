@@ -43,6 +43,7 @@ HOLDING_COLUMNS = (
     "accountability",
     "certainty",
     "source",
+    "named_bodies",
 )
 
 
@@ -105,7 +106,14 @@ class RegisterQuestions:
                 if history
                 else self._holdings(function, cover.area, day)
             )
-            rows += [{"for": cover.label, **_holding_row(h)} for h in holdings]
+            for h in holdings:
+                named = self._named(h, day)
+                rows.append({"for": cover.label, **_holding_row(h), "named_bodies": named})
+                if named is None:
+                    notes.append(
+                        f"{h.holder.name}: no {h.holder.org_type} is named for this area in the "
+                        "shipped data (none is invented)"
+                    )
             notes += sorted({c for h in holdings for c in h.caveats()})
         if not rows:
             notes.insert(0, "nobody holds this function here: a gap")
@@ -131,6 +139,14 @@ class RegisterQuestions:
             for h in holdings
             if h.holder.org_type != "local-authority" or h.holder.org_id in overlapping
         ]
+
+    def _named(self, holding: queries.Holding, on: date) -> str | None:
+        """The named bodies behind a holding, joined with '; ' (None if none is recorded)."""
+        from icsatlas.register import holders
+
+        day = on if holding.area.in_force(on) else (holding.assignment.valid_from or on)
+        found = holders.named_bodies(self.data, holding.holder, holding.area, day)
+        return "; ".join(found) if found else None
 
     def _resolve_any_date(self, query: str, on: date) -> Resolution:
         try:
@@ -326,6 +342,76 @@ class RegisterQuestions:
         )
         return Result(table, self.ws.provenance(), f"{len(chosen)} organisations")
 
+    # -- named bodies ----------------------------------------------------------------------
+    def bodies(self, area: str, kind: str | None = None, on: DateLike = None) -> Result:
+        """The named NHS trusts, councils and health and wellbeing boards of an area (an ICB,
+        or the place a sub-ICB location covers), each with where the record comes from."""
+        from icsatlas.register import holders
+
+        day = as_date(on)
+        found = self.resolve(area, day)
+        kinds = [kind] if kind else list(holders.BODIES)
+        if any(k not in holders.BODIES for k in kinds):
+            raise NotFoundError(f"no kind of body {kind!r}; use {', '.join(holders.BODIES)}")
+        names = holders.formal_names()
+        rows = [
+            {
+                "for": cover.label,
+                "kind": k,
+                "name": names.get(body.org_id, body.name),
+                "code": body.ons_code or body.ods_code or body.org_id,
+                "from": body.valid_from,
+                "until": body.valid_to,
+                "gaps": "; ".join(body.gaps),
+                "source": holders.basis(self.data, body, cover.area, day),
+            }
+            for cover in found.covers
+            for k in kinds
+            for body in holders.BODIES[k](self.data, cover.area, day)
+        ]
+        columns: tuple[str, ...] = ("kind", "name", "code", "from", "until", "gaps", "source")
+        notes = [
+            *found.notes,
+            "trusts: April 2026 RTT provider parent ICB, else the Nov 2023 ODS ICB where it went "
+            "whole into one 2026 ICB; in a place, those headquartered there",
+            f"councils: at least {holders.MIN_SHARE:.0%} of the council's registered population "
+            "in the area (2025/26, Aug 2026 practice map)",
+        ]
+        if len(found.covers) > 1:
+            columns = ("for", *columns)
+        title = f"Named bodies in {_short(found)} on {day}"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, notes)
+
+    def trust_sources(self) -> Result:
+        """NHS trusts in only one of the ODS trust file (Nov 2023) and the April 2026 RTT
+        provider file, and where each was placed (or why it was not)."""
+        from icsatlas.register import holders
+
+        places = [t for t in holders.trust_places() if t.in_ods != t.in_rtt]
+        rows = (
+            {
+                "code": t.code,
+                "name": self.data.organisations[t.code].name
+                if t.code in self.data.organisations
+                else t.name,
+                "in": "ODS Nov 2023 only" if t.in_ods else "RTT April 2026 only",
+                "icb_2026": t.icb_ods,
+                "opened": t.opened,
+                "closed": t.closed,
+                "placed_by": t.placed_by,
+            }
+            for t in places
+        )
+        columns = ("code", "name", "in", "icb_2026", "opened", "closed", "placed_by")
+        ods = sum(t.in_ods for t in places)
+        notes = (
+            f"{ods} trusts in the ODS file only (most run no consultant-led elective care: "
+            "ambulance, mental health and community trusts; or closed)",
+            f"{len(places) - ods} in the RTT file only (not in the Nov 2023 ODS extract)",
+        )
+        title = "NHS trusts in one source and not the other"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, notes)
+
     # -- boards ----------------------------------------------------------------------------
     def boards(self, on: DateLike = None) -> Result:
         from icsatlas.register import governance
@@ -383,6 +469,83 @@ class RegisterQuestions:
         title = f"{body.name} board on {day}"
         return Result(table, self.ws.provenance(), title, notes)
 
+    def board_composition(self, area: str | None = None, on: DateLike = None) -> Result:
+        """Board composition by role (one ICB) or by board (every ICB in force on the date):
+        voting members by sector, the local-authority share, councillors named, and whether
+        the source states the private-healthcare exclusion; "none recorded" where no source
+        was found. Figures come only from the shipped compilation of public pages."""
+        from icsatlas.register import composition
+
+        day = as_date(on)
+        if area is not None:
+            return self._board_roles(self._icb_for(area, day), day)
+        boards = [(o.ods_code or o.org_id, o.name) for o in self.data.organisations_on(day, "icb")]
+        found = composition.compositions(boards)
+        rows = (_composition_row(c) for c in found)
+        recorded = sum(c.recorded for c in found)
+        notes = (
+            f"{recorded} of the {len(found)} ICBs in force on {day} have board composition "
+            f"recorded; {len(found) - recorded} none recorded (no source found)",
+            *composition.comparison(found),
+        )
+        table = Table.from_records(rows, COMPOSITION_COLUMNS)
+        title = f"ICB board composition on {day}"
+        return Result(table, self._composition_provenance(), title, notes)
+
+    def _board_roles(self, icb: Organisation, on: date) -> Result:
+        from icsatlas.register import composition
+
+        found = composition.composition(icb.ods_code or icb.org_id, icb.name)
+        table = Table.from_records(
+            (
+                {
+                    "role": r.role,
+                    "sector": r.sector,
+                    "count": r.count,
+                    "count_basis": r.count_basis,
+                    "voting": r.voting,
+                    "voting_basis": r.voting_basis,
+                    "names": "; ".join(r.names) or None,
+                    "councillor": "; ".join(r.councillors) or None,
+                    "scope": r.scope,
+                    "source": r.source_url,
+                    "source_date": r.source_date or None,
+                    "date_read": r.date_read,
+                }
+                for r in found.roles
+            ),
+            ROLE_COLUMNS,
+        )
+        return Result(
+            table,
+            self._composition_provenance(),
+            f"{icb.name} board composition (sources read {_read_dates(found)})",
+            _composition_notes(found),
+        )
+
+    def _composition_provenance(self) -> Provenance:
+        from icsatlas import data
+
+        provenance = self.ws.provenance()
+        source = data.source("icb_board_composition")
+        return provenance.merged(Provenance(data={source.key: f"{source.title} ({source.date})"}))
+
+    def _icb_for(self, text: str, on: date) -> Organisation:
+        """The ICB named by ``text``, or the ICB whose area covers it on ``on``."""
+        from icsatlas.register import holders
+
+        try:
+            body = self._board_body(text, on)
+        except NotFoundError:
+            body = None
+        if body is not None and body.org_type == "icb":
+            return body
+        for cover in self.resolve(text, on).covers:
+            icb = holders.icb_of(self.data, cover.area, on)
+            if icb is not None and icb.org_id:
+                return self.data.organisations[icb.org_id]
+        raise NotFoundError(f"no ICB covers {text!r} on {on}")
+
     def _board_body(self, text: str, on: date) -> Organisation:
         try:
             return self.data.organisation(text)
@@ -424,11 +587,15 @@ class RegisterQuestions:
         """Import board members from CSV (checked whole first; all or nothing). ``allow``
         may refuse the checked members before anything is written (the web's scope check);
         ``source`` names where the file came from (default: its path)."""
-        from icsatlas.register import governance, persist
+        from icsatlas.register import composition, governance, persist
         from icsatlas.register.model import Changeset
 
         store = self.ws.writable_store()
-        members = governance.read_members(path, self.data)
+        skipped: list[str] = []
+        if composition.is_composition(path):
+            members, skipped = composition.members(composition.read_roles(path), self.data)
+        else:
+            members = governance.read_members(path, self.data)
         if allow is not None:
             allow(members)
         after = self.data.with_changes(Changeset(added=list(members)))
@@ -440,7 +607,7 @@ class RegisterQuestions:
             reason=reason,
             source=source or str(path),
             actor=actor,
-            detail={"board_members": len(members)},
+            detail={"board_members": len(members), "skipped": skipped},
         )
         self.ws.recorded()
         return saved
@@ -483,6 +650,76 @@ class RegisterQuestions:
             change_id, digest = found.head
             notes.append(f"head: change {change_id}, {digest} (keep it: `log verify --expect`)")
         return Result(table, self.ws.provenance(), title, notes=tuple(notes))
+
+
+COMPOSITION_COLUMNS = (
+    "board",
+    "ods_code",
+    "status",
+    "voting_members",
+    "local_authority_members",
+    "local_authority_share",
+    "councillors_named",
+    "private_sector_exclusion",
+    "sources",
+)
+ROLE_COLUMNS = (
+    "role",
+    "sector",
+    "count",
+    "count_basis",
+    "voting",
+    "voting_basis",
+    "names",
+    "councillor",
+    "scope",
+    "source",
+    "source_date",
+    "date_read",
+)
+
+
+def _composition_row(found: Any) -> dict[str, Any]:
+    """One board in the composition overview; figures only where the sources allow."""
+    status = "complete" if found.complete else "partial" if found.recorded else "none recorded"
+    return {
+        "board": found.icb_name,
+        "ods_code": found.icb_ods,
+        "status": status,
+        "voting_members": found.voting_members,
+        "local_authority_members": found.voting_by_sector().get("local authorities"),
+        "local_authority_share": found.local_authority_share,
+        "councillors_named": found.councillors_named if found.recorded else None,
+        "private_sector_exclusion": found.private_sector_exclusion if found.recorded else None,
+        "sources": len(found.sources()),
+    }
+
+
+def _composition_notes(found: Any) -> tuple[str, ...]:
+    """What a board's composition says, in words; "none recorded" without sources."""
+    if not found.recorded:
+        return (
+            f"none recorded: no public source for {found.icb_name}'s board composition was "
+            "found (docs/reference/board-sources.md)",
+        )
+    by_sector = "; ".join(
+        f"{sector} {'count not stated' if count is None else count}"
+        for sector, count in found.voting_by_sector().items()
+    )
+    share = found.local_authority_share
+    return (
+        f"voting members by sector, as the sources state them: {by_sector or 'none recorded'}",
+        f"local-authority share of voting members: {share:.1%}"
+        if share is not None
+        else "local-authority share: not computed (the sources do not give every voting seat)",
+        f"councillors named by the sources: {found.councillors_named}",
+        "private-healthcare exclusion (NHS Act 2006 Sch 1B para 4): "
+        f"{found.private_sector_exclusion} in the sources",
+    )
+
+
+def _read_dates(found: Any) -> str:
+    return ", ".join(sorted({r.date_read for r in found.roles})) or "none"
 
 
 def _holding_row(holding: queries.Holding) -> dict[str, Any]:

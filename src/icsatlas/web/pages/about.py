@@ -43,7 +43,8 @@ EXAMPLE_OVERRIDES = {
 
 @router.get("/sources")
 async def sources(request: Request, query: Page) -> Response:
-    return render(request, "sources.html", query, sources=table(query.workspace().sources()))
+    shown = table(query.workspace().sources(), api=("/api/v1/sources", {}))
+    return render(request, "sources.html", query, sources=shown)
 
 
 @router.get("/licence")

@@ -41,9 +41,15 @@ async def home(request: Request, query: Page) -> Response:
         query,
         map=svg,
         map_notes=drawn.notes,
-        icbs=table(icbs, ("name", "ods_code", "within", "registered_patients_2026_08")),
+        icbs=table(
+            icbs,
+            ("name", "ods_code", "within", "registered_patients_2026_08"),
+            api=query.api("/api/v1/areas", type="icb"),
+        ),
         links=links,
-        reforms=table(ws.register.reforms(), ("name", "title", "operations")),
+        reforms=table(
+            ws.register.reforms(), ("name", "title", "operations"), api=("/api/v1/reforms", {})
+        ),
     )
 
 
