@@ -93,8 +93,10 @@ def roles() -> tuple[Role, ...]:
 def is_composition(path: str | Path) -> bool:
     """Whether a CSV is in the composition form (a ``count`` per role) rather than one row
     per board member."""
-    with Path(path).open(encoding="utf-8-sig") as handle:
-        header = handle.readline().strip().split(",")
+    from icsatlas.inputs.text import read_text
+
+    text = read_text(path)  # any encoding the importers read; a clear error for the rest
+    header = text.split("\n", 1)[0].strip().split(",")
     return {"icb_ods", "role", "count", "count_basis"} <= set(header)
 
 
