@@ -692,10 +692,8 @@ def transfer(ctx: Context) -> None:
             note=note,
         )
     if spec["to"] == "unknown":
-        _flag(
-            ctx,
-            f"Moves out of its {' or '.join(sources)} holder with no destination named. {note}".strip(),
-        )
+        held_by = " or ".join(sources)
+        _flag(ctx, f"Moves out of its {held_by} holder with no destination named. {note}".strip())
 
 
 def _from_types(spec: dict) -> tuple[str, ...]:
@@ -722,12 +720,13 @@ def _overlap_text(ctx: Context, earlier: Assignment) -> str:
     from icsatlas.register import stack
 
     holder = ctx.register.organisations[earlier.holder_id]
-    [first] = stack.loaded((earlier.reform or "",)) or [None]
-    first_name = first.under if first else str(earlier.reform)
+    first = stack.by_name(earlier.reform)
+    first_name = f"the {first.title} ({first.status.text})" if first else str(earlier.reform)
+    sources = " or ".join(destination_label(t) for t in _from_types(ctx.spec))
     return (
-        f"Overlap between reforms: {ctx.reform.under} moves it from "
-        f"{' or '.join(_from_types(ctx.spec))} to {destination_label(ctx.spec['to'])} on "
-        f"{ctx.on} ({ctx.spec['source']}), but {first_name} has already moved it to "
+        f"Overlap between reforms: the {ctx.reform.title} ({ctx.reform.status.text}) moves it "
+        f"from {sources} to {destination_label(ctx.spec['to'])} on {ctx.on} "
+        f"({ctx.spec['source']}), but {first_name} has already moved it to "
         f"{ORG_TYPES.get(holder.org_type, holder.org_type)} on {earlier.valid_from} "
         f"({earlier.source}); the earlier move stands."
     )

@@ -94,6 +94,21 @@ def loaded(names: tuple[str, ...]) -> list[Reform]:
     return found
 
 
+def by_name(name: str | None) -> Reform | None:
+    """The reform a record names (``Assignment.reform``), if it can be found."""
+    found = loaded((name,)) if name else []
+    return found[0] if found else None
+
+
+def status_text(name: str | None) -> str:
+    """How an output names the legal standing of a record a reform made: 'in force' for
+    recorded data and reforms in force, else 'under the Health Bill (...; not law)'."""
+    reform = by_name(name)
+    if reform is None or reform.status.in_force:
+        return "in force"
+    return reform.under
+
+
 def announced() -> tuple[str, ...]:
     """Every shipped reform that is not yet law (bills and policies), in date order: the
     register 'with everything announced' is the built register with these on top."""
