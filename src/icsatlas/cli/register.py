@@ -228,7 +228,7 @@ def log(
     render(workspace().register.log(limit), fmt)
 
 
-reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
+reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, show, check, apply.")
 board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, show, check.")
 
 
@@ -236,6 +236,16 @@ board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, 
 def reform_list(fmt: FormatOption = Format.table) -> None:
     """The reforms shipped with icsatlas."""
     render(workspace().register.reforms(), fmt)
+
+
+@reform_app.command("show")
+def reform_show(
+    name: Annotated[str, typer.Argument(help="Shipped reform name or YAML file.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One reform: its legal status, every operation with its source, and what it does to
+    bodies the register holds no functions for (where their functions go, or a gap)."""
+    render(workspace().register.reform(name), fmt)
 
 
 @reform_app.command("check")

@@ -366,7 +366,7 @@ def _basis_changes(before: Register, after: Register, day: date) -> list[BasisCh
             if old_basis != new_basis:
                 key = (
                     function_id,
-                    *new_types,
+                    next(iter(new_types)),
                     ", ".join(sorted(old_basis)),
                     ", ".join(sorted(new_basis)),
                 )

@@ -214,9 +214,9 @@ class Context:
             if region and region.org_id:
                 return self.org(region.org_id, key, on)
         if holder == "dhsc-region":
-            found = self._serving(holder, [area, *self.register.ancestors(area.area_id, on)], on)
-            if found is not None:
-                return found
+            serving = self._serving(holder, [area, *self.register.ancestors(area.area_id, on)], on)
+            if serving is not None:
+                return serving
         if holder in SINGLETONS:
             found = self.register.organisations_on(on, holder)
             if len(found) == 1:

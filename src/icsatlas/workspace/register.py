@@ -342,10 +342,9 @@ class RegisterQuestions:
         conflicts = stack.conflicts(stack.loaded(self.ws.reforms))
         if not conflicts:
             return []
+        scopes: list[Area | None] = list(within) or [None]
         areas = list(
-            dict.fromkeys(
-                icb for area in within or [None] for icb in queries.icb_areas(self.data, on, area)
-            )
+            dict.fromkeys(icb for area in scopes for icb in queries.icb_areas(self.data, on, area))
         )
         return [
             queries.Gap(icb, function, "conflict", conflict.text(function.label))
@@ -419,6 +418,61 @@ class RegisterQuestions:
         listing = reforms.listing()
         return Result(listing.frame, self.ws.provenance(), listing.title, listing.notes)
 
+    def reform(self, name_or_path: str) -> Result:
+        """One reform as data: its legal status, each operation (what moves from which kind
+        of body to which, from when, on what source) and what it does to bodies the register
+        holds no functions for; what the 'What the Health Bill changes' page shows."""
+        from icsatlas.register import reforms
+
+        chosen = reforms.load(name_or_path, set(self.data.functions))
+        rows = [self._operation_row(op) for op in chosen.operations]
+        rows += [
+            {
+                "change": f"body {body.change}",
+                "subject": body.body,
+                "from": None,
+                "to": to if to != "unknown" else "not stated in the sources (a gap)",
+                "effective": body.effective,
+                "certainty": None,
+                "source": source,
+                "function": what,
+            }
+            for body in chosen.bodies
+            for what, to, source in body.functions or (("", body.into, body.source),)
+        ]
+        columns = (
+            "change",
+            "subject",
+            "function",
+            "from",
+            "to",
+            "effective",
+            "certainty",
+            "source",
+        )
+        status = chosen.status
+        notes = [
+            f"legal status: {status.text}, as of {status.as_of} ({status.source})",
+            *chosen.notes,
+        ]
+        title = f"{chosen.title} ({chosen.name}), {chosen.under}"
+        return Result(Table.from_records(rows, columns), self.ws.provenance(), title, notes)
+
+    def _operation_row(self, op: reforms_module.Operation) -> dict[str, Any]:
+        spec = op.spec
+        function = self.data.functions.get(spec.get("function", ""))
+        source = spec.get("from")
+        return {
+            "change": op.kind,
+            "subject": spec.get("org") or spec.get("name") or spec.get("measure"),
+            "function": function.label if function else None,
+            "from": ", ".join(source) if isinstance(source, list) else source,
+            "to": spec.get("to") or spec.get("holder") or ", ".join(spec.get("successors", [])),
+            "effective": op.effective,
+            "certainty": op.overall_certainty,
+            "source": spec.get("source"),
+        }
+
     def check_reform(self, name_or_path: str) -> int:
         """Check a reform file and that it applies cleanly (nothing saved); its operations."""
         from icsatlas.register import operations, reforms
@@ -450,7 +504,8 @@ class RegisterQuestions:
                 if f.reform in applied and queries.flag_status(f) == "overlap"
             }
         )
-        lines += [c.text() for c in stack.conflicts(chosen)]
+        labels = {k: f.label for k, f in register.functions.items()}
+        lines += [c.text(labels.get(c.function)) for c in stack.conflicts(chosen)]
         return lines
 
     # -- catalogues ------------------------------------------------------------------------
