@@ -123,3 +123,13 @@ def test_reform_list_shows_each_reforms_status(cli):
     assert status["health-bill-2026"] == ("bill", "committee stage, June 2026; not law")
     assert status["mergers-2026-04"][0] == "in-force"
     assert status["ten-year-plan-2025"][0] == "policy"
+
+
+def test_an_areas_view_with_everything_announced_reports_the_conflict(cli):
+    code, output = cli(
+        "area", "Leeds", "--on", "2026-06-01", "--reforms", "announced", "-f", "json"
+    )
+    assert code == 0, output
+    notes = json.loads(output)["notes"]
+    assert any(n.startswith("Conflict between reforms on Vaccination and screening") for n in notes)
+    assert f"reform health-bill-2026: {UNDER_BILL}" in notes

@@ -211,3 +211,12 @@ def test_the_plan_records_planned_holders_and_invents_no_body(register):
     }
     assert any("about 250,000 people" in g.detail for g in planned)
     assert any("Integrated health organisation" in g.detail for g in planned)
+
+
+@pytest.mark.parametrize("name", [BILL, MRB, PLAN])
+def test_every_move_and_body_change_of_the_new_reforms_cites_a_web_source(name):
+    reform = reforms.load(name)
+    cited = [op.spec["source"] for op in reform.operations]
+    cited += [reform.status.source, *(b.source for b in reform.bodies)]
+    cited += [source for b in reform.bodies for _, _, source in b.functions]
+    assert all(source.startswith("https://") for source in cited), cited
