@@ -133,3 +133,18 @@ def test_an_areas_view_with_everything_announced_reports_the_conflict(cli):
     notes = json.loads(output)["notes"]
     assert any(n.startswith("Conflict between reforms on Vaccination and screening") for n in notes)
     assert f"reform health-bill-2026: {UNDER_BILL}" in notes
+
+
+def test_a_reform_from_a_file_without_a_status_reads_as_a_proposal(cli, tmp_path):
+    path = tmp_path / "eprr.yaml"
+    path.write_text(
+        "name: eprr-to-regions\ntitle: EPRR to regions\nsource: https://example.org\n"
+        "effective: 2027-04-01\noperations:\n"
+        "  - transfer: {function: eprr, from: icb, to: nhs-region}\n"
+    )
+    code, output = cli(
+        "who", "EPRR", "-a", "Leeds", "--on", "2027-06-01", "-r", str(path), "-f", "json"
+    )
+    assert code == 0, output
+    [row] = data_of(output)
+    assert row["status"] == "under the EPRR to regions (proposal; not law)"

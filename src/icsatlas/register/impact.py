@@ -337,9 +337,10 @@ def impact(register: Register, *reforms: Reform) -> Impact:
     disputes = {
         op.spec["function"]: op.disputed for r in reforms for op in r.operations if op.disputed
     }
-    result.groups = _groups(moves, disputes)
+    known = {r.name: r for r in reforms}
+    result.groups = _groups(moves, disputes, known)
     result.shifts = _shifts(moves)
-    result.basis_changes = [b for day in days for b in _basis_changes(register, after, day)]
+    result.basis_changes = [b for day in days for b in _basis_changes(register, after, day, known)]
     result.conflicts = stack.conflicts(list(reforms))
     return result
 
@@ -348,7 +349,9 @@ def _overlap(flag: Flag) -> bool:
     return flag.text.startswith("Overlap between reforms")
 
 
-def _basis_changes(before: Register, after: Register, day: date) -> list[BasisChange]:
+def _basis_changes(
+    before: Register, after: Register, day: date, known: dict[str, Reform]
+) -> list[BasisChange]:
     """Functions held by the same kind of body on ``day`` with and without the reforms, but
     on a different basis, grouped across areas."""
     found: dict[tuple[str, str, str, str], list[Assignment]] = defaultdict(list)
@@ -378,7 +381,7 @@ def _basis_changes(before: Register, after: Register, day: date) -> list[BasisCh
             old,
             new,
             len({a.area_id for a in items}),
-            stack.status_text(items[0].reform),
+            stack.status_text(items[0].reform, known),
         )
         for (function_id, holder_type, old, new), items in found.items()
     ]
@@ -459,7 +462,11 @@ def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
     return found
 
 
-def _groups(moves: list[Move], disputes: dict[str, tuple[Alternative, ...]]) -> list[MoveGroup]:
+def _groups(
+    moves: list[Move],
+    disputes: dict[str, tuple[Alternative, ...]],
+    known: dict[str, Reform],
+) -> list[MoveGroup]:
     grouped: dict[tuple[str, str, str], list[Move]] = defaultdict(list)
     for move in moves:
         to_type = move.after.org_type if move.after else NOBODY
@@ -480,7 +487,9 @@ def _groups(moves: list[Move], disputes: dict[str, tuple[Alternative, ...]]) -> 
                 score_after=_score(to_type),
                 note=first.note,
                 disputed=disputes.get(first.function.function_id, ()),
-                status=stack.status_text(first.assignment.reform) if first.assignment else "",
+                status=stack.status_text(first.assignment.reform, known)
+                if first.assignment
+                else "",
             )
         )
     return sorted(groups, key=lambda g: (g.to_type, g.function.label))

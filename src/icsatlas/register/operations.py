@@ -710,7 +710,8 @@ def _moved_by_pending_reform(ctx: Context, held: list[Assignment]) -> Assignment
     for assignment in held:
         if assignment.reform in (None, ctx.reform.name):
             continue
-        if stack.not_law((assignment.reform,)):
+        earlier = stack.by_name(assignment.reform)
+        if earlier is None or not earlier.status.in_force:
             return assignment
     return None
 

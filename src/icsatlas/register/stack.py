@@ -95,18 +95,26 @@ def loaded(names: tuple[str, ...]) -> list[Reform]:
 
 
 def by_name(name: str | None) -> Reform | None:
-    """The reform a record names (``Assignment.reform``), if it can be found."""
-    found = loaded((name,)) if name else []
-    return found[0] if found else None
+    """The shipped reform a record names (``Assignment.reform``), if there is one."""
+    return _shipped(name) if name in reforms.shipped() else None
 
 
-def status_text(name: str | None) -> str:
+@cache
+def _shipped(name: str) -> Reform:
+    return reforms.load(name)
+
+
+def status_text(name: str | None, known: dict[str, Reform] | None = None) -> str:
     """How an output names the legal standing of a record a reform made: 'in force' for
-    recorded data and reforms in force, else 'under the Health Bill (...; not law)'."""
-    reform = by_name(name)
-    if reform is None or reform.status.in_force:
+    recorded data and reforms in force, else 'under the Health Bill (...; not law)'. A
+    register records reforms by name: ``known`` maps the names of reforms applied from
+    files; any other name is looked up among the shipped reforms."""
+    if name is None:
         return "in force"
-    return reform.under
+    reform = (known or {}).get(name) or by_name(name)
+    if reform is None:
+        return f"reform {name}: status not known"
+    return "in force" if reform.status.in_force else reform.under
 
 
 def announced() -> tuple[str, ...]:

@@ -124,7 +124,7 @@ class RegisterQuestions:
                 if history
                 else self._holdings(function, cover.area, day)
             )
-            rows += [{"for": cover.label, **_holding_row(h)} for h in holdings]
+            rows += [{"for": cover.label, **_holding_row(h, self._known())} for h in holdings]
             notes += sorted({c for h in holdings for c in h.caveats()})
         if not rows:
             notes.insert(0, "nobody holds this function here: a gap")
@@ -158,7 +158,8 @@ class RegisterQuestions:
             area = self.data.areas[assignment.area_id]
             later = self.overview_holdings(assignment.function_id, area, day)
             groups.setdefault((label, held_by), []).append((area, later))
-        rows = [_body_row(label, by, items) for (label, by), items in sorted(groups.items())]
+        known = self._known()
+        rows = [_body_row(label, by, items, known) for (label, by), items in sorted(groups.items())]
         notes = [*self._fate_notes(org, day), *self.ws.reform_notes()]
         title = f"{org.name} on {day}: {self._fate(org, day)}"
         table = Table.from_records(rows, BODY_COLUMNS)
@@ -222,6 +223,10 @@ class RegisterQuestions:
             if change.body == org.name:
                 notes += [f"{what}: to {to} ({source})" for what, to, source in change.functions]
         return notes
+
+    def _known(self) -> dict[str, reforms_module.Reform]:
+        """The workspace's what-if reforms by name (a record names the reform that made it)."""
+        return {r.name: r for r in stack.loaded(self.ws.reforms)}
 
     def _conflict_notes(self, function_id: str | None = None) -> list[str]:
         """The conflicts between this workspace's reforms (about one function, if given)."""
@@ -703,7 +708,9 @@ class RegisterQuestions:
         return Result(table, self.ws.provenance(), title)
 
 
-def _holding_row(holding: queries.Holding) -> dict[str, Any]:
+def _holding_row(
+    holding: queries.Holding, known: dict[str, reforms_module.Reform]
+) -> dict[str, Any]:
     assignment = holding.assignment
     profile = holding.profile
     return {
@@ -716,7 +723,7 @@ def _holding_row(holding: queries.Holding) -> dict[str, Any]:
         "joint": assignment.joint,
         "accountability": profile.score if profile else None,
         "certainty": assignment.certainty,
-        "status": stack.status_text(assignment.reform),
+        "status": stack.status_text(assignment.reform, known),
         "source": assignment.source,
     }
 
@@ -725,7 +732,12 @@ def _team_label(holder: Organisation, body: Organisation) -> str:
     return body.name if holder.org_id == body.org_id else "its regional teams"
 
 
-def _body_row(label: str, held_by: str, items: list[tuple[Area, list[queries.Holding]]]) -> dict:
+def _body_row(
+    label: str,
+    held_by: str,
+    items: list[tuple[Area, list[queries.Holding]]],
+    known: dict[str, reforms_module.Reform],
+) -> dict:
     """One function a body held: in how many areas, and who holds it on the date asked."""
     after = [h for _, found in items for h in found]
 
@@ -748,7 +760,7 @@ def _body_row(label: str, held_by: str, items: list[tuple[Area, list[queries.Hol
         "holder_type": joined(types),
         "basis": joined([h.assignment.basis for h in after]),
         "certainty": joined([h.assignment.certainty for h in after]),
-        "status": joined([stack.status_text(h.assignment.reform) for h in after]),
+        "status": joined([stack.status_text(h.assignment.reform, known) for h in after]),
         "source": joined([h.assignment.source for h in after]),
     }
 
