@@ -238,3 +238,25 @@ def test_sources_names_publisher_date_and_licence(cli):
     assert row["publisher"] == "Ministry of Housing, Communities and Local Government"
     code, output = cli("sources", "nothing")
     assert code == 2 and "no shipped data source 'nothing'" in output
+
+
+def test_log_verify_passes_then_names_a_deleted_change(cli):
+    """Issue 12, defect 3: deleting an audit entry was undetected, and `--as-of-change` on it
+    still succeeded."""
+    code, output = cli("log", "verify")
+    assert code == 0, output
+    assert "Audit log intact" in output
+    import duckdb
+
+    from icsatlas import config
+
+    _, log = cli("log", "--format", "json", "--limit", "100")
+    changes = [r["change"] for r in data_of(log)]
+    victim = changes[len(changes) // 2]
+    with duckdb.connect(config.database_url().removeprefix("duckdb:///")) as db:
+        db.execute("DELETE FROM change_log WHERE change_id = ?", [victim])
+    code, output = cli("log", "verify")
+    assert code == 1
+    assert f"does not follow change {changes[changes.index(victim) - 1]}" in output
+    code, output = cli("areas", "--as-of-change", str(victim))
+    assert code == 2 and f"there is no change {victim} in the audit log" in output

@@ -52,3 +52,25 @@ def test_an_unbuilt_store_is_refused_read_only(tmp_path):
             state.workspace()
     finally:
         state.close()
+
+
+def test_a_change_written_by_another_process_is_seen(tmp_path, monkeypatch):
+    """The server does not hold the DuckDB file: a command can record a change while it runs,
+    and the next answer after RECHECK_S comes from the new register."""
+    url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+    built = icsatlas.open(url, home=tmp_path)
+    assert built.latest_change  # builds the register
+    built.close()
+    state.configure(url, tmp_path)
+    try:
+        before = state.release()
+        writer = icsatlas.open(url, home=tmp_path)
+        writer.register.apply_reform("blueprint-2025", reason="a test")
+        writer.close()
+        monkeypatch.setattr(state, "RECHECK_S", 0.0)
+        after = state.release()
+        assert after != before
+        assert int(after.split(".")[-2]) == int(before.split(".")[-2]) + 1
+        assert "blueprint-2025" in state.workspace().data.reforms
+    finally:
+        state.close()

@@ -220,12 +220,37 @@ def tour() -> None:
     run(workspace())
 
 
+log_app = typer.Typer(
+    invoke_without_command=True,
+    help="The audit log: every change to the register, who made it, when, why, on what source.",
+)
+
+
+@log_app.callback()
 def log(
+    ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="Show the last N changes.")] = 20,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The audit log: every change to the register, who made it, when, why, on what source."""
-    render(workspace().register.log(limit), fmt)
+    if ctx.invoked_subcommand is None:
+        render(workspace().register.log(limit), fmt)
+
+
+@log_app.command("verify")
+def log_verify(
+    expect: Annotated[
+        str | None,
+        typer.Option(help="A head noted earlier (from a previous verify): it must still be there."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Check the audit log's hash chain: no change edited, deleted or reordered since it was
+    recorded. Exits 1 if it is broken."""
+    checked = workspace().register.verify_log(expect)
+    render(checked, fmt)
+    if len(checked.table.rows):
+        raise typer.Exit(1)
 
 
 reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, show, check, apply.")
@@ -304,7 +329,8 @@ def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
     for command in (tour, build, where, area, areas, who, diff, gaps, impact):
         app.command()(command)
-    for command in (functions, organisations, accountability, parameters, sources, log):
+    for command in (functions, organisations, accountability, parameters, sources):
         app.command()(command)
+    app.add_typer(log_app, name="log")
     app.add_typer(reform_app, name="reform")
     app.add_typer(board_app, name="board")

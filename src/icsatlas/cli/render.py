@@ -49,9 +49,9 @@ def print_result(result: Result, shown: tuple[set[str], set[str]] | None = None)
     """The table, then its sections, then the notes and the source line once (a section's
     notes and source are printed only where they differ from what was already shown)."""
     notes_shown, sources_shown = shown or (set(), set())
-    if result.columns:
+    if result.columns and len(result.table.rows):
         console.print(table(result))
-    elif result.title:  # an answer made only of sections (e.g. SPC's points and summary)
+    elif result.title:  # no rows, or an answer made only of sections (e.g. SPC's points)
         console.print(escape(result.title), style="bold", soft_wrap=True)
     for section in result.sections:
         print_result(section, (notes_shown | set(result.notes), sources_shown | {_source(result)}))

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 
 from icsatlas import yamlio
-from icsatlas.errors import NotFoundError
+from icsatlas.errors import NotFoundError, Suggestion
 from icsatlas.names import normalise
 from icsatlas.register.model import Function
 
@@ -68,7 +68,9 @@ def find_function(query: str, functions: Iterable[Function]) -> Function:
     if partial:
         close = [f.label for f in partial[:5]]
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-    raise NotFoundError(f"no function matches {query!r}{hint}")
+    meant = dict.fromkeys(every_name[c] for c in close)
+    suggestions = [Suggestion(f.label, "function", f.function_id) for f in meant]
+    raise NotFoundError(f"no function matches {query!r}{hint}", suggestions)
 
 
 LEGISLATION = ("legislation.gov.uk/", "legislation.data.gov.uk/")

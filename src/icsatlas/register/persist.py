@@ -107,6 +107,7 @@ def load(store: Store, as_of_change: int | None = None) -> Register:
         params: tuple[int, ...] = ()
         condition = "retracted_in IS NULL"
     else:
+        _require_change(store, as_of_change)
         condition = "recorded_in <= ? AND (retracted_in IS NULL OR retracted_in > ?)"
         params = (as_of_change, as_of_change)
     records: dict[str, dict[str, Record]] = {}
@@ -121,6 +122,17 @@ def load(store: Store, as_of_change: int | None = None) -> Register:
     if not records["function"]:
         raise NotFoundError("the register is empty: run `icsatlas build` first")
     return Register(records=records, reforms=_applied_reforms(store, as_of_change))
+
+
+def _require_change(store: Store, change_id: int) -> None:
+    """``--as-of-change`` names an entry that is in the audit log (not one deleted from it)."""
+    if store.scalar("SELECT count(*) FROM change_log WHERE change_id = ?", (change_id,)):
+        return
+    latest = latest_change(store)
+    raise NotFoundError(
+        f"there is no change {change_id} in the audit log (changes run up to {latest}); "
+        "`icsatlas log` lists them and `icsatlas log verify` checks none was removed"
+    )
 
 
 def _applied_reforms(store: Store, as_of_change: int | None) -> tuple[str, ...]:

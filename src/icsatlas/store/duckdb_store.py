@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +17,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+LOCK_WAIT_S = 10.0
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
 class DuckDBStore(Store):
     dialect = "duckdb"
 
@@ -26,7 +32,7 @@ class DuckDBStore(Store):
             raise IcsatlasError(f"no icsatlas store at {path}: run `icsatlas build` first")
         self.path = path
         self.url = f"duckdb:///{path}"
-        self.connection = duckdb.connect(path, read_only=read_only)
+        self.connection = _connect(path, read_only)
 
     def execute(self, sql: str, params: Params = ()) -> None:
         self.connection.execute(sql, list(params) if params else None)
@@ -64,3 +70,27 @@ class DuckDBStore(Store):
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to ``LOCK_WAIT_S`` while another process holds its lock (an
+    import finishing), then saying plainly that the store is busy."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                holder = _LOCK_HOLDER.search(str(error))
+                raise IcsatlasError(
+                    f"the store {path} is busy: another process"
+                    + (f" (PID {holder[1]})" if holder else "")
+                    + f" has it open; tried for {LOCK_WAIT_S:g} s. Retry when it has finished "
+                    "(a running `icsatlas serve` reads it only between questions; an import "
+                    "holds it until done). Several writers at once need PostgreSQL."
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
+from icsatlas.store import audit
 from icsatlas.store.base import Store
 
+CHAIN_MIGRATION = "change_log_chain"  # entries before it are sealed as it is applied
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -56,18 +60,34 @@ def applied(store: Store) -> dict[int, str]:
 
 
 def migrate(store: Store) -> list[Migration]:
-    """Apply every pending migration; returns those applied now."""
-    done = applied(store)
-    pending = [m for m in available() if m.version not in done]
-    for migration in pending:
-        with store.transaction():
-            store.execute(migration.sql)
-            store.execute(
-                "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
-                " VALUES (?, ?, ?, ?)",
-                (migration.version, migration.name, migration.checksum, _now()),
-            )
+    """Apply every pending migration, once even when several processes start together
+    (PostgreSQL: under an advisory lock); returns those applied now."""
+    with _one_migrator(store):
+        done = applied(store)
+        pending = [m for m in available() if m.version not in done]
+        for migration in pending:
+            with store.transaction():
+                store.execute(migration.sql)
+                if migration.name == CHAIN_MIGRATION:
+                    audit.seal(store)
+                store.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (migration.version, migration.name, migration.checksum, _now()),
+                )
     return pending
+
+
+@contextmanager
+def _one_migrator(store: Store) -> Iterator[None]:
+    if store.dialect != "postgresql":
+        yield
+        return
+    store.execute("SELECT pg_advisory_lock(hashtext('icsatlas.migrate'))")
+    try:
+        yield
+    finally:
+        store.execute("SELECT pg_advisory_unlock(hashtext('icsatlas.migrate'))")
 
 
 def _now() -> datetime:

@@ -68,6 +68,20 @@ async def area(
     return answer(request, workspace().register.overview(area, on, after))
 
 
+@router.get("/areas/{area}/report", summary="An area's full report, in sections")
+async def area_report(
+    request: Request,
+    area: Annotated[str, Path(min_length=1, max_length=200)],
+    on: Day = None,
+    reform: Optional = None,
+) -> Response:
+    """What the area's page shows: identity and successor notices, then sections (functions,
+    accountability, boards, money, population, contracts, related, similar), each with its
+    own data, provenance and notes."""
+    after = shipped_reforms([reform])[0] if reform else None
+    return answer(request, workspace().report(area, on, after).to_result())
+
+
 @router.get("/who", summary="Who holds a function in an area on a date")
 async def who(
     request: Request,

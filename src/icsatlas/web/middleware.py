@@ -53,6 +53,12 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        try:
+            await self._answer(scope, receive, send)
+        finally:
+            state.idle()
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
         if len(path) + len(query) > MAX_URL:
             await _send(send, problems.too_long(path))

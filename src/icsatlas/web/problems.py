@@ -91,10 +91,14 @@ def _respond(request: Request, status: int, detail: str, extra: dict[str, Any]) 
 
 
 def _page(request: Request, status: int, detail: str, extra: dict[str, Any]) -> Response:
-    from icsatlas.web.pages.view import area_path, render
+    from icsatlas.web.pages.view import render, suggestion_path
 
     suggestions = [
-        {"name": s["name"], "kind": s["kind"], "href": area_path(s["kind"], s["key"])}
+        {
+            "name": s["name"],
+            "kind": s["kind"],
+            "href": suggestion_path(s["kind"], s["key"], s["name"]),
+        }
         for s in extra.get("suggestions", [])
     ]
     title = _PAGE_TITLES.get(status, "Sorry, that did not work")

@@ -3,9 +3,10 @@
 A server process opens the workspace once, read-only (so several workers can share one
 DuckDB file), and answers every request from it. The *release* names what the answers were
 computed from: the icsatlas version, the register's latest recorded change and the
-parameters' fingerprint. It is the ``ETag`` of every answer, so a client (or a cache in
-front of the server) can revalidate cheaply, and it is checked against the store every
-``RECHECK_S`` seconds, so a PostgreSQL register changed by another process is seen.
+parameters' fingerprint. It is part of every answer's ``ETag``, so a client (or a cache in
+front of the server) can revalidate cheaply. Every ``RECHECK_S`` seconds the server looks
+for a change recorded by another process (a command writing to the DuckDB file, which the
+server does not keep open, or to PostgreSQL) and, if there is one, reopens the workspace.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi.responses import Response
 from icsatlas import __version__
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.results import Result, Table, plain
-from icsatlas.workspace import Workspace
+from icsatlas.workspace import Workspace, stamp
 
 RECHECK_S = 30.0
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
@@ -67,15 +68,34 @@ def _current() -> Workspace:
     now = time.monotonic()
     if "workspace" in _open and now - _open["checked"] < RECHECK_S:
         return _open["workspace"]
-    if "workspace" in _open and _latest_change(_open["workspace"]) == _open["change"]:
+    if "workspace" in _open and _unchanged(_open["workspace"]):
         _open["checked"] = now
         return _open["workspace"]
     close()
     import icsatlas
 
     opened = icsatlas.open(settings.url, home=settings.home, read_only=True)
-    _open.update(workspace=opened, change=opened.latest_change, checked=now)
+    state = stamp.file_state(opened.url)
+    _open.update(workspace=opened, change=opened.latest_change, file=state, checked=now)
+    opened.resolver  # noqa: B018 - the register and its name index, read now
+    opened.close()  # a DuckDB file is not held open (and locked) between questions
     return opened
+
+
+def _unchanged(ws: Workspace) -> bool:
+    """Nothing recorded since the workspace was opened: a DuckDB file untouched, or
+    PostgreSQL's audit log at the same change."""
+    if _open["file"] is not None:
+        return stamp.file_state(ws.url) == _open["file"]
+    from icsatlas.register import persist
+
+    return persist.latest_change(ws.store) == _open["change"]
+
+
+def idle() -> None:
+    """Between questions: let go of a DuckDB file a question opened, so commands can write."""
+    if "workspace" in _open and _open["file"] is not None:
+        _open["workspace"].close()
 
 
 def close() -> None:
@@ -89,12 +109,6 @@ def release() -> str:
     ws = workspace()
     digest = hashlib.sha256(ws.params.fingerprint.encode()).hexdigest()[:8]
     return f"{__version__}.{_open['change']}.{digest}"
-
-
-def _latest_change(ws: Workspace) -> int:
-    from icsatlas.register import persist
-
-    return persist.latest_change(ws.store)
 
 
 def shipped_reforms(names: list[str]) -> tuple[str, ...]:
@@ -117,6 +131,8 @@ def answer(
     """The Result as JSON (one page of it when ``limit`` is given), naming its release."""
     document = result.to_dict()
     document["provenance"] = _public(document["provenance"])
+    for section in document.get("sections", ()):
+        section["provenance"] = _public(section["provenance"])
     document["release"] = release()
     if limit is not None:
         document |= _page(request, result.table, limit, cursor)

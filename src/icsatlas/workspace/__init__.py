@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from icsatlas.workspace.finance import FinanceQuestions
     from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
+    from icsatlas.workspace.report import Report
 
 DateLike = date | str | None
 
@@ -321,7 +322,9 @@ class Workspace:
                 {
                     "name": name,
                     "label": parameter.label,
-                    "value": value if not isinstance(value, dict) else json.dumps(value),
+                    "value": value
+                    if not isinstance(value, dict)
+                    else json.dumps(value, default=str),
                     "unit": parameter.unit,
                     "since": parameter.version_on(day) if value is not None else None,
                     "certainty": parameter.certainty,
@@ -355,6 +358,14 @@ class Workspace:
         notes = ("the long form, with the checks done: src/icsatlas/data/PROVENANCE.md",)
         return Result(table, self.provenance(), f"{len(chosen)} shipped data sources", notes)
 
+    def report(self, area: str, on: DateLike = None, reform: str | None = None) -> Report:
+        """Everything about one area on a date, in sections (identity and notices, functions
+        now / with the Blueprint / under ``reform``, accountability, boards, money,
+        population, contracts, related and similar areas): see :mod:`icsatlas.workspace.report`."""
+        from icsatlas.workspace.report import report
+
+        return report(self, area, on, reform)
+
     # -- the domains ----------------------------------------------------------------------
     @cached_property
     def register(self) -> RegisterQuestions:
@@ -381,8 +392,9 @@ class Workspace:
         return ContractsQuestions(self)
 
     def close(self) -> None:
+        """Close the store's connection (it is opened again if a later question needs it)."""
         if "store" in self._shared.__dict__:
-            self._shared.store.close()
+            self._shared.__dict__.pop("store").close()
 
     def __enter__(self) -> Workspace:
         return self

@@ -707,6 +707,23 @@ class RegisterQuestions:
         title = "Audit log (use --as-of-change N to see the register then)"
         return Result(table, self.ws.provenance(), title)
 
+    def verify_log(self, expect: str | None = None) -> Result:
+        """The audit log's hash chain checked: one row per break (none when intact); the
+        notes give the head to keep, so a later check can tell entries were removed."""
+        from icsatlas.store.audit import verify
+
+        found = verify(self.ws.store, expect)
+        table = Table.from_records(({"problem": p} for p in found.problems), ("problem",))
+        if found.intact:
+            title = f"Audit log intact: {found.entries} changes, each following the one before"
+        else:
+            title = f"Audit log broken: {len(found.problems)} problems in {found.entries} changes"
+        notes = []
+        if found.head:
+            change_id, digest = found.head
+            notes.append(f"head: change {change_id}, {digest} (keep it: `log verify --expect`)")
+        return Result(table, self.ws.provenance(), title, notes=tuple(notes))
+
 
 def _holding_row(
     holding: queries.Holding, known: dict[str, reforms_module.Reform]

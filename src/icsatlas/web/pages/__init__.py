@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from icsatlas.web.pages import areas, home
+from icsatlas.web.pages import about, areas, functions, home, reforms, who
 
 router = APIRouter(include_in_schema=False)
-for _family in (home, areas):
+for _family in (home, areas, who, reforms, functions, about):
     router.include_router(_family.router)

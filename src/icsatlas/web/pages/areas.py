@@ -4,23 +4,50 @@ postcode district, a region and England, each at ``/<kind>/<code>`` on a date.
 The page asks the workspace what the code names on the date (the one resolver), so a
 former area's address still works: it says what replaced it and shows the areas that now
 cover its people. Any other address of the same area (an ONS code, lower case) is sent on
-to the one canonical address.
+to the one canonical address. Everything below the heading is the area's report
+(``Workspace.report``, the same answer as ``icsatlas report`` and
+``/api/v1/areas/{area}/report``), one section a table, laid out here without changing a
+figure: links to related areas, and red/amber/green as the design system's tags.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import replace
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from icsatlas.geography import Resolution
-from icsatlas.web import maps
+from icsatlas.provenance import Provenance
+from icsatlas.results import Result
+from icsatlas.web import maps, state
 from icsatlas.web.pages.view import PATHS, PageQuery, area_path, page_query, render, table
+from icsatlas.workspace.report import Report
 
 router = APIRouter()
 Page = Annotated[PageQuery, Depends(page_query)]
 Code = Annotated[str, Path(min_length=1, max_length=60)]
+
+HEADINGS = {
+    "functions": "Who holds each function",
+    "accountability": "How accountable each holder is",
+    "boards": "Board and council representation",
+    "money": "Money",
+    "population": "Population health beside England",
+    "contracts": "Contracts in concern",
+    "related": "Related areas",
+    "similar": "Similar areas",
+}
+# Columns whose cell names an area with a page: the column with its kind and code.
+LINKED = {
+    "identity": ("covered_by", "type", "code"),
+    "related": ("name", "kind", "code"),
+    "similar": ("name", "kind", "code"),
+    "money": ("icb", None, "ods_code"),
+}
+TAGS = {"red": "red", "amber": "yellow", "green": "green", "higher": "blue", "lower": "aqua-green"}
 
 
 async def area_page(request: Request, code: Code, query: Page) -> Response:
@@ -29,14 +56,16 @@ async def area_page(request: Request, code: Code, query: Page) -> Response:
     canonical = area_path(found.kind, found.code)
     if canonical != request.url.path:
         return RedirectResponse(query.link(canonical), status_code=301)
+    report = state.workspace().report(found.code, query.on, query.reform)
     return render(
         request,
         "area.html",
         query,
         found=found,
         former=found.kind.startswith("former "),
-        covers=_covers(query, found),
-        overview=table(ws.register.overview(found.code, query.on)),
+        notices=report.notices,
+        identity=_shown(query, "identity", report.identity),
+        sections=sections(query, report),
         map=_map(query, found),
     )
 
@@ -50,20 +79,55 @@ async def england(request: Request, query: Page) -> Response:
     return await area_page(request, "England", query)
 
 
-def _covers(query: PageQuery, found: Resolution) -> list[dict[str, object]]:
-    """The NHS areas covering what was named, each a link, with its share."""
+def sections(query: PageQuery, report: Report) -> list[dict[str, Any]]:
+    """Each section of the report as the page shows it: an anchor, a heading and its table."""
     return [
-        {
-            "name": cover.area.place_name or cover.area.name,
-            "href": query.link(
-                area_path(cover.area.area_type, cover.area.ods_code or cover.area.area_id)
-            ),
-            "kind": cover.area.area_type,
-            "code": cover.area.ods_code or cover.area.area_id,
-            "share": cover.share,
-        }
-        for cover in found.covers
+        {"id": f"section-{key}", "heading": HEADINGS[key], "table": _shown(query, key, result)}
+        for key, result in report.sections.items()
     ]
+
+
+def _shown(query: PageQuery, key: str, result: Result) -> dict[str, Any]:
+    shown = table(result) | {"source": _source(result.provenance)}
+    if key in LINKED:
+        shown["rows"] = _linked(query, result, shown["rows"], *LINKED[key])
+    if key == "population":
+        shown["rows"] = _tagged(result, shown["rows"])
+    return shown
+
+
+def _source(provenance: Provenance) -> str:
+    """Where a section's figures come from, the register named by its release (a page never
+    shows the server's files)."""
+    data = dict(provenance.data)
+    if "register" in data:
+        data["register"] = f"icsatlas register, release {state.release()}"
+    return replace(provenance, data=data).describe()
+
+
+def _linked(
+    query: PageQuery, result: Result, rows: list[list[Any]], name: str, kind: str | None, code: str
+) -> list[list[Any]]:
+    """The ``name`` cells as links to the pages of the areas they name."""
+    at = result.columns.index(name)
+    kinds = result.table.column(kind) if kind else ["icb"] * len(rows)
+    codes = result.table.column(code)
+    for row, area_kind, area_code in zip(rows, kinds, codes, strict=True):
+        if area_code and area_kind in PATHS:
+            href = query.link(area_path(area_kind, area_code))
+            row[at] = {"html": Markup(f'<a href="{escape(href)}">{escape(row[at])}</a>')}
+    return rows
+
+
+def _tagged(result: Result, rows: list[list[Any]]) -> list[list[Any]]:
+    """The population's red/amber/green (or higher/lower) as the design system's tags."""
+    at = result.columns.index("rag")
+    for row in rows:
+        colour = TAGS.get(row[at] or "")
+        if colour:
+            tag = f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{escape(row[at])}</strong>'
+            row[at] = {"html": Markup(tag)}
+    return rows
 
 
 def _map(query: PageQuery, found: Resolution) -> str:

@@ -79,6 +79,16 @@ def area_path(kind: str, code: str) -> str:
     return f"/{PATHS[kind]}/{code}" if kind != "country" else "/england"
 
 
+def suggestion_path(kind: str, key: str, name: str) -> str:
+    """The page of something a "did you mean" suggestion names: an area's page, a function's
+    page, or (a kind with no page of its own) a search for its name."""
+    if kind == "function":
+        return f"/functions/{key}"
+    if kind.removeprefix("former ") in PATHS:
+        return area_path(kind, key)
+    return f"/search?{urlencode({'q': name})}"
+
+
 @cache
 def environment() -> Environment:
     env = design.environment()
