@@ -8,11 +8,11 @@ import typer
 
 from icsatlas.cli.options import (
     AreaArgument,
-    AreaOption,
     AsOfOption,
     OnOption,
     ParametersOption,
     ReformOption,
+    ReformSetOption,
     workspace,
 )
 from icsatlas.cli.render import Format, FormatOption, console, render
@@ -84,25 +84,44 @@ def area(
         str | None,
         typer.Option("--reform", "-r", help="Also show who would hold each function after it."),
     ] = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Everything for one area: every function and who holds it on a date (and after a
     reform), with how accountable each holder is."""
-    render(workspace(None, as_of_change).register.overview(text, on, reform), fmt)
+    ws = workspace(None, as_of_change, reform_set=reform_set)
+    render(ws.register.overview(text, on, reform), fmt)
 
 
 def who(
-    function: Annotated[str, typer.Argument(help='A function: "primary care", "GP IT", "EPRR"...')],
-    area_text: AreaOption,
+    function: Annotated[
+        str,
+        typer.Argument(
+            help='A function: "primary care", "GP IT", "EPRR"...; or, without --area, a body '
+            '("NHS England").'
+        ),
+    ],
+    area_text: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            "-a",
+            help="An ICB, place, council, GP practice or PCN (name or code), or a postcode.",
+        ),
+    ] = None,
     on: OnOption = None,
     history: Annotated[bool, typer.Option("--history", help="The timeline of holders.")] = False,
     reform: ReformOption = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Who holds a function in an area on a date, on what basis, since when, how accountably."""
-    render(workspace(reform, as_of_change).register.who(function, area_text, on, history), fmt)
+    """Who holds a function in an area on a date, on what basis, since when, how accountably,
+    and with what legal status; or (no --area) what a body holds and, if a reform abolishes
+    it, where each of its functions goes."""
+    ws = workspace(reform, as_of_change, reform_set=reform_set)
+    render(ws.register.who(function, area_text, on, history), fmt)
 
 
 def diff(
@@ -110,33 +129,41 @@ def diff(
     end: Annotated[str, typer.Option("--to", help="Later date.")],
     area_text: Annotated[str | None, typer.Option("--area", "-a")] = None,
     reform: ReformOption = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """What moved, merged, appeared or disappeared between two dates."""
-    render(workspace(reform, as_of_change).register.diff(start, end, area_text), fmt)
+    """What moved, merged, appeared or disappeared between two dates (and where the reforms
+    applied contradict each other)."""
+    ws = workspace(reform, as_of_change, reform_set=reform_set)
+    render(ws.register.diff(start, end, area_text), fmt)
 
 
 def gaps(
     on: OnOption = None,
     area_text: Annotated[str | None, typer.Option("--area", "-a")] = None,
     reform: ReformOption = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Functions with no holder, several undeclared holders, or an uncertain holder."""
-    render(workspace(reform, as_of_change).register.gaps(on, area_text), fmt)
+    """Functions with no holder, several undeclared holders, an uncertain holder, or
+    contradicting reforms."""
+    ws = workspace(reform, as_of_change, reform_set=reform_set)
+    render(ws.register.gaps(on, area_text), fmt)
 
 
 def impact(
-    reform_name: Annotated[
-        str, typer.Argument(metavar="REFORM", help="Shipped name or YAML file.")
+    reform_names: Annotated[
+        list[str],
+        typer.Argument(metavar="REFORM...", help="Shipped names or YAML files (several: a stack)."),
     ],
     reform: ReformOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """What a reform does: functions moved, accountability lost, gaps, uncertain moves."""
-    _, result = workspace(reform).register.impact(reform_name)
+    """What a reform (or a stack, applied in date order) does: functions moved,
+    accountability lost, gaps, uncertain moves, conflicts, and its legal status."""
+    _, result = workspace(reform).register.impact(*reform_names)
     render(result, fmt)
 
 
@@ -243,7 +270,7 @@ def log_verify(
         raise typer.Exit(1)
 
 
-reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
+reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, show, check, apply.")
 board_app = typer.Typer(
     no_args_is_help=True, help="ICB and ICP boards: import, show, check, composition."
 )
@@ -255,13 +282,27 @@ def reform_list(fmt: FormatOption = Format.table) -> None:
     render(workspace().register.reforms(), fmt)
 
 
+@reform_app.command("show")
+def reform_show(
+    name: Annotated[str, typer.Argument(help="Shipped reform name or YAML file.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One reform: its legal status, every operation with its source, and what it does to
+    bodies the register holds no functions for (where their functions go, or a gap)."""
+    render(workspace().register.reform(name), fmt)
+
+
 @reform_app.command("check")
 def reform_check(
-    path: Annotated[str, typer.Argument(help="Reform YAML file or shipped name.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Reform YAML files or shipped names (several: a stack).")
+    ],
 ) -> None:
-    """Check a reform file, and that it applies cleanly to the register (nothing is saved)."""
-    count = workspace().register.check_reform(path)
-    console.print(f"{path}: {count} operations, applies cleanly")
+    """Check a reform file (or a stack: applied together in date order), and that it
+    applies cleanly to the register (nothing is saved); a stack's conflicts are listed."""
+    checked = workspace().register.check_stack(*paths)
+    for line in checked:
+        console.print(line)
 
 
 @reform_app.command("apply")
