@@ -40,6 +40,10 @@ ADDRESSES: dict[str, str] = {
     "/sources": "/sources",
     "/licence": "/licence",
     "/api/v1/docs": "/api/v1/docs",
+    "/login": "/login",
+    # signed out, these two send the browser to the sign-in page (checked as that page)
+    "/logout": "/logout",
+    "/icb/{code}/board-members": "/icb/QWO/board-members",
 }
 # Other states of pages: the error page, for an unknown address and for a bad date; a former
 # area's page with its successor notice (issue 10's Frimley example); forms not yet filled in,
