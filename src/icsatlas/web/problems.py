@@ -8,17 +8,41 @@ which forms are accepted).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from icsatlas.errors import IcsatlasError, InputError, InputErrors, NotFoundError
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class Suggestion(TypedDict):
+    """A name the request may have meant, and the register key to ask for it by."""
+
+    name: str
+    kind: str
+    key: str
+
+
+class Problem(TypedDict):
+    """An RFC 9457 problem document: why a request was refused."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: NotRequired[list[str]]
+    field: NotRequired[str]
+    suggestions: NotRequired[list[Suggestion]]
+
+
 _TITLES = {
     400: "Bad request",
     404: "Not found",
