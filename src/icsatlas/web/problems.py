@@ -8,6 +8,7 @@ which forms are accepted).
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any, NotRequired
 
 import orjson
@@ -54,6 +55,7 @@ _TITLES = {
 _PAGE_TITLES = {
     404: "Page not found",
     405: "Page not found",
+    414: "The web address is too long",
     500: "Sorry, there is a problem with this service",
 }
 
@@ -64,15 +66,13 @@ def problem(status: int, detail: str, instance: str, **extra: Any) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type=MEDIA_TYPE)
 
 
-def too_long(path: str) -> list[dict[str, Any]]:
-    """A 414 as raw ASGI messages (sent before any route is reached)."""
-    response = problem(414, "the request's URL is too long", path[:200])
+def too_long(scope: MutableMapping[str, Any]) -> list[dict[str, Any]]:
+    """A 414 as raw ASGI messages (sent before any route is reached): a problem document
+    for the API, a page for the portal."""
+    cut = {**scope, "path": scope["path"][:200], "raw_path": None, "query_string": b""}
+    response = _respond(Request(cut), 414, "the request's URL is too long", {})
     return [
-        {
-            "type": "http.response.start",
-            "status": 414,
-            "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
-        },
+        {"type": "http.response.start", "status": 414, "headers": response.raw_headers},
         {"type": "http.response.body", "body": response.body},
     ]
 
