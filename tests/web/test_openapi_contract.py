@@ -4,7 +4,8 @@ schemathesis generates requests from ``/api/v1/openapi.json`` for every operatio
 ones (positive) and ones that break the document's rules (negative) - sends them to the
 application in this process, and checks every answer: no server error (an exception is
 raised, not turned into a 500), the status code and content type documented, the body
-valid against the documented schema, invalid requests refused and valid ones not.
+valid against the documented schema, invalid requests refused and valid ones not. It runs
+once more, with fewer examples, against ``icsatlas serve`` on PostgreSQL over HTTP.
 
 A valid request may still be refused with 400 (a date that does not exist, such as
 ``2026-02-30``, or a cursor the API never gave out) or 404 (a well-formed name that matches
@@ -27,6 +28,7 @@ from icsatlas.web.app import create_app
 pytestmark = pytest.mark.slow
 
 EXAMPLES = 25  # per operation and mode: ~30 s in all on this machine
+LIVE_EXAMPLES = 10
 OPERATIONS = sorted(r.path for r in api.router.routes if isinstance(r, APIRoute))
 CONFIG = {
     "checks": {
@@ -44,22 +46,47 @@ def api_schema(web_url, web_home):
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=config)
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+@pytest.fixture(scope="module")
+def live_schemas():
+    return {}
+
+
+MODES = pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+
+
+@MODES
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_every_answer_conforms_to_the_document(api_schema, path, mode):
-    operation = api_schema[path]["GET"]
+    conforms(api_schema[path]["GET"], mode, EXAMPLES)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("server", ["postgresql"], indirect=True)
+@MODES
+@pytest.mark.parametrize("path", OPERATIONS)
+def test_the_server_on_postgresql_conforms_too(server, live_schemas, path, mode):
+    if server not in live_schemas:
+        config = schemathesis.config.SchemathesisConfig.from_dict(CONFIG)
+        live_schemas[server] = schemathesis.openapi.from_url(
+            f"{server}/api/v1/openapi.json", config=config
+        )
+    conforms(live_schemas[server][path]["GET"], mode, LIVE_EXAMPLES)
+
+
+def conforms(operation, mode: GenerationMode, examples: int) -> None:
+    """Generated requests for ``operation`` all get answers the document allows."""
     if mode is GenerationMode.NEGATIVE and not (operation.query or operation.path_parameters):
         pytest.skip("no parameter to get wrong")
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     def check(case):
-        case.call_and_validate()
+        case.call_and_validate(timeout=60)
 
     check()
 
