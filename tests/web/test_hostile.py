@@ -40,19 +40,27 @@ HOSTILE = {
     "float overflow": "1e309",
     "another site": "//evil.example/",
 }
-# what a valid request needs in each required parameter, by name
+# a valid value for a parameter of this name: required ones always get one, optional ones
+# too (a form's other fields filled in), so the hostile value is the one thing wrong
 VALID = {
     "q": "Leeds",
     "area": "Leeds",
     "function": "continuing healthcare",
+    "function_id": "continuing-healthcare",
     "from": "2026-01-01",
     "to": "2026-06-01",
     "name": "blueprint-2025",
+    "a": "blueprint-2025",
+    "b": "establishment-2022",
     "code": "QWO",
 }
 # free-text filters, where a value matching nothing is a correct (empty) answer, and the
 # search box, which sends a search left empty (once control characters are dropped) home
-ANSWERED = {("/api/v1/parameters", "prefix"): 200, ("/search", "q"): 303}
+ANSWERED = {
+    ("/api/v1/parameters", "prefix"): 200,
+    ("/functions", "q"): 200,
+    ("/search", "q"): 303,
+}
 
 
 def routes(router: APIRouter) -> Iterator[APIRoute]:
@@ -85,7 +93,7 @@ def request(route: APIRoute, where: str, name: str, value: str) -> tuple[str, di
     """The URL path and query with ``value`` in parameter ``name``, the others valid."""
     path, query = route.path, {}
     for kind, other, required in parameters(route):
-        given = value if other == name else VALID[other] if required else None
+        given = value if other == name else VALID[other] if required else VALID.get(other)
         if given is None:
             continue
         if kind == "path":
