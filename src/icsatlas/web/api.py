@@ -103,10 +103,12 @@ class Answer(Section):
 
 
 class Page(Answer):
-    """One page of a long answer: ``next`` is the address of the following page."""
+    """One page of a long answer: ``total`` rows in all, ``next`` the address of the
+    following page (``null`` on the last). A download (``format=json``) is the whole
+    answer, without them."""
 
-    total: int
-    next: str | None
+    total: NotRequired[int]
+    next: NotRequired[str | None]
 
 
 def openapi(app: FastAPI) -> dict[str, Any]:
