@@ -65,7 +65,7 @@ class Guard:
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
         if len(path) + len(query) > MAX_URL:
-            await _send(send, problems.too_long(path))
+            await _send(_secured(send, path), problems.too_long(scope))
             return
         if _private(scope):
             await self.app(scope, receive, _secured(send, path, [PRIVATE]))

@@ -8,17 +8,42 @@ which forms are accepted).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import MutableMapping
+from typing import Any, NotRequired
 
 import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from icsatlas.errors import IcsatlasError, InputError, InputErrors, NotFoundError
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class Suggestion(TypedDict):
+    """A name the request may have meant, and the register key to ask for it by."""
+
+    name: str
+    kind: str
+    key: str
+
+
+class Problem(TypedDict):
+    """An RFC 9457 problem document: why a request was refused."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: NotRequired[list[str]]
+    field: NotRequired[str]
+    suggestions: NotRequired[list[Suggestion]]
+
+
 _TITLES = {
     400: "Bad request",
     401: "Unauthorized",
@@ -35,6 +60,7 @@ _TITLES = {
 _PAGE_TITLES = {
     404: "Page not found",
     405: "Page not found",
+    414: "The web address is too long",
     500: "Sorry, there is a problem with this service",
 }
 
@@ -45,15 +71,13 @@ def problem(status: int, detail: str, instance: str, **extra: Any) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type=MEDIA_TYPE)
 
 
-def too_long(path: str) -> list[dict[str, Any]]:
-    """A 414 as raw ASGI messages (sent before any route is reached)."""
-    response = problem(414, "the request's URL is too long", path[:200])
+def too_long(scope: MutableMapping[str, Any]) -> list[dict[str, Any]]:
+    """A 414 as raw ASGI messages (sent before any route is reached): a problem document
+    for the API, a page for the portal."""
+    cut = {**scope, "path": scope["path"][:200], "raw_path": None, "query_string": b""}
+    response = _respond(Request(cut), 414, "the request's URL is too long", {})
     return [
-        {
-            "type": "http.response.start",
-            "status": 414,
-            "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
-        },
+        {"type": "http.response.start", "status": 414, "headers": response.raw_headers},
         {"type": "http.response.body", "body": response.body},
     ]
 

@@ -31,11 +31,18 @@ from icsatlas.workspace import Workspace, as_date, stamp
 
 RECHECK_S = 30.0
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
+
+
+def _download_schema(media: str) -> dict[str, str]:
+    """A file, except CSVW metadata, which is a JSON document (JSON-LD)."""
+    return {"type": "object"} if media.endswith("+json") else {"type": "string", "format": "binary"}
+
+
 # What a resource's 200 may be besides JSON (``format=``), for the OpenAPI document.
 DOWNLOADS: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
-            media: {"schema": {"type": "string", "format": "binary"}}
+            media: {"schema": _download_schema(media)}
             for fmt, media in exports.MEDIA_TYPES.items()
             if fmt != "json"
         }

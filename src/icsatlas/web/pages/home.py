@@ -58,7 +58,7 @@ async def search(
     request: Request, query: Page, q: Annotated[str, Query(max_length=200)] = ""
 ) -> Response:
     """An area, a function, or "<function> in <area>"; otherwise the nearest names."""
-    text = q.strip()
+    text = "".join(c for c in q if c.isprintable()).strip()  # control characters ignored
     if not text:
         return RedirectResponse(query.link("/"), status_code=303)
     ws = query.workspace()
