@@ -97,9 +97,13 @@ def test_reform_pages_over_http_on_each_engine(server):
     register's history is read from its audit log on either store."""
     listing = httpx.get(f"{server}/reforms", timeout=60)
     assert listing.status_code == 200
-    statuses = {r.find("th").text: r.find_all("td")[4].text for r in _rows(listing.text)}
+    statuses = {r.find("th").text: r.find_all("td")[5].text for r in _rows(listing.text)}
     assert statuses["ICB mergers of 1 April 2026"].startswith("In the register (change ")
     assert statuses["Model ICB Blueprint"] == "A what-if"
+    legal = {r.find("th").text: r.find_all("td")[4].text for r in _rows(listing.text)}
+    assert legal["ICB mergers of 1 April 2026"].startswith("In force")
+    bill = next(v for k, v in legal.items() if "Health Bill" in k)
+    assert bill.endswith("not law")  # health-bill-2026.yaml: a bill in committee, not law
     compared = httpx.get(f"{server}{EXAMPLES[3]}", timeout=60)
     assert compared.status_code == 200
 
