@@ -43,6 +43,13 @@ _REFUSALS = {
     414: "The URL is longer than 2,048 characters",
     422: "A parameter missing, of the wrong type or too long",
 }
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": reason,
+        "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
+    }
+    for status, reason in _REFUSALS.items()
+}
 router = APIRouter(
     prefix="/api/v1",
     tags=["icsatlas"],
@@ -50,15 +57,11 @@ router = APIRouter(
     responses={
         **DOWNLOADS,
         304: {"description": "Not modified: If-None-Match named this answer's ETag"},
-        **{
-            status: {
-                "description": reason,
-                "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
-            }
-            for status, reason in _REFUSALS.items()
-        },
+        **_PROBLEMS,
     },
 )
+# Writes: no downloads, no ETags; each refusal a problem document.
+writes = APIRouter(prefix="/api/v1", tags=["icsatlas"], responses=_PROBLEMS)
 
 Text = Annotated[str, Query(min_length=1, max_length=200)]
 Day = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or DD/MM/YYYY; today")]
@@ -364,14 +367,17 @@ Reason = Annotated[
 ]
 
 
-@router.post(
+@writes.post(
     "/areas/{icb}/board",
     status_code=201,
     summary="Add board members to an ICB's board (an editor of that ICB's board)",
     responses={
         201: {"description": "Saved: the audit log's change, how many added, by whom."},
         **{
-            status: {"description": why, "content": {"application/problem+json": {}}}
+            status: {
+                "description": why,
+                "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
+            }
             for status, why in (
                 (401, "No valid token (missing, unknown, expired, revoked)."),
                 (403, "The ICB, or a row's board, is outside the token's scopes."),

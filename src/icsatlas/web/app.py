@@ -47,6 +47,7 @@ def create_app(url: str | None = None, home: str | Path | None = None) -> Guard:
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=4)
     app.include_router(api.router)
+    app.include_router(api.writes)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.openapi = partial(api.openapi, app)  # type: ignore[method-assign]

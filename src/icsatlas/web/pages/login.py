@@ -11,6 +11,7 @@ here, through the same importer as ``icsatlas board import``. No JavaScript is n
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -84,7 +85,8 @@ async def logout(request: Request) -> Response:
 @router.get("/icb/{code}/board-members")
 async def board_form(request: Request, code: Code) -> Response:
     if auth.principal(request) is None:
-        return RedirectResponse(f"/login?next=/icb/{code}/board-members", status_code=303)
+        back = urlencode({"next": f"/icb/{code}/board-members"})
+        return RedirectResponse(f"/login?{back}", status_code=303)
     found = _icb(code)
     auth.require(request).require("board", found.code)
     return render(request, "board_member.html", found=found)
