@@ -1,0 +1,36 @@
+"""`icsatlas briefing`: the wiring, formats, refusing to overwrite, exit codes."""
+
+from __future__ import annotations
+
+ON = "2026-06-01"
+
+
+def test_markdown_is_printed(cli):
+    code, output = cli("briefing", "QWO", "--on", ON)
+    assert code == 0, output
+    assert output.startswith("# Briefing: NHS West Yorkshire Integrated Care Board")
+    assert "## Questions to ask" in output
+
+
+def test_pdf_needs_a_file(cli):
+    code, output = cli("briefing", "QWO", "--on", ON, "--format", "pdf")
+    assert code == 2
+    assert "needs --out" in output
+
+
+def test_writes_the_format_of_the_suffix_and_refuses_to_overwrite(cli, tmp_path):
+    out = tmp_path / "qwo.pdf"
+    code, output = cli("briefing", "QWO", "--on", ON, "--out", str(out))
+    assert code == 0, output
+    assert out.read_bytes().startswith(b"%PDF-")
+    code, output = cli("briefing", "QWO", "--on", ON, "--out", str(out))
+    assert code == 2
+    assert "--force" in output
+    code, output = cli("briefing", "QWO", "--on", ON, "--out", str(out), "--force")
+    assert code == 0, output
+
+
+def test_an_unknown_area_is_a_user_error(cli):
+    code, output = cli("briefing", "Nowhereshire", "--on", ON)
+    assert code == 2
+    assert "Nowhereshire" in output
