@@ -33,6 +33,8 @@ MONEY_ROWS = (
     ("Blueprint cut (share of running costs)", "blueprint_cut_pct", figures.percent),
 )
 
+WIDE_MONEY = ("allocation_gbp", "allocation_per_head", "distance_from_target", "blueprint_cut_gbp")
+
 
 def document(ws: Workspace, report: Report, release: str) -> Document:
     """The briefing of ``report``: who decides, what is changing, the money, the population
@@ -168,12 +170,7 @@ def money(report: Report, sources: Sources, release: str) -> Section:
     records = result.table.records()
     if not records:
         return Section("The money", (Text(result.notes[0] if result.notes else "none", at),))
-    grid = Grid(
-        result.title,
-        ("measure", *(r["ods_code"] for r in records)),
-        tuple((label, *(show(r[key]) for r in records)) for label, key, show in MONEY_ROWS),
-        at,
-    )
+    grid = _money_grid(result.title, records, at)
     chart = charts.running_costs(records)
     return Section(
         "The money",
@@ -186,6 +183,25 @@ def money(report: Report, sources: Sources, release: str) -> Section:
                 "redundancy cost estimate with its range, and the outsourcing share."
             ),
         ),
+    )
+
+
+def _money_grid(title: str, records: list[dict[str, Any]], at: tuple[int, ...]) -> Grid:
+    """A column an ICB for up to three ICBs; more (a region, England) a row an ICB with the
+    headline measures, so the table fits the page."""
+    if len(records) <= 3:
+        return Grid(
+            title,
+            ("measure", *(r["ods_code"] for r in records)),
+            tuple((label, *(show(r[key]) for r in records)) for label, key, show in MONEY_ROWS),
+            at,
+        )
+    shown = [row for row in MONEY_ROWS if row[1] in WIDE_MONEY]
+    return Grid(
+        title,
+        ("ICB", *(label for label, _, _ in shown)),
+        tuple((r["ods_code"], *(show(r[key]) for _, key, show in shown)) for r in records),
+        at,
     )
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from icsatlas.web.pages import about, areas, functions, home, reforms, who
+from icsatlas.web.pages import about, areas, briefing, functions, home, reforms, who
 
 router = APIRouter(include_in_schema=False)
-for _family in (home, areas, who, reforms, functions, about):
+for _family in (home, areas, who, reforms, functions, about, briefing):
     router.include_router(_family.router)
