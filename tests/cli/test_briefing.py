@@ -34,3 +34,15 @@ def test_an_unknown_area_is_a_user_error(cli):
     code, output = cli("briefing", "Nowhereshire", "--on", ON)
     assert code == 2
     assert "Nowhereshire" in output
+
+
+def test_all_needs_a_folder(cli):
+    code, output = cli("briefing", "--all", "--type", "icb")
+    assert code == 2
+    assert "--out DIR" in output
+
+
+def test_an_unknown_type_is_a_user_error(cli, tmp_path):
+    code, output = cli("briefing", "--all", "--type", "parish", "--out", str(tmp_path / "b"))
+    assert code == 2
+    assert "icb, council" in output

@@ -17,12 +17,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from icsatlas.errors import IcsatlasError
+
 if TYPE_CHECKING:
     from icsatlas.briefings.document import Document
     from icsatlas.workspace import DateLike, Workspace
 
 Format = Literal["pdf", "html", "md"]
 FORMATS: tuple[Format, ...] = ("pdf", "html", "md")
+
+
+def as_format(text: str) -> Format:
+    """``text`` as a briefing format, or a user error naming the choices."""
+    for known in FORMATS:
+        if text == known:
+            return known
+    raise IcsatlasError(f"a briefing is one of {', '.join(FORMATS)}, not {text!r}")
 
 
 def briefing(
@@ -56,4 +66,4 @@ def render(doc: Document, fmt: Format) -> bytes:
     return markdown.render(doc).encode()
 
 
-__all__ = ["FORMATS", "Format", "briefing", "render"]
+__all__ = ["FORMATS", "Format", "as_format", "briefing", "render"]
