@@ -46,3 +46,16 @@ def test_an_unknown_type_is_a_user_error(cli, tmp_path):
     code, output = cli("briefing", "--all", "--type", "parish", "--out", str(tmp_path / "b"))
     assert code == 2
     assert "icb, council" in output
+
+
+def test_motion_prints_a_sourced_motion(cli):
+    code, output = cli("motion", "Surrey County Council", "--on", ON, "--template", "council")
+    assert code == 0, output
+    assert output.startswith("# Motion: accountable integrated care in Surrey")
+    assert "\nSources\n" in output
+
+
+def test_motion_reports_an_unknown_template(cli):
+    code, output = cli("motion", "QWO", "--template", "no-such-template")
+    assert code == 2
+    assert "council, letter, scrutiny" in output
