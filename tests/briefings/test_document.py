@@ -91,3 +91,14 @@ def test_nothing_recorded_is_said_not_hidden(ws):
     doc = briefings.briefing(ws, "QWO", ON)  # no population is stored for West Yorkshire
     texts = [b.text for b in _blocks(doc) if isinstance(b, Text)]
     assert any(t.startswith("none recorded") for t in texts)
+
+
+def test_england_names_holders_by_type_one_row_a_move(ws):
+    # England is one area whose functions are each held by 36 ICBs (or 7 regions) at once
+    doc = briefings.briefing(ws, "England", ON)
+    grid = next(b for b in _blocks(doc) if isinstance(b, Grid) and "move with" in b.caption)
+    functions = [row[0] for row in grid.rows]
+    assert len(functions) == len(set(functions))
+    assert any(row[1].startswith("36 bodies: icb") for row in grid.rows)
+    questions = next(s for s in doc.sections if s.heading == "Questions to ask").blocks[0]
+    assert len(questions.items) < 20

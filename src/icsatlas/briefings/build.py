@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from icsatlas.briefings import changes, charts, figures, questions
+from icsatlas.briefings import changes, charts, figures, holders, questions
 from icsatlas.briefings.document import Chart, Document, Grid, Items, Section, Sources, Text
 from icsatlas.briefings.sources import cite
 
@@ -33,6 +33,8 @@ MONEY_ROWS = (
     ("Blueprint cut (share of running costs)", "blueprint_cut_pct", figures.percent),
 )
 
+BODIES_NAMED = 20  # more bodies than this are shown a row a type
+BOARDS_NAMED = 4  # more boards with nobody recorded than this are said in one line
 WIDE_MONEY = ("allocation_gbp", "allocation_per_head", "distance_from_target", "blueprint_cut_gbp")
 
 
@@ -77,17 +79,7 @@ def who_decides(report: Report, sources: Sources, release: str) -> Section:
     bodies = Grid(
         "Bodies holding functions here now, and their statutory accountability",
         ("body", "type", "functions", "score", "meets in public", "papers", "FOI", "elected"),
-        tuple(
-            (
-                r["holder"],
-                r["holder_type"],
-                figures.cell(r["functions_now"]),
-                figures.cell(r["score"]),
-                *(figures.cell(r[c]) for c in YES_NO),
-            )
-            for r in accountability.table
-            if r["functions_now"]
-        ),
+        _bodies(report),
         cite(sources, accountability, release),
     )
     return Section(
@@ -96,20 +88,69 @@ def who_decides(report: Report, sources: Sources, release: str) -> Section:
     )
 
 
+def _bodies(report: Report) -> tuple[tuple[str, ...], ...]:
+    """Each body holding a function now; where several NHS areas cover the area, one row a
+    type of body (its accountability is its type's), with how many bodies."""
+    held = [r for r in report.section("accountability").table if r["functions_now"]]
+    if not holders.several(report) and len(held) <= BODIES_NAMED:
+        return tuple(
+            (
+                r["holder"],
+                r["holder_type"],
+                figures.cell(r["functions_now"]),
+                figures.cell(r["score"]),
+                *(figures.cell(r[c]) for c in YES_NO),
+            )
+            for r in held
+        )
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for r in held:
+        by_type.setdefault(r["holder_type"], []).append(r)
+    return tuple(
+        (
+            f"{len(rows)} {'body' if len(rows) == 1 else 'bodies'}",
+            kind,
+            figures.cell(max(r["functions_now"] for r in rows)) + " (most)",
+            figures.cell(rows[0]["score"]),
+            *(figures.cell(rows[0][c]) for c in YES_NO),
+        )
+        for kind, rows in by_type.items()
+    )
+
+
 def _boards(report: Report, sources: Sources, release: str) -> Items:
     boards = report.section("boards")
     at = cite(sources, boards, release)
+    unknown = [r["board"] for r in boards.table if not r["members"]]
     items = []
+    if len(unknown) > BOARDS_NAMED:
+        items.append(
+            Text(
+                f"{len(unknown)} boards have no members recorded, so their council "
+                "representation is unknown.",
+                at,
+            )
+        )
     for r in boards.table:
         if not r["members"]:
-            text = f"{r['board']}: no board members recorded, so council representation is unknown."
-        else:
-            text = (
+            if len(unknown) <= BOARDS_NAMED:
+                items.append(
+                    Text(
+                        f"{r['board']}: no board members recorded, so council representation "
+                        "is unknown.",
+                        at,
+                    )
+                )
+            continue
+        missing = f"; missing {r['missing']}" if r["missing"] else ""
+        items.append(
+            Text(
                 f"{r['board']}: {r['members']} members, {r['councillors']} councillors "
-                f"({figures.percent(r['councillor_share'], fraction=True)}); statutory minimum: "
-                f"{r['statutory_minimum']}{'; missing ' + r['missing'] if r['missing'] else ''}."
+                f"({figures.percent(r['councillor_share'], fraction=True)}); statutory "
+                f"minimum: {r['statutory_minimum']}{missing}.",
+                at,
             )
-        items.append(Text(text, at))
+        )
     return Items(tuple(items) or (Text("No ICB board covers this area.", at),))
 
 
@@ -122,8 +163,15 @@ def changing(ws: Workspace, report: Report, sources: Sources, release: str) -> S
         blocks.append(
             Items(tuple(Text(n, cite(sources, report.identity, release)) for n in report.notices))
         )
+    label = holders.labeller(report)
     for column, reform in _scenarios(report):
-        moved = [r for r in functions.table if r.get(column) and r[column] != r["holder"]]
+        moved: dict[tuple[str, str, str], int] = {}
+        for r in functions.table:
+            if r.get(column) and r[column] != r["holder"]:
+                key = (r["function"], label(r["holder"]), label(r[column]))
+                moved[key] = moved.get(key, 0) + 1
+                scores.setdefault(key[1], scores.get(holders.first(r["holder"])))
+                scores.setdefault(key[2], scores.get(holders.first(r[column])))
         if not moved:
             blocks.append(Text(f"No function here moves {_under(reform)}.", at))
             continue
@@ -131,18 +179,20 @@ def changing(ws: Workspace, report: Report, sources: Sources, release: str) -> S
         status = changes.applied(ws, reform)
         rows = tuple(
             (
-                r["function"],
-                r["holder"],
-                r[column],
-                f"{figures.cell(scores.get(r['holder']))} → {figures.cell(scores.get(r[column]))}",
-                known[r["function"]].status(report.on, status) if r["function"] in known else "",
+                function,
+                now,
+                new,
+                f"{figures.cell(scores.get(now))} → {figures.cell(scores.get(new))}",
+                known[function].status(report.on, status) if function in known else "",
+                *((str(count),) if holders.several(report) else ()),
             )
-            for r in moved
+            for (function, now, new), count in moved.items()
         )
+        columns = ("function", "now", "would be", "accountability score", "when and how sure")
         blocks.append(
             Grid(
-                f"{len(moved)} functions move {_under(reform)}",
-                ("function", "now", "would be", "accountability score", "when and how sure"),
+                f"{len({k[0] for k in moved})} functions move {_under(reform)}",
+                (*columns, *(("areas",) if holders.several(report) else ())),
                 rows,
                 at,
             )

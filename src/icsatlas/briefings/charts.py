@@ -27,6 +27,7 @@ class Bars:
     series: tuple[str, ...]
     groups: tuple[tuple[str, tuple[float, ...]], ...]
     unit: str
+    reference: tuple[str, float] | None = None  # one value for every group, drawn as a line
 
     @property
     def alt(self) -> str:
@@ -41,15 +42,20 @@ class Bars:
         return figures.pounds(value) if self.unit == "GBP" else figures.cell(value)
 
     def grid(self, sources: tuple[int, ...]) -> Grid:
-        rows = tuple((label, *(self.show(v) for v in values)) for label, values in self.groups)
-        return Grid(self.title, ("", *self.series), rows, sources)
+        extra = (self.reference[1],) if self.reference else ()
+        rows = tuple(
+            (label, *(self.show(v) for v in (*values, *extra))) for label, values in self.groups
+        )
+        names = (*self.series, *((self.reference[0],) if self.reference else ()))
+        return Grid(self.title, ("", *names), rows, sources)
 
     @property
     def svg(self) -> str:
         top = max((v for _, values in self.groups for v in values), default=0) or 1
         scale = (WIDTH - LABEL - 70) / top
         y = 22
-        shapes = [_legend(self.series)]
+        names = (*self.series, *((self.reference[0],) if self.reference else ()))
+        shapes = [_legend(names)]
         for label, values in self.groups:
             shapes.append(_text(4, y + BAR, label[:30], anchor="start"))
             for index, value in enumerate(values):
@@ -64,6 +70,13 @@ class Bars:
                 y += BAR + 2
             y += GAP
         height = y + 4
+        if self.reference:
+            x = LABEL + self.reference[1] * scale
+            colour = COLOURS[len(self.series) % len(COLOURS)]
+            shapes.append(
+                f'<line x1="{x:.1f}" y1="20" x2="{x:.1f}" y2="{y:.1f}" stroke="{colour}" '
+                'stroke-width="2" stroke-dasharray="4 3"/>'
+            )
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
             f'viewBox="0 0 {WIDTH} {height}" font-family="{FONT}" font-size="11">'
@@ -89,14 +102,28 @@ def _text(x: float, y: float, text: str, anchor: str) -> str:
 
 
 def running_costs(records: list[dict[str, Any]]) -> Bars:
-    """Each ICB's running costs a head beside the Blueprint's envelope a head."""
+    """Each ICB's running costs a head beside the Blueprint's envelope a head (one dashed
+    line when the envelope is the same for every ICB, as the Blueprint sets it)."""
+    shown = [
+        r
+        for r in records
+        if r["running_costs_per_head"] is not None and r["envelope_per_head"] is not None
+    ]
+    title = "Running costs a head against the Blueprint envelope"
+    envelopes = {r["envelope_per_head"] for r in shown}
+    if len(shown) > 1 and len(envelopes) == 1:
+        return Bars(
+            title,
+            ("running costs a head",),
+            tuple((r["ods_code"], (r["running_costs_per_head"],)) for r in shown),
+            "GBP",
+            ("Blueprint envelope a head", envelopes.pop()),
+        )
     return Bars(
-        "Running costs a head against the Blueprint envelope",
+        title,
         ("running costs a head", "Blueprint envelope a head"),
         tuple(
-            (r["ods_code"], (r["running_costs_per_head"], r["envelope_per_head"]))
-            for r in records
-            if r["running_costs_per_head"] is not None and r["envelope_per_head"] is not None
+            (r["ods_code"], (r["running_costs_per_head"], r["envelope_per_head"])) for r in shown
         ),
         "GBP",
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from icsatlas.briefings.document import Block, Chart, Document, Grid, Items, Text
 
 FONTS = Path(__file__).parent / "fonts"
+TALL = 8  # a chart with more rows than this goes above its table, not beside it
 PREAMBLE = """#set document(title: {title}, author: "icsatlas")
 #set text(lang: "en", region: "gb", font: "Source Sans Pro", size: 9.5pt)
 #set page(paper: "a4", margin: (x: 16mm, top: 14mm, bottom: 20mm),
@@ -97,6 +98,10 @@ def _grid(grid: Grid) -> str:
 
 
 def _chart(chart: Chart, name: str) -> str:
+    if len(chart.grid.rows) > TALL:  # too tall to sit side by side on one page: stacked
+        return f"#align(center, image({_s(name)}, height: 11cm, alt: {_s(chart.alt)}))\n" + _grid(
+            chart.grid
+        )
     return (
         "#grid(columns: (1.3fr, 1fr), gutter: 8pt,\n"
         f"  image({_s(name)}, width: 100%, alt: {_s(chart.alt)}),\n"

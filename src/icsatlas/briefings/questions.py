@@ -5,9 +5,9 @@ recorded raises a question about the gap, never a finding."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from icsatlas.briefings import figures
+from icsatlas.briefings import figures, holders
 from icsatlas.briefings.document import Items, Sources, Text
 from icsatlas.briefings.sources import cite
 
@@ -36,24 +36,29 @@ def _question(question: str, fact: str, at: tuple[int, ...]) -> Text:
 def _moves(report: Report, sources: Sources, release: str) -> Iterator[Text]:
     functions = report.section("functions")
     bodies = {r["holder"]: r for r in report.section("accountability").table}
-    at = cite(sources, functions, release) + cite(
-        sources, report.section("accountability"), release
-    )
+    at = cite(sources, functions, release)
+    at += cite(sources, report.section("accountability"), release)
+    label = holders.labeller(report)
+    asked = set()
     for column in ("holder_with_blueprint", "holder_under_reform"):
         if column not in functions.columns:
             continue
         for r in functions.table:
-            body = bodies.get(r[column])
+            body = bodies.get(holders.first(r[column] or ""))
             if (
                 r[column] == r["holder"]
                 or body is None
                 or body["meets_in_public"] not in NOT_PUBLIC
             ):
                 continue
+            now, new = label(r["holder"]), label(r[column])
+            if (r["function"], new) in asked:
+                continue
+            asked.add((r["function"], new))
             yield _question(
-                f"{r['function']} would move to {r[column]}, which "
+                f"{r['function']} would move to {new}, which "
                 f"{NOT_PUBLIC[body['meets_in_public']]}: how will the council scrutinise it?",
-                f"{r['function']} is held by {r['holder']} now and by {r[column]} "
+                f"{r['function']} is held by {now} now and by {new} "
                 f"{_scenario(column, report.reform)}.",
                 at,
             )
@@ -78,7 +83,11 @@ def _gaps(report: Report, sources: Sources, release: str) -> Iterator[Text]:
 def _money(report: Report, sources: Sources, release: str) -> Iterator[Text]:
     result = report.section("money")
     at = cite(sources, result, release)
-    for r in result.table:
+    rows = result.table.records()
+    if len(rows) > holders.MANY:
+        yield from _money_of_many(rows, at)
+        return
+    for r in rows:
         distance = r["distance_from_target"]
         if distance is not None and distance < 0:
             yield _question(
@@ -99,17 +108,51 @@ def _money(report: Report, sources: Sources, release: str) -> Iterator[Text]:
             )
 
 
+def _money_of_many(rows: list[dict[str, Any]], at: tuple[int, ...]) -> Iterator[Text]:
+    """For a region or England: one question each, naming the extremes, not 36 of each."""
+    below = [r for r in rows if (r["distance_from_target"] or 0) < 0]
+    if below:
+        furthest = min(below, key=lambda r: r["distance_from_target"])
+        yield _question(
+            f"{len(below)} of the {len(rows)} ICBs are funded below their fair share: what is "
+            "being done to close the gaps?",
+            f"the furthest, {furthest['icb']}, is "
+            f"{figures.percent(furthest['distance_from_target'], signed=True, fraction=True)} "
+            "against its target.",
+            at,
+        )
+    cuts = [r for r in rows if r["blueprint_cut_gbp"]]
+    if cuts:
+        low = min(cuts, key=lambda r: r["blueprint_cut_gbp"])
+        high = max(cuts, key=lambda r: r["blueprint_cut_gbp"])
+        yield _question(
+            "Which posts and which work go to meet the Blueprint's running-cost envelope, and "
+            "who will do that work?",
+            f"running costs must fall in {len(cuts)} ICBs, by between "
+            f"{figures.millions(low['blueprint_cut_gbp'])} ({low['ods_code']}) and "
+            f"{figures.millions(high['blueprint_cut_gbp'])} ({high['ods_code']}).",
+            at,
+        )
+
+
 def _boards(report: Report, sources: Sources, release: str) -> Iterator[Text]:
     result = report.section("boards")
     at = cite(sources, result, release)
+    unknown = [r["board"] for r in result.table if not r["members"]]
+    if len(unknown) > holders.MANY:
+        yield _question(
+            "Who sits on these ICBs' boards, and how many are councillors?",
+            f"no board members are recorded for {len(unknown)} of them.",
+            at,
+        )
     for r in result.table:
-        if not r["members"]:
+        if not r["members"] and len(unknown) <= holders.MANY:
             yield _question(
                 f"Who sits on the board of {r['board']}, and how many are councillors?",
                 "no board members are recorded for it.",
                 at,
             )
-        elif r["missing"]:
+        elif r["members"] and r["missing"]:
             yield _question(
                 f"When will {r['board']} meet its statutory minimum membership?",
                 f"missing: {r['missing']}.",
