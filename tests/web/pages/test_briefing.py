@@ -49,3 +49,9 @@ def test_another_address_of_the_area_is_sent_to_the_canonical_one(app_client):
 )
 def test_hostile_addresses_are_4xx(app_client, path):
     assert 400 <= app_client.get(path).status_code < 500
+
+
+def test_englands_briefing(app_client):
+    response = app_client.get(f"/briefing/england.html?on={ON}")
+    assert response.status_code == 200
+    assert "<h1>Briefing: England</h1>" in response.text
