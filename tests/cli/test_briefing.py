@@ -59,3 +59,9 @@ def test_motion_reports_an_unknown_template(cli):
     code, output = cli("motion", "QWO", "--template", "no-such-template")
     assert code == 2
     assert "council, letter, scrutiny" in output
+
+
+def test_motion_shows_a_template_to_copy(cli):
+    code, output = cli("motion", "--template", "letter", "--show-template")
+    assert code == 0, output
+    assert "{{ money.allocation }}" in output

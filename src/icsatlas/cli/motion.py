@@ -9,11 +9,16 @@ from typing import Annotated
 
 import typer
 
-from icsatlas.cli.options import AreaArgument, OnOption, workspace
+from icsatlas.cli.options import OnOption, workspace
 
 
 def motion(
-    text: AreaArgument,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="An ICB, place, council, GP practice or PCN (name or code), or a postcode."
+        ),
+    ] = None,
     template: Annotated[
         str,
         typer.Option(
@@ -30,14 +35,24 @@ def motion(
         Path | None, typer.Option("--out", "-o", help="File to write; default: print.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out.")] = False,
+    show_template: Annotated[
+        bool,
+        typer.Option("--show-template", help="Print the template itself, to copy and edit."),
+    ] = False,
 ) -> None:
     """Fill a motion template (notes / believes / resolves) with the area's figures; a
     template of your own is checked first and every unknown field reported."""
     from icsatlas.briefings import motions
     from icsatlas.briefings.release import release
     from icsatlas.briefings.write import atomic
+    from icsatlas.errors import IcsatlasError
 
     path = motions.locate(template)
+    if show_template:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+        return
+    if text is None:
+        raise IcsatlasError("name an area (or add --show-template to print the template)")
     ws = workspace()
     filled = motions.fill(path, ws.report(text, on, reform), release(ws))
     if out is None:
