@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from icsatlas.briefings import changes, charts, figures, holders, questions
-from icsatlas.briefings.document import Chart, Document, Grid, Items, Section, Sources, Text
+from icsatlas.briefings.document import (
+    Chart,
+    Document,
+    Grid,
+    Items,
+    Section,
+    SourceList,
+    Sources,
+    Text,
+)
 from icsatlas.briefings.sources import cite
 
 if TYPE_CHECKING:
@@ -59,7 +68,7 @@ def document(ws: Workspace, report: Report, release: str) -> Document:
         title=f"Briefing: {report.name}",
         subtitle=f"{report.kind} {report.code}, on {figures.day(report.on)}",
         footer=footer,
-        sections=(*built, Section("Sources", ())),
+        sections=(*built, Section("Sources", (SourceList(),))),
         sources=tuple(sources.entries),
     )
 

@@ -44,7 +44,13 @@ class Chart:
     grid: Grid
 
 
-Block = Text | Items | Grid | Chart
+@dataclass(frozen=True)
+class SourceList:
+    """Where the document's numbered sources are listed."""
+
+
+Content = Text | Items | Grid | Chart
+Block = Content | SourceList
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from icsatlas.briefings.document import Block, Chart, Document, Grid, Items, Text
+from icsatlas.briefings.document import Chart, Content, Document, Grid, Items, SourceList, Text
 
 STYLE = """
 body{font-family:"Source Sans Pro",Arial,sans-serif;color:#212b32;max-width:46rem;margin:1rem auto;
@@ -30,9 +30,10 @@ def render(doc: Document) -> str:
     body = [f"<h1>{escape(doc.title)}</h1>", f"<p>{escape(doc.subtitle)}</p>"]
     for section in doc.sections:
         body.append(f"<section><h2>{escape(section.heading)}</h2>")
-        body += [_block(b) for b in section.blocks]
-        if section.heading == "Sources":
-            body.append(_sources(doc.sources))
+        body += [
+            _sources(doc.sources) if isinstance(b, SourceList) else _block(b)
+            for b in section.blocks
+        ]
         body.append("</section>")
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(doc.lang)}"><head><meta charset="utf-8">'
@@ -47,7 +48,7 @@ def _refs(sources: tuple[int, ...]) -> str:
     return "".join(f'<sup><a href="#source-{n}">[{n}]</a></sup>' for n in sources)
 
 
-def _block(block: Block) -> str:
+def _block(block: Content) -> str:
     if isinstance(block, Text):
         return f"<p>{escape(block.text)}{_refs(block.sources)}</p>"
     if isinstance(block, Items):

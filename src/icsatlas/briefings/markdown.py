@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from icsatlas.briefings.document import Block, Chart, Document, Grid, Items, Text
+from icsatlas.briefings.document import Chart, Content, Document, Grid, Items, SourceList, Text
 
 
 def render(doc: Document) -> str:
@@ -10,8 +10,10 @@ def render(doc: Document) -> str:
     for section in doc.sections:
         lines += [f"## {section.heading}", ""]
         for block in section.blocks:
-            lines += [*_block(block), ""]
-    lines += [f"[^{n}]: {text}" for n, text in enumerate(doc.sources, 1)]
+            if isinstance(block, SourceList):
+                lines += [f"[^{n}]: {text}" for n, text in enumerate(doc.sources, 1)]
+            else:
+                lines += [*_block(block), ""]
     lines += ["", "---", "", doc.footer, ""]
     return "\n".join(lines)
 
@@ -24,7 +26,7 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _block(block: Block) -> list[str]:
+def _block(block: Content) -> list[str]:
     if isinstance(block, Text):
         return [f"{block.text}{_refs(block.sources)}"]
     if isinstance(block, Items):

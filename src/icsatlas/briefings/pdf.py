@@ -9,7 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from icsatlas.briefings.document import Block, Chart, Document, Grid, Items, Text
+from icsatlas.briefings.document import Chart, Content, Document, Grid, Items, SourceList, Text
 
 FONTS = Path(__file__).parent / "fonts"
 TALL = 8  # a chart with more rows than this goes above its table, not beside it
@@ -57,15 +57,15 @@ def typst_source(doc: Document, folder: Path) -> str:
     for section in doc.sections:
         parts.append(f"== #{_s(section.heading)}\n")
         for block in section.blocks:
-            if isinstance(block, Chart):
+            if isinstance(block, SourceList):
+                parts.append(_sources(doc.sources))
+            elif isinstance(block, Chart):
                 charts += 1
                 name = f"chart-{charts}.svg"
                 (folder / name).write_text(block.svg, encoding="utf-8")
                 parts.append(_chart(block, name))
             else:
                 parts.append(_block(block))
-        if section.heading == "Sources":
-            parts.append(_sources(doc.sources))
     return "\n".join(parts)
 
 
@@ -78,7 +78,7 @@ def _refs(sources: tuple[int, ...]) -> str:
     return "".join(f"#super[[{n}]]" for n in sources)
 
 
-def _block(block: Block) -> str:
+def _block(block: Content) -> str:
     if isinstance(block, Text):
         return f"#{_s(block.text)}{_refs(block.sources)}\n"
     if isinstance(block, Items):
