@@ -11,6 +11,14 @@ class IcsatlasError(Exception):
     """An error the interfaces show as a message, without a traceback."""
 
 
+class StoreBusy(IcsatlasError):
+    """Another process holds the store (a DuckDB file being written): retry shortly. The
+    message names the file; ``public`` says the same without it (for web answers)."""
+
+    http_status = 503
+    public = "the store is busy with another write: retry in a few seconds"
+
+
 class InputError(IcsatlasError):
     """Bad input, located as precisely as we can: ``file:row: field: message``."""
 

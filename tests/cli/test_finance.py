@@ -329,11 +329,14 @@ def test_bcf_import_show_and_scenario(own_workspace, tmp_path):
     assert result.exit_code == 0, result.output
     shown = invoke("bcf", "show")
     assert "Kent" in shown.output and "Kent BCF plan 2025/26" in shown.output
-    scenario = invoke("bcf", "scenario")
+    scenario = invoke(
+        "bcf", "scenario", "--from-year", "2017/18", "--from-per-head", "15",
+        "--year", "2024/25", "--per-head", "13",
+    )  # fmt: skip
     assert "SCENARIO, NOT DATA" in scenario.output
-    # the shipped 2017/18 figure, an assumption with no public source found
-    # (finance/bcf/county_pooled_per_head.yaml)
-    assert "2017/18" in scenario.output and "15.56" in scenario.output
+    assert "2017/18" in scenario.output and "ONS mid-year" in scenario.output
+    unsourced = invoke("bcf", "scenario")
+    assert unsourced.exit_code == 2 and "no sourced per-resident figure" in unsourced.output
 
 
 def test_bcf_import_of_a_bad_file_exits_2_with_row_and_field(own_workspace, tmp_path):
@@ -383,8 +386,8 @@ OVERRIDES = [
     (["blueprint-bill", "--draws", "20"], "finance.redundancy.earnings_cap: 60000",
      "redundancy_gbp"),
     (["bcf", "minimums"], "finance.bcf.england_population: 60000000", "per_head_gbp"),
-    (["bcf", "scenario"], "finance.bcf.county_pooled_per_head: {2025-04-01: 14}",
-     "per_head_gbp"),
+    (["bcf", "scenario", "--from-year", "2017/18", "--from-per-head", "15", "--year",
+      "2024/25", "--per-head", "13"], "finance.bcf.england_population: 60000000", None),
     (["shift", "--year", "2025/26"], "finance.allocation.core_weights: {g_a: 0.5}",
      "acute_share"),
 ]  # fmt: skip
@@ -418,7 +421,8 @@ def test_bcf_show_and_counties_take_a_parameters_file(own_workspace, tmp_path):
         shipped, shipped_print = figure_and_fingerprint(["bcf", command], None)
         mine, mine_print = figure_and_fingerprint(["bcf", command], file)
         assert mine_print != shipped_print
-        assert mine[0]["pooled_per_head"] < shipped[0]["pooled_per_head"]
+        # per head is over each council's own ONS estimate, not a share of England's total
+        assert mine[0]["pooled_per_head"] == shipped[0]["pooled_per_head"]
 
 
 def test_a_bad_parameters_file_is_a_located_error(workspace, tmp_path):

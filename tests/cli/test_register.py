@@ -240,6 +240,16 @@ def test_sources_names_publisher_date_and_licence(cli):
     assert code == 2 and "no shipped data source 'nothing'" in output
 
 
+def test_board_composition_lists_every_icb_and_says_where_none_is_recorded(cli):
+    code, output = cli("board", "composition", "--on", "2026-06-01", "--format", "json")
+    assert code == 0
+    result = json.loads(output)
+    assert len(result["data"]) == 36
+    assert any(row["status"] == "none recorded" for row in result["data"])
+    code, output = cli("board", "composition", "QWE", "--on", "2026-06-01", "--format", "csv")
+    assert code == 0 and output.startswith("role,sector,count")
+
+
 def test_log_verify_passes_then_names_a_deleted_change(cli):
     """Issue 12, defect 3: deleting an audit entry was undetected, and `--as-of-change` on it
     still succeeded."""

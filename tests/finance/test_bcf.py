@@ -70,7 +70,7 @@ def test_a_later_import_supersedes_but_keeps_history(store, good, tmp_path):
     frame = bcf.contributions(store, PARAMS, "2025/26").frame.set_index("ons_code")
     assert frame.loc["E08000025", "pooled_gbp"] == 72_000_000
     assert frame.loc["E08000025", "kind"] == "scenario"
-    assert frame.loc["E08000025", "population_source"].startswith("mid-2015")
+    assert frame.loc["E08000025", "population_source"] == "ONS mid-year estimate mid-2024"
     assert store.scalar("SELECT COUNT(*) FROM finance_bcf_contribution") == 5
 
 
@@ -99,30 +99,54 @@ def test_national_minimums_are_the_published_2025_26_figures():
     assert frame.loc["total", "amount_gbp"] == 8_965_000_000
 
 
-def test_the_quoted_county_figures_are_a_change_over_time_not_a_comparison():
-    """Issue 9, section 6: £15.56 and £13.43 a head are county councils' pooled contributions
-    in 2017-18 and in 2025/26, not counties against other councils in one year."""
-    result = bcf.county_pooling_scenario(PARAMS)
+def test_without_a_population_per_head_is_over_the_ons_estimate_of_the_year(store, tmp_path):
+    path = tmp_path / "leeds.csv"
+    path.write_text(
+        "area_code,financial_year,funding_stream,amount_gbp\n"
+        "E08000035,2019/20,nhs_minimum,60000000\n"
+        "E08000035,2025/26,nhs_minimum,70000000\n"
+    )
+    bcf.import_contributions(store, path, "made-up figures for the test", "scenario")
+    frame = bcf.contributions(store, PARAMS).frame.set_index("financial_year")
+    # Leeds (E08000035) in the shipped ONS file, read here with the csv module
+    leeds = {r["year"]: int(r["population"]) for r in _mye() if r["area_code"] == "E08000035"}
+    assert frame.loc["2019/20", "population"] == leeds["2019"]
+    assert frame.loc["2019/20", "population_source"] == "ONS mid-year estimate mid-2019"
+    assert frame.loc["2025/26", "population"] == leeds["2024"]  # the latest estimate
+    assert frame.loc["2025/26", "pooled_per_head"] == pytest.approx(70_000_000 / leeds["2024"])
+
+
+def _mye():
+    import csv
+    from pathlib import Path
+
+    import icsatlas.data
+
+    path = Path(icsatlas.data.__file__).parent / "reference" / "ons_mye_population_la_1991_2024.csv"
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_county_scenario_takes_every_figure_from_the_user():
+    """No per-resident figure for county councils is shipped (none was found in a public
+    source): the scenario is the user's two figures at the counties' ONS populations."""
+    result = bcf.county_pooling_scenario(PARAMS, "2019/20", "2024/25", 14.0, 13.0)
     frame = result.frame.set_index("financial_year")
-    assert set(frame.councils) == {"county"}
-    # the shipped figures, assumptions with no public source found
-    # (finance/bcf/county_pooled_per_head.yaml; ICS-REFERENCE.md §9)
-    assert frame.loc["2017/18", "per_head_gbp"] == 15.56
-    assert frame.loc["2025/26", "per_head_gbp"] == 13.43
-    change = frame.loc["change 2017/18 to 2025/26"]
-    assert change.per_head_gbp == pytest.approx(13.43 - 15.56)
-    assert change.implied_pooled_gbp == pytest.approx((13.43 - 15.56) * change.population)
+    counties = {
+        r["area_code"] for r in _mye() if r["area_type"] == "county" and r["year"] == "2024"
+    }
+    people = sum(
+        int(r["population"]) for r in _mye() if r["area_code"] in counties and r["year"] == "2024"
+    )
+    assert frame.loc["2024/25", "population"] == people
+    assert frame.loc["2024/25", "implied_pooled_gbp"] == pytest.approx(13.0 * people)
+    change = frame.loc["change 2019/20 to 2024/25"]
+    assert change.per_head_gbp == pytest.approx(-1.0)
     assert result.notes[0].startswith("SCENARIO, NOT DATA")
-    assert "not counties against other councils" in result.notes[0]
-
-
-def test_the_scenario_takes_given_figures_and_refuses_years_without_one():
-    frame = bcf.county_pooling_scenario(PARAMS, "2019/20", "2025/26", 14.0).frame
-    assert frame.per_head_gbp.tolist()[:2] == [14.0, 13.43]
-    with pytest.raises(InputError, match="from_per_head: no quoted county figure for 2019/20"):
-        bcf.county_pooling_scenario(PARAMS, "2019/20")
+    with pytest.raises(InputError, match="no sourced per-resident figure"):
+        bcf.county_pooling_scenario(PARAMS)
     with pytest.raises(InputError, match="to_per_head: must be 0 or more"):
-        bcf.county_pooling_scenario(PARAMS, to_per_head=-1)
+        bcf.county_pooling_scenario(PARAMS, "2019/20", "2024/25", 1.0, -1)
 
 
 def test_an_overridden_england_population_changes_per_head_figures_and_the_fingerprint():

@@ -25,7 +25,6 @@ def test_finance_parameter_has_certainty_and_a_linked_source(name):
 
 
 def test_unconfirmed_figures_are_never_graded_as_data():
-    assert PARAMS.get("finance.bcf.county_pooled_per_head").certainty == "assumption"
     assert PARAMS.get("finance.allocation.core_weights").certainty == "estimate"
     assert PARAMS.get("finance.redundancy.mars_terms").certainty == "assumption"
 

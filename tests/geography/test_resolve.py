@@ -122,3 +122,16 @@ def test_a_central_district_with_no_practice_uses_its_family(resolver):
     found = resolver.resolve("SW1A 1AA", JUNE_2026)
     assert found.approximate and "postcode districts SW1*" in found.notes[0]
     assert codes(found)[0] == "W2U3Z"
+
+
+@pytest.mark.parametrize("text", ["council", "City of", "!!!", "\x00", "' OR 1=1 --"])
+def test_text_without_a_distinguishing_name_matches_nothing(resolver, text):
+    # regression: these left an empty council key, which was the City of London's
+    with pytest.raises(NotFoundError):
+        resolver.resolve(text, JUNE_2026)
+
+
+@pytest.mark.parametrize("text", ["City of London", "city of london corporation"])
+def test_the_city_of_london_is_found_by_its_whole_name(resolver, text):
+    # ONS code E09000001 (utla_current_to_icb_2023_population_shares.csv)
+    assert resolver.resolve(text, JUNE_2026).code == "E09000001"

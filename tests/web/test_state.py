@@ -9,6 +9,15 @@ from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.web import state
 
 
+@pytest.fixture
+def elsewhere():
+    """A test that points the process at a workspace of its own puts the shared one back
+    afterwards (the session's app_client answers from it)."""
+    url, home = state.settings.url, state.settings.home
+    yield
+    state.configure(url, home)
+
+
 def test_release_names_version_change_and_parameters(app_client):
     ws = state.workspace()
     version, change, digest = state.release().rsplit(".", 2)
@@ -45,16 +54,13 @@ def test_a_cursor_not_given_out_is_refused(cursor):
         state._offset(cursor)
 
 
-def test_an_unbuilt_store_is_refused_read_only(tmp_path):
+def test_an_unbuilt_store_is_refused_read_only(tmp_path, elsewhere):
     state.configure(f"duckdb:///{tmp_path / 'none.duckdb'}", tmp_path)
-    try:
-        with pytest.raises(IcsatlasError, match="run `icsatlas build` first"):
-            state.workspace()
-    finally:
-        state.close()
+    with pytest.raises(IcsatlasError, match="run `icsatlas build` first"):
+        state.workspace()
 
 
-def test_a_change_written_by_another_process_is_seen(tmp_path, monkeypatch):
+def test_a_change_written_by_another_process_is_seen(tmp_path, monkeypatch, elsewhere):
     """The server does not hold the DuckDB file: a command can record a change while it runs,
     and the next answer after RECHECK_S comes from the new register."""
     url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
@@ -62,15 +68,12 @@ def test_a_change_written_by_another_process_is_seen(tmp_path, monkeypatch):
     assert built.latest_change  # builds the register
     built.close()
     state.configure(url, tmp_path)
-    try:
-        before = state.release()
-        writer = icsatlas.open(url, home=tmp_path)
-        writer.register.apply_reform("blueprint-2025", reason="a test")
-        writer.close()
-        monkeypatch.setattr(state, "RECHECK_S", 0.0)
-        after = state.release()
-        assert after != before
-        assert int(after.split(".")[-2]) == int(before.split(".")[-2]) + 1
-        assert "blueprint-2025" in state.workspace().data.reforms
-    finally:
-        state.close()
+    before = state.release()
+    writer = icsatlas.open(url, home=tmp_path)
+    writer.register.apply_reform("blueprint-2025", reason="a test")
+    writer.close()
+    monkeypatch.setattr(state, "RECHECK_S", 0.0)
+    after = state.release()
+    assert after != before
+    assert int(after.split(".")[-2]) == int(before.split(".")[-2]) + 1
+    assert "blueprint-2025" in state.workspace().data.reforms

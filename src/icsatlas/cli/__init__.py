@@ -32,6 +32,22 @@ LAZY_GROUPS = {
         "Contracts: OCDS and CSV registers, KPIs with SPC (Making Data Count), Provider "
         "Selection Regime decisions, the outsourcing picture.",
     ),
+    "export": (
+        "icsatlas.cli.export",
+        "Downloads: the whole register on a date as CSV (with CSVW metadata), XLSX, JSON or "
+        "Parquet, with its provenance.",
+    ),
+    "trends": (
+        "icsatlas.cli.trends",
+        "Trends from real data: outsourcing 2013-2020, money per head over time, Better Care "
+        "Fund intermediate care, population over time.",
+    ),
+    "data": (
+        "icsatlas.cli.data",
+        "The shipped datasets: source, date, licence, rows, checksum; `data check` verifies them.",
+    ),
+    "user": ("icsatlas.cli.accounts:user_app", "Accounts: who may change what."),
+    "token": ("icsatlas.cli.accounts:token_app", "API tokens: create (shown once), list, revoke."),
 }
 
 
@@ -64,7 +80,9 @@ class _Group(TyperGroup):
             module, help_text = LAZY_GROUPS[cmd_name]
             if self._listing:
                 return TyperGroup(name=cmd_name, help=help_text)
-            group = typer.main.get_group(importlib.import_module(module).app)
+            path, _, attribute = module.partition(":")
+            typer_app = getattr(importlib.import_module(path), attribute or "app")
+            group = typer.main.get_group(typer_app)
             group.name, group.help = cmd_name, help_text
             self.commands[cmd_name] = group
         return super().get_command(ctx, cmd_name)

@@ -482,25 +482,22 @@ def bcf_counties(
 def bcf_scenario(
     from_year: Annotated[
         str | None,
-        typer.Option("--from-year", help="The earlier year (default: the first year quoted)."),
+        typer.Option("--from-year", help="The earlier year (required)."),
     ] = None,
     year: Annotated[
         str | None,
-        typer.Option("--year", "-y", help="The later year (default: the last year quoted)."),
+        typer.Option("--year", "-y", help="The later year (required)."),
     ] = None,
     from_per_head: Annotated[
         float | None,
         typer.Option(
-            help="County councils' pooled £ per resident in the earlier year "
-            "(default: the figure quoted for it, finance.bcf.county_pooled_per_head)."
+            help="County councils' pooled £ per resident in the earlier year (required: no "
+            "sourced figure is shipped)."
         ),
     ] = None,
     per_head: Annotated[
         float | None,
-        typer.Option(
-            help="County councils' pooled £ per resident in the later year "
-            "(default: the figure quoted for it)."
-        ),
+        typer.Option(help="County councils' pooled £ per resident in the later year (required)."),
     ] = None,
     fmt: FormatOption = Format.table,
     parameters: ParametersOption = None,

@@ -26,6 +26,14 @@ ReformOption = Annotated[
         "--reform", "-r", help="Apply a reform on top first (what-if, nothing saved); repeatable."
     ),
 ]
+ReformSetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reforms",
+        help="law: the register as the law stands (no reform that is not law); announced: "
+        "with every shipped bill and policy on top, in date order.",
+    ),
+]
 AsOfOption = Annotated[
     int | None,
     typer.Option("--as-of-change", help="Use the register as recorded after this change."),
@@ -59,9 +67,10 @@ def workspace(
     reforms: list[str] | None = None,
     as_of_change: int | None = None,
     parameters: Path | None = None,
+    reform_set: str | None = None,
 ) -> Workspace:
     """The user's workspace (built from shipped data on first use, with a progress line),
-    with any what-if reforms and parameter overrides."""
+    with any what-if reforms (or ``--reforms law|announced``) and parameter overrides."""
     from icsatlas import workspace as workspace_module
 
     return workspace_module.open(
@@ -69,6 +78,7 @@ def workspace(
         reforms=reforms or (),
         as_of_change=as_of_change,
         on_build=_BuildProgress(),
+        reform_set=reform_set,
     )
 
 

@@ -8,11 +8,11 @@ import typer
 
 from icsatlas.cli.options import (
     AreaArgument,
-    AreaOption,
     AsOfOption,
     OnOption,
     ParametersOption,
     ReformOption,
+    ReformSetOption,
     workspace,
 )
 from icsatlas.cli.render import Format, FormatOption, console, render
@@ -84,25 +84,44 @@ def area(
         str | None,
         typer.Option("--reform", "-r", help="Also show who would hold each function after it."),
     ] = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Everything for one area: every function and who holds it on a date (and after a
     reform), with how accountable each holder is."""
-    render(workspace(None, as_of_change).register.overview(text, on, reform), fmt)
+    ws = workspace(None, as_of_change, reform_set=reform_set)
+    render(ws.register.overview(text, on, reform), fmt)
 
 
 def who(
-    function: Annotated[str, typer.Argument(help='A function: "primary care", "GP IT", "EPRR"...')],
-    area_text: AreaOption,
+    function: Annotated[
+        str,
+        typer.Argument(
+            help='A function: "primary care", "GP IT", "EPRR"...; or, without --area, a body '
+            '("NHS England").'
+        ),
+    ],
+    area_text: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            "-a",
+            help="An ICB, place, council, GP practice or PCN (name or code), or a postcode.",
+        ),
+    ] = None,
     on: OnOption = None,
     history: Annotated[bool, typer.Option("--history", help="The timeline of holders.")] = False,
     reform: ReformOption = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Who holds a function in an area on a date, on what basis, since when, how accountably."""
-    render(workspace(reform, as_of_change).register.who(function, area_text, on, history), fmt)
+    """Who holds a function in an area on a date, on what basis, since when, how accountably,
+    and with what legal status; or (no --area) what a body holds and, if a reform abolishes
+    it, where each of its functions goes."""
+    ws = workspace(reform, as_of_change, reform_set=reform_set)
+    render(ws.register.who(function, area_text, on, history), fmt)
 
 
 def diff(
@@ -110,33 +129,41 @@ def diff(
     end: Annotated[str, typer.Option("--to", help="Later date.")],
     area_text: Annotated[str | None, typer.Option("--area", "-a")] = None,
     reform: ReformOption = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """What moved, merged, appeared or disappeared between two dates."""
-    render(workspace(reform, as_of_change).register.diff(start, end, area_text), fmt)
+    """What moved, merged, appeared or disappeared between two dates (and where the reforms
+    applied contradict each other)."""
+    ws = workspace(reform, as_of_change, reform_set=reform_set)
+    render(ws.register.diff(start, end, area_text), fmt)
 
 
 def gaps(
     on: OnOption = None,
     area_text: Annotated[str | None, typer.Option("--area", "-a")] = None,
     reform: ReformOption = None,
+    reform_set: ReformSetOption = None,
     as_of_change: AsOfOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Functions with no holder, several undeclared holders, or an uncertain holder."""
-    render(workspace(reform, as_of_change).register.gaps(on, area_text), fmt)
+    """Functions with no holder, several undeclared holders, an uncertain holder, or
+    contradicting reforms."""
+    ws = workspace(reform, as_of_change, reform_set=reform_set)
+    render(ws.register.gaps(on, area_text), fmt)
 
 
 def impact(
-    reform_name: Annotated[
-        str, typer.Argument(metavar="REFORM", help="Shipped name or YAML file.")
+    reform_names: Annotated[
+        list[str],
+        typer.Argument(metavar="REFORM...", help="Shipped names or YAML files (several: a stack)."),
     ],
     reform: ReformOption = None,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """What a reform does: functions moved, accountability lost, gaps, uncertain moves."""
-    _, result = workspace(reform).register.impact(reform_name)
+    """What a reform (or a stack, applied in date order) does: functions moved,
+    accountability lost, gaps, uncertain moves, conflicts, and its legal status."""
+    _, result = workspace(reform).register.impact(*reform_names)
     render(result, fmt)
 
 
@@ -157,6 +184,23 @@ def organisations(
 ) -> None:
     """Organisations by name or code, or all those of a type in force on a date."""
     render(workspace(reform).register.organisations(query, org_type, on), fmt)
+
+
+def bodies(
+    area: Annotated[str | None, typer.Argument(help="An ICB or place (name or code).")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="trust, council or hwb.")] = None,
+    mismatches: Annotated[
+        bool, typer.Option("--mismatches", help="Trusts in only one of the two trust sources.")
+    ] = False,
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The named NHS trusts, councils and health and wellbeing boards of an area."""
+    questions = workspace().register
+    if mismatches or area is None:
+        render(questions.trust_sources(), fmt)
+    else:
+        render(questions.bodies(area, kind, on), fmt)
 
 
 def accountability(fmt: FormatOption = Format.table) -> None:
@@ -226,8 +270,10 @@ def log_verify(
         raise typer.Exit(1)
 
 
-reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, check, apply.")
-board_app = typer.Typer(no_args_is_help=True, help="ICB and ICP boards: import, show, check.")
+reform_app = typer.Typer(no_args_is_help=True, help="Reforms: list, show, check, apply.")
+board_app = typer.Typer(
+    no_args_is_help=True, help="ICB and ICP boards: import, show, check, composition."
+)
 
 
 @reform_app.command("list")
@@ -236,13 +282,27 @@ def reform_list(fmt: FormatOption = Format.table) -> None:
     render(workspace().register.reforms(), fmt)
 
 
+@reform_app.command("show")
+def reform_show(
+    name: Annotated[str, typer.Argument(help="Shipped reform name or YAML file.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """One reform: its legal status, every operation with its source, and what it does to
+    bodies the register holds no functions for (where their functions go, or a gap)."""
+    render(workspace().register.reform(name), fmt)
+
+
 @reform_app.command("check")
 def reform_check(
-    path: Annotated[str, typer.Argument(help="Reform YAML file or shipped name.")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Reform YAML files or shipped names (several: a stack).")
+    ],
 ) -> None:
-    """Check a reform file, and that it applies cleanly to the register (nothing is saved)."""
-    count = workspace().register.check_reform(path)
-    console.print(f"{path}: {count} operations, applies cleanly")
+    """Check a reform file (or a stack: applied together in date order), and that it
+    applies cleanly to the register (nothing is saved); a stack's conflicts are listed."""
+    checked = workspace().register.check_stack(*paths)
+    for line in checked:
+        console.print(line)
 
 
 @reform_app.command("apply")
@@ -263,9 +323,12 @@ def board_import(
     path: Annotated[str, typer.Argument(help="CSV in the board template (docs/reference).")],
     reason: ReasonOption,
 ) -> None:
-    """Import board members from CSV; a bad row rejects the whole file."""
+    """Import board members from CSV (one row per member, or the composition form with a
+    count per role); a bad row rejects the whole file."""
     saved = workspace().register.import_board(path, reason)
     console.print(f"change {saved.change.change_id}: {saved.added} board members imported")
+    for line in (saved.change.detail or {}).get("skipped", []):
+        console.print(f"skipped {line}")
 
 
 @board_app.command("show")
@@ -284,11 +347,25 @@ def board_check(on: OnOption = None, fmt: FormatOption = Format.table) -> None:
     render(workspace().register.boards(on), fmt)
 
 
+@board_app.command("composition")
+def board_composition(
+    area: Annotated[
+        str | None, typer.Argument(help="An ICB, or a place or council within one.")
+    ] = None,
+    on: OnOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Board composition by role (one ICB) or by board (every ICB): voting members by sector,
+    local-authority share, councillors, the private-healthcare exclusion; "none recorded"
+    where no source was found."""
+    render(workspace().register.board_composition(area, on), fmt)
+
+
 def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
     for command in (tour, build, where, area, areas, who, diff, gaps, impact):
         app.command()(command)
-    for command in (functions, organisations, accountability, parameters, sources):
+    for command in (functions, organisations, bodies, accountability, parameters, sources):
         app.command()(command)
     app.add_typer(log_app, name="log")
     app.add_typer(reform_app, name="reform")

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -32,7 +32,6 @@ class Format(StrEnum):
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(result: Result, fmt: Format = Format.table) -> None:
@@ -97,19 +96,15 @@ def table(result: Result) -> RichTable:
 
 
 def write_csv(result: Result) -> None:
-    """The table as CSV; text cells that start like a formula get a leading apostrophe
-    (OWASP CSV injection advice), numbers are left as they are."""
+    """The table as CSV, its cells made safe as every download's are
+    (:mod:`icsatlas.exports.cells`: text that starts like a formula gets a leading
+    apostrophe, numbers are left as they are)."""
+    from icsatlas.exports.cells import safe
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(result.columns)
+    writer.writerow([safe(c) for c in result.columns])
     for row in result.table.rows:
-        writer.writerow([_csv_cell(v) for v in row])
-
-
-def _csv_cell(value: Any) -> Any:
-    value = plain(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+        writer.writerow(["" if v is None else v for v in map(safe, row)])
 
 
 def escape(text: str) -> str:

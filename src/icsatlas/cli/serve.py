@@ -1,14 +1,23 @@
-"""``icsatlas serve``: the web portal and the open API over this workspace."""
+"""``icsatlas serve``: the web portal and the open API over this workspace.
+
+In production the server is granian (one process per ``--workers``); ``--reload`` runs
+uvicorn instead, one process restarted whenever a file of the icsatlas package changes,
+for working on the portal (uvicorn comes with ``pip install 'icsatlas[dev]'``).
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from icsatlas import config
 from icsatlas.cli.options import workspace
+
+APP = "icsatlas.web.app:create_app"
+PACKAGE = Path(__file__).resolve().parents[1]  # src/icsatlas: what --reload watches
 
 
 def serve(
@@ -20,15 +29,24 @@ def serve(
         int, typer.Option(min=1, max=64, help="Worker processes (each answers on its own).")
     ] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    reload: Annotated[
+        bool,
+        typer.Option(
+            help="Development: restart when the icsatlas source changes (uvicorn, one process)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the portal (/) and the open API (/api/v1) until stopped (Ctrl-C).
 
     The register is built first if it has not been, and its snapshot read, so every worker
     starts answering at once; the workers only read.
     """
-    from granian import Granian
-    from granian.constants import Interfaces
-
+    if reload and workers > 1:
+        raise typer.BadParameter(
+            "--reload runs one process: leave out --workers", param_hint="'--reload'"
+        )
+    if reload:
+        _require_uvicorn()
     ws = workspace()
     typer.echo(f"icsatlas: register change {ws.latest_change}; {ws.params.fingerprint}")
     ws.resolver  # noqa: B018 - the snapshot and name index, read once before the workers fork
@@ -36,8 +54,18 @@ def serve(
     os.environ[config.DATABASE_ENV] = ws.url
     ws.close()
     typer.echo(f"icsatlas: serving http://{host}:{port}/ (the API at /api/v1)")
+    if reload:
+        _develop(host, port, access_log)
+    else:
+        _produce(host, port, workers, access_log)
+
+
+def _produce(host: str, port: int, workers: int, access_log: bool) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
     Granian(
-        "icsatlas.web.app:create_app",
+        APP,
         address=host,
         port=port,
         interface=Interfaces.ASGI,
@@ -45,6 +73,30 @@ def serve(
         factory=True,
         log_access=access_log,
     ).serve()
+
+
+def _develop(host: str, port: int, access_log: bool) -> None:
+    import uvicorn
+
+    typer.echo(f"icsatlas: restarting on changes to {PACKAGE} (uvicorn, for development)")
+    uvicorn.run(
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        reload=True,
+        reload_dirs=[str(PACKAGE)],
+        access_log=access_log,
+    )
+
+
+def _require_uvicorn() -> None:
+    try:
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise typer.BadParameter(
+            "--reload needs uvicorn: pip install 'icsatlas[dev]'", param_hint="'--reload'"
+        ) from None
 
 
 def add_commands(app: typer.Typer) -> None:

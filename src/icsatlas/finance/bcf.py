@@ -4,15 +4,15 @@ No per-area BCF figures are shipped. What icsatlas knows as *data* is the nation
 mandatory minimum by funding stream (parameters, verified). Per-area contributions come
 from a user's CSV (e.g. figures copied from published BCF plans), imported into the store
 atomically with an audit entry, and always shown with the import's own description and
-whether the user declared it ``data`` or a ``scenario``. The £15.56 (2017-18) and £13.43
-(2025/26) per resident quoted for county councils' pooled contributions - a change over
-time for one group of councils - are unconfirmed, so they appear only in a labelled
-scenario (:func:`county_pooling_scenario`), never as data.
+whether the user declared it ``data`` or a ``scenario``. Per head is over the ONS mid-year
+estimate of the council's population in the year the financial year starts in (mid-2024, the
+latest shipped, for later years), so a council's per-head figures over time have real
+denominators. No per-resident figure for a group of councils is shipped: the county
+scenario (:func:`county_pooling_scenario`) takes both figures from the user.
 
 Import CSV columns: ``area_code`` or ``ons_code`` (upper-tier local authority / Health and
 Wellbeing Board ONS code), ``financial_year``, ``funding_stream`` (one of :data:`STREAMS`),
-``amount_gbp``, optional ``population`` (else the shipped mid-2015 population scaled to
-England's latest estimate).
+``amount_gbp``, optional ``population`` (else the ONS mid-year estimate, as above).
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ STREAMS = {
 KINDS = ("data", "scenario")
 AREAS = "utla_current_to_icb_2023_population_shares"
 COUNTY_PREFIX = "E10"
-COUNTY_PER_HEAD = "finance.bcf.county_pooled_per_head"
+POPULATION_NOTE = (
+    "Per head over the ONS mid-year estimate of the year each financial year starts in "
+    "(mid-2024, the latest, for later years), unless the import file gives a population."
+)
 
 
 @cache
@@ -62,12 +65,14 @@ def areas() -> pd.DataFrame:
     return grouped
 
 
-def with_population(params: ParameterSet) -> pd.DataFrame:
-    """:func:`areas` with a population estimate: mid-2015 scaled to England's latest."""
-    frame = areas().copy()
-    england = float(params.value("finance.bcf.england_population"))
-    frame["population_estimate"] = frame.pop_mid2015 * england / frame.pop_mid2015.sum()
-    return frame
+def residents(codes: list[str], year: str) -> pd.DataFrame:
+    """ONS mid-year estimates of upper-tier councils for a financial year (the mid-year it
+    starts in, or the latest): code, population, and the estimate used."""
+    from icsatlas.trends import population
+
+    people = population.upper_tier(codes, int(years.normalise(year)[:4]))
+    people["population_source"] = [f"ONS mid-year estimate mid-{y}" for y in people.population_year]
+    return people.set_index("code")
 
 
 def national_minimums(params: ParameterSet, year: str = "2025/26") -> Result:
@@ -189,11 +194,11 @@ def contributions(store: Store, params: ParameterSet, year: str | None = None) -
         raise InputError(
             "no BCF contributions imported yet: run `icsatlas finance bcf import FILE`"
         )
-    wide = _per_area(rows, with_population(params))
+    wide = _per_area(rows)
     if year is not None:
         wide = wide[wide.financial_year == years.normalise(year)]
-    notes = _kind_notes(rows)
-    provenance = sourcing.provenance(params, data=_import_sources(rows), notes=notes)
+    notes = (*_kind_notes(rows), POPULATION_NOTE)
+    provenance = sourcing.provenance(params, data={**_import_sources(rows), **_mye()}, notes=notes)
     return Result(
         wide.reset_index(drop=True).rename(columns={"area_code": "ons_code"}),
         provenance,
@@ -202,7 +207,7 @@ def contributions(store: Store, params: ParameterSet, year: str | None = None) -
     )
 
 
-def _per_area(rows: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
+def _per_area(rows: pd.DataFrame) -> pd.DataFrame:
     totals = rows.pivot_table(
         index=["area_code", "area_name", "financial_year"],
         columns="funding_stream",
@@ -213,19 +218,21 @@ def _per_area(rows: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
     totals.columns.name = None
     totals = totals.reset_index()
     given = rows.groupby(["area_code", "financial_year"]).population.max()
-    reference = councils.set_index("area_code")
-    totals["population"] = [
-        given.get((code, year))
-        if pd.notna(given.get((code, year)))
-        else reference.population_estimate[code]
-        for code, year in zip(totals.area_code, totals.financial_year, strict=True)
-    ]
-    totals["population_source"] = [
-        "import file"
-        if pd.notna(given.get((c, y)))
-        else "mid-2015 scaled to England mid-2023 (estimate)"
-        for c, y in zip(totals.area_code, totals.financial_year, strict=True)
-    ]
+    reference = areas().set_index("area_code")
+    estimated = {
+        fy: residents(sorted(set(totals.area_code)), fy)
+        for fy in sorted(set(totals.financial_year))
+    }
+    populations, sources = [], []
+    for code, fy in zip(totals.area_code, totals.financial_year, strict=True):
+        if pd.notna(given.get((code, fy))):
+            populations.append(given.get((code, fy)))
+            sources.append("import file")
+        else:
+            populations.append(estimated[fy].population[code])
+            sources.append(estimated[fy].population_source[code])
+    totals["population"] = populations
+    totals["population_source"] = sources
     totals["council_type"] = totals.area_code.map(reference.council_type)
     totals["pooled_per_head"] = totals.pooled_gbp / totals.population
     totals = totals.sort_values(["area_code", "financial_year"])
@@ -267,57 +274,70 @@ def county_pooling_scenario(
     to_per_head: float | None = None,
 ) -> Result:
     """What county councils pooling ``from_per_head`` a resident in ``from_year`` and
-    ``to_per_head`` in ``to_year`` means in pounds, at one population (a scenario).
-
-    Without a figure, the one quoted for that year in ``finance.bcf.county_pooled_per_head``
-    (unconfirmed) is used; the years default to the first and last years quoted.
-    """
-    quoted = sorted(params.get(COUNTY_PER_HEAD).values)
-    from_year = from_year or years.containing(quoted[0])
-    to_year = to_year or years.containing(quoted[-1])
-    counties = with_population(params)
-    counties = counties[counties.council_type == "county"]
-    population = float(counties.population_estimate.sum())
+    ``to_per_head`` in ``to_year`` means in pounds (a scenario: every figure is the user's;
+    the populations are the ONS mid-year estimates of the county councils' areas)."""
+    given = {
+        "from_year": from_year,
+        "to_year": to_year,
+        "from_per_head": from_per_head,
+        "to_per_head": to_per_head,
+    }
+    missing = [k for k, v in given.items() if v is None]
+    if missing:
+        raise InputError(
+            "no sourced per-resident figure for county councils is shipped: give "
+            + ", ".join(missing),
+            field=missing[0],
+        )
+    counties = areas()
+    codes = list(counties[counties.council_type == "county"].area_code)
     rows: list[dict[str, Any]] = []
     labels: list[str] = []
-    for year, given, option in (
+    for year, per_head, option in (
         (from_year, from_per_head, "from_per_head"),
         (to_year, to_per_head, "to_per_head"),
     ):
-        year = years.normalise(year)
-        per_head, label = _county_per_head(params, year, given, option)
+        year = years.normalise(str(year))
+        if float(per_head or 0) < 0:
+            raise InputError(f"must be 0 or more, got {per_head:g}", field=option)
+        people = residents(codes, year)
+        population = float(people.population.sum())
         rows.append(
             {
                 "financial_year": year,
                 "councils": "county",
-                "areas": len(counties),
+                "areas": len(codes),
                 "population": population,
-                "per_head_gbp": per_head,
-                "implied_pooled_gbp": per_head * population,
+                "population_source": people.population_source.iloc[0],
+                "per_head_gbp": float(per_head or 0),
+                "implied_pooled_gbp": float(per_head or 0) * population,
             }
         )
-        labels.append(f"£{per_head:.2f} in {year} ({label})")
+        labels.append(f"£{float(per_head or 0):.2f} in {year}")
     first, last = rows
     change = {
         "financial_year": f"change {first['financial_year']} to {last['financial_year']}",
         "councils": "county",
-        "areas": len(counties),
-        "population": population,
+        "areas": len(codes),
+        "population": last["population"] - first["population"],
+        "population_source": "difference",
         "per_head_gbp": last["per_head_gbp"] - first["per_head_gbp"],
         "implied_pooled_gbp": last["implied_pooled_gbp"] - first["implied_pooled_gbp"],
     }
     frame = pd.DataFrame([*rows, change])
     notes = (
         "SCENARIO, NOT DATA: county councils' pooled Better Care Fund contribution per "
-        f"resident, {' and '.join(labels)} - one group of councils at two dates, not counties "
-        "against other councils.",
-        f"At county areas' population ({population / 1e6:.1f}m residents in both years), the "
-        f"change of {_pounds(change['per_head_gbp'], '.2f')} a head is "
-        f"{_pounds(change['implied_pooled_gbp'] / 1e6, ',.1f')}m a year pooled; cash terms, "
-        "not adjusted for inflation.",
-        "Population: mid-2015 IoD denominators scaled to England's mid-2023 estimate.",
+        f"resident, {' and '.join(labels)} as given - one group of councils at two dates, not "
+        "counties against other councils.",
+        f"The change of {_pounds(change['per_head_gbp'], '.2f')} a head is "
+        f"{_pounds(change['implied_pooled_gbp'] / 1e6, ',.1f')}m a year pooled at each year's "
+        "population; cash terms, not adjusted for inflation.",
+        "Population: ONS mid-year estimates of the county council areas (the year each "
+        "financial year starts in; mid-2024, the latest, for later years).",
     )
-    provenance = sourcing.provenance(params, data={"areas": data.source(AREAS).cite()}, notes=notes)
+    provenance = sourcing.provenance(
+        params, data={"areas": data.source(AREAS).cite(), **_mye()}, notes=notes
+    )
     title = (
         f"BCF pooled per resident by county councils, {first['financial_year']} and "
         + last["financial_year"]
@@ -330,22 +350,11 @@ def _pounds(value: float, spec: str) -> str:
     return f"{'-' if value < 0 else '+'}£{abs(value):{spec}}"
 
 
-def _county_per_head(
-    params: ParameterSet, year: str, given: float | None, option: str
-) -> tuple[float, str]:
-    if given is not None:
-        if given < 0:
-            raise InputError(f"must be 0 or more, got {given:g}", field=option)
-        return float(given), "given"
-    quoted = params.get(COUNTY_PER_HEAD)
-    day = years.first_day(year)
-    if day not in quoted.values:
-        have = ", ".join(years.containing(d) for d in sorted(quoted.values))
-        raise InputError(
-            f"no quoted county figure for {year} (quoted for {have}): give a per-head figure",
-            field=option,
-        )
-    return float(quoted.values[day]), "quoted, unconfirmed"
+def _mye() -> dict[str, str]:
+    from icsatlas.data import releases
+    from icsatlas.trends.population import MYE
+
+    return {MYE: releases.cite(MYE)}
 
 
 def _kind_notes(rows: pd.DataFrame) -> tuple[str, ...]:

@@ -76,7 +76,7 @@ def write(results: Result | Mapping[str, Result], path: str | Path) -> Written:
             _parquet(tables[name], file)
         return Written(files)
     for name, file in files.items():
-        tables[name].frame.to_csv(file, index=False)
+        _spreadsheet_safe(tables[name].frame).to_csv(file, index=False)
     sidecar = target.with_name(target.stem + ".provenance.json")
     document = {
         "tables": [
@@ -118,8 +118,9 @@ def _excel(tables: dict[str, Result], file: Path) -> None:
     sheets = {_sheet(name): result for name, result in tables.items()}
     with pd.ExcelWriter(file, engine="openpyxl") as writer:
         for sheet, result in sheets.items():
-            _plain(result.frame).to_excel(writer, sheet_name=sheet, index=False)
-        _provenance_sheet(sheets).to_excel(writer, sheet_name="provenance", index=False)
+            _spreadsheet_safe(_plain(result.frame)).to_excel(writer, sheet_name=sheet, index=False)
+        provenance = _spreadsheet_safe(_provenance_sheet(sheets))
+        provenance.to_excel(writer, sheet_name="provenance", index=False)
 
 
 def _sheet(name: str) -> str:
@@ -143,6 +144,18 @@ def _provenance_sheet(tables: dict[str, Result]) -> pd.DataFrame:
             else:
                 rows.append({"sheet": name, "item": key, "value": str(value)})
     return pd.DataFrame(rows)
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula (a scenario named ``=cmd|...``) gets a
+    leading apostrophe, as in every download (:mod:`icsatlas.exports.cells`)."""
+    from icsatlas.exports.cells import safe_text
+
+    clean = frame.copy()
+    for column in clean.columns:
+        if not pd.api.types.is_numeric_dtype(clean[column]):  # object or str columns
+            clean[column] = clean[column].map(lambda v: safe_text(v) if isinstance(v, str) else v)
+    return clean
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -166,14 +166,26 @@ class Resolver:
     # -- names -------------------------------------------------------------------------------
     def _by_name(self, text: str, on: date) -> Resolution | None:
         key = normalise(text)
-        exact = self.index.exact.get(key, []) + self.index.councils.get(council_key(text), [])
-        exact = list(dict.fromkeys(exact))
+        if not key:  # punctuation or control characters only: no name to look for
+            return None
+        exact = list(dict.fromkeys(self.index.exact.get(key, []) + self._councils(text, key)))
         if exact:
             return self._choose(text, exact, on, partial=False)
         partial = self._partial(key)
         if partial:
             return self._choose(text, partial, on, partial=True)
         return None
+
+    def _councils(self, text: str, key: str) -> list[Candidate]:
+        """Councils named by the words that tell them apart ('Surrey' for Surrey County
+        Council); a name made only of the words councils vary in ('City of London',
+        'council') must contain the council's whole name ('City of London Corporation')."""
+        council = council_key(text)
+        if council:
+            return self.index.councils.get(council, [])
+        return [
+            c for c in self.index.councils.get("", []) if f" {normalise(c.name)} " in f" {key} "
+        ]
 
     def _partial(self, key: str) -> list[Candidate]:
         """Candidates whose names contain ``key`` as whole words ('Hull' is not 'Solihull')."""

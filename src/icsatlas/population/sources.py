@@ -35,8 +35,10 @@ ALL_SOURCES = (REGISTERED, PRACTICE_MAP, ALLOCATION, QOF, IMD, LSOA_LOOKUP, GRAD
 
 
 def cited(keys: tuple[str, ...] = ALL_SOURCES) -> dict[str, str]:
-    """Citation of each shipped source, for provenance."""
-    return {key: data.source(key).cite() for key in keys}
+    """Citation of each shipped source and the release used, for provenance."""
+    from icsatlas.data import releases
+
+    return {key: releases.cite(key) for key in keys}
 
 
 @cache

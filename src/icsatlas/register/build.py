@@ -9,7 +9,9 @@ Each step is one change in the audit log when a store is given:
 4. ``delegations-2023-2025``;
 5. ``mergers-2026-04``, then the links of the 36-ICB geography (overlaps, practice
    locations, populations, the councils in each new ICB's Better Care Fund);
-6. place names for every sub-ICB location, derived from the councils it overlaps.
+6. place names for every sub-ICB location, derived from the councils it overlaps;
+7. the named trusts, councils and health and wellbeing boards of each 2026 ICB
+   (:mod:`icsatlas.register.holders`).
 
 The Blueprint is not part of the build: it is a reform users apply (``--reform``).
 """
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from icsatlas.errors import IcsatlasError
-from icsatlas.register import operations, places, reference, reforms
+from icsatlas.register import holders, operations, places, reference, reforms
 from icsatlas.register.model import Assignment, Changeset
 from icsatlas.register.persist import BUILD_VERSION, save
 from icsatlas.register.register import Register
@@ -88,6 +90,11 @@ def steps() -> list[Step]:
             "places",
             "name each sub-ICB location after the place it covers (from council overlaps)",
             places.name_places,
+        ),
+        data_step(
+            "named-holders",
+            "import the NHS trusts, councils and health and wellbeing boards of the 36 ICBs",
+            holders.records,
         ),
     ]
 

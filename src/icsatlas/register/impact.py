@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from icsatlas.names import short_name
-from icsatlas.register import accountability, operations
+from icsatlas.register import accountability, operations, stack
 from icsatlas.register.model import Area, Assignment, Flag, Function, Organisation, Target
 from icsatlas.register.queries import Gap, gaps
 from icsatlas.register.reforms import UNCERTAIN, Alternative, Reform, destination_label
@@ -92,6 +92,7 @@ class MoveGroup:
     score_after: float | None
     note: str
     disputed: tuple[Alternative, ...] = ()
+    status: str = ""
 
     @property
     def uncertain(self) -> bool:
@@ -128,9 +129,26 @@ class Shift:
         return f"{where} {verb} from {strong} to {weak}: {SEPARATOR.join(self.functions)}"
 
 
+@dataclass(frozen=True)
+class BasisChange:
+    """A function that stays with the same kind of body but is held on a new basis (e.g.
+    an ICB's own function rather than delegated to it)."""
+
+    function: Function
+    holder_type: str
+    before: str
+    after: str
+    areas: int
+    status: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.function.label} ({self.holder_type}: {self.before} -> {self.after})"
+
+
 @dataclass
 class Impact:
-    reform: Reform
+    reforms: list[Reform]
     moves: list[Move]
     new_gaps: list[Gap]
     flags: list[Flag]
@@ -140,6 +158,17 @@ class Impact:
     functions: dict[str, Function] = field(default_factory=dict)
     groups: list[MoveGroup] = field(default_factory=list)
     shifts: list[Shift] = field(default_factory=list)
+    basis_changes: list[BasisChange] = field(default_factory=list)
+    conflicts: list[stack.Conflict] = field(default_factory=list)
+
+    @property
+    def reform(self) -> Reform:
+        """The first (or only) reform of the stack."""
+        return self.reforms[0]
+
+    @property
+    def title(self) -> str:
+        return " + ".join(r.title for r in self.reforms)
 
     @property
     def uncertain_moves(self) -> list[MoveGroup]:
@@ -150,14 +179,28 @@ class Impact:
     def headline(self) -> list[str]:
         """The report's sentences; each count lists the functions (or bodies) it counts."""
         areas = len({m.area.area_id for m in self.moves})
-        lines = [
+        lines = [f"legal status: {r.title}: {r.status.text}" for r in self.reforms]
+        lines.append(
             f"holder type changes in {_count(areas, 'area')} for "
             f"{_listed(_labels(self.groups), 'function')}"
-        ]
+        )
+        if self.basis_changes:
+            changed = sorted({b.text for b in self.basis_changes})
+            lines.append(
+                f"held on a new basis by the same kind of body: {_listed(changed, 'function')}"
+            )
         lines += [s.sentence for s in self.shifts]
         if self.established or self.abolished:
             lines.append(f"bodies established: {_listed(_names(self.established), 'body')}")
             lines.append(f"bodies abolished: {_listed(_names(self.abolished), 'body')}")
+        lines += self._body_lines()
+        lines += [c.text(self._label(c.function)) for c in self.conflicts]
+        overlaps = sorted({self._label(f.function_id) for f in self.flags if _overlap(f)})
+        if overlaps:
+            lines.append(
+                "moved by two reforms of the stack (the earlier move stands; see the notes): "
+                f"{_listed(overlaps, 'function')}"
+            )
         if self.uncertain_moves:
             lines.append(
                 f"uncertain moves ({UNCERTAIN}): "
@@ -175,7 +218,27 @@ class Impact:
         return lines
 
     def _flagged(self) -> list[str]:
-        return sorted({self._label(f.function_id) for f in self.flags})
+        return sorted({self._label(f.function_id) for f in self.flags if not _overlap(f)})
+
+    def _body_lines(self) -> list[str]:
+        """Bodies the register holds no functions for: what happens to each, where its
+        functions go (and which destinations the sources do not give: gaps)."""
+        lines = []
+        for reform in self.reforms:
+            for body in reform.bodies:
+                into = f" into {body.into}" if body.into else ""
+                goes = SEPARATOR.join(f"{what} -> {to}" for what, to, _ in body.functions)
+                lines.append(
+                    f"{body.body}: {body.change}{into} {reform.under}"
+                    + (f"; functions: {goes}" if goes else "")
+                    + (f" ({body.note})" if body.note else "")
+                )
+                if body.gaps:
+                    lines.append(
+                        f"{body.body}: the sources do not say where these go (a gap): "
+                        f"{_listed(body.gaps, 'function')}"
+                    )
+        return lines
 
     def _label(self, function_id: str) -> str:
         found = self.functions.get(function_id)
@@ -213,6 +276,7 @@ class Impact:
                     for g in self.groups
                 ],
                 "certainty": [g.certainty for g in self.groups],
+                "status": [g.status for g in self.groups],
                 "disputed": [g.disputed_text for g in self.groups],
                 "note": [g.note for g in self.groups],
             }
@@ -220,31 +284,42 @@ class Impact:
 
     def notes(self) -> tuple[str, ...]:
         lines = [*self.headline()]
-        lines += [f"under review: {self._label(f.function_id)}: {f.text}" for f in self.flags]
+        lines += [
+            f"under review: {self._label(f.function_id)}: {f.text}"
+            for f in self.flags
+            if not _overlap(f)
+        ]
         lines += [
             f"target: {t.measure} {t.value:g} {t.unit} by {t.deadline} ({t.certainty})"
             for t in self.targets
         ]
-        return (*lines, *self.reform.notes)
+        lines += [
+            f"overlap: {self._label(f.function_id)}: {f.text}" for f in self.flags if _overlap(f)
+        ]
+        return (*lines, *(note for r in self.reforms for note in r.notes))
 
     def to_result(self, provenance: Provenance) -> Result:
         from icsatlas.results import Result
 
-        title = f"Impact of {self.reform.title}"
+        title = f"Impact of {self.title}"
         return Result(self.table(), provenance, title, self.notes())
 
 
-def impact(register: Register, reform: Reform) -> Impact:
-    """Apply ``reform`` to ``register`` and describe the difference."""
-    after = operations.apply(register, reform)
-    days = sorted({op.effective for op in reform.operations if op.effective})
-    moves = [m for day in days for m in _moves(register, after, day, reform.name)]
+def impact(register: Register, *reforms: Reform) -> Impact:
+    """Apply ``reforms`` to ``register`` in the order given (``stack.in_date_order`` sorts
+    a stack) and describe the difference, with the conflicts between them."""
+    after = register
+    for reform in reforms:
+        after = operations.apply(after, reform)
+    names = {r.name for r in reforms}
+    days = sorted({op.effective for r in reforms for op in r.operations if op.effective})
+    moves = [m for day in days for m in _moves(register, after, day)]
     result = Impact(
-        reform=reform,
+        reforms=list(reforms),
         moves=moves,
         new_gaps=_new_gaps(register, after, days),
-        flags=[f for f in after.flags if f.reform == reform.name],
-        targets=[t for t in after.targets if t.reform == reform.name],
+        flags=[f for f in after.flags if f.reform in names],
+        targets=[t for t in after.targets if t.reform in names],
         established=[
             o
             for o in after.organisations.values()
@@ -259,10 +334,57 @@ def impact(register: Register, reform: Reform) -> Impact:
         ],
         functions=after.functions,
     )
-    disputes = {op.spec["function"]: op.disputed for op in reform.operations if op.disputed}
-    result.groups = _groups(moves, disputes)
+    disputes = {
+        op.spec["function"]: op.disputed for r in reforms for op in r.operations if op.disputed
+    }
+    known = {r.name: r for r in reforms}
+    result.groups = _groups(moves, disputes, known)
     result.shifts = _shifts(moves)
+    result.basis_changes = [b for day in days for b in _basis_changes(register, after, day, known)]
+    result.conflicts = stack.conflicts(list(reforms))
     return result
+
+
+def _overlap(flag: Flag) -> bool:
+    return flag.text.startswith("Overlap between reforms")
+
+
+def _basis_changes(
+    before: Register, after: Register, day: date, known: dict[str, Reform]
+) -> list[BasisChange]:
+    """Functions held by the same kind of body on ``day`` with and without the reforms, but
+    on a different basis, grouped across areas."""
+    found: dict[tuple[str, str, str, str], list[Assignment]] = defaultdict(list)
+    for area in after.areas_on(day):
+        if area.area_id not in before.areas or not before.areas[area.area_id].in_force(day):
+            continue
+        for function_id in after.functions:
+            old = before.assignments_at(function_id, area.area_id, day)
+            new = after.assignments_at(function_id, area.area_id, day)
+            old_types = {before.organisations[a.holder_id].org_type for a in old}
+            new_types = {after.organisations[a.holder_id].org_type for a in new}
+            if not old or old_types != new_types or len(new_types) != 1:
+                continue
+            old_basis, new_basis = {a.basis for a in old}, {a.basis for a in new}
+            if old_basis != new_basis:
+                key = (
+                    function_id,
+                    next(iter(new_types)),
+                    ", ".join(sorted(old_basis)),
+                    ", ".join(sorted(new_basis)),
+                )
+                found[key].extend(new)
+    return [
+        BasisChange(
+            after.functions[function_id],
+            holder_type,
+            old,
+            new,
+            len({a.area_id for a in items}),
+            stack.status_text(items[0].reform, known),
+        )
+        for (function_id, holder_type, old, new), items in found.items()
+    ]
 
 
 def criterion_changes(from_type: str, to_type: str) -> tuple[CriterionChange, ...]:
@@ -284,7 +406,7 @@ def criterion_changes(from_type: str, to_type: str) -> tuple[CriterionChange, ..
     return tuple(found)
 
 
-def _moves(before: Register, after: Register, day: date, reform: str) -> list[Move]:
+def _moves(before: Register, after: Register, day: date) -> list[Move]:
     """Slots (function x area) whose holder type on ``day`` differs with and without the
     reform; areas the reform itself creates have no 'before' and are not moves."""
     found = []
@@ -340,7 +462,11 @@ def _new_gaps(before: Register, after: Register, days: list[date]) -> list[Gap]:
     return found
 
 
-def _groups(moves: list[Move], disputes: dict[str, tuple[Alternative, ...]]) -> list[MoveGroup]:
+def _groups(
+    moves: list[Move],
+    disputes: dict[str, tuple[Alternative, ...]],
+    known: dict[str, Reform],
+) -> list[MoveGroup]:
     grouped: dict[tuple[str, str, str], list[Move]] = defaultdict(list)
     for move in moves:
         to_type = move.after.org_type if move.after else NOBODY
@@ -361,6 +487,9 @@ def _groups(moves: list[Move], disputes: dict[str, tuple[Alternative, ...]]) -> 
                 score_after=_score(to_type),
                 note=first.note,
                 disputed=disputes.get(first.function.function_id, ()),
+                status=stack.status_text(first.assignment.reform, known)
+                if first.assignment
+                else "",
             )
         )
     return sorted(groups, key=lambda g: (g.to_type, g.function.label))

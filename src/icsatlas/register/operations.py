@@ -36,7 +36,7 @@ from icsatlas.register.model import (
     Target,
     worst_certainty,
 )
-from icsatlas.register.reforms import Operation, Reform
+from icsatlas.register.reforms import Operation, Reform, destination_label
 from icsatlas.register.register import R, Register
 
 PLURAL = {
@@ -213,6 +213,10 @@ class Context:
             )
             if region and region.org_id:
                 return self.org(region.org_id, key, on)
+        if holder == "dhsc-region":
+            serving = self._serving(holder, [area, *self.register.ancestors(area.area_id, on)], on)
+            if serving is not None:
+                return serving
         if holder in SINGLETONS:
             found = self.register.organisations_on(on, holder)
             if len(found) == 1:
@@ -224,6 +228,16 @@ class Context:
         if holder in PLURAL:
             return self.generic(holder, area, on)
         raise self.fail(key, f"no {ORG_TYPES[holder]} for {area.name} on {on}")
+
+    def _serving(self, org_type: str, areas: list[Area], on: date) -> Organisation | None:
+        """The body of ``org_type`` that serves the nearest of ``areas`` (e.g. the DHSC
+        region serving a region's area)."""
+        for area in areas:
+            for rel in self.register.relations(object_id=area.area_id, relation="serves", on=on):
+                org = self.current(self.register.organisations[rel.subject_id])
+                if org.org_type == org_type:
+                    return org
+        return None
 
     def generic(self, org_type: str, area: Area, on: date) -> Organisation:
         """The unnamed holders of a type in an area (e.g. 'Neighbourhood health providers
@@ -433,7 +447,7 @@ def _abolished_ccgs(ctx: Context, icb: Organisation, area: Area) -> None:
 
 def _default_functions(ctx: Context, icb: Organisation, area: Area) -> None:
     for function in ctx.register.functions.values():
-        if function.default_holder in ("icb", "icp", "nhs-region"):
+        if function.default_holder in ("icb", "icp", "nhs-region", "nhs-england"):
             holder = ctx.resolve_holder(function.default_holder, area, ctx.on, "functions")
             ctx.open_assignment(
                 function.function_id,
@@ -641,18 +655,22 @@ def transfer(ctx: Context) -> None:
     spec = ctx.spec
     function_id = spec["function"]
     wanted = _area_filter(ctx)
-    moved = [
+    sources = _from_types(spec)
+    held = [
         a
         for a in ctx.register.assignments.values()
-        if a.function_id == function_id
-        and a.in_force(ctx.on)
-        and ctx.register.organisations[a.holder_id].org_type == spec["from"]
-        and wanted(a.area_id)
+        if a.function_id == function_id and a.in_force(ctx.on) and wanted(a.area_id)
     ]
+    moved = [a for a in held if ctx.register.organisations[a.holder_id].org_type in sources]
     if not moved:
-        raise ctx.fail(
-            "function", f"no {spec['from']} holds {function_id} on {ctx.on} in those areas"
-        )
+        earlier = _moved_by_pending_reform(ctx, held)
+        if earlier is None:
+            raise ctx.fail(
+                "function",
+                f"no {' or '.join(sources)} holds {function_id} on {ctx.on} in those areas",
+            )
+        _flag(ctx, _overlap_text(ctx, earlier))
+        return
     default_basis = "blueprint-transfer" if ctx.operation.kind == "transfer" else "delegation"
     certainty = ctx.operation.overall_certainty
     note = spec.get("note", "")
@@ -674,9 +692,64 @@ def transfer(ctx: Context) -> None:
             note=note,
         )
     if spec["to"] == "unknown":
-        _flag(
-            ctx, f"Moves out of its {spec['from']} holder with no destination named. {note}".strip()
-        )
+        held_by = " or ".join(sources)
+        _flag(ctx, f"Moves out of its {held_by} holder with no destination named. {note}".strip())
+
+
+def _from_types(spec: dict) -> tuple[str, ...]:
+    """A move's ``from``: one kind of body, or a list (any of them)."""
+    value = spec["from"]
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+def _moved_by_pending_reform(ctx: Context, held: list[Assignment]) -> Assignment | None:
+    """A holding that another reform of this stack, one not yet law, put in place: the
+    function has already moved, and this move overlaps it (reported, not an error)."""
+    from icsatlas.register import stack
+
+    for assignment in held:
+        if assignment.reform in (None, ctx.reform.name):
+            continue
+        earlier = stack.by_name(assignment.reform)
+        if earlier is None or not earlier.status.in_force:
+            return assignment
+    return None
+
+
+def _overlap_text(ctx: Context, earlier: Assignment) -> str:
+    """'Overlap between reforms: ...' naming both reforms, their destinations and sources."""
+    from icsatlas.register import stack
+
+    holder = ctx.register.organisations[earlier.holder_id]
+    first = stack.by_name(earlier.reform)
+    first_name = f"the {first.title} ({first.status.text})" if first else str(earlier.reform)
+    sources = " or ".join(destination_label(t) for t in _from_types(ctx.spec))
+    return (
+        f"Overlap between reforms: the {ctx.reform.title} ({ctx.reform.status.text}) moves it "
+        f"from {sources} to {destination_label(ctx.spec['to'])} on {ctx.on} "
+        f"({ctx.spec['source']}), but {first_name} has already moved it to "
+        f"{ORG_TYPES.get(holder.org_type, holder.org_type)} on {earlier.valid_from} "
+        f"({earlier.source}); the earlier move stands."
+    )
+
+
+def keep(ctx: Context) -> None:
+    """A kind of body keeps the function (e.g. a delegation paused): a caveat on it; a
+    reform of the same stack moving it elsewhere meanwhile is a conflict (see ``stack``)."""
+    until = ctx.spec.get("until")
+    when = f" until at least {until}" if until else ""
+    text = f"Kept with {ORG_TYPES[ctx.spec['holder']]}{when} {ctx.reform.under}."
+    _flag(ctx, f"{text} {ctx.spec.get('note', '')}".strip())
+
+
+def plan(ctx: Context) -> None:
+    """A planned holder where the source names no area: a caveat, and no body invented."""
+    text = (
+        f"Planned {ctx.reform.under}: {ctx.spec['role']} by "
+        f"{ORG_TYPES[ctx.spec['holder']]}; the source names no area, so no body is "
+        "recorded here (a gap)."
+    )
+    _flag(ctx, f"{text} {ctx.spec.get('note', '')}".strip())
 
 
 def review(ctx: Context) -> None:
@@ -756,6 +829,8 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "transfer": transfer,
     "delegate": transfer,
     "review": review,
+    "keep": keep,
+    "plan": plan,
     "assign": assign,
     "cost-target": cost_target,
 }

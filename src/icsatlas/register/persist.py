@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 
 # Raised whenever the shipped records change in a way a built register must pick up: 2 added
 # councils of both tiers, places, practice postcodes and populations; 3 statute sources for
-# the 2022 assignments and the Blueprint's disputed destinations.
-BUILD_VERSION = 3
+# the 2022 assignments and the Blueprint's disputed destinations; 4 the named trusts, councils
+# and health and wellbeing boards of each 2026 ICB; 5 the functions of NHS England and its
+# regions (oversight, improvement, regional leadership, provider licence).
+BUILD_VERSION = 5
 
 
 @dataclass(frozen=True)

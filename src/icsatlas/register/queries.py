@@ -163,13 +163,14 @@ def gaps(register: Register, on: date, area: Area | None = None) -> list[Gap]:
     """Per ICB area in force on ``on`` (or within ``area``): functions with no holder,
     several holders not declared joint, and functions flagged as uncertain."""
     found = []
-    for icb in _icb_areas(register, on, area):
+    for icb in icb_areas(register, on, area):
         for function in register.functions.values():
             found.extend(_gaps_for(register, function, icb, on))
     return found
 
 
-def _icb_areas(register: Register, on: date, within: Area | None) -> list[Area]:
+def icb_areas(register: Register, on: date, within: Area | None) -> list[Area]:
+    """The ICB areas in force on ``on`` within, around or equal to ``within`` (all if None)."""
     icbs = register.areas_on(on, "icb")
     if within is None or within.area_type == "country":
         return icbs
@@ -200,12 +201,25 @@ def _gaps_for(register: Register, function: Function, icb: Area, on: date) -> li
             Gap(icb, function, "held at two levels", f"also held below the ICB by {names}")
         )
     for flag in register.flags_for(function.function_id, icb.area_id, on):
-        found.append(Gap(icb, function, "under review", flag.text))
+        found.append(Gap(icb, function, flag_status(flag), flag.text))
     for holding in holdings:
         if holding.assignment.certainty == "uncertain":
             detail = f"{holding.holder.name}: {holding.assignment.note}".strip(": ")
             found.append(Gap(icb, function, "uncertain holder", detail))
     return found
+
+
+# How a caveat on a function reads in ``gaps`` (by how ``operations`` words it).
+FLAG_STATUSES = {
+    "Overlap between reforms": "overlap",
+    "Kept with": "kept",
+    "Planned ": "planned, no body named",
+}
+
+
+def flag_status(flag: Flag) -> str:
+    """'overlap', 'kept', 'planned, no body named', or 'under review'."""
+    return next((v for k, v in FLAG_STATUSES.items() if flag.text.startswith(k)), "under review")
 
 
 # -- what changed between two dates ------------------------------------------------------

@@ -106,6 +106,57 @@ class Operation:
         return self.overall_certainty == "uncertain"
 
 
+STAGES: dict[str, str] = {
+    "in-force": "in force",
+    "bill": "a bill before Parliament; not law",
+    "policy": "announced policy; not law",
+    "proposal": "a proposal; not law",
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    """A reform's legal status on a date, with where that is stated."""
+
+    stage: str = "proposal"
+    as_of: date | None = None
+    source: str = ""
+    detail: str = ""
+    law: str = ""
+
+    @property
+    def in_force(self) -> bool:
+        return self.stage == "in-force"
+
+    @property
+    def text(self) -> str:
+        """'committee stage, June 2026; not law' (a bill), 'in force' (law), ..."""
+        when = self.as_of.strftime("%B %Y") if self.as_of else ""
+        if self.in_force:
+            return f"in force{f' ({self.law})' if self.law else ''}"
+        what = self.detail or {"bill": "a bill", "policy": "policy"}.get(self.stage, self.stage)
+        return f"{', '.join(p for p in (what, when) if p)}; not law"
+
+
+@dataclass(frozen=True)
+class BodyChange:
+    """What a reform does to a body the register holds no functions for (e.g. Healthwatch),
+    and where each of its functions goes, as the sources say (``unknown``: a gap)."""
+
+    body: str
+    change: str
+    source: str
+    into: str = ""
+    functions: tuple[tuple[str, str, str], ...] = ()  # (what, to, source)
+    effective: date | None = None
+    note: str = ""
+
+    @property
+    def gaps(self) -> list[str]:
+        """Functions whose destination the sources do not state."""
+        return [what for what, to, _ in self.functions if to == "unknown"]
+
+
 @dataclass(frozen=True)
 class Reform:
     """A reorganisation as data: metadata plus operations in the order they apply."""
@@ -118,6 +169,18 @@ class Reform:
     description: str = ""
     notes: tuple[str, ...] = ()
     located: yamlio.Located | None = field(default=None, compare=False, repr=False)
+    status: Status = field(default_factory=Status)
+    bodies: tuple[BodyChange, ...] = ()
+
+    @property
+    def under(self) -> str:
+        """How outputs name it: 'under the Health Bill (committee stage, June 2026; not law)'."""
+        return f"under the {self.title} ({self.status.text})"
+
+    @property
+    def first_effective(self) -> date:
+        """The date of its earliest dated operation (a stack applies reforms in this order)."""
+        return min((op.effective for op in self.operations if op.effective), default=date.max)
 
     def error(self, operation: Operation, key: str | None, message: str) -> InputError:
         """An error pointing at ``key`` of ``operation`` in the reform's file."""
@@ -172,6 +235,9 @@ def listing() -> Result:
             {
                 "name": name,
                 "title": reform.title,
+                "status": reform.status.stage,
+                "status_detail": reform.status.text,
+                "status_as_of": reform.status.as_of,
                 "operations": len(reform.operations),
                 "uncertain_operations": len(reform.uncertain),
                 "source": reform.source,
@@ -181,7 +247,12 @@ def listing() -> Result:
         f"uncertain_operations: operations where {UNCERTAIN}; "
         "`icsatlas impact` counts the moves they make the same way"
     )
-    return Result(pd.DataFrame(rows), title="Shipped reforms", notes=(note,))
+    law = (
+        "status: in-force (law), bill (before Parliament), policy (announced), proposal; "
+        "--reforms law asks the register as the law stands, --reforms announced adds every "
+        "shipped bill and policy"
+    )
+    return Result(pd.DataFrame(rows), title="Shipped reforms", notes=(note, law))
 
 
 def load(name_or_path: str | Path, function_ids: set[str] | None = None) -> Reform:
@@ -219,6 +290,40 @@ def parse(located: yamlio.Located, function_ids: set[str] | None = None) -> Refo
         description=str(raw.get("description", "")),
         notes=tuple(str(n) for n in raw.get("notes") or ()),
         located=located,
+        status=_status(raw.get("status"), named_sources),
+        bodies=tuple(_body(item, defaults, named_sources) for item in raw.get("bodies") or ()),
+    )
+
+
+def _status(raw: dict[str, Any] | None, named_sources: dict[str, str]) -> Status:
+    if raw is None:
+        return Status()
+    source = str(raw["source"])
+    return Status(
+        stage=raw["stage"],
+        as_of=yamlio.as_date(raw["as_of"]),
+        source=named_sources.get(source, source),
+        detail=str(raw.get("detail", "")),
+        law=str(raw.get("law", "")),
+    )
+
+
+def _body(
+    item: dict[str, Any], defaults: dict[str, Any], named_sources: dict[str, str]
+) -> BodyChange:
+    def cite(value: Any) -> str:
+        return named_sources.get(str(value), str(value))
+
+    return BodyChange(
+        body=str(item["body"]),
+        change=str(item["change"]),
+        source=cite(item["source"]),
+        into=str(item.get("into", "")),
+        functions=tuple(
+            (str(f["what"]), str(f["to"]), cite(f["source"])) for f in item.get("functions") or ()
+        ),
+        effective=yamlio.as_date(item.get("effective")) or defaults["effective"],
+        note=str(item.get("note", "")),
     )
 
 

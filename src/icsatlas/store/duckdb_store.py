@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from icsatlas.errors import IcsatlasError
+from icsatlas.errors import IcsatlasError, StoreBusy
 from icsatlas.store.base import Params, Store
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
                 raise
             if time.monotonic() >= deadline:
                 holder = _LOCK_HOLDER.search(str(error))
-                raise IcsatlasError(
+                raise StoreBusy(
                     f"the store {path} is busy: another process"
                     + (f" (PID {holder[1]})" if holder else "")
                     + f" has it open; tried for {LOCK_WAIT_S:g} s. Retry when it has finished "

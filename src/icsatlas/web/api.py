@@ -6,31 +6,142 @@ where an answer has several tables), paged with an opaque ``cursor``, with an ``
 the data release (a repeated request with ``If-None-Match`` gets 304). Areas are read by the
 one resolver, so ``area=Leeds`` means the same here as everywhere; reforms are the shipped
 ones only (a what-if from a file is a command-line and Python feature).
+
+The OpenAPI document (:func:`openapi`) describes every answer and every refusal: a refused
+request gets an RFC 9457 problem document (``application/problem+json``), never a trace.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
-from fastapi import APIRouter, Path, Query, Request
+import orjson
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
+from pydantic import StringConstraints, TypeAdapter
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
-from icsatlas.web.state import answer, shipped_reforms, workspace
+from icsatlas.results import Result
+from icsatlas.web import problems
+from icsatlas.web.state import (
+    DOWNLOADS,
+    answer,
+    download_format,
+    release,
+    shipped_reforms,
+    workspace,
+)
 
 AreaKind = Literal[
     "country", "region", "icb", "sub-icb", "place", "neighbourhood", "council", "practice", "pcn"
 ]
-router = APIRouter(prefix="/api/v1", tags=["icsatlas"])
+_SCHEMAS = "#/components/schemas/"
+_REFUSALS = {
+    400: "A value that cannot be read (a date that does not exist, a cursor not given out)",
+    404: "A name, code or reform that matches nothing (with suggestions where there are any)",
+    414: "The URL is longer than 2,048 characters",
+    422: "A parameter missing, of the wrong type or too long",
+}
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["icsatlas"],
+    dependencies=[Depends(download_format)],  # ?format=csv|xlsx|json|parquet|csvw
+    responses={
+        **DOWNLOADS,
+        304: {"description": "Not modified: If-None-Match named this answer's ETag"},
+        **{
+            status: {
+                "description": reason,
+                "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
+            }
+            for status, reason in _REFUSALS.items()
+        },
+    },
+)
 
 Text = Annotated[str, Query(min_length=1, max_length=200)]
 Day = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or DD/MM/YYYY; today")]
 Reforms = Annotated[
-    list[str] | None,
+    list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] | None,
     Query(max_length=5, description="Shipped reforms to apply first (a what-if); repeatable."),
 ]
 Optional = Annotated[str | None, Query(max_length=200)]
+ReportSection = Literal[
+    "identity",
+    "functions",
+    "accountability",
+    "boards",
+    "money",
+    "population",
+    "contracts",
+    "related",
+    "similar",
+]
 Limit = Annotated[int, Query(ge=1, le=5000, description="Rows per page.")]
 Cursor = Annotated[str | None, Query(max_length=40, description="From the previous page.")]
+
+
+class Provenance(TypedDict, total=False):
+    """Where an answer came from (what does not apply is left out)."""
+
+    data: dict[str, str]
+    reform: str
+    parameters: str
+    seed: int
+    engine: str
+    elapsed_s: float
+    notes: list[str]
+
+
+class Section(TypedDict):
+    """A table of an answer: its rows, where they came from, and notes to read them by."""
+
+    title: str
+    data: list[dict[str, Any]]
+    provenance: Provenance
+    notes: list[str]
+    sections: NotRequired[list[Section]]
+
+
+class Answer(Section):
+    """An answer, as the command line's ``--format json`` gives it, naming its release."""
+
+    release: str
+
+
+class Page(Answer):
+    """One page of a long answer: ``total`` rows in all, ``next`` the address of the
+    following page (``null`` on the last). A download (``format=json``) is the whole
+    answer, without them."""
+
+    total: NotRequired[int]
+    next: NotRequired[str | None]
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document: FastAPI's, with the problem document every refusal is, and
+    optional query parameters as their type (a parameter is left out, never null)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    problem = TypeAdapter(problems.Problem).json_schema(ref_template=_SCHEMAS + "{model}")
+    schemas |= problem.pop("$defs", {}) | {"Problem": problem}
+    for operation in (op for path in document["paths"].values() for op in path.values()):
+        for parameter in operation.get("parameters", []):
+            _not_null(parameter["schema"])
+    app.openapi_schema = document
+    return document
+
+
+def _not_null(schema: dict[str, Any]) -> None:
+    options = [s for s in schema.get("anyOf", []) if s != {"type": "null"}]
+    if "anyOf" in schema and len(options) == 1:
+        del schema["anyOf"]
+        schema |= options[0]
 
 
 @router.get("/health", summary="The service is up")
@@ -38,12 +149,12 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/where", summary="How a name, code or postcode is read")
+@router.get("/where", response_model=Answer, summary="How a name, code or postcode is read")
 async def where(request: Request, q: Text, on: Day = None, reform: Reforms = None) -> Response:
     return answer(request, _ws(reform).register.where(q, on))
 
 
-@router.get("/areas", summary="Areas of a kind on a date")
+@router.get("/areas", response_model=Page, summary="Areas of a kind on a date")
 async def areas(
     request: Request,
     type: Annotated[AreaKind, Query(description="The kind of area.")] = "icb",
@@ -57,7 +168,11 @@ async def areas(
     return answer(request, result, limit=limit, cursor=cursor)
 
 
-@router.get("/areas/{area}", summary="Everything for one area: every function and its holder")
+@router.get(
+    "/areas/{area}",
+    response_model=Answer,
+    summary="Everything for one area: every function and its holder",
+)
 async def area(
     request: Request,
     area: Annotated[str, Path(min_length=1, max_length=200)],
@@ -68,21 +183,32 @@ async def area(
     return answer(request, workspace().register.overview(area, on, after))
 
 
-@router.get("/areas/{area}/report", summary="An area's full report, in sections")
+@router.get(
+    "/areas/{area}/report", response_model=Answer, summary="An area's full report, in sections"
+)
 async def area_report(
     request: Request,
     area: Annotated[str, Path(min_length=1, max_length=200)],
     on: Day = None,
     reform: Optional = None,
+    section: Annotated[
+        ReportSection | None, Query(description="One section alone (e.g. to download it).")
+    ] = None,
 ) -> Response:
     """What the area's page shows: identity and successor notices, then sections (functions,
     accountability, boards, money, population, contracts, related, similar), each with its
     own data, provenance and notes."""
     after = shipped_reforms([reform])[0] if reform else None
-    return answer(request, workspace().report(area, on, after).to_result())
+    report = workspace().report(area, on, after)
+    if section is None:
+        return answer(request, report.to_result())
+    if section == "identity":  # with the notices, as the whole report has them
+        whole = report.to_result()
+        return answer(request, Result(whole.table, whole.provenance, whole.title, whole.notes))
+    return answer(request, report.section(section))
 
 
-@router.get("/who", summary="Who holds a function in an area on a date")
+@router.get("/who", response_model=Answer, summary="Who holds a function in an area on a date")
 async def who(
     request: Request,
     function: Text,
@@ -94,7 +220,7 @@ async def who(
     return answer(request, _ws(reform).register.who(function, area, on, history))
 
 
-@router.get("/diff", summary="What changed between two dates")
+@router.get("/diff", response_model=Page, summary="What changed between two dates")
 async def diff(
     request: Request,
     start: Annotated[str, Query(alias="from", max_length=40)],
@@ -108,7 +234,11 @@ async def diff(
     return answer(request, result, limit=limit, cursor=cursor)
 
 
-@router.get("/gaps", summary="Functions with no holder, undeclared holders, or uncertain")
+@router.get(
+    "/gaps",
+    response_model=Page,
+    summary="Functions with no holder, undeclared holders, or uncertain",
+)
 async def gaps(
     request: Request,
     on: Day = None,
@@ -121,12 +251,29 @@ async def gaps(
     return answer(request, result, limit=limit, cursor=cursor)
 
 
-@router.get("/reforms", summary="The shipped reforms")
+@router.get(
+    "/register",
+    response_model=Page,
+    summary="The whole register on a date: every area, function, holder",
+)
+async def register(
+    request: Request,
+    on: Day = None,
+    reform: Reforms = None,
+    limit: Limit = 500,
+    cursor: Cursor = None,
+) -> Response:
+    from icsatlas.exports.register import register_on
+
+    return answer(request, register_on(_ws(reform), on), limit=limit, cursor=cursor)
+
+
+@router.get("/reforms", response_model=Answer, summary="The shipped reforms")
 async def reforms(request: Request) -> Response:
     return answer(request, workspace().register.reforms())
 
 
-@router.get("/reforms/{name}/impact", summary="What a reform does")
+@router.get("/reforms/{name}/impact", response_model=Answer, summary="What a reform does")
 async def impact(
     request: Request, name: Annotated[str, Path(min_length=1, max_length=60)]
 ) -> Response:
@@ -135,27 +282,33 @@ async def impact(
     return answer(request, result)
 
 
-@router.get("/functions", summary="The function catalogue")
+@router.get("/functions", response_model=Answer, summary="The function catalogue")
 async def functions(request: Request, q: Optional = None) -> Response:
     return answer(request, workspace().register.functions(q))
 
 
-@router.get("/accountability", summary="How accountable each type of body is")
+@router.get(
+    "/accountability", response_model=Answer, summary="How accountable each type of body is"
+)
 async def accountability(request: Request) -> Response:
     return answer(request, workspace().register.accountability())
 
 
-@router.get("/parameters", summary="Every assumption, its value, unit and source")
+@router.get(
+    "/parameters", response_model=Answer, summary="Every assumption, its value, unit and source"
+)
 async def parameters(request: Request, prefix: Optional = None, on: Day = None) -> Response:
     return answer(request, workspace().parameters(prefix or "", on))
 
 
-@router.get("/sources", summary="Where the shipped data come from")
+@router.get("/sources", response_model=Answer, summary="Where the shipped data come from")
 async def sources(request: Request) -> Response:
     return answer(request, workspace().sources())
 
 
-@router.get("/population/profile", summary="An area's population beside England")
+@router.get(
+    "/population/profile", response_model=Answer, summary="An area's population beside England"
+)
 async def profile(
     request: Request,
     area: Text,
@@ -167,7 +320,7 @@ async def profile(
     return answer(request, result)
 
 
-@router.get("/finance/targets", summary="Needs-based allocation targets")
+@router.get("/finance/targets", response_model=Answer, summary="Needs-based allocation targets")
 async def targets(
     request: Request,
     on: Day = None,
@@ -177,7 +330,7 @@ async def targets(
     return answer(request, _ws(reform).finance.targets(year=year, on=on))
 
 
-@router.get("/finance/places", summary="An area's budget split by place")
+@router.get("/finance/places", response_model=Answer, summary="An area's budget split by place")
 async def places(
     request: Request,
     area: Text,
@@ -188,7 +341,7 @@ async def places(
     return answer(request, _ws(reform).finance.places(area, year=year, on=on))
 
 
-@router.get("/contracts", summary="Contracts in the register")
+@router.get("/contracts", response_model=Page, summary="Contracts in the register")
 async def contracts(
     request: Request,
     area: Optional = None,
@@ -203,3 +356,62 @@ async def contracts(
 
 def _ws(reform: list[str] | None):
     return workspace().with_reforms(*shipped_reforms(reform or []))
+
+
+Reason = Annotated[
+    str,
+    Query(min_length=1, max_length=500, description="Why: kept in the audit log."),
+]
+
+
+@router.post(
+    "/areas/{icb}/board",
+    status_code=201,
+    summary="Add board members to an ICB's board (an editor of that ICB's board)",
+    responses={
+        201: {"description": "Saved: the audit log's change, how many added, by whom."},
+        **{
+            status: {"description": why, "content": {"application/problem+json": {}}}
+            for status, why in (
+                (401, "No valid token (missing, unknown, expired, revoked)."),
+                (403, "The ICB, or a row's board, is outside the token's scopes."),
+                (404, "No ICB with that code."),
+                (413, "The body is larger than 1 MB."),
+                (422, "Bad rows, each listed (row, field, message); nothing written."),
+            )
+        },
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            },
+        }
+    },
+)
+async def add_board_members(
+    request: Request,
+    icb: Annotated[str, Path(min_length=1, max_length=60)],
+    reason: Reason = "board members added through the API",
+) -> Response:
+    """The body is a CSV in the board template (or JSON rows with its columns), checked by
+    the same code as ``icsatlas board import``; needs ``Authorization: Bearer TOKEN``."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.board_code(icb)
+    who.require("board", code)
+    data = await writes.body(request)
+    if "json" in request.headers.get("content-type", ""):
+        data = writes.csv_from_json(data).encode()
+    done = writes.add_board_members(who, code, data, reason, f"POST /api/v1/areas/{code}/board")
+    document = {
+        "change": done.change_id,
+        "added": done.added,
+        "actor": done.actor,
+        "board": done.board,
+        "release": release(),
+    }
+    return Response(orjson.dumps(document), status_code=201, media_type="application/json")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -44,10 +45,11 @@ def create_app(url: str | None = None, home: str | Path | None = None) -> Guard:
         redoc_url=None,
         lifespan=_lifespan,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=4)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.openapi = partial(api.openapi, app)  # type: ignore[method-assign]
     for error, handler in problems.HANDLERS.items():
         app.add_exception_handler(error, handler)
     return Guard(app)

@@ -8,28 +8,59 @@ which forms are accepted).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import MutableMapping
+from typing import Any, NotRequired
 
 import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
 from icsatlas.errors import IcsatlasError, InputError, InputErrors, NotFoundError
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class Suggestion(TypedDict):
+    """A name the request may have meant, and the register key to ask for it by."""
+
+    name: str
+    kind: str
+    key: str
+
+
+class Problem(TypedDict):
+    """An RFC 9457 problem document: why a request was refused."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: NotRequired[list[str]]
+    field: NotRequired[str]
+    suggestions: NotRequired[list[Suggestion]]
+
+
 _TITLES = {
     400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    413: "Content too large",
     414: "Request too long",
     422: "Unprocessable request",
+    429: "Too many requests",
     500: "Internal error",
+    503: "Service unavailable",
 }
 _PAGE_TITLES = {
     404: "Page not found",
     405: "Page not found",
+    414: "The web address is too long",
     500: "Sorry, there is a problem with this service",
 }
 
@@ -40,23 +71,27 @@ def problem(status: int, detail: str, instance: str, **extra: Any) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type=MEDIA_TYPE)
 
 
-def too_long(path: str) -> list[dict[str, Any]]:
-    """A 414 as raw ASGI messages (sent before any route is reached)."""
-    response = problem(414, "the request's URL is too long", path[:200])
+def too_long(scope: MutableMapping[str, Any]) -> list[dict[str, Any]]:
+    """A 414 as raw ASGI messages (sent before any route is reached): a problem document
+    for the API, a page for the portal."""
+    cut = {**scope, "path": scope["path"][:200], "raw_path": None, "query_string": b""}
+    response = _respond(Request(cut), 414, "the request's URL is too long", {})
     return [
-        {
-            "type": "http.response.start",
-            "status": 414,
-            "headers": [(k.encode(), v.encode()) for k, v in response.headers.items()],
-        },
+        {"type": "http.response.start", "status": 414, "headers": response.raw_headers},
         {"type": "http.response.body", "body": response.body},
     ]
 
 
 async def icsatlas_error(request: Request, error: Exception) -> Response:
-    """A user's mistake (404 for names that match nothing, 400 for the rest)."""
-    status = 404 if isinstance(error, NotFoundError) else 400
-    detail, extra = str(error), dict[str, Any]()
+    """A user's mistake (404 for names that match nothing, 422 for a written file's bad rows,
+    401/403 for a write without the right account, 400 for the rest)."""
+    status = 404 if isinstance(error, NotFoundError) else getattr(error, "http_status", 400)
+    if status == 400 and request.method == "POST" and isinstance(error, InputError | InputErrors):
+        status = 422
+    detail, extra = getattr(error, "public", None) or str(error), dict[str, Any]()
+    if isinstance(error, InputErrors | InputError) and request.method == "POST":
+        found = error.errors if isinstance(error, InputErrors) else [error]
+        extra["invalid"] = [{"row": e.row, "field": e.field, "message": e.message} for e in found]
     if isinstance(error, InputErrors):
         extra["errors"] = [str(e) for e in error.errors]
     elif isinstance(error, InputError) and error.field:
@@ -86,7 +121,10 @@ async def unexpected_error(request: Request, error: Exception) -> Response:
 def _respond(request: Request, status: int, detail: str, extra: dict[str, Any]) -> Response:
     path = request.url.path
     if path.startswith("/api/") or path.startswith("/static/"):
-        return problem(status, detail, path, **extra)
+        response = problem(status, detail, path, **extra)
+        if status == 401:
+            response.headers["www-authenticate"] = 'Bearer realm="icsatlas"'
+        return response
     return _page(request, status, detail, extra)
 
 

@@ -13,23 +13,41 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 
-from icsatlas import __version__
+from icsatlas import __version__, exports
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.results import Result, Table, plain
-from icsatlas.workspace import Workspace, stamp
+from icsatlas.workspace import Workspace, as_date, stamp
 
 RECHECK_S = 30.0
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
+
+
+def _download_schema(media: str) -> dict[str, str]:
+    """A file, except CSVW metadata, which is a JSON document (JSON-LD)."""
+    return {"type": "object"} if media.endswith("+json") else {"type": "string", "format": "binary"}
+
+
+# What a resource's 200 may be besides JSON (``format=``), for the OpenAPI document.
+DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            media: {"schema": _download_schema(media)}
+            for fmt, media in exports.MEDIA_TYPES.items()
+            if fmt != "json"
+        }
+    }
+}
 
 
 @dataclass
@@ -98,6 +116,12 @@ def idle() -> None:
         _open["workspace"].close()
 
 
+def written() -> None:
+    """After a write from this process: look for the change at the next question."""
+    if "checked" in _open:
+        _open["checked"] = float("-inf")
+
+
 def close() -> None:
     if "workspace" in _open:
         _open.pop("workspace").close()
@@ -128,7 +152,11 @@ def shipped_reforms(names: list[str]) -> tuple[str, ...]:
 def answer(
     request: Request, result: Result, *, limit: int | None = None, cursor: str | None = None
 ) -> Response:
-    """The Result as JSON (one page of it when ``limit`` is given), naming its release."""
+    """The Result as JSON (one page of it when ``limit`` is given), naming its release; with
+    ``format=`` in the query, the whole of it as a download in that format."""
+    fmt = request.query_params.get("format")
+    if fmt:
+        return download(request, result, fmt)
     document = result.to_dict()
     document["provenance"] = _public(document["provenance"])
     for section in document.get("sections", ()):
@@ -137,6 +165,51 @@ def answer(
     if limit is not None:
         document |= _page(request, result.table, limit, cursor)
     return Response(orjson.dumps(document), media_type="application/json")
+
+
+def download_format(
+    fmt: Annotated[
+        str | None,
+        Query(
+            alias="format",
+            max_length=10,
+            description="Download the whole answer as csv, xlsx, json or parquet (each with "
+            "its provenance), or csvw: the CSV's CSVW metadata. Without it: paged JSON.",
+        ),
+    ] = None,
+) -> str | None:
+    """The ``format`` every API resource takes (an unknown one is refused with a 400)."""
+    return exports.chosen(fmt) if fmt else None
+
+
+def download(request: Request, result: Result, fmt: str) -> Response:
+    """All of ``result`` in ``fmt`` as an attachment named by its resource and date; a CSV
+    links (``Link: rel=describedby``) to its CSVW metadata, ``format=csvw``."""
+    fmt = exports.chosen(fmt)
+    about = exports.About.of(result, release(), _public(result.provenance.to_dict()))
+    csv_url = str(request.url.include_query_params(format="csv"))
+    body = exports.encode(result, fmt, about, url=csv_url)
+    name = exports.filename(_stem(request.url.path), fmt, _day(request))
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        described = request.url.include_query_params(format="csvw")
+        headers["Link"] = f'<{described}>; rel="describedby"; type="{exports.MEDIA_TYPES["csvw"]}"'
+    return Response(body, media_type=exports.MEDIA_TYPES[fmt], headers=headers)
+
+
+def _stem(path: str) -> str:
+    """``/api/v1/reforms/blueprint-2025/impact`` -> ``icsatlas-reforms-blueprint-2025-impact``."""
+    resource = re.sub(r"[^A-Za-z0-9_-]+", "-", path.removeprefix("/api/v1/")).strip("-")
+    return f"icsatlas-{resource[:80] or 'answer'}"
+
+
+def _day(request: Request) -> date | None:
+    """The date the answer is about (``on``, or ``to`` of a diff), if the query gives one."""
+    given = request.query_params.get("on") or request.query_params.get("to")
+    try:
+        return as_date(given) if given else None
+    except IcsatlasError:
+        return None
 
 
 def etag(url: str) -> str:

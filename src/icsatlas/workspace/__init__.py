@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from icsatlas.workspace.population import PopulationQuestions
     from icsatlas.workspace.register import RegisterQuestions
     from icsatlas.workspace.report import Report
+    from icsatlas.workspace.trends import TrendsQuestions
 
 DateLike = date | str | None
 
@@ -154,13 +155,56 @@ class Workspace:
 
     # -- derived workspaces -------------------------------------------------------------
     def with_reforms(self, *names: str | Path) -> Workspace:
-        """This workspace with reforms applied on top, in memory (a what-if)."""
+        """This workspace with reforms applied on top, in memory (a what-if); a stack of
+        reforms is applied in date order (``register.stack``), whatever order it is given in."""
         if not names:
             return self
+        from icsatlas.register.stack import in_date_order
+
         added = tuple(str(n) for n in names)
         return Workspace(
-            parameters=self.params, _shared=self._shared, _reforms=(*self.reforms, *added)
+            parameters=self.params,
+            _shared=self._shared,
+            _reforms=in_date_order((*self.reforms, *added)),
         )
+
+    def with_reform_set(self, which: str | None) -> Workspace:
+        """The register 'as the law stands' (``law``: refuses reforms that are not law) or
+        'with everything announced' (``announced``: every shipped bill and policy on top,
+        in date order); ``None`` leaves the workspace as it is."""
+        from icsatlas.register import stack
+
+        if which is None:
+            return self
+        if which == "law":
+            pending = stack.not_law(self.reforms)
+            if pending:
+                names = ", ".join(f"{r.name} ({r.status.text})" for r in pending)
+                raise IcsatlasError(
+                    f"--reforms law asks for the register as the law stands; these reforms "
+                    f"are not law: {names}"
+                )
+            return self
+        if which == "announced":
+            recorded = set(self._shared.snapshot.register.reforms)
+            return self.with_reforms(*(n for n in stack.announced() if n not in recorded))
+        raise IcsatlasError(f"--reforms takes law or announced, not {which!r}")
+
+    def reform_notes(self, conflicts: bool = True) -> tuple[str, ...]:
+        """One line per what-if reform with its legal status, then (unless ``conflicts`` is
+        false) every conflict between the reforms of the stack: what every answer from this
+        workspace says about them."""
+        from icsatlas.register import stack
+
+        chosen = stack.loaded(self.reforms)
+        lines = [f"reform {r.name}: {r.under}" for r in chosen]
+        if not conflicts:
+            return tuple(lines)
+        functions = self.data.functions
+        for conflict in stack.conflicts(chosen):
+            found = functions.get(conflict.function)
+            lines.append(conflict.text(found.label if found else None))
+        return tuple(lines)
 
     def with_parameters(self, source: str | Path | ParameterSet | None) -> Workspace:
         """This workspace with parameters overridden from a YAML file (or a given set)."""
@@ -237,6 +281,8 @@ class Workspace:
         notes = [f"register: shipped reference data + reforms {history}"]
         if self.as_of_change is not None:
             notes.append(f"as recorded after change {self.as_of_change}")
+        if self.reforms:
+            notes += self.reform_notes()
         return Provenance(
             data={"register": self._shared.url, **data},
             reform=", ".join(self.reforms) or None,
@@ -313,6 +359,13 @@ class Workspace:
         notes = ("the long form, with the checks done: src/icsatlas/data/PROVENANCE.md",)
         return Result(table, self.provenance(), f"{len(chosen)} shipped data sources", notes)
 
+    def releases(self, on: DateLike = None, check: bool = False) -> Result:
+        """Every shipped dataset's release: source, date, licence, rows, checksum and whether
+        it is stale on ``on`` (today); ``check=True`` verifies the files against them."""
+        from icsatlas.data import releases
+
+        return releases.check_result() if check else releases.listing(as_date(on))
+
     def report(self, area: str, on: DateLike = None, reform: str | None = None) -> Report:
         """Everything about one area on a date, in sections (identity and notices, functions
         now / with the Blueprint / under ``reform``, accountability, boards, money,
@@ -346,6 +399,12 @@ class Workspace:
 
         return ContractsQuestions(self)
 
+    @cached_property
+    def trends(self) -> TrendsQuestions:
+        from icsatlas.workspace.trends import TrendsQuestions
+
+        return TrendsQuestions(self)
+
     def close(self) -> None:
         """Close the store's connection (it is opened again if a later question needs it)."""
         if "store" in self._shared.__dict__:
@@ -371,17 +430,21 @@ def open(
     on_build: Callable[[str | None], None] | None = None,
     home: str | Path | None = None,
     read_only: bool = False,
+    reform_set: str | None = None,
 ) -> Workspace:
     """Open the workspace at ``url`` (default: ``$ICSATLAS_DATABASE_URL``, else a DuckDB file
     in the workspace folder), building the register from shipped data on first use. ``home``
     is the workspace folder, for that file and the caches (default ``$ICSATLAS_HOME``, else the
     per-user data directory). ``read_only`` (for a web server's workers) never writes to the
-    store: it must have been built before."""
+    store: it must have been built before. ``reform_set`` is ``law`` (the register as the law
+    stands: no reform that is not law) or ``announced`` (every shipped bill and policy on
+    top)."""
     folder = Path(home) if home else None
     workspace = Workspace(
         url, as_of_change=as_of_change, on_build=on_build, home=folder, read_only=read_only
     )
-    return workspace.with_parameters(parameters).with_reforms(*reforms)
+    chosen = workspace.with_parameters(parameters).with_reforms(*reforms)
+    return chosen.with_reform_set(reform_set)
 
 
 @cache

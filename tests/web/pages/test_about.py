@@ -56,7 +56,8 @@ def test_the_api_docs_cover_every_endpoint_of_the_openapi_document(app_client):
 def test_every_example_address_in_the_api_docs_answers(app_client):
     page = parse(app_client.get("/api/v1/docs").text)
     examples = [a.attrs["href"] for a in page.find_all("a") if a.find_all("code")]
-    assert len(examples) == len(app_client.get("/api/v1/openapi.json").json()["paths"])
+    paths = app_client.get("/api/v1/openapi.json").json()["paths"]
+    assert len(examples) == sum("get" in item for item in paths.values())  # a write has none
     for href in examples:
         response = app_client.get(href)
         assert response.status_code == 200, (href, response.text[:300])

@@ -43,7 +43,8 @@ EXAMPLE_OVERRIDES = {
 
 @router.get("/sources")
 async def sources(request: Request, query: Page) -> Response:
-    return render(request, "sources.html", query, sources=table(query.workspace().sources()))
+    shown = table(query.workspace().sources(), api=("/api/v1/sources", {}))
+    return render(request, "sources.html", query, sources=shown)
 
 
 @router.get("/licence")
@@ -99,7 +100,7 @@ def _endpoint(path: str, method: str, operation: dict[str, Any]) -> dict[str, An
         "summary": operation.get("summary", ""),
         "description": operation.get("description", ""),
         "parameters": parameters,
-        "example": _example(path, operation.get("parameters", [])),
+        "example": _example(path, operation.get("parameters", [])) if method == "get" else None,
         "paged": any(p["name"] == "cursor" for p in parameters),
         "shape": _shape(schema),
     }

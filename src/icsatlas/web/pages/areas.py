@@ -12,20 +12,20 @@ figure: links to related areas, and red/amber/green as the design system's tags.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from icsatlas.geography import Resolution
-from icsatlas.provenance import Provenance
 from icsatlas.results import Result
 from icsatlas.web import maps, state
+from icsatlas.web.maps import Layer
 from icsatlas.web.pages import briefing
 from icsatlas.web.pages.view import PATHS, PageQuery, area_path, page_query, render, table
-from icsatlas.workspace.report import Report
+from icsatlas.workspace.report import Report, memo
 
 router = APIRouter()
 Page = Annotated[PageQuery, Depends(page_query)]
@@ -65,7 +65,7 @@ async def area_page(request: Request, code: Code, query: Page) -> Response:
         found=found,
         former=found.kind.startswith("former "),
         notices=report.notices,
-        identity=_shown(query, "identity", report.identity),
+        identity=_shown(query, "identity", report.identity, found.code),
         sections=sections(query, report),
         map=_map(query, found),
         briefing=briefing.links(query, canonical),
@@ -84,27 +84,24 @@ async def england(request: Request, query: Page) -> Response:
 def sections(query: PageQuery, report: Report) -> list[dict[str, Any]]:
     """Each section of the report as the page shows it: an anchor, a heading and its table."""
     return [
-        {"id": f"section-{key}", "heading": HEADINGS[key], "table": _shown(query, key, result)}
+        {
+            "id": f"section-{key}",
+            "heading": HEADINGS[key],
+            "table": _shown(query, key, result, report.code),
+        }
         for key, result in report.sections.items()
     ]
 
 
-def _shown(query: PageQuery, key: str, result: Result) -> dict[str, Any]:
-    shown = table(result) | {"source": _source(result.provenance)}
+def _shown(query: PageQuery, key: str, result: Result, code: str) -> dict[str, Any]:
+    """A section's table, with links to download it (the report resource's same section)."""
+    api = query.api(f"/api/v1/areas/{quote(code, safe='')}/report", section=key)
+    shown = table(result, api=api)
     if key in LINKED:
         shown["rows"] = _linked(query, result, shown["rows"], *LINKED[key])
     if key == "population":
         shown["rows"] = _tagged(result, shown["rows"])
     return shown
-
-
-def _source(provenance: Provenance) -> str:
-    """Where a section's figures come from, the register named by its release (a page never
-    shows the server's files)."""
-    data = dict(provenance.data)
-    if "register" in data:
-        data["register"] = f"icsatlas register, release {state.release()}"
-    return replace(provenance, data=data).describe()
 
 
 def _linked(
@@ -134,15 +131,22 @@ def _tagged(result: Result, rows: list[list[Any]]) -> list[list[Any]]:
 
 def _map(query: PageQuery, found: Resolution) -> str:
     """England's ICBs on the date, the ones covering this area highlighted."""
-    geography = query.workspace().geography(query.on)
-    tree = geography.sub_icbs
-    icb_of = dict(zip(tree.sub_icb_ons, tree.icb_ons, strict=True))
-    ods = dict(zip(geography.icbs.icb_ons, geography.icbs.icb_ods, strict=True))
+    drawn, icb_of, ods = memo.kept(query.workspace(), ("icb map", query.on), lambda: _icbs(query))
     marked = {icb_of.get(c.area.area_id, c.area.area_id) for c in found.covers}
     return maps.render(
-        maps.geography_layer(geography),
+        drawn,
         highlight=marked,
         title=f"Where {found.name} is: integrated care boards on {query.on:%-d %B %Y}",
         link=lambda code: query.link(area_path("icb", ods.get(code, code))),
         id_prefix="area-map",
     )
+
+
+def _icbs(query: PageQuery) -> tuple[Layer, dict[str, str], dict[str, str]]:
+    """The ICB layer on the page's date (drawn once per workspace and date), each sub-ICB
+    location's ICB and each ICB's ODS code, by ONS code."""
+    geography = query.workspace().geography(query.on)
+    tree = geography.sub_icbs
+    icb_of = dict(zip(tree.sub_icb_ons, tree.icb_ons, strict=True))
+    ods = dict(zip(geography.icbs.icb_ons, geography.icbs.icb_ods, strict=True))
+    return maps.geography_layer(geography), icb_of, ods

@@ -18,7 +18,14 @@ from icsatlas.errors import NotFoundError
 from icsatlas.register.model import ORG_TYPES
 from icsatlas.results import Result
 from icsatlas.web import maps
-from icsatlas.web.pages.view import PageQuery, area_path, page_query, render, table
+from icsatlas.web.pages.view import (
+    PageQuery,
+    area_path,
+    page_query,
+    public_source,
+    render,
+    table,
+)
 
 router = APIRouter()
 Page = Annotated[PageQuery, Depends(page_query)]
@@ -76,7 +83,7 @@ async def function(request: Request, query: Page, function_id: Name) -> Response
         about=ws.register.functions(chosen.function_id).table.records()[0],
         rows=rows,
         legend=sorted(Counter(kinds.values()).items()),
-        source=icbs.provenance.describe(),
+        source=public_source(icbs.provenance),
         map=_map(query, chosen.label, kinds),
         icbs=table(icbs, ("name", "ods_code", "within")),
     )

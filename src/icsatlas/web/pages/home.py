@@ -4,7 +4,7 @@ that takes a newcomer from whatever they typed to the right page."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,6 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from icsatlas.errors import NotFoundError
 from icsatlas.web import maps
 from icsatlas.web.pages.view import PageQuery, area_path, page_query, render, table
+
+if TYPE_CHECKING:
+    from icsatlas.geography.on_date import Geography
 
 router = APIRouter()
 Page = Annotated[PageQuery, Depends(page_query)]
@@ -30,7 +33,8 @@ async def home(request: Request, query: Page) -> Response:
     drawn = maps.geography_layer(geography)
     svg = maps.render(
         drawn,
-        title=f"Integrated care boards in England on {query.on:%-d %B %Y}",
+        values=_regions(geography),
+        title=f"Integrated care boards in England on {query.on:%-d %B %Y}, by NHS region",
         link=lambda code: query.link(area_path("icb", ods.get(code, code))),
     )
     icbs = ws.register.areas("icb", query.on)
@@ -41,9 +45,15 @@ async def home(request: Request, query: Page) -> Response:
         query,
         map=svg,
         map_notes=drawn.notes,
-        icbs=table(icbs, ("name", "ods_code", "within", "registered_patients_2026_08")),
+        icbs=table(
+            icbs,
+            ("name", "ods_code", "within", "registered_patients_2026_08"),
+            api=query.api("/api/v1/areas", type="icb"),
+        ),
         links=links,
-        reforms=table(ws.register.reforms(), ("name", "title", "operations")),
+        reforms=table(
+            ws.register.reforms(), ("name", "title", "operations"), api=("/api/v1/reforms", {})
+        ),
     )
 
 
@@ -52,7 +62,7 @@ async def search(
     request: Request, query: Page, q: Annotated[str, Query(max_length=200)] = ""
 ) -> Response:
     """An area, a function, or "<function> in <area>"; otherwise the nearest names."""
-    text = q.strip()
+    text = "".join(c for c in q if c.isprintable()).strip()  # control characters ignored
     if not text:
         return RedirectResponse(query.link("/"), status_code=303)
     ws = query.workspace()
@@ -86,3 +96,11 @@ def _function_or_question(query: PageQuery, text: str) -> str | None:
         return query.link(f"/functions/{ws.data.function(text).function_id}")
     except NotFoundError:
         return None
+
+
+def _regions(geography: Geography) -> dict[str, str] | None:
+    """Each ICB's NHS region (the map's shading), unless a what-if makes more regions than
+    the map has colours."""
+    icbs = geography.icbs
+    regions = dict(zip(icbs.icb_ons, icbs.region_name, strict=True))
+    return regions if len(set(regions.values())) <= len(maps.CATEGORICAL) else None

@@ -8,7 +8,7 @@ so it can be shared and cached: :class:`PageQuery` reads ``on`` and ``reform`` o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Annotated, Any
@@ -18,6 +18,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
+from icsatlas.provenance import Provenance
 from icsatlas.results import Result, display, plain
 from icsatlas.web import design, state
 from icsatlas.workspace import Workspace, as_date
@@ -41,7 +42,22 @@ PATHS = {
     "postcode": "postcode",
     "country": "england",
 }
+# How a page names a kind of area ("ICB · QWO", "GP practice · B86001").
+KIND_LABELS = {
+    "region": "NHS region",
+    "icb": "ICB",
+    "sub-icb": "Sub-ICB location",
+    "place": "Place (sub-ICB location)",
+    "council": "Council",
+    "practice": "GP practice",
+    "pcn": "Primary care network",
+    "postcode": "Postcode",
+    "country": "Country",
+}
 _ACRONYMS = {"ods": "ODS", "ons": "ONS", "icb": "ICB", "pcn": "PCN", "gp": "GP", "id": "ID"}
+# The download links under a table: the API resource in each format, as a reader names it.
+DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"), ("parquet", "Parquet"))
+Api = tuple[str, dict[str, Any]]  # an API resource: its path and query, e.g. ("/api/v1/who", {...})
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,11 @@ class PageQuery:
         query |= params
         kept = {k: v for k, v in query.items() if v not in (None, "", False)}
         return f"{path}?{urlencode(kept)}" if kept else path
+
+    def api(self, path: str, **params: Any) -> Api:
+        """The API resource ``path`` with ``params``, on this page's date and reform (for a
+        table's download links: ``table(result, api=query.api("/api/v1/gaps", area="QWO"))``)."""
+        return path, {**params, "on": self.on.isoformat(), "reform": self.reform}
 
     def workspace(self) -> Workspace:
         """The server's workspace, with this page's reform applied as a what-if."""
@@ -91,8 +112,12 @@ def suggestion_path(kind: str, key: str, name: str) -> str:
 
 @cache
 def environment() -> Environment:
+    from icsatlas.web.auth import board_editor
+
     env = design.environment()
     env.filters["heading"] = heading
+    env.filters["kind_label"] = kind_label
+    env.globals["board_editor"] = board_editor
     return env
 
 
@@ -122,9 +147,13 @@ def render(
     return HTMLResponse(html, status_code=status)
 
 
-def table(result: Result, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+def table(
+    result: Result, columns: tuple[str, ...] | None = None, api: Api | None = None
+) -> dict[str, Any]:
     """A Result as the ``data_table`` macro's arguments: caption, headings and cells (numbers
-    right-aligned as readers see them), its notes and its source line."""
+    right-aligned as readers see them), its notes and its source line; with ``api`` (the
+    resource that answers the same question, usually ``query.api(...)``), links to download
+    the whole answer in each format."""
     shown = columns or result.columns
     indices = [result.columns.index(c) for c in shown]
     rows = [[_cell(row[i]) for i in indices] for row in result.table.rows]
@@ -133,8 +162,34 @@ def table(result: Result, columns: tuple[str, ...] | None = None) -> dict[str, A
         "head": [heading(c) for c in shown],
         "rows": rows,
         "notes": result.notes,
-        "source": result.provenance.describe(),
+        "source": public_source(result.provenance),
+        "downloads": downloads(*api) if api else [],
     }
+
+
+def public_source(provenance: Provenance) -> str:
+    """Where a table's figures come from, the register named by its release (a page never
+    shows the server's files)."""
+    data = dict(provenance.data)
+    if "register" in data:
+        data["register"] = f"icsatlas register, release {state.release()}"
+    return replace(provenance, data=data).describe()
+
+
+def downloads(path: str, params: dict[str, Any]) -> list[dict[str, str]]:
+    """Links to ``path`` (an API resource) as CSV, XLSX, JSON and Parquet files."""
+    kept = {k: v for k, v in params.items() if v not in (None, "", False)}
+    return [
+        {"href": f"{path}?{urlencode({**kept, 'format': fmt})}", "text": text}
+        for fmt, text in DOWNLOADS
+    ]
+
+
+def kind_label(kind: str) -> str:
+    """A kind of area as a page names it: ``icb`` -> 'ICB', ``former icb`` -> 'Former ICB'."""
+    former = kind.startswith("former ")
+    label = KIND_LABELS.get(kind.removeprefix("former "), kind)
+    return f"Former {label}" if former else label
 
 
 def heading(column: str) -> str:

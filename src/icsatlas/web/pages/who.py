@@ -74,8 +74,10 @@ def _answer(query: PageQuery, function: str, area: str) -> dict[str, Any]:
         "kinds": kinds,
         "profiles": _profiles(profiles, {h["holder_type"] for h in holders}),
         "before": [h for h in history.table.records() if h["until"] and h["until"] <= query.on],
-        "now_table": table(now),
-        "history_table": table(history),
+        "now_table": table(now, api=query.api("/api/v1/who", function=function, area=area)),
+        "history_table": table(
+            history, api=query.api("/api/v1/who", function=function, area=area, history="true")
+        ),
         "without": _without_reform(query, function, area),
     }
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from icsatlas.errors import NotFoundError
 from icsatlas.results import Result, Table
 from icsatlas.workspace.contracts import KPI_COLUMNS
+from icsatlas.workspace.report import memo
 
 if TYPE_CHECKING:
     from icsatlas.geography import Resolution
@@ -16,7 +17,10 @@ if TYPE_CHECKING:
 
 def section(ws: Workspace, found: Resolution) -> Result:
     title = f"Contracts in SPC concern: {found.name} on {found.on}"
+    stored = memo.kept(ws, ("kpi series",), lambda: _stored_series(ws))
     try:
+        if not stored:
+            raise NotFoundError("no stored KPI series")
         series = ws.contracts.kpi(area=found.code, on=found.on, concern_only=True, brief=True)
     except NotFoundError as error:
         note = f"none recorded: {error} (store some: icsatlas contracts kpi --load NAME)"
@@ -25,3 +29,8 @@ def section(ws: Workspace, found: Resolution) -> Result:
     if not len(series):
         notes = ("no stored KPI series here is in special-cause concern", *notes)
     return Result(series.table, series.provenance, title, notes)
+
+
+def _stored_series(ws: Workspace) -> int:
+    """How many KPI series the store holds (none: the section needs no SPC at all)."""
+    return int(ws.store.scalar("SELECT count(*) FROM kpi_series"))

@@ -8,11 +8,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from icsatlas.results import Result, Table
+from icsatlas.workspace.report import memo
 from icsatlas.workspace.report.where import code
 
 if TYPE_CHECKING:
     from icsatlas.geography import Resolution
-    from icsatlas.register.model import Area
+    from icsatlas.register.model import Area, Organisation
     from icsatlas.workspace import Workspace
 
 COLUMNS = ("covered_by", "type", "code", "share")
@@ -72,14 +73,25 @@ def _predecessors(ws: Workspace, area: Area) -> list[str]:
     if not area.org_id:
         return []
     ended: dict[date, list[str]] = {}
-    for body in ws.data.organisations.values():
-        if area.org_id in body.successors and body.valid_to is not None:
+    for body in memo.kept(ws, ("predecessors",), lambda: _predecessor_index(ws)).get(
+        area.org_id, ()
+    ):
+        if body.valid_to is not None:
             ended.setdefault(body.valid_to, []).append(_brief(body.name))
     return [
         f"{_brief(area.name)} took over (all or part of) {', '.join(sorted(names))}, "
         f"abolished on {_day(day)}."
         for day, names in sorted(ended.items(), reverse=True)
     ]
+
+
+def _predecessor_index(ws: Workspace) -> dict[str, list[Organisation]]:
+    """Each body's predecessors: the bodies naming it as a successor."""
+    index: dict[str, list[Organisation]] = {}
+    for body in ws.data.organisations.values():
+        for successor in body.successors:
+            index.setdefault(successor, []).append(body)
+    return index
 
 
 def _day(day: date | None) -> str:

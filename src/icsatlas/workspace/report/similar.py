@@ -34,18 +34,21 @@ METHOD = (
 def section(ws: Workspace, found: Resolution) -> Result:
     title = f"Areas most like {found.name} by deprivation and age on {found.on}"
     level = _level(found)
-    features = memo.kept(ws, ("similar", level, found.on), lambda: _features(ws, found, level))
+    features = memo.kept(
+        ws, ("similar", level, found.on), lambda: _standardised(_features(ws, found, level))
+    )
     if features is None or found.code not in features.index:
         note = (
             f"none: similar areas are computed for ICBs, sub-ICB locations and councils ({METHOD})"
         )
         return Result(Table(COLUMNS), ws.provenance(), title, (note,))
     frame, kind = features, found.kind
-    z = (frame[["core20", "old"]] - frame[["core20", "old"]].mean()) / frame[
-        ["core20", "old"]
-    ].std()
-    distance = ((z - z.loc[found.code]) ** 2).sum(axis=1) ** 0.5
-    nearest = distance.drop(found.code).nsmallest(COUNT)
+    mine = frame.loc[found.code]
+    distances = sorted(
+        (((z1 - mine.z_core20) ** 2 + (z2 - mine.z_old) ** 2) ** 0.5, key)
+        for key, z1, z2 in zip(frame.index, frame.z_core20, frame.z_old, strict=True)
+        if key != found.code
+    )[:COUNT]
     rows = [
         {
             "rank": rank,
@@ -56,7 +59,7 @@ def section(ws: Workspace, found: Resolution) -> Result:
             "aged_60_plus_share": round(float(frame.at[key, "old"]), 4),
             "distance": round(float(value), 3),
         }
-        for rank, (key, value) in enumerate(nearest.items(), start=1)
+        for rank, (value, key) in enumerate(distances, start=1)
     ]
     this = frame.loc[found.code]
     notes = (
@@ -91,6 +94,15 @@ def _features(ws: Workspace, found: Resolution, level: str) -> pd.DataFrame | No
         shares = _shares(lsoas, column)
         return shares[shares.index.isin(names)].assign(name=lambda f: f.index.map(names))
     return None
+
+
+def _standardised(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The features with their z-scores across the areas (``z_core20``, ``z_old``)."""
+    if frame is None:
+        return None
+    features = frame[["core20", "old"]]
+    z = (features - features.mean()) / features.std()
+    return frame.assign(z_core20=z.core20, z_old=z.old)
 
 
 def _names(ws: Workspace, found: Resolution) -> dict[str, str]:
