@@ -16,6 +16,7 @@ from icsatlas.web.pages.view import PATHS, PageQuery, area_path, page_query
 router = APIRouter()
 Page = Annotated[PageQuery, Depends(page_query)]
 File = Annotated[str, Path(min_length=5, max_length=70, pattern=r"^[^/]+\.(pdf|html)$")]
+Fmt = Annotated[str, Path(pattern=r"^(pdf|html)$")]
 MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
 
@@ -32,11 +33,8 @@ async def area_briefing(request: Request, kind: str, file: File, query: Page) ->
     return _briefing(request, code, fmt, query)
 
 
-@router.get("/briefing/{file}")
-async def england_briefing(request: Request, file: File, query: Page) -> Response:
-    code, _, fmt = file.rpartition(".")
-    if code != "england":
-        raise NotFoundError(f"no briefing at /briefing/{file}")
+@router.get("/briefing/england.{fmt}")
+async def england_briefing(request: Request, fmt: Fmt, query: Page) -> Response:
     return _briefing(request, "England", fmt, query)
 
 
