@@ -53,6 +53,9 @@ VALID = {
     "a": "blueprint-2025",
     "b": "establishment-2022",
     "code": "QWO",
+    "kind": "icb",
+    "file": "QWO.html",
+    "fmt": "html",
 }
 # free-text filters, where a value matching nothing is a correct (empty) answer, and the
 # search box, which sends a search left empty (once control characters are dropped) home

@@ -105,10 +105,12 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from icsatlas.cli import register, report, schema, serve
+    from icsatlas.cli import briefing, motion, register, report, schema, serve
 
     register.add_commands(app)
     report.add_commands(app)
+    briefing.add_commands(app)
+    motion.add_commands(app)
     schema.add_commands(app)
     serve.add_commands(app)
 

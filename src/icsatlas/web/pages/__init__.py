@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from icsatlas.web.pages import about, areas, functions, home, login, reforms, who
+from icsatlas.web.pages import about, areas, briefing, functions, home, login, reforms, who
 
 router = APIRouter(include_in_schema=False)
-for _family in (home, areas, who, reforms, functions, about, login):
+for _family in (home, areas, who, reforms, functions, about, login, briefing):
     router.include_router(_family.router)

@@ -23,6 +23,7 @@ from icsatlas.geography import Resolution
 from icsatlas.results import Result
 from icsatlas.web import maps, state
 from icsatlas.web.maps import Layer
+from icsatlas.web.pages import briefing
 from icsatlas.web.pages.view import PATHS, PageQuery, area_path, page_query, render, table
 from icsatlas.workspace.report import Report, memo
 
@@ -67,6 +68,7 @@ async def area_page(request: Request, code: Code, query: Page) -> Response:
         identity=_shown(query, "identity", report.identity, found.code),
         sections=sections(query, report),
         map=_map(query, found),
+        briefing=briefing.links(query, canonical),
     )
 
 
