@@ -166,7 +166,7 @@ def _boards(report: Report, sources: Sources, release: str) -> Items:
 def changing(ws: Workspace, report: Report, sources: Sources, release: str) -> Section:
     functions = report.section("functions")
     at = cite(sources, functions, release)
-    scores = {r["holder"]: r["score"] for r in report.section("accountability").table}
+    scores = {holders.key(r["holder"]): r["score"] for r in report.section("accountability").table}
     blocks: list[Any] = []
     if report.notices:
         blocks.append(

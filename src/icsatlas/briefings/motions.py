@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from icsatlas.briefings import figures
+from icsatlas.briefings import figures, holders
 from icsatlas.briefings.document import Sources
 from icsatlas.briefings.sources import footnote
 from icsatlas.errors import IcsatlasError, InputError, InputErrors
@@ -108,14 +108,15 @@ def _money(result: Result, fact: Any) -> dict[str, Fact]:
 
 def _changes(report: Report, fact: Any) -> dict[str, Fact]:
     functions = report.section("functions")
-    bodies = {r["holder"]: r for r in report.section("accountability").table}
+    bodies = {holders.key(r["holder"]): r for r in report.section("accountability").table}
     moved = [
         r for r in functions.table if r.get(BLUEPRINT_COLUMN) and r[BLUEPRINT_COLUMN] != r["holder"]
     ]
     less_public = [
         r
         for r in moved
-        if (bodies.get(r[BLUEPRINT_COLUMN]) or {}).get("meets_in_public") in ("no", "partial")
+        if (bodies.get(holders.first(r[BLUEPRINT_COLUMN])) or {}).get("meets_in_public")
+        in ("no", "partial")
     ]
     return {
         "moves": fact(len(moved), functions),

@@ -35,7 +35,7 @@ def _question(question: str, fact: str, at: tuple[int, ...]) -> Text:
 
 def _moves(report: Report, sources: Sources, release: str) -> Iterator[Text]:
     functions = report.section("functions")
-    bodies = {r["holder"]: r for r in report.section("accountability").table}
+    bodies = {holders.key(r["holder"]): r for r in report.section("accountability").table}
     at = cite(sources, functions, release)
     at += cite(sources, report.section("accountability"), release)
     label = holders.labeller(report)

@@ -44,6 +44,9 @@ ADDRESSES: dict[str, str] = {
     # signed out, these two send the browser to the sign-in page (checked as that page)
     "/logout": "/logout",
     "/icb/{code}/board-members": "/icb/QWO/board-members",
+    # the printable briefing as HTML (the PDF is checked in tests/briefings)
+    "/briefing/{kind}/{file}": "/briefing/icb/QWO.html",
+    "/briefing/england.{fmt}": "/briefing/england.html",
 }
 # Other states of pages: the error page, for an unknown address and for a bad date; a former
 # area's page with its successor notice (issue 10's Frimley example); forms not yet filled in,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 BLUEPRINT = "blueprint-2025"
 SHOWN_CRITERIA = ("meets_in_public", "publishes_papers", "subject_to_foi", "elected_members")
+MANY_BODIES = 25  # bodies named one by one; past that (England, a region), counted by type
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Holdings:
     rows: list[Row]
     several: bool  # more than one NHS area covers what was named
     notes: tuple[str, ...]
+    by_type: bool = False  # so many bodies that they are counted by type, not named
 
 
 def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> Holdings:
@@ -75,7 +77,15 @@ def holdings(ws: Workspace, found: Resolution, on: date, reform: str | None) -> 
         for cover in found.covers
         for function in functions
     ]
-    return Holdings(scenarios, tuple(reforms.values()), rows, len(found.covers) > 1, tuple(notes))
+    bodies = {h.holder.org_id for r in rows for held in r.holdings.values() for h in held}
+    by_type = len(bodies) > MANY_BODIES
+    if by_type:
+        notes.append(
+            f"more than {MANY_BODIES} bodies hold functions here: each is counted by its type "
+            "('36 x Integrated care board'), whose accountability profile it has"
+        )
+    several = len(found.covers) > 1
+    return Holdings(scenarios, tuple(reforms.values()), rows, several, tuple(notes), by_type)
 
 
 def section(ws: Workspace, found: Resolution, held: Holdings) -> Result:
@@ -87,14 +97,14 @@ def section(ws: Workspace, found: Resolution, held: Holdings) -> Result:
             "for": row.cover,
             "function": row.function.label,
             "category": row.function.category,
-            "holder": _names(now),
+            "holder": _names(now, held.by_type),
             "holder_type": _joined([h.holder.org_type for h in now]),
             "accountability": _joined([h.profile.score if h.profile else None for h in now]),
             "certainty": _joined([h.assignment.certainty for h in now]),
         }
         for key in held.scenarios:
             if key != "now":
-                record[f"holder_{_suffix(key)}"] = _names(row.holdings[key])
+                record[f"holder_{_suffix(key)}"] = _names(row.holdings[key], held.by_type)
         records.append(record)
     columns = ["function", "category", "holder", "holder_type", "accountability", "certainty"]
     columns += [f"holder_{_suffix(k)}" for k in held.scenarios if k != "now"]
@@ -122,6 +132,8 @@ def accountability_section(ws: Workspace, found: Resolution, held: Holdings) -> 
             for holding in found_holdings:
                 entry = bodies.setdefault(holding.holder.org_id, _body(holding))
                 entry["functions"].setdefault(key, set()).add(row.function.function_id)
+    if held.by_type:
+        bodies = _by_type(bodies)
     records = []
     for entry in sorted(
         bodies.values(), key=lambda e: (-len(e["functions"].get("now", ())), e["holder"])
@@ -142,10 +154,34 @@ def accountability_section(ws: Workspace, found: Resolution, held: Holdings) -> 
         "public_body, meets_in_public, publishes_papers, subject_to_foi, elected_members are "
         "yes / partial / no in law or statutory guidance",
         "score = mean over the 8 criteria of yes=1, partial=0.5, no=0, x 100",
+        *(
+            (
+                f"more than {MANY_BODIES} bodies hold functions here: one row per type of body "
+                "(its profile is the type's), 'holder' counting the bodies, 'functions_*' the "
+                "functions any of them holds",
+            )
+            if held.by_type
+            else ()
+        ),
     )
     title = f"Accountability of the bodies holding functions in {found.name}"
     provenance = ws.with_reforms(*held.reforms).provenance()
     return Result(Table.from_records(records, columns), provenance, title, notes)
+
+
+def _by_type(bodies: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The bodies merged by type: the profile is the type's, so nothing is lost but names."""
+    merged: dict[str, dict[str, Any]] = {}
+    counted: dict[str, int] = {}
+    for entry in bodies.values():
+        kind = entry["holder_type"]
+        counted[kind] = counted.get(kind, 0) + 1
+        into = merged.setdefault(kind, {**entry, "functions": {}})
+        for scenario, functions in entry["functions"].items():
+            into["functions"].setdefault(scenario, set()).update(functions)
+    for kind, entry in merged.items():
+        entry["holder"] = f"{counted[kind]} x {entry['label']}"
+    return merged
 
 
 def _body(holding: Holding) -> dict[str, Any]:
@@ -154,6 +190,7 @@ def _body(holding: Holding) -> dict[str, Any]:
     return {
         "holder": holding.holder.name,
         "holder_type": holding.holder.org_type,
+        "label": _kind(holding),
         "score": profile.score if profile else None,
         "public_body": answers["public_body"],
         **{c: answers[c] for c in SHOWN_CRITERIA},
@@ -165,8 +202,21 @@ def _suffix(scenario: str) -> str:
     return {"now": "now", "blueprint": "with_blueprint", "reform": "under_reform"}[scenario]
 
 
-def _names(found: list[Holding]) -> str:
-    return _joined([h.holder.name for h in found]) or "nobody (a gap)"
+def _names(found: list[Holding], by_type: bool) -> str:
+    """The holders by name, or (``by_type``: England, a region) counted by type, as the
+    accountability table names them: '36 x Integrated care board'."""
+    if not found:
+        return "nobody (a gap)"
+    if not by_type:
+        return "; ".join(dict.fromkeys(h.holder.name for h in found))
+    kinds: dict[str, set[str]] = {}
+    for holding in found:
+        kinds.setdefault(_kind(holding), set()).add(holding.holder.org_id)
+    return "; ".join(f"{len(bodies)} x {kind}" for kind, bodies in kinds.items())
+
+
+def _kind(holding: Holding) -> str:
+    return holding.profile.label if holding.profile else holding.holder.org_type
 
 
 def _joined(values: list[Any]) -> Any:
