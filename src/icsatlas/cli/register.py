@@ -361,9 +361,24 @@ def board_composition(
     render(workspace().register.board_composition(area, on), fmt)
 
 
+def changes(
+    since: Annotated[str, typer.Option("--since", help="The first day to list (YYYY-MM-DD).")],
+    area_text: Annotated[
+        str | None, typer.Option("--area", "-a", help="Only changes touching this area.")
+    ] = None,
+    function: Annotated[
+        str | None, typer.Option("--function", help="Only changes touching this function.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """What changed in the register since a date, newest first: new holders, mergers,
+    reforms applied, board imports and data builds, from the audit log."""
+    render(workspace().register.changes(since, area_text, function), fmt)
+
+
 def add_commands(app: typer.Typer) -> None:
     """Attach the register's top-level commands to the main app."""
-    for command in (tour, build, where, area, areas, who, diff, gaps, impact):
+    for command in (tour, build, where, area, areas, who, diff, gaps, impact, changes):
         app.command()(command)
     for command in (functions, organisations, bodies, accountability, parameters, sources):
         app.command()(command)

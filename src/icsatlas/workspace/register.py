@@ -865,6 +865,16 @@ class RegisterQuestions:
         self.ws.recorded()
         return saved
 
+    def changes(
+        self, since: DateLike, area: str | None = None, function: str | None = None
+    ) -> Result:
+        """What changed in the register on or after ``since``, newest first: each audited
+        change with the records it added and retracted; with ``area`` or ``function``, only
+        the changes that touched it."""
+        from icsatlas.workspace.changes import listing
+
+        return listing(self.ws, as_date(since, "--since"), area, function)
+
     def log(self, limit: int = 20) -> Result:
         """The audit log: every change, who made it, when, why, on what source."""
         from icsatlas.store.audit import changes

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from icsatlas.web.pages import about, areas, briefing, functions, home, login, reforms, who
+from icsatlas.web.pages import (
+    about,
+    areas,
+    briefing,
+    feeds,
+    functions,
+    home,
+    login,
+    reforms,
+    who,
+)
 
 router = APIRouter(include_in_schema=False)
-for _family in (home, areas, who, reforms, functions, about, login, briefing):
+for _family in (home, areas, who, reforms, functions, about, login, briefing, feeds):
     router.include_router(_family.router)
