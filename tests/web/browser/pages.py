@@ -62,6 +62,9 @@ OTHER_PAGES = [
 # GET routes outside /api/v1 that answer something other than an HTML page, and why.
 NOT_PAGES: dict[str, str] = {
     "/static": "the stylesheet, icons and favicon",
+    "/feeds/changes.atom": "Atom feeds (XML), not pages",
+    "/feeds/area/{code}.atom": "Atom feeds (XML), not pages",
+    "/feeds/function/{function_id}.atom": "Atom feeds (XML), not pages",
 }
 
 
