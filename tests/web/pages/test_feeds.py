@@ -14,6 +14,7 @@ from icsatlas.web import state
 from icsatlas.web.app import create_app
 from icsatlas.web.pages.feeds import EPOCH
 from tests.web.conftest import InProcess
+from tests.web.dom import parse
 
 NS = {"atom": "http://www.w3.org/2005/Atom"}
 BOARD = resources.files("icsatlas.data") / "examples" / "board_hertfordshire_west_essex.csv"
@@ -107,3 +108,10 @@ def test_a_board_import_appears_with_its_time_and_author(tmp_path, monkeypatch, 
     assert len(entries(feed(client, "/feeds/area/QM7.atom"))) == len(before) + 1
     function = feed(client, "/feeds/function/continuing-healthcare.atom")
     assert f"change/{saved.change.change_id}" not in ET.tostring(function, encoding="unicode")
+
+
+def test_an_area_page_names_its_feed(app_client):
+    page = parse(app_client.get("/icb/QWO").text)
+    link = page.find("link", rel="alternate")
+    assert link.attrs["type"] == "application/atom+xml"
+    assert feed(app_client, link.attrs["href"]).findtext("atom:id", namespaces=NS)
