@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from importlib import resources
 
 import psycopg
 import pytest
@@ -51,3 +53,18 @@ def test_build_query_and_apply_on_postgresql(postgres_workspace, tmp_path):
         ["who", "workforce planning", "--area", "QYG", "--on", "2026-06-01", "--format", "json"],
     )
     assert data_of(result.stdout)[0]["holder_type"] == "nhs-region"
+
+
+def test_changes_on_postgresql_list_a_board_import_first(postgres_workspace, monkeypatch):
+    runner = CliRunner()
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    board = resources.files("icsatlas.data") / "examples" / "board_hertfordshire_west_essex.csv"
+    monkeypatch.setenv("ICSATLAS_ACTOR", "board-clerk")
+    imported = runner.invoke(app, ["board", "import", str(board), "--reason", "constitution"])
+    assert imported.exit_code == 0, imported.output
+    since = date.today().isoformat()
+    result = runner.invoke(app, ["changes", "--since", since, "--area", "QM7", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    newest = data_of(result.stdout)[0]
+    # board_hertfordshire_west_essex.csv holds the 10 minimum seats of the HWE board
+    assert (newest["actor"], newest["records"]) == ("board-clerk", "10 board_member added")
