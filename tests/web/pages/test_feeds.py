@@ -115,3 +115,9 @@ def test_an_area_page_names_its_feed(app_client):
     link = page.find("link", rel="alternate")
     assert link.attrs["type"] == "application/atom+xml"
     assert feed(app_client, link.attrs["href"]).findtext("atom:id", namespaces=NS)
+
+
+def test_a_feed_is_titled_by_what_it_follows(app_client):
+    title = feed(app_client, "/feeds/area/QWO.atom").findtext("atom:title", namespaces=NS)
+    assert title.startswith("icsatlas: Changes to the register in ")
+    assert "1970" not in title

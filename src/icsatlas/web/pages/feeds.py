@@ -49,7 +49,7 @@ def _feed(request: Request, result: Result) -> Response:
     feed = ET.Element(_tag("feed"))
     self_link = str(request.url)
     _text(feed, "id", f"tag:icsatlas,2026:feed{request.url.path}")
-    _text(feed, "title", f"icsatlas: {result.title}")
+    _text(feed, "title", "icsatlas: " + result.title.replace(f" since {EPOCH}", ""))
     _text(feed, "updated", _time(rows[0]["recorded_at"]) if rows else _latest())
     ET.SubElement(feed, _tag("link"), rel="self", type=MEDIA, href=self_link)
     _text(feed, "generator", "icsatlas")
