@@ -257,3 +257,15 @@ def test_the_jinja_macros_are_the_port_of_the_locked_design_system():
     lock = json.loads((ROOT / "package-lock.json").read_text())
     frontend = lock["packages"]["node_modules/nhsuk-frontend"]["version"]
     assert JINJA_PORT_FOR.get(frontend) == version("nhsuk-frontend-jinja")
+
+
+def test_a_column_of_links_is_not_taken_for_numbers():
+    """A cell given as markup ({"html": ...}) has content: its column's header stays left
+    (regression: the England and council pages right-aligned 'Covered by')."""
+    from markupsafe import Markup
+
+    from icsatlas.web.tables import data_table
+
+    html = data_table("Areas", ["Covered by", "Share"], [[{"html": Markup("<a>Surrey</a>")}, 1]])
+    assert '<th class="nhsuk-table__header" scope="col">Covered by</th>' in html
+    assert 'nhsuk-table__header--numeric" scope="col">Share</th>' in html

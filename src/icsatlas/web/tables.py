@@ -64,7 +64,7 @@ def _header(header: Any, column: int, cells: list[list[Cell]]) -> str:
     if isinstance(header, Mapping):
         return _cell(header, "th", "col", header.get("format") == "numeric")
     numeric = bool(cells) and all(
-        column < len(row) and (row[column].get("format") == "numeric" or _text(row[column]) == "")
+        column < len(row) and (row[column].get("format") == "numeric" or _empty(row[column]))
         for row in cells
     )
     return _cell({"text": header}, "th", "col", numeric)
@@ -86,6 +86,11 @@ def _cell(cell: Cell, tag: str, scope: str | None, numeric: bool) -> str:
     scoped = f' scope="{scope}"' if scope else ""
     content = escape(cell["html"]) if "html" in cell else escape(_text(cell))
     return f'<{tag} class="nhsuk-table__{kind}{modifier}"{scoped}>{content}</{tag}>'
+
+
+def _empty(cell: Cell) -> bool:
+    """Nothing to show: no markup and no text."""
+    return "html" not in cell and _text(cell) == ""
 
 
 def _text(cell: Cell) -> Any:
