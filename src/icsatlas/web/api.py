@@ -32,6 +32,7 @@ from icsatlas.web.state import (
     shipped_reforms,
     workspace,
 )
+from icsatlas.workspace.report import SectionName
 
 AreaKind = Literal[
     "country", "region", "icb", "sub-icb", "place", "neighbourhood", "council", "practice", "pcn"
@@ -70,17 +71,7 @@ Reforms = Annotated[
     Query(max_length=5, description="Shipped reforms to apply first (a what-if); repeatable."),
 ]
 Optional = Annotated[str | None, Query(max_length=200)]
-ReportSection = Literal[
-    "identity",
-    "functions",
-    "accountability",
-    "boards",
-    "money",
-    "population",
-    "contracts",
-    "related",
-    "similar",
-]
+ReportSection = Literal["identity", SectionName]
 Limit = Annotated[int, Query(ge=1, le=5000, description="Rows per page.")]
 Cursor = Annotated[str | None, Query(max_length=40, description="From the previous page.")]
 

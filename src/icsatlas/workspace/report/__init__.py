@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 from icsatlas.results import Result
 
 if TYPE_CHECKING:
     from icsatlas.workspace import DateLike, Workspace
 
-SECTIONS = (
+SectionName = Literal[
     "functions",
     "accountability",
     "boards",
@@ -39,7 +39,8 @@ SECTIONS = (
     "contracts",
     "related",
     "similar",
-)
+]
+SECTIONS: tuple[SectionName, ...] = get_args(SectionName)
 
 
 @dataclass(frozen=True)
