@@ -154,7 +154,7 @@ def test_a_contracts_csv_is_recognised_by_a_header_in_any_case(run, tmp_path):
 
 
 def test_kpi_loads_shipped_series_and_flags_concern(run, tmp_path):
-    code, output = run("kpi", "rtt-18w/%", "--load", "rtt-18w", "--format", "json")
+    code, output = run("kpi", "rtt-18w/*", "--load", "rtt-18w", "--format", "json")
     assert code == 0
     summary = json.loads(output)["data"][0]
     # 224 months in the shipped NHS England RTT series (PROVENANCE-upstream.md); the 92%
@@ -199,7 +199,7 @@ def test_a_kpi_csv_is_imported_with_its_metadata(run, series_csv):
         "RDU",
     )
     assert code == 0
-    code, output = run("kpi", "msk-wait/%", "--format", "json")
+    code, output = run("kpi", "msk-wait/*", "--format", "json")
     row = json.loads(output)["data"][0]
     assert (row["name"], row["target"], row["improvement"]) == (
         "MSK wait (weeks)",
@@ -208,6 +208,17 @@ def test_a_kpi_csv_is_imported_with_its_metadata(run, series_csv):
     )
     code, output = run("import", series_csv)
     assert code == 2 and "--code and --name" in output
+
+
+def test_percent_and_underscore_in_a_kpi_pattern_are_characters_not_wildcards(run, series_csv):
+    """Defect 10 of the hardening issue: `contracts kpi %` matched every series."""
+    meta = ["--name", "MSK wait", "--improvement", "decrease"]
+    assert run("import", series_csv, "--code", "msk-wait/RDU", *meta)[0] == 0
+    code, output = run("kpi", "%", "--format", "json")
+    assert code == 2 and "no stored KPI series match '%'" in output
+    assert run("kpi", "msk_wait/*")[0] == 2
+    code, output = run("kpi", "*", "--format", "json")
+    assert code == 0 and [r["series"] for r in json.loads(output)["data"]] == ["msk-wait/RDU"]
 
 
 UNDATED = """contract_id,title,buyer_name,buyer_code,value,start_date,end_date
@@ -287,7 +298,7 @@ STEADY = "\n".join(f"2024-{m:02d}-01,{v}" for m, v in zip(range(1, 13), [5, 6] *
         (["rules"], "contracts.spc.rule_sets.mdc-2023: {trend_points: 5}", 7, 5),
         # the 92% RTT standard: consistently failed, and passed if the standard were 20%
         (
-            ["kpi", "rtt-18w/%", "--load", "rtt-18w"],
+            ["kpi", "rtt-18w/*", "--load", "rtt-18w"],
             "contracts.kpi.rtt_18_week_standard: 0.2",
             "consistent_fail",
             "consistent_pass",

@@ -148,3 +148,10 @@ def test_a_reform_from_a_file_without_a_status_reads_as_a_proposal(cli, tmp_path
     assert code == 0, output
     [row] = data_of(output)
     assert row["status"] == "under the EPRR to regions (proposal; not law)"
+
+
+def test_a_reform_name_too_long_for_a_file_name_is_an_unknown_reform(cli):
+    """Defect 10 of the hardening issue: a 5,000-character name was an OSError traceback."""
+    code, output = cli("impact", "x" * 5000)
+    assert code == 2 and "no reform 'xxxx" in output and "…': give a shipped reform" in output
+    assert len(output) < 1000

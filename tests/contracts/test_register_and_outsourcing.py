@@ -244,14 +244,14 @@ def test_a_shipped_standard_is_read_from_the_parameters_when_spc_runs(store):
     """Issue 9, section 3: the A&E standard lives in one place, the parameter, and an
     override applies to series already stored."""
     kpi.load_shipped(store, "rtt-18w")
-    result, _ = kpi.spc(store, "rtt-18w/%", params=SHIPPED)
+    result, _ = kpi.spc(store, "rtt-18w/*", params=SHIPPED)
     assert result.summary.target[0] == 0.92  # NHS Constitution: 92% within 18 weeks
     # worked from the shipped NHS England series (224 months): mean 79.6%, mean moving range
     # 0.82 points, so the limits lie within 79.6 ± 2.2 points: 92% above them (fail), 20%
     # below them (pass), higher being better
     assert result.summary.assurance[0] == "consistent_fail"
     lower = SHIPPED.override({"contracts.kpi.rtt_18_week_standard": 0.2})
-    result, provenance = kpi.spc(store, "rtt-18w/%", params=lower)
+    result, provenance = kpi.spc(store, "rtt-18w/*", params=lower)
     assert result.summary.target[0] == 0.2
     assert result.summary.assurance[0] == "consistent_pass"
     assert provenance.parameters == lower.fingerprint != SHIPPED.fingerprint

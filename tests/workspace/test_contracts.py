@@ -220,7 +220,7 @@ def test_kpi_series_per_icb_and_in_an_area(fresh, tmp_path):
     """The shipped cancer series: the ICB series and the series of QWO's partner trusts."""
     fresh.contracts.load_kpi("cancer-62d")
     charts = tmp_path / "charts"
-    found = fresh.contracts.kpi("cancer-62d/%", area="Leeds", on="2025-06-01", charts=charts)
+    found = fresh.contracts.kpi("cancer-62d/*", area="Leeds", on="2025-06-01", charts=charts)
     assert (charts / "cancer-62d_provider_RR8.html").stat().st_size > 1000
     assert len(list(charts.iterdir())) == len(found)
     by_series = dict(zip(found.table.column("series"), found.table.column("icb"), strict=True))

@@ -221,8 +221,8 @@ def rules_(parameters: ParametersOption = None, fmt: FormatOption = Format.table
 @app.command("kpi")
 def kpi_(
     pattern: Annotated[
-        str, typer.Argument(help="Series codes to show (SQL LIKE, e.g. 'ae-4h/%').")
-    ] = "%",
+        str, typer.Argument(help="Series codes to show (* matches any characters, e.g. 'ae-4h/*').")
+    ] = "*",
     area: AreaFilter = None,
     load: Annotated[
         str | None, typer.Option("--load", help=f"Load shipped series first: {SHIPPED_KPIS}.")

@@ -263,22 +263,29 @@ def load_shipped(store: Store, name: str, actor: str | None = None) -> int:
     )
 
 
-def series(store: Store, pattern: str = "%") -> pd.DataFrame:
-    """Stored series whose code matches ``pattern`` (SQL LIKE), with point counts."""
+def like(pattern: str) -> str:
+    """A code pattern (``*`` any run of characters, everything else literal: ``%`` and ``_``
+    are characters of a code, not wildcards) as SQL LIKE with ``ESCAPE '\\'``."""
+    literal = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return literal.replace("*", "%")
+
+
+def series(store: Store, pattern: str = "*") -> pd.DataFrame:
+    """Stored series whose code matches ``pattern`` (``*`` a wildcard), with point counts."""
     return store.fetch_df(
         "SELECT s.code, s.name, s.unit, s.improvement, s.target, s.target_parameter,"
         " s.contract_key, s.provider_code, s.icb_ods_code, count(p.period) AS points,"
         " min(p.period) AS first, max(p.period) AS last"
-        " FROM kpi_series s LEFT JOIN kpi_point p USING (series_id) WHERE s.code LIKE ?"
+        " FROM kpi_series s LEFT JOIN kpi_point p USING (series_id) WHERE s.code LIKE ? ESCAPE '\\'"
         " GROUP BY s.code, s.name, s.unit, s.improvement, s.target, s.target_parameter,"
         " s.contract_key, s.provider_code, s.icb_ods_code ORDER BY s.code",
-        (pattern,),
+        (like(pattern),),
     )
 
 
 def spc(
     store: Store,
-    pattern: str = "%",
+    pattern: str = "*",
     rules: str | None = None,
     *,
     params: ParameterSet,
@@ -289,8 +296,8 @@ def spc(
     series' national standards) is the value in force on the series' latest date."""
     meta = store.fetch_df(
         "SELECT code, name, improvement, target, target_parameter, source FROM kpi_series"
-        " WHERE code LIKE ? ORDER BY code",
-        (pattern,),
+        " WHERE code LIKE ? ESCAPE '\\' ORDER BY code",
+        (like(pattern),),
     )
     if codes is not None:
         meta = meta[meta.code.isin(list(codes))].reset_index(drop=True)
@@ -298,8 +305,9 @@ def spc(
         raise NotFoundError(f"no stored KPI series match {pattern!r}")
     points = store.fetch_df(
         "SELECT s.code AS series, p.period AS date, p.value FROM kpi_point p"
-        " JOIN kpi_series s USING (series_id) WHERE s.code LIKE ? ORDER BY s.code, p.period",
-        (pattern,),
+        " JOIN kpi_series s USING (series_id) WHERE s.code LIKE ? ESCAPE '\\'"
+        " ORDER BY s.code, p.period",
+        (like(pattern),),
     )
     points = points[points.series.isin(meta.code)].reset_index(drop=True)
     latest = pd.to_datetime(points.groupby("series").date.max()).dt.date

@@ -204,17 +204,29 @@ def shipped() -> dict[str, Path]:
 def locate(name_or_path: str | Path) -> Path:
     """The file of a shipped reform (by name) or of a reform file (by path)."""
     path = Path(name_or_path)
-    if path.exists():
+    if _is_file(path):
         return path
     known = shipped()
     if str(name_or_path) not in known:
         close = difflib.get_close_matches(str(name_or_path), list(known), n=2)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise NotFoundError(
-            f"no reform {str(name_or_path)!r}: give a shipped reform "
+            f"no reform {_clipped(str(name_or_path))!r}: give a shipped reform "
             f"({', '.join(known)}) or a path to a YAML file{hint}"
         )
     return known[str(name_or_path)]
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; a name the system cannot take (too long, a NUL) names none."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _clipped(name: str, width: int = 80) -> str:
+    return name if len(name) <= width else name[:width] + "…"
 
 
 def digest(path: Path) -> str:

@@ -6,7 +6,7 @@
     >>> ws.contracts.list(area="Frimley", on="2026-06-01")      # any place a user types
     >>> ws.contracts.outsourcing("routes", area="Surrey County Council")
     >>> ws.contracts.spc("waits.csv", improvement="decrease", target=18).sections
-    >>> ws.contracts.kpi("ae-4h/%", area="Leeds", concern_only=True)
+    >>> ws.contracts.kpi("ae-4h/*", area="Leeds", concern_only=True)
     >>> ws.contracts.standstill("2024-12-20").table
 
 Every method returns a :class:`~icsatlas.results.Result` whose provenance starts from the
@@ -355,7 +355,7 @@ class ContractsQuestions:
 
     def kpi(
         self,
-        pattern: str = "%",
+        pattern: str = "*",
         *,
         area: str | None = None,
         on: DateLike = None,
@@ -364,7 +364,7 @@ class ContractsQuestions:
         brief: bool = False,
         charts: str | Path | None = None,
     ) -> Result:
-        """Stored KPI series matching ``pattern`` (SQL LIKE) with their SPC summary, each
+        """Stored KPI series matching ``pattern`` (``*`` a wildcard) with their SPC summary, each
         with the ICB it is for on ``on`` (its ICB, its provider's partner ICBs, or its
         contract's buyer's); in an ``area`` if given; ``concern_only``: those whose latest
         point is special-cause concern; ``brief``: the headline columns only (what, where,
