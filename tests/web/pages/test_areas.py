@@ -74,11 +74,14 @@ def python(web_url, web_home):
         yield ws
 
 
-def _shown(value) -> str:
-    """A figure as the page shows it (icsatlas.results.display; yes/no as Yes/No)."""
+def _shown(value, column: str) -> str:
+    """A figure as the page shows it (icsatlas.results.display; yes/no as Yes/No; a share,
+    0.583, as 58.3%)."""
     value = plain(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, float | int) and (column == "share" or column.endswith("_share")):
+        return f"{value * 100:.1f}".removesuffix(".0") + "%"
     return display(value)
 
 
@@ -108,7 +111,10 @@ def test_every_figure_on_every_icb_page_is_the_python_answer(app_client, python)
         for key, result in {"identity": report.identity, **report.sections}.items():
             head, rows = tables[" ".join(result.title.split())]
             assert head == [heading(c) for c in result.columns], (code, key)
-            expected = [[_shown(v) for v in row] for row in result.table.rows]
+            expected = [
+                [_shown(v, c) for v, c in zip(row, result.columns, strict=True)]
+                for row in result.table.rows
+            ]
             assert rows == expected, (code, key)
 
 

@@ -156,7 +156,7 @@ def table(
     the whole answer in each format."""
     shown = columns or result.columns
     indices = [result.columns.index(c) for c in shown]
-    rows = [[_cell(row[i]) for i in indices] for row in result.table.rows]
+    rows = [[_cell(row[i], result.columns[i]) for i in indices] for row in result.table.rows]
     return {
         "caption": result.title,
         "head": [heading(c) for c in shown],
@@ -192,6 +192,16 @@ def kind_label(kind: str) -> str:
     return f"Former {label}" if former else label
 
 
+def _is_share(column: str) -> bool:
+    """A column of fractions of a whole (``share``, ``core20_share``), shown as percentages."""
+    return column == "share" or column.endswith("_share")
+
+
+def percent(fraction: float) -> str:
+    """0.583 -> '58.3%', 1 -> '100%'."""
+    return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
+
+
 def heading(column: str) -> str:
     """A column name as a heading: ``ods_code`` -> 'ODS code'."""
     words = [_ACRONYMS.get(w, w) for w in column.replace("_", " ").split()]
@@ -199,10 +209,12 @@ def heading(column: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, column: str = "") -> Any:
     value = plain(value)
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, (int, float)) and _is_share(column):
+        return {"text": percent(value), "format": "numeric"}
     if isinstance(value, (int, float)):
         return {"text": display(value), "format": "numeric"}
     return str(value)
