@@ -91,11 +91,11 @@ def check_targets(paths: Iterable[Path], force: bool = False, option: str = "--o
         return
     shown = ", ".join(str(p) for p in existing[:5])
     more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
-    raise InputError(
-        f"{shown}{more}: already exist{'s' if len(existing) == 1 else ''} "
-        "(add --force to replace them)",
-        field=option,
+    one = len(existing) == 1
+    message = (
+        f"already {'exists' if one else 'exist'} (add --force to replace {'it' if one else 'them'})"
     )
+    raise InputError(f"{shown}{more}: {message}", field=option)
 
 
 def _umask() -> int:
