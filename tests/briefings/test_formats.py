@@ -1,5 +1,4 @@
-"""The PDF (tagged, titled, fonts embedded, key figures in its text), the printable HTML and
-the atomic writer."""
+"""The PDF (tagged, titled, fonts embedded, key figures in its text) and the printable HTML."""
 
 from __future__ import annotations
 
@@ -12,8 +11,6 @@ from pypdf import PdfReader
 
 from icsatlas import briefings
 from icsatlas.briefings import figures
-from icsatlas.briefings.write import atomic
-from icsatlas.errors import IcsatlasError
 from tests.briefings.conftest import ON
 
 
@@ -69,13 +66,3 @@ def test_html_is_self_contained_and_printable(ws):
     assert "@media print" in page and "@page" in page
     assert not re.search(r"<(link|script|img)\b", page)  # no external assets
     assert "<svg" in page and "<table>" in page  # a chart with a table beside it
-
-
-def test_write_refuses_an_existing_file_without_force(tmp_path):
-    path = tmp_path / "b.md"
-    atomic(path, b"one")
-    with pytest.raises(IcsatlasError, match="--force"):
-        atomic(path, b"two")
-    atomic(path, b"two", force=True)
-    assert path.read_bytes() == b"two"
-    assert [p.name for p in tmp_path.iterdir()] == ["b.md"]  # no temporary left behind

@@ -52,7 +52,7 @@ def test_export_refuses_to_overwrite_and_leaves_nothing_half_written(cli, tmp_pa
     out = folder / "register.parquet"
     out.write_bytes(b"mine")
     code, output = cli("export", "register", "--out", str(out))
-    assert code == 2 and "already exists (use --force to replace it)" in output
+    assert code == 2 and f"--out: {out}: already exists (add --force to replace it)" in output
     assert out.read_bytes() == b"mine"
     code, output = cli("export", "register", "--out", str(out), "--force")
     assert code == 0 and pq.read_table(out).num_rows > 0

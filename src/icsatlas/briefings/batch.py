@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from icsatlas.briefings import Format, briefing, figures, render
 from icsatlas.briefings.release import release
-from icsatlas.briefings.write import atomic
 from icsatlas.errors import IcsatlasError
+from icsatlas.exports.files import check_targets, output_folder, write_atomic
 
 if TYPE_CHECKING:
     from datetime import date
@@ -47,6 +47,19 @@ def areas(ws: Workspace, kind: str, on: date) -> list[tuple[str, str]]:
     raise IcsatlasError(f"--type must be one of {', '.join(KINDS)}, not {kind!r}")
 
 
+def check_folder(
+    folder: Path, chosen: list[tuple[str, str]], fmt: Format, force: bool = False
+) -> None:
+    """Make ``folder`` if missing (its parent must exist); refuse it if any briefing or the
+    index is already there, unless ``force``, before any briefing is built."""
+    output_folder(folder, "--out")
+    check_targets(_files(folder, chosen, fmt), force, "--out")
+
+
+def _files(folder: Path, chosen: list[tuple[str, str]], fmt: Format) -> list[Path]:
+    return [*(folder / f"{code}.{fmt}" for code, _ in chosen), folder / "index.html"]
+
+
 def write_all(
     ws: Workspace,
     chosen: list[tuple[str, str]],
@@ -58,7 +71,9 @@ def write_all(
     force: bool = False,
     step: Callable[[str], None] = lambda name: None,
 ) -> list[Outcome]:
-    """Each area's briefing as ``folder/<code>.<fmt>``, then ``folder/index.html``."""
+    """Each area's briefing as ``folder/<code>.<fmt>``, then ``folder/index.html``; the
+    folder is checked first (:func:`check_folder`)."""
+    check_folder(folder, chosen, fmt, force)
     named = release(ws)
     outcomes = []
     for code, name in chosen:
@@ -66,10 +81,11 @@ def write_all(
         path = folder / f"{code}.{fmt}"
         try:
             content = render(briefing(ws, code, on, reform, named), fmt)
-            outcomes.append(Outcome(code, name, atomic(path, content, force=force)))
+            outcomes.append(Outcome(code, name, write_atomic(path, content, force, "--out")))
         except Exception as error:  # one area's failure is reported; the others go on
             outcomes.append(Outcome(code, name, None, f"{type(error).__name__}: {error}"))
-    atomic(folder / "index.html", index(outcomes, on, reform, named).encode(), force=True)
+    page = index(outcomes, on, reform, named).encode()
+    write_atomic(folder / "index.html", page, force, "--out")
     return outcomes
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from icsatlas.cli.options import OnOption, workspace
+from icsatlas.cli.options import ForceOption, OnOption, workspace
 
 
 class BriefingFormat(StrEnum):
@@ -41,7 +41,7 @@ def briefing(
         Path | None,
         typer.Option("--out", "-o", help="File to write (required for pdf); default: print."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out.")] = False,
+    force: ForceOption = False,
     every: Annotated[
         bool, typer.Option("--all", help="Every area of --type, into the folder --out.")
     ] = False,
@@ -54,8 +54,8 @@ def briefing(
     every ICB's or upper-tier council's, and an index page."""
     from icsatlas.briefings import as_format, render
     from icsatlas.briefings import briefing as build
-    from icsatlas.briefings.write import atomic
     from icsatlas.errors import IcsatlasError
+    from icsatlas.exports.files import check_target, write_atomic
 
     if every:
         _all(kind, on, reform, fmt.value if fmt else "pdf", out, force)
@@ -65,20 +65,22 @@ def briefing(
     chosen = fmt.value if fmt else _suffix(out)
     if chosen == "pdf" and out is None:
         raise IcsatlasError("a PDF needs --out FILE (it is not printed to the terminal)")
-    if out is not None and out.exists() and not force:
-        raise IcsatlasError(f"{out} exists: choose another --out, or add --force to replace it")
+    if out is not None:
+        check_target(out, force, "--out")  # before the briefing is built
     content = render(build(workspace(), text, on, reform), as_format(chosen))
     if out is None:
         sys.stdout.write(content.decode())
         return
-    atomic(out, content, force=force)
+    write_atomic(out, content, force, "--out")
     typer.echo(f"wrote {out}", err=True)
 
 
 def _all(
     kind: str, on: str | None, reform: str | None, fmt: str, out: Path | None, force: bool
 ) -> None:
-    """Every area's briefing into the folder ``out``, with a progress bar; failures listed."""
+    """Every area's briefing into the folder ``out`` (made if missing), with a progress bar;
+    failures listed. Existing briefings there are refused, before any is built, unless
+    ``force``."""
     from rich.progress import Progress
 
     from icsatlas.briefings import as_format, batch
@@ -90,6 +92,7 @@ def _all(
     ws = workspace()
     day = as_date(on)
     chosen = batch.areas(ws, kind, day)
+    batch.check_folder(out, chosen, as_format(fmt), force)
     with Progress(transient=True) as progress:
         task = progress.add_task("briefings", total=len(chosen))
 

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icsatlas.cli.options import OnOption, ParametersOption, ReformOption, workspace
+from icsatlas.cli.options import (
+    ForceOption,
+    OnOption,
+    ParametersOption,
+    ReformOption,
+    workspace,
+)
 from icsatlas.cli.render import Format, FormatOption, console, errors, render
 
 if TYPE_CHECKING:
@@ -154,13 +160,14 @@ def record(
         Path | None,
         typer.Option("--export", help="Write the compiled release (OCDS JSON) to this file."),
     ] = None,
+    force: ForceOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """The compiled OCDS release of one contracting process, one field a row; --export
     writes the release itself for OCDS tools."""
     contracts = workspace().contracts
     if export:
-        _confirm(contracts.export_record(ocid, export))
+        _confirm(contracts.export_record(ocid, export, force))
     else:
         render(contracts.record(ocid), fmt)
 
@@ -189,6 +196,7 @@ def spc(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Write a chart: .png, .svg or .html.")
     ] = None,
+    force: ForceOption = False,
     summary: Annotated[bool, typer.Option("--summary", help="One row per series only.")] = False,
     parameters: ParametersOption = None,
     fmt: FormatOption = Format.table,
@@ -206,6 +214,7 @@ def spc(
         summary=summary,
         brief=fmt is Format.table,
         chart=chart,
+        force=force,
     )
     if chart:
         errors.print(f"chart written to {chart}")
@@ -232,8 +241,12 @@ def kpi_(
         bool, typer.Option("--concern", help="Only series whose latest point is a concern.")
     ] = False,
     charts: Annotated[
-        Path | None, typer.Option("--charts", help="Write an HTML chart per series here.")
+        Path | None,
+        typer.Option(
+            "--charts", help="Write an HTML chart per series into this folder (made if missing)."
+        ),
     ] = None,
+    force: ForceOption = False,
     on: OnOption = None,
     reform: ReformOption = None,
     parameters: ParametersOption = None,
@@ -252,6 +265,7 @@ def kpi_(
         concern_only=concern_only,
         brief=fmt is Format.table,
         charts=charts,
+        force=force,
     )
     if charts:
         errors.print(f"{len(result):,} charts written to {charts}")

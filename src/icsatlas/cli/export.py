@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from icsatlas.cli.options import OnOption, ReformOption, workspace
+from icsatlas.cli.options import ForceOption, OnOption, ReformOption, workspace
 from icsatlas.cli.render import console
 
 app = typer.Typer(no_args_is_help=True)
@@ -28,7 +28,6 @@ ExportFormat = Annotated[
         help="csv, xlsx, json or parquet; default: from the --out file's extension.",
     ),
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
 
 @app.command()

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from icsatlas.cli.options import AsOfOption, ParametersOption, ReformOption, workspace
+from icsatlas.cli.options import (
+    AsOfOption,
+    ForceOption,
+    ParametersOption,
+    ReformOption,
+    workspace,
+)
 from icsatlas.cli.render import Format, FormatOption, console, errors, escape, render
 
 if TYPE_CHECKING:
@@ -78,11 +84,12 @@ def _shown(
     result: Result,
     fmt: Format,
     view: str,
+    force: bool = False,
     **files: Path | None,
 ) -> None:
-    """Write any files asked for, print the result (a readable view for the terminal) and
-    one line saying what was written."""
-    written = ws.finance.write(result, **files) if any(files.values()) else ""
+    """Write any files asked for (an existing one only with ``--force``), print the result
+    (a readable view for the terminal) and one line saying what was written."""
+    written = ws.finance.write(result, **files, force=force) if any(files.values()) else ""
     if fmt is Format.table:
         from icsatlas.finance import views
 
@@ -109,6 +116,7 @@ def allocate_targets(
     ] = "target",
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
@@ -116,7 +124,7 @@ def allocate_targets(
     """Fair-share core targets for every ICB in force, from NHS England's weighted populations."""
     ws = workspace(reform, as_of_change, parameters)
     result = ws.finance.targets(year, on, level, control)
-    _shown(ws, result, fmt, "targets", export=export)
+    _shown(ws, result, fmt, "targets", export=export, force=force)
 
 
 @allocate_app.command("check")
@@ -149,6 +157,7 @@ def allocate_places(
     on: OnOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
@@ -156,7 +165,7 @@ def allocate_places(
     """Split an area's budget between its places by need, explaining each share."""
     ws = workspace(reform, as_of_change, parameters)
     result = ws.finance.places(area, by, places, budget, year, on)
-    _shown(ws, result, fmt, "places", export=export)
+    _shown(ws, result, fmt, "places", export=export, force=force)
 
 
 @allocate_app.command("waterfall")
@@ -166,6 +175,7 @@ def allocate_waterfall(
     on: OnOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     chart: ChartOption = None,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
@@ -174,7 +184,7 @@ def allocate_waterfall(
     """From an equal share per head to the ICB's target and actual allocation, step by step."""
     ws = workspace(reform, as_of_change, parameters)
     result = ws.finance.waterfall(icb, year, on)
-    _shown(ws, result, fmt, "waterfall", export=export, chart=chart)
+    _shown(ws, result, fmt, "waterfall", export=export, chart=chart, force=force)
 
 
 @allocate_app.command("converge")
@@ -193,6 +203,7 @@ def allocate_converge(
     on: OnOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     chart: ChartOption = None,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
@@ -201,7 +212,7 @@ def allocate_converge(
     """Convergence of actual allocations towards fair shares under a pace-of-change rule."""
     ws = workspace(reform, as_of_change, parameters)
     result = ws.finance.converge(years_ahead, gap_closed, minimum_growth, growth, year, on)
-    _shown(ws, result, fmt, "converge", export=export, chart=chart)
+    _shown(ws, result, fmt, "converge", export=export, chart=chart, force=force)
 
 
 @allocate_app.command("need")
@@ -225,6 +236,7 @@ def allocate_need(
     on: OnOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
@@ -232,7 +244,7 @@ def allocate_need(
     """Targets from your need indices beside NHS England's for the same areas."""
     ws = workspace(reform, as_of_change, parameters)
     result = ws.finance.need(file, population, year, on)
-    _shown(ws, result, fmt, "need", export=export)
+    _shown(ws, result, fmt, "need", export=export, force=force)
 
 
 @allocate_app.command("weights")
@@ -268,6 +280,7 @@ def running_costs_command(
     ] = False,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
@@ -275,10 +288,17 @@ def running_costs_command(
     """Each ICB's running costs against the £18.76 a head envelope, and the cut it implies."""
     ws = workspace(reform, as_of_change, parameters)
     if history:
-        _shown(ws, ws.finance.running_cost_history(on), fmt, "running_cost_history", export=export)
+        _shown(
+            ws,
+            ws.finance.running_cost_history(on),
+            fmt,
+            "running_cost_history",
+            export=export,
+            force=force,
+        )
         return
     result = ws.finance.running_costs(year, on, programme_pay_per_head)
-    _shown(ws, result, fmt, "running_costs", export=export)
+    _shown(ws, result, fmt, "running_costs", export=export, force=force)
 
 
 @app.command("redundancy")
@@ -394,6 +414,7 @@ def blueprint_bill(
         Path | None,
         typer.Option("--tornado", help="Tornado of sensitivities to FILE (.png or .svg)."),
     ] = None,
+    force: ForceOption = False,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
@@ -414,7 +435,9 @@ def blueprint_bill(
     result = ws.finance.blueprint_bill(
         "icbs" if icbs else "national", icb, scenario_file, seed, draws, years_count, on
     )
-    _shown(ws, result, fmt, "blueprint_bill", export=export, chart=chart, tornado=tornado)
+    _shown(
+        ws, result, fmt, "blueprint_bill", export=export, chart=chart, tornado=tornado, force=force
+    )
 
 
 # --- Better Care Fund -----------------------------------------------------------------------
@@ -459,11 +482,14 @@ def bcf_show(
     year: YearOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     parameters: ParametersOption = None,
 ) -> None:
     """Pooled contributions per area and year, per head, with the change on the year before."""
     ws = workspace(None, None, parameters)
-    _shown(ws, ws.finance.bcf_contributions(year), fmt, "bcf_contributions", export=export)
+    _shown(
+        ws, ws.finance.bcf_contributions(year), fmt, "bcf_contributions", export=export, force=force
+    )
 
 
 @bcf_app.command("counties")
@@ -471,11 +497,12 @@ def bcf_counties(
     year: YearOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     parameters: ParametersOption = None,
 ) -> None:
     """County councils vs other councils: pooled per head, from imported figures."""
     ws = workspace(None, None, parameters)
-    _shown(ws, ws.finance.bcf_counties(year), fmt, "bcf_counties", export=export)
+    _shown(ws, ws.finance.bcf_counties(year), fmt, "bcf_counties", export=export, force=force)
 
 
 @bcf_app.command("scenario")
@@ -536,6 +563,7 @@ def shift_command(
     on: OnOption = None,
     fmt: FormatOption = Format.table,
     export: ExportOption = None,
+    force: ForceOption = False,
     reform: ReformOption = None,
     as_of_change: AsOfOption = None,
     parameters: ParametersOption = None,
@@ -543,7 +571,7 @@ def shift_command(
     """Shares of ICB money by setting, and a shift from acute to community with its need effects."""
     ws = workspace(reform, as_of_change, parameters)
     if streams:
-        _shown(ws, ws.finance.streams(), fmt, "streams", export=export)
+        _shown(ws, ws.finance.streams(), fmt, "streams", export=export, force=force)
         return
     result = ws.finance.shift(points, years_count, mode, spend, icb, year, on)
-    _shown(ws, result, fmt, "shift", export=export)
+    _shown(ws, result, fmt, "shift", export=export, force=force)

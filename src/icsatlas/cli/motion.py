@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from icsatlas.cli.options import OnOption, workspace
+from icsatlas.cli.options import ForceOption, OnOption, workspace
 
 
 def motion(
@@ -34,7 +34,7 @@ def motion(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File to write; default: print.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out.")] = False,
+    force: ForceOption = False,
     show_template: Annotated[
         bool,
         typer.Option("--show-template", help="Print the template itself, to copy and edit."),
@@ -44,8 +44,8 @@ def motion(
     template of your own is checked first and every unknown field reported."""
     from icsatlas.briefings import motions
     from icsatlas.briefings.release import release
-    from icsatlas.briefings.write import atomic
     from icsatlas.errors import IcsatlasError
+    from icsatlas.exports.files import check_target, write_atomic
 
     path = motions.locate(template)
     if show_template:
@@ -53,12 +53,14 @@ def motion(
         return
     if text is None:
         raise IcsatlasError("name an area (or add --show-template to print the template)")
+    if out is not None:
+        check_target(out, force, "--out")  # before the motion is filled
     ws = workspace()
     filled = motions.fill(path, ws.report(text, on, reform), release(ws))
     if out is None:
         sys.stdout.write(filled)
         return
-    atomic(out, filled.encode(), force=force)
+    write_atomic(out, filled.encode(), force, "--out")
     typer.echo(f"wrote {out}", err=True)
 
 

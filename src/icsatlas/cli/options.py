@@ -47,6 +47,14 @@ ParametersOption = Annotated[
         dir_okay=False,
     ),
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace output files that already exist (without it, an existing file is "
+        "refused and left as it was).",
+    ),
+]
 AreaArgument = Annotated[
     str,
     typer.Argument(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from icsatlas.cli.options import workspace
+from icsatlas.cli.options import ForceOption, workspace
 from icsatlas.cli.render import Format, FormatOption, console, render
 
 if TYPE_CHECKING:
@@ -31,17 +31,28 @@ ChartOption = Annotated[
 
 
 def _shown(
-    result: Result, fmt: Format, chart: Path | None, kind: str, *args: Any, **kw: Any
+    result: Result,
+    fmt: Format,
+    chart: Path | None,
+    force: bool,
+    kind: str,
+    *args: Any,
+    **kw: Any,
 ) -> None:
     """Print ``result``; with ``--chart``, draw it with :mod:`icsatlas.trends.charts`'
-    ``kind`` (line or bars; matplotlib is imported only then)."""
+    ``kind`` (line or bars; matplotlib is imported only then), an existing file replaced
+    only with ``--force``."""
+    if chart is not None:
+        from icsatlas.exports.files import check_target
+
+        check_target(chart, force, "--chart")  # before anything is printed
     render(result, fmt)
     if chart is not None:
         from icsatlas.finance.charts import save
         from icsatlas.trends import charts
 
         figure: Figure = getattr(charts, kind)(result, *args, **kw)
-        written = save(figure, chart)
+        written = save(figure, chart, force)
         if fmt is Format.table:
             console.print(f"chart written to {written}")
 
@@ -65,6 +76,7 @@ def outsourcing(
         ),
     ] = False,
     chart: ChartOption = None,
+    force: ForceOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """CCG spend going to for-profit providers 2013-2020 (Goodair & Reeves, Lancet Public
@@ -73,7 +85,16 @@ def outsourcing(
     if with_contracts:
         result = trends.outsourcing_since_2013()
         _shown(
-            result, fmt, chart, "line", "period", "share", "source", "Share of spend", percent=True
+            result,
+            fmt,
+            chart,
+            force,
+            "line",
+            "period",
+            "share",
+            "source",
+            "Share of spend",
+            percent=True,
         )
         return
     result = trends.outsourcing(by, period, area)
@@ -86,7 +107,7 @@ def outsourcing(
         "ccg": "ccg_label",
     }[by]
     label = "Spend to for-profit providers"
-    _shown(result, fmt, chart, "line", x, "for_profit_share", series, label, percent=True)
+    _shown(result, fmt, chart, force, "line", x, "for_profit_share", series, label, percent=True)
 
 
 @app.command()
@@ -102,12 +123,13 @@ def population(
         bool, typer.Option("--icb", help="Read AREA as an ICB (else a council first).")
     ] = False,
     chart: ChartOption = None,
+    force: ForceOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Population mid-1991 to mid-2024 (ONS mid-year estimates) for a council or an ICB
     (councils' estimates x their shipped shares in the ICB)."""
     result = workspace().trends.population(area, geography, icb)
-    _shown(result, fmt, chart, "line", "year", "population", None, "Residents")
+    _shown(result, fmt, chart, force, "line", "year", "population", None, "Residents")
 
 
 @app.command("allocations")
@@ -122,11 +144,22 @@ def allocations(
         ),
     ] = "icb23",
     chart: ChartOption = None,
+    force: ForceOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """ICB core allocations per registered patient and per resident, 2023/24 to 2025/26."""
     result = workspace().trends.allocations_per_head(area, geography)
-    _shown(result, fmt, chart, "line", "financial_year", "per_resident_gbp", None, "£ per resident")
+    _shown(
+        result,
+        fmt,
+        chart,
+        force,
+        "line",
+        "financial_year",
+        "per_resident_gbp",
+        None,
+        "£ per resident",
+    )
 
 
 @app.command("bcf")
@@ -135,13 +168,21 @@ def bcf_intermediate_care(
         str | None, typer.Argument(help="One health and wellbeing board (code or name).")
     ] = None,
     chart: ChartOption = None,
+    force: ForceOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Better Care Fund intermediate care 2022-23 by health and wellbeing board (bed-based and
     reablement), per head and per resident aged 65+ (--chart: the top 20 per resident 65+)."""
     result = workspace().trends.bcf_intermediate_care(area)
     _shown(
-        result, fmt, chart, "bars", "hwb_name", "total_per_65_plus_gbp", "£ per resident aged 65+"
+        result,
+        fmt,
+        chart,
+        force,
+        "bars",
+        "hwb_name",
+        "total_per_65_plus_gbp",
+        "£ per resident aged 65+",
     )
 
 
@@ -149,6 +190,7 @@ def bcf_intermediate_care(
 def bcf_per_head(
     year: Annotated[str | None, typer.Option("--year", "-y", help="One financial year.")] = None,
     chart: ChartOption = None,
+    force: ForceOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Councils' Better Care Fund contributions per resident by year, from your imports
@@ -158,6 +200,7 @@ def bcf_per_head(
         result,
         fmt,
         chart,
+        force,
         "line",
         "financial_year",
         "pooled_per_head",

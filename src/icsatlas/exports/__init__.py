@@ -75,17 +75,17 @@ def filename(stem: str, fmt: str, on: date | None = None) -> str:
 def write(
     result: Result, fmt: str, path: str | Path, about: About | None = None, force: bool = False
 ) -> list[Path]:
-    """Write ``result`` to ``path`` atomically (a CSV gets its CSVW sidecar beside it);
-    the paths written."""
-    from icsatlas.exports.files import sidecar, write_atomic
+    """Write ``result`` to ``path`` atomically (a CSV gets its CSVW sidecar beside it), both
+    checked before either is written (:mod:`icsatlas.exports.files`); the paths written."""
+    from icsatlas.exports.files import Output, check_target, sidecar, write_outputs
 
     target = Path(path)
+    check_target(target, force, "--out")  # before the file is encoded
     about = about or About.of(result)
-    written = [write_atomic(target, encode(result, fmt, about), force)]
+    files = [Output(target, encode(result, fmt, about))]
     if fmt == "csv":
-        side = sidecar(target)
-        written.append(write_atomic(side, encode(result, "csvw", about, target.name), force))
-    return written
+        files.append(Output(sidecar(target), encode(result, "csvw", about, target.name)))
+    return write_outputs(files, force)
 
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "About", "chosen", "encode", "filename", "write"]

@@ -6,6 +6,7 @@ cut out of a report still says where its figures came from.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from icsatlas.errors import InputError
+from icsatlas.exports.files import write_atomic
 from icsatlas.names import short_name
 from icsatlas.results import Result
 
@@ -24,19 +26,33 @@ SUFFIXES = (".png", ".svg")
 _NHS_BLUE, _GREEN, _RED, _GREY = "#005EB8", "#009639", "#DA291C", "#768692"
 
 
-def save(figure: Figure, path: str | Path) -> Path:
-    """Write ``figure`` as PNG or SVG (by suffix) and close it."""
+def save(figure: Figure, path: str | Path, force: bool = False, option: str = "--chart") -> Path:
+    """Write ``figure`` as PNG or SVG (by suffix) by the rule for output files, and close it."""
     target = Path(path)
-    if target.suffix.lower() not in SUFFIXES:
+    return write_atomic(target, rendered(figure, target), force, option)
+
+
+def rendered(figure: Figure, path: str | Path) -> bytes:
+    """``figure`` as the bytes of a PNG or SVG (by ``path``'s suffix), and closed."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SUFFIXES:
+        plt.close(figure)
         raise InputError(
             f"charts are written as {' or '.join(SUFFIXES)}, not {target.suffix or 'no suffix'}",
             file=str(target),
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable
-        figure.savefig(target, dpi=150, bbox_inches="tight", metadata=_metadata(target))
+        figure.savefig(
+            buffer,
+            format=suffix[1:],
+            dpi=150,
+            bbox_inches="tight",
+            metadata=_metadata(target),
+        )
     plt.close(figure)
-    return target
+    return buffer.getvalue()
 
 
 def _metadata(target: Path) -> dict:

@@ -8,11 +8,15 @@ One table goes to the path given. Several go by name (``{"national": ..., "payba
 * ``.parquet``: ``<stem>-<name>.parquet`` per table, provenance in each file's metadata.
 
 CSV files get one ``<stem>.provenance.json`` beside them saying, for each table, its file,
-title, notes and provenance. :func:`write` returns what it wrote, so an interface can say.
+title, notes and provenance. Every file is made in memory first (:func:`outputs`) and then
+written by the one rule for output files (:mod:`icsatlas.exports.files`): no existing file
+replaced unless forced, no folder created. :func:`write` returns what it wrote, so an
+interface can say.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -24,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from icsatlas.errors import InputError
+from icsatlas.exports.files import Output, write_outputs
 from icsatlas.results import Result
 
 FORMATS = (".csv", ".parquet", ".xlsx")
@@ -56,8 +61,18 @@ class Written:
         return text + (f"; provenance in {self.provenance}" if self.provenance else "")
 
 
-def write(results: Result | Mapping[str, Result], path: str | Path) -> Written:
-    """Write one result, or several by name, to ``path`` (format from its suffix)."""
+def write(results: Result | Mapping[str, Result], path: str | Path, force: bool = False) -> Written:
+    """Write one result, or several by name, to ``path`` (format from its suffix); an
+    existing file is refused unless ``force``."""
+    files, written = outputs(results, path)
+    write_outputs(files, force)
+    return written
+
+
+def outputs(
+    results: Result | Mapping[str, Result], path: str | Path, option: str = "--export"
+) -> tuple[list[Output], Written]:
+    """The files an export of ``results`` to ``path`` makes, in memory, and their summary."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
@@ -66,17 +81,13 @@ def write(results: Result | Mapping[str, Result], path: str | Path) -> Written:
             file=str(target),
         )
     tables = {target.stem: results} if isinstance(results, Result) else _named(results)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xlsx":
-        _excel(tables, target)
-        return Written({name: target for name in tables})
+        return [Output(target, _excel(tables), option)], Written(dict.fromkeys(tables, target))
     files = {name: _file(target, name, len(tables)) for name in tables}
     if suffix == ".parquet":
-        for name, file in files.items():
-            _parquet(tables[name], file)
-        return Written(files)
-    for name, file in files.items():
-        _spreadsheet_safe(tables[name].frame).to_csv(file, index=False)
+        made = [Output(files[name], _parquet(tables[name]), option) for name in tables]
+        return made, Written(files)
+    made = [Output(files[name], _csv(tables[name]), option) for name in tables]
     sidecar = target.with_name(target.stem + ".provenance.json")
     document = {
         "tables": [
@@ -84,8 +95,8 @@ def write(results: Result | Mapping[str, Result], path: str | Path) -> Written:
             for name, result in tables.items()
         ]
     }
-    sidecar.write_text(json.dumps(document, indent=2, default=str) + "\n")
-    return Written(files, sidecar)
+    text = json.dumps(document, indent=2, default=str) + "\n"  # JSON-escaped, never formatted
+    return [*made, Output(sidecar, text.encode(), option)], Written(files, sidecar)
 
 
 def _named(results: Mapping[str, Result]) -> dict[str, Result]:
@@ -107,20 +118,28 @@ def _metadata(result: Result) -> dict:
     }
 
 
-def _parquet(result: Result, file: Path) -> None:
+def _csv(result: Result) -> bytes:
+    return _spreadsheet_safe(result.frame).to_csv(index=False).encode()
+
+
+def _parquet(result: Result) -> bytes:
     table = pa.Table.from_pandas(_plain(result.frame), preserve_index=False)
     extra = {b"icsatlas": json.dumps(_metadata(result), default=str).encode()}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), **extra})
-    pq.write_table(table, file)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
 
 
-def _excel(tables: dict[str, Result], file: Path) -> None:
+def _excel(tables: dict[str, Result]) -> bytes:
     sheets = {_sheet(name): result for name, result in tables.items()}
-    with pd.ExcelWriter(file, engine="openpyxl") as writer:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, result in sheets.items():
             _spreadsheet_safe(_plain(result.frame)).to_excel(writer, sheet_name=sheet, index=False)
         provenance = _spreadsheet_safe(_provenance_sheet(sheets))
         provenance.to_excel(writer, sheet_name="provenance", index=False)
+    return buffer.getvalue()
 
 
 def _sheet(name: str) -> str:

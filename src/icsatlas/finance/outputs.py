@@ -23,26 +23,36 @@ def write(
     export: str | Path | None = None,
     chart: str | Path | None = None,
     tornado: str | Path | None = None,
+    force: bool = False,
 ) -> str:
     """Write what was asked for; one line saying what went where ('' if nothing). Every
-    file name and what it needs is checked before anything is written."""
+    file name and what it needs is checked, and every file made, before anything is
+    written; an existing file is refused unless ``force``."""
+    from icsatlas.exports.files import Output, write_outputs
     from icsatlas.finance import charts
     from icsatlas.finance import export as exporting
 
     _check_suffix(export, exporting.FORMATS, "--export")
     _check_suffix(chart, charts.SUFFIXES, "--chart")
     _check_suffix(tornado, charts.SUFFIXES, "--tornado")
-    said = []
     if chart is not None:
         drawn = _chart_of(result)
     if tornado is not None:
         ranking = _table_with(result, "swing_gbp", "sensitivity ranking", "--tornado")
+    files: list[Output] = []
+    said = []
     if export is not None:
-        said.append(exporting.write(named(result), export).describe())
+        tables, written = exporting.outputs(named(result), export)
+        files += tables
+        said.append(written.describe())
     if chart is not None:
-        said.append(f"wrote {charts.save(drawn(), chart)}")
+        files.append(Output(Path(chart), charts.rendered(drawn(), chart), "--chart"))
+        said.append(f"wrote {chart}")
     if tornado is not None:
-        said.append(f"wrote {charts.save(charts.tornado(ranking), tornado)}")
+        drawing = charts.rendered(charts.tornado(ranking), tornado)
+        files.append(Output(Path(tornado), drawing, "--tornado"))
+        said.append(f"wrote {tornado}")
+    write_outputs(files, force)
     return "; ".join(said)
 
 

@@ -246,12 +246,17 @@ class ContractsQuestions:
             raise NotFoundError(f"no compiled record for {ocid!r}")
         return json.loads(compiled)
 
-    def export_record(self, ocid: str, path: str | Path) -> Result:
-        """Write the compiled release of ``ocid`` to ``path`` as JSON (an export)."""
+    def export_record(self, ocid: str, path: str | Path, force: bool = False) -> Result:
+        """Write the compiled release of ``ocid`` to ``path`` as JSON (an export), by the rule
+        for output files: an existing file is refused unless ``force``."""
         import json
 
+        from icsatlas.exports.files import check_target, write_atomic
+
         path = Path(path)
-        path.write_text(json.dumps(self.compiled_release(ocid), indent=2) + "\n")
+        check_target(path, force, "--export")
+        document = json.dumps(self.compiled_release(ocid), indent=2) + "\n"
+        write_atomic(path, document.encode(), force, "--export")
         table = Table(("ocid", "file"), ((ocid, str(path)),))
         title = f"compiled release of {ocid} written to {path}"
         return Result(table, self._contract_provenance(), title)
@@ -308,13 +313,18 @@ class ContractsQuestions:
         summary: bool = False,
         brief: bool = False,
         chart: str | Path | None = None,
+        force: bool = False,
     ) -> Result:
         """SPC (NHSRplotthedots semantics) on a ``date,value`` CSV or DataFrame (with a
         ``series`` column for many series): sections ``points`` (every point with its
         limits, rule hits and point type) and ``summary`` (one row per series with the
         variation and assurance icons), or the summary alone; ``brief``: the columns that fit
         a terminal; ``chart`` writes a PNG, SVG or self-contained HTML chart of the first
-        series."""
+        series (an existing file replaced only if ``force``)."""
+        if chart is not None:
+            from icsatlas.exports.files import check_target
+
+            check_target(Path(chart), force, "--chart")
         frame, label = _series(source)
         days = [as_date(d, "--rebase") for d in rebase]
         found = analyse(
@@ -329,7 +339,7 @@ class ContractsQuestions:
         if chart is not None:
             from icsatlas.contracts.spc import chart as charts
 
-            charts.save(found, chart, title=Path(label).stem)
+            charts.save(found, chart, title=Path(label).stem, force=force)
         provenance = self.ws.provenance(series=label)
         return _spc_result(found, "series" in frame, label, provenance, summary, brief)
 
@@ -363,12 +373,14 @@ class ContractsQuestions:
         concern_only: bool = False,
         brief: bool = False,
         charts: str | Path | None = None,
+        force: bool = False,
     ) -> Result:
         """Stored KPI series matching ``pattern`` (``*`` a wildcard) with their SPC summary, each
         with the ICB it is for on ``on`` (its ICB, its provider's partner ICBs, or its
         contract's buyer's); in an ``area`` if given; ``concern_only``: those whose latest
         point is special-cause concern; ``brief``: the headline columns only (what, where,
-        latest value, target, icons); ``charts``: an HTML chart per series there."""
+        latest value, target, icons); ``charts``: an HTML chart per series in that folder (made
+        if missing; an existing chart replaced only if ``force``)."""
         series = kpi.series(self.store, pattern)
         if series.empty:
             raise NotFoundError(f"no stored KPI series match {pattern!r}")
@@ -392,7 +404,7 @@ class ContractsQuestions:
         if charts is not None:
             from icsatlas.contracts.spc import chart
 
-            chart.save_each(found_spc, charts, summary.series)
+            chart.save_each(found_spc, charts, summary.series, force)
         if brief:
             summary = summary[list(KPI_COLUMNS)]
         provenance = self.ws.provenance().merged(sources)

@@ -404,12 +404,14 @@ class FinanceQuestions:
         export: PathLike | None = None,
         chart: PathLike | None = None,
         tornado: PathLike | None = None,
+        force: bool = False,
     ) -> str:
         """Write a result's tables (.csv, .parquet or .xlsx, with provenance) and its charts
-        (.png or .svg); one line saying what was written."""
+        (.png or .svg); one line saying what was written. An existing file is refused
+        unless ``force``; the folder must exist."""
         from icsatlas.finance import outputs
 
-        return outputs.write(result, export, chart, tornado)
+        return outputs.write(result, export, chart, tornado, force)
 
     # -- helpers ------------------------------------------------------------------------------
     def _answer(self, result: Result, *notes: str) -> Result:

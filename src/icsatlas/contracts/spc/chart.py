@@ -22,6 +22,7 @@ import pandas as pd
 
 from icsatlas.contracts.spc.analysis import SpcResult
 from icsatlas.errors import InputError
+from icsatlas.exports.files import check_targets, output_folder, write_atomic
 
 COLOURS = {
     "common_cause": "#a6a6a6",
@@ -116,28 +117,49 @@ def _icons(ax, summary) -> None:
         )
 
 
-def save(result: SpcResult, path: str | Path, series: str | None = None, title: str = "") -> Path:
-    """Write the chart as PNG, SVG or HTML, chosen by the file's extension."""
+def save(
+    result: SpcResult,
+    path: str | Path,
+    series: str | None = None,
+    title: str = "",
+    force: bool = False,
+    option: str = "--chart",
+) -> Path:
+    """Write the chart as PNG, SVG or HTML, chosen by the file's extension, by the rule for
+    output files (an existing file replaced only if ``force``)."""
     path = Path(path)
+    return write_atomic(path, rendered(result, path, series, title), force, option)
+
+
+def rendered(result: SpcResult, path: Path, series: str | None = None, title: str = "") -> bytes:
+    """The chart as the bytes of a PNG, SVG or HTML file, by ``path``'s extension."""
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        path.write_text(page(result, series, title), encoding="utf-8")
-        return path
+        return page(result, series, title).encode("utf-8")
     if suffix not in (".png", ".svg"):
         raise InputError(
             f"charts are written as .png, .svg or .html, not {suffix or 'no suffix'}", file=path
         )
     fig = figure(result, series, title)
-    fig.savefig(path)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix[1:])
     plt.close(fig)
-    return path
+    return buffer.getvalue()
 
 
-def save_each(result: SpcResult, folder: str | Path, series: Iterable[str]) -> list[Path]:
-    """Write an HTML chart per series into ``folder`` (``ae-4h/RDU`` as ``ae-4h_RDU.html``)."""
+def save_each(
+    result: SpcResult, folder: str | Path, series: Iterable[str], force: bool = False
+) -> list[Path]:
+    """Write an HTML chart per series into ``folder`` (``ae-4h/RDU`` as ``ae-4h_RDU.html``),
+    made if missing; an existing chart there is refused, before any is written, unless
+    ``force``."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return [save(result, folder / f"{name.replace('/', '_')}.html", series=name) for name in series]
+    paths = {name: folder / f"{name.replace('/', '_')}.html" for name in series}
+    output_folder(folder, "--charts")
+    check_targets(paths.values(), force, "--charts")
+    return [
+        save(result, path, name, force=force, option="--charts") for name, path in paths.items()
+    ]
 
 
 def page(result: SpcResult, series: str | None = None, title: str = "") -> str:
