@@ -13,7 +13,7 @@ request gets an RFC 9457 problem document (``application/problem+json``), never 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired, Required
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -412,3 +412,64 @@ async def add_board_members(
         "release": release(),
     }
     return Response(orjson.dumps(document), status_code=201, media_type="application/json")
+
+
+class SubscriptionRequest(TypedDict, total=False):
+    """Who to email, and the one area or function to follow."""
+
+    email: Required[Annotated[str, StringConstraints(min_length=3, max_length=254)]]
+    area: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    function: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class SubscriptionAsked(TypedDict):
+    """What was asked for: a confirmation link goes to the address unless it follows the
+    topic already or a link is still waiting (the answer is the same either way)."""
+
+    status: str
+    topic: dict[str, str]
+    confirm_within_hours: int
+
+
+@writes.post(
+    "/subscriptions",
+    status_code=202,
+    summary="Ask for email when an area or function changes (confirmed by a link)",
+    response_model=SubscriptionAsked,
+    responses={
+        202: {"description": "A confirmation link is emailed (unless one is waiting)."},
+        **{
+            status: {
+                "description": why,
+                "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
+            }
+            for status, why in (
+                (404, "No area or function by that name or code."),
+                (429, "Too many requests from this address, or confirmations waiting."),
+                (503, "This server sends no email, or its mail server could not be reached."),
+            )
+        },
+    },
+)
+async def subscribe(request: Request, asked: SubscriptionRequest) -> Response:
+    """Anyone may ask (no token needed): nothing is sent to the address but one
+    confirmation link until it is used; as many requests as sign-ins are allowed from one
+    client address."""
+    from icsatlas import notify
+    from icsatlas.web import auth
+
+    auth.count_attempt(request, "subscribe")
+    with auth.writable() as ws:
+        found = notify.subscribe(ws, asked["email"], asked.get("area"), asked.get("function"))
+    document = {
+        "status": "confirmation sent, unless this address follows the topic already or a "
+        "confirmation is waiting",
+        "topic": {
+            "kind": found.topic.kind,
+            "code": found.topic.code,
+            "name": found.topic.name,
+            "page": found.topic.page,
+        },
+        "confirm_within_hours": notify.subscriptions.CONFIRM_HOURS,
+    }
+    return Response(orjson.dumps(document), status_code=202, media_type="application/json")
