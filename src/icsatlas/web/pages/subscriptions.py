@@ -33,7 +33,10 @@ Given = Annotated[str, Query(max_length=200)]
 async def subscribe_page(
     request: Request, area: Given = "", function: Given = "", email: Given = ""
 ) -> Response:
-    return _form(request, {"area": area, "function": function, "email": email})
+    given = {"area": area, "function": function, "email": email}
+    if area or function:  # an unknown name is refused as on every page, with suggestions
+        subscriptions.topic(state.workspace(), area, function)
+    return _form(request, given)
 
 
 @router.post("/subscribe")
