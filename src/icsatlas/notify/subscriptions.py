@@ -34,7 +34,7 @@ MAX_PENDING = 5  # unconfirmed subscriptions one address may have at a time
 KIND = "subscriptions"  # their entries in the audit log
 ACTOR = "subscriber"
 # An address as mail systems accept it, with nothing that could end a header line.
-_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _COLUMNS = (
     "subscription_id, address, topic_kind, topic, topic_name, page, created_at,"
     " confirm_expires, confirmed_at, last_change_id"
@@ -112,7 +112,7 @@ def topic(ws: Workspace, area: str | None = None, function: str | None = None) -
 def checked_address(text: str) -> str:
     """An email address, lower-cased, or a clear refusal."""
     address = text.strip().lower()
-    if len(address) > 254 or not _ADDRESS.match(address):
+    if len(address) > 254 or not ADDRESS.match(address):
         raise InputError(f"{text[:80]!r} is not an email address", field="email")
     return address
 

@@ -13,7 +13,7 @@ request gets an RFC 9457 problem document (``application/problem+json``), never 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NotRequired, Required
+from typing import Annotated, Any, Literal, NotRequired
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from pydantic import StringConstraints, TypeAdapter
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
+from icsatlas.notify.subscriptions import ADDRESS
 from icsatlas.results import Result
 from icsatlas.web import problems
 from icsatlas.web.state import (
@@ -414,12 +415,23 @@ async def add_board_members(
     return Response(orjson.dumps(document), status_code=201, media_type="application/json")
 
 
-class SubscriptionRequest(TypedDict, total=False):
-    """Who to email, and the one area or function to follow."""
+Email = Annotated[str, StringConstraints(max_length=254, pattern=ADDRESS.pattern)]
+Topic = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
-    email: Required[Annotated[str, StringConstraints(min_length=3, max_length=254)]]
-    area: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    function: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+class AreaSubscription(TypedDict):
+    """Who to email, and the area to follow (an ICB, place, council, region, PCN or
+    practice: its code or name)."""
+
+    email: Email
+    area: Topic
+
+
+class FunctionSubscription(TypedDict):
+    """Who to email, and the function to follow (its id, label or a synonym)."""
+
+    email: Email
+    function: Topic
 
 
 class SubscriptionAsked(TypedDict):
@@ -451,7 +463,7 @@ class SubscriptionAsked(TypedDict):
         },
     },
 )
-async def subscribe(request: Request, asked: SubscriptionRequest) -> Response:
+async def subscribe(request: Request, asked: AreaSubscription | FunctionSubscription) -> Response:
     """Anyone may ask (no token needed): nothing is sent to the address but one
     confirmation link until it is used; as many requests as sign-ins are allowed from one
     client address."""
@@ -460,7 +472,8 @@ async def subscribe(request: Request, asked: SubscriptionRequest) -> Response:
 
     auth.count_attempt(request, "subscribe")
     with auth.writable() as ws:
-        found = notify.subscribe(ws, asked["email"], asked.get("area"), asked.get("function"))
+        topic = {name: str(value) for name, value in asked.items() if name != "email"}
+        found = notify.subscribe(ws, asked["email"], **topic)
     document = {
         "status": "confirmation sent, unless this address follows the topic already or a "
         "confirmation is waiting",
