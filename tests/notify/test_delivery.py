@@ -128,3 +128,19 @@ def test_after_unsubscribing_no_more_mail(ws, smtp, three, tmp_path):
 def test_with_no_smtp_settings_the_write_hook_does_nothing(ws, monkeypatch):
     monkeypatch.delenv("ICSATLAS_SMTP_HOST", raising=False)
     assert notify.after_write(ws) is None
+
+
+def test_a_subscription_whose_area_left_the_register_does_not_hold_up_the_others(
+    ws, smtp, three, tmp_path
+):
+    received, _ = smtp
+    ws.store.execute(  # ordered first; its area is no longer anything the register knows
+        "INSERT INTO subscription (subscription_id, address, topic_kind, topic, topic_name,"
+        " page, created_at, confirmed_at, last_change_id)"
+        " VALUES ('0', 'gone@example.org', 'area', 'ZZZ99', 'Gone', '/icb/ZZZ99',"
+        " current_timestamp, current_timestamp, 0)"
+    )
+    add_member(ws, tmp_path)
+    delivery = notify.send_pending(ws)
+    assert (delivery.sent, delivery.pending, delivery.failure) == (1, 1, None)
+    assert len(received.to(QWO)) == 1

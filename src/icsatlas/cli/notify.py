@@ -38,6 +38,12 @@ def send() -> None:
             highlight=False,
         )
         raise typer.Exit(1)
+    if delivery.pending:
+        console.print(
+            f"{delivery.pending} subscriptions not delivered: the area or function they "
+            "follow is no longer in the register (see the log; `icsatlas notify list`)",
+            highlight=False,
+        )
 
 
 @app.command("list")

@@ -13,10 +13,12 @@ sent twice.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from icsatlas.accounts import keys
+from icsatlas.errors import NotFoundError
 from icsatlas.notify import mail, subscriptions
 from icsatlas.workspace.changes import concerning, public_after
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from icsatlas import config
     from icsatlas.store.audit import Change
     from icsatlas.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,17 @@ def send_pending(ws: Workspace, smtp: config.Smtp | None = None) -> Delivery:
     marks = [s.last_change_id or 0 for s in subscribed]
     entries = public_after(ws.store, min(marks, default=0))
     head = max((c.change_id for c in entries), default=0)
-    sent = 0
+    sent = stuck = 0
     with mail.mailer(smtp) as sender:
         for done, chosen in enumerate(subscribed):
             try:
                 sent += _deliver(ws, smtp, key, sender, chosen.subscription_id, entries, head)
             except mail.MailFailed as failure:
-                return Delivery(sent, _waiting(subscribed[done:], head), str(failure))
-    return Delivery(sent, 0)
+                return Delivery(sent, stuck + _waiting(subscribed[done:], head), str(failure))
+            except NotFoundError as gone:  # its topic left the register: the others go on
+                log.warning("subscription %s not delivered: %s", chosen.subscription_id, gone)
+                stuck += 1
+    return Delivery(sent, stuck)
 
 
 def _deliver(
