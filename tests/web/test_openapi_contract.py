@@ -34,10 +34,13 @@ API_ROUTES = [r for r in [*api.router.routes, *api.writes.routes] if isinstance(
 OPERATIONS = sorted(
     (r.path, method) for r in API_ROUTES for method in r.methods if method in ("GET", "POST")
 )
+# Asking for email needs a mail server to answer anything but 503: its contract is checked
+# with one, in tests/web/test_subscriptions_contract.py.
+WITH_MAIL = {("/api/v1/subscriptions", "POST")}
 # (path, method, mode): a request can break the document's rules only where it has parameters
 CASES = [
     (path, method, mode)
-    for path, method in OPERATIONS
+    for path, method in sorted(set(OPERATIONS) - WITH_MAIL)
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     if mode is GenerationMode.POSITIVE
     or any(parameters(r) for r in API_ROUTES if r.path == path and method in r.methods)

@@ -48,6 +48,10 @@ LAZY_GROUPS = {
     ),
     "user": ("icsatlas.cli.accounts:user_app", "Accounts: who may change what."),
     "token": ("icsatlas.cli.accounts:token_app", "API tokens: create (shown once), list, revoke."),
+    "notify": (
+        "icsatlas.cli.notify",
+        "Email subscriptions: send pending changes to subscribers, list subscriptions.",
+    ),
 }
 
 

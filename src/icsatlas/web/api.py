@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from pydantic import StringConstraints, TypeAdapter
 from typing_extensions import TypedDict  # pydantic reads it on Python 3.11
 
+from icsatlas.notify.subscriptions import ADDRESS
 from icsatlas.results import Result
 from icsatlas.web import problems
 from icsatlas.web.state import (
@@ -412,3 +413,76 @@ async def add_board_members(
         "release": release(),
     }
     return Response(orjson.dumps(document), status_code=201, media_type="application/json")
+
+
+Email = Annotated[str, StringConstraints(max_length=254, pattern=ADDRESS.pattern)]
+Topic = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class AreaSubscription(TypedDict):
+    """Who to email, and the area to follow (an ICB, place, council, region, PCN or
+    practice: its code or name)."""
+
+    email: Email
+    area: Topic
+
+
+class FunctionSubscription(TypedDict):
+    """Who to email, and the function to follow (its id, label or a synonym)."""
+
+    email: Email
+    function: Topic
+
+
+class SubscriptionAsked(TypedDict):
+    """What was asked for: a confirmation link goes to the address unless it follows the
+    topic already or a link is still waiting (the answer is the same either way)."""
+
+    status: str
+    topic: dict[str, str]
+    confirm_within_hours: int
+
+
+@writes.post(
+    "/subscriptions",
+    status_code=202,
+    summary="Ask for email when an area or function changes (confirmed by a link)",
+    response_model=SubscriptionAsked,
+    responses={
+        202: {"description": "A confirmation link is emailed (unless one is waiting)."},
+        **{
+            status: {
+                "description": why,
+                "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
+            }
+            for status, why in (
+                (404, "No area or function by that name or code."),
+                (429, "Too many requests from this address, or confirmations waiting."),
+                (503, "This server sends no email, or its mail server could not be reached."),
+            )
+        },
+    },
+)
+async def subscribe(request: Request, asked: AreaSubscription | FunctionSubscription) -> Response:
+    """Anyone may ask (no token needed): nothing is sent to the address but one
+    confirmation link until it is used; as many requests as sign-ins are allowed from one
+    client address."""
+    from icsatlas import notify
+    from icsatlas.web import auth
+
+    auth.count_attempt(request, "subscribe")
+    with auth.writable() as ws:
+        topic = {name: str(value) for name, value in asked.items() if name != "email"}
+        found = notify.subscribe(ws, asked["email"], **topic)
+    document = {
+        "status": "confirmation sent, unless this address follows the topic already or a "
+        "confirmation is waiting",
+        "topic": {
+            "kind": found.topic.kind,
+            "code": found.topic.code,
+            "name": found.topic.name,
+            "page": found.topic.page,
+        },
+        "confirm_within_hours": notify.subscriptions.CONFIRM_HOURS,
+    }
+    return Response(orjson.dumps(document), status_code=202, media_type="application/json")

@@ -118,20 +118,21 @@ def csrf_token(request: Request) -> str:
     return keys.digest(server_key(), "csrf:" + found.token_id)
 
 
-def login_csrf(request: Request) -> tuple[str, str | None]:
-    """The sign-in form's CSRF token, bound to a cookie of its own; and that cookie's new
-    value when the browser has none yet (to be set on the response)."""
+def login_csrf(request: Request, form: str = "login") -> tuple[str, str | None]:
+    """The CSRF token of a form anyone may submit (signing in, subscribing), bound to a
+    cookie of its own; and that cookie's new value when the browser has none yet (to be
+    set on the response)."""
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
     fresh = None
     if seed is None:
         seed = fresh = secrets.token_urlsafe(24)
-    return keys.digest(server_key(), "login:" + seed), fresh
+    return keys.digest(server_key(), f"{form}:" + seed), fresh
 
 
-def check_login_csrf(request: Request, form: dict[str, str]) -> None:
+def check_login_csrf(request: Request, fields: dict[str, str], form: str = "login") -> None:
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
-    expected = keys.digest(server_key(), "login:" + seed) if seed else ""
-    if not expected or not keys.same(form.get("csrf", ""), expected):
+    expected = keys.digest(server_key(), f"{form}:" + seed) if seed else ""
+    if not expected or not keys.same(fields.get("csrf", ""), expected):
         raise Forbidden(_EXPIRED)
 
 
@@ -158,21 +159,22 @@ async def form(request: Request) -> dict[str, str]:
 
 # -- sign-in limits ----------------------------------------------------------------------------
 class TooMany(Forbidden):
-    """Too many sign-in attempts from one address."""
+    """Too many sign-in (or subscribe) attempts from one address."""
 
     http_status = 429
 
 
-def count_attempt(request: Request) -> None:
-    """Refuse (429) more than ``LOGIN_ATTEMPTS`` sign-ins from one address in the window."""
+def count_attempt(request: Request, what: str = "sign-in") -> None:
+    """Refuse (429) more than ``LOGIN_ATTEMPTS`` sign-ins (or other attempts of ``what``)
+    from one address in the window."""
     address = request.client.host if request.client else "unknown"
     now = time.monotonic()
-    seen = _attempts[address]
+    seen = _attempts[address if what == "sign-in" else f"{what} {address}"]
     while seen and now - seen[0] > LOGIN_WINDOW_S:
         seen.popleft()
     if len(seen) >= LOGIN_ATTEMPTS:
         wait = int(LOGIN_WINDOW_S - (now - seen[0])) + 1
-        raise TooMany(f"too many sign-in attempts from this address: try again in {wait} seconds")
+        raise TooMany(f"too many {what} attempts from this address: try again in {wait} seconds")
     seen.append(now)
 
 

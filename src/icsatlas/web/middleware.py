@@ -4,8 +4,9 @@
 * a successful GET is tagged (``ETag``) by its URL, the data release and the day (answers
   default to today); a GET whose ``If-None-Match`` names that tag gets 304 without the
   answer being computed again;
-* a request with credentials (a bearer token or a session cookie), and signing in or out,
-  bypasses all of that: its answer is ``Cache-Control: private, no-store``;
+* a request with credentials (a bearer token or a session cookie), signing in or out, and
+  subscribing (a form with a CSRF cookie, a link with a token) bypasses all of that: its
+  answer is ``Cache-Control: private, no-store``;
 * answers (200s of at most ``CACHE_BODY`` bytes, gzipped for clients that accept it) are
   kept in a small in-process cache by that tag, so a page everyone opens is computed and
   compressed once per worker and release;
@@ -42,7 +43,8 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
 ]
 _UNCACHED = ("/static/", "/api/v1/health")
-_PRIVATE_PATHS = ("/login", "/logout")
+_PRIVATE_PATHS = ("/login", "/logout", "/subscribe")
+_PRIVATE_PREFIXES = ("/subscribe/", "/unsubscribe/")  # a form's CSRF cookie; a link's token
 PRIVATE = (b"cache-control", b"private, no-store")
 
 
@@ -114,7 +116,10 @@ class Guard:
 def _private(scope: Scope) -> bool:
     """A request that names its author (a token, a session cookie) or signs in or out: its
     answer is for that person only, kept by no cache (neither this one nor a shared one)."""
-    if scope["path"] in _PRIVATE_PATHS or _header(scope, b"authorization"):
+    path = scope["path"]
+    if path in _PRIVATE_PATHS or path.startswith(_PRIVATE_PREFIXES):
+        return True
+    if _header(scope, b"authorization"):
         return True
     return b"icsatlas_session=" in _header(scope, b"cookie")
 

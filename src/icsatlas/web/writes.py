@@ -6,7 +6,8 @@ checked whole (every bad row reported with its row, field and value), written in
 transaction or not at all, and recorded in the audit log with the signed-in account as its
 actor. The scope is checked twice: on the ICB in the address before anything is read, and
 on every row's board before anything is written, so an editor of QWO cannot change S9B9J's
-board by editing the address or a ``board_ods`` cell.
+board by editing the address or a ``board_ods`` cell. Once the write has committed,
+:func:`icsatlas.notify.after_write` emails its subscribers (every write route calls it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from icsatlas import notify
 from icsatlas.accounts.scopes import Forbidden, Principal
 from icsatlas.errors import InputError, InputErrors, NotFoundError
 from icsatlas.register.governance import COLUMNS
@@ -63,6 +65,7 @@ def add_board_members(who: Principal, code: str, content: bytes, reason: str, vi
                     source=f"{via} by {who.name}",
                     allow=_only_board(who, code),
                 )
+                notify.after_write(ws)
         except InputErrors as error:
             raise InputErrors(_located(e) for e in error.errors) from None
         except InputError as error:

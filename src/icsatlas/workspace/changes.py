@@ -8,6 +8,7 @@ only the changes that added or retracted a record about it are listed.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
     from icsatlas.workspace import Workspace
 
 COLUMNS = ("change", "recorded_at", "actor", "kind", "reason", "source", "records")
-# Changes to sign-in accounts are in the audit log but are not the register's (nor public).
-PRIVATE_KINDS = frozenset({"accounts"})
+# Changes to sign-in accounts and email subscriptions are in the audit log but are not the
+# register's (nor public).
+PRIVATE_KINDS = frozenset({"accounts", "subscriptions"})
 # The columns of each register table that name an area or body, and a function.
 AREA_COLUMNS: dict[str, tuple[str, ...]] = {
     "organisation": ("org_id",),
@@ -53,24 +55,47 @@ def listing(
 ) -> Result:
     """The changes recorded on or after ``since``, newest first, each with what it did to the
     register (records added and retracted, by kind)."""
-    entries = _since(ws.store, since)
     chosen, about = _filter(ws, area, function)
-    counts = _records(ws.store, min((c.change_id for c in entries), default=0), chosen)
-    rows = [
-        _row(c, counts.get(c.change_id, Counter()))
-        for c in reversed(entries)
-        if chosen.columns is None or c.change_id in counts
-    ]
+    rows = _rows(ws.store, _since(ws.store, since), chosen)
     title = f"Changes to the register since {since}{about} (newest first)"
     notes = ["from the audit log and the records each change added or retracted"]
     return Result(Table.from_records(rows, COLUMNS), ws.provenance(), title, notes)
 
 
+def concerning(
+    ws: Workspace, entries: Sequence[Change], area: str | None = None, function: str | None = None
+) -> list[dict[str, Any]]:
+    """The rows (newest first, as :func:`listing`'s) of those ``entries`` that added or
+    retracted a record about the area or function: the one rule for what concerns a topic,
+    used by the feeds, ``icsatlas changes`` and email subscriptions."""
+    if not entries:
+        return []
+    return _rows(ws.store, entries, _filter(ws, area, function)[0])
+
+
+def public_after(store: Store, change_id: int) -> list[Change]:
+    """The public changes (not :data:`PRIVATE_KINDS`) recorded after change ``change_id``."""
+    return [c for c in _public(store) if c.change_id > change_id]
+
+
+def _rows(store: Store, entries: Sequence[Change], chosen: Filter) -> list[dict[str, Any]]:
+    counts = _records(store, min((c.change_id for c in entries), default=0), chosen)
+    return [
+        _row(c, counts.get(c.change_id, Counter()))
+        for c in reversed(entries)
+        if chosen.columns is None or c.change_id in counts
+    ]
+
+
 def _since(store: Store, since: date) -> list[Change]:
+    start = datetime.combine(since, datetime.min.time())
+    return [c for c in _public(store) if c.recorded_at >= start]
+
+
+def _public(store: Store) -> list[Change]:
     from icsatlas.store.audit import changes
 
-    start = datetime.combine(since, datetime.min.time())
-    return [c for c in changes(store) if c.recorded_at >= start and c.kind not in PRIVATE_KINDS]
+    return [c for c in changes(store) if c.kind not in PRIVATE_KINDS]
 
 
 def _filter(ws: Workspace, area: str | None, function: str | None) -> tuple[Filter, str]:

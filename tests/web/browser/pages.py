@@ -47,6 +47,10 @@ ADDRESSES: dict[str, str] = {
     # the printable briefing as HTML (the PDF is checked in tests/briefings)
     "/briefing/{kind}/{file}": "/briefing/icb/QWO.html",
     "/briefing/england.{fmt}": "/briefing/england.html",
+    # email subscriptions: the form for one area; a link that is not (or no longer) valid
+    "/subscribe": "/subscribe?area=QWO",
+    "/subscribe/confirm/{token}": "/subscribe/confirm/no-such-link",
+    "/unsubscribe/{token}": "/unsubscribe/0123456789abcdef.no-such-signature",
 }
 # Other states of pages: the error page, for an unknown address and for a bad date; a former
 # area's page with its successor notice (issue 10's Frimley example); forms not yet filled in,
@@ -58,6 +62,7 @@ OTHER_PAGES = [
     "/who",
     "/who?function=&area=Leeds",
     "/reforms/compare",
+    "/subscribe",
 ]
 # GET routes outside /api/v1 that answer something other than an HTML page, and why.
 NOT_PAGES: dict[str, str] = {

@@ -18,9 +18,21 @@ from icsatlas.web.pages import (
     home,
     login,
     reforms,
+    subscriptions,
     who,
 )
 
 router = APIRouter(include_in_schema=False)
-for _family in (home, areas, who, reforms, functions, about, login, briefing, feeds):
+for _family in (
+    home,
+    areas,
+    who,
+    reforms,
+    functions,
+    about,
+    login,
+    briefing,
+    feeds,
+    subscriptions,
+):
     router.include_router(_family.router)
