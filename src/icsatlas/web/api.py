@@ -603,7 +603,9 @@ async def import_bcf(
 async def import_population(
     request: Request,
     icb: IcbCode,
-    name: Annotated[str, Path(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][\w.-]*$")],
+    name: Annotated[
+        str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="The population's name.")
+    ],
     extract_date: Annotated[str, Query(max_length=40, description="YYYY-MM-DD")],
     replace: bool = False,
 ) -> Response:

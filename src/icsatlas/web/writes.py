@@ -251,11 +251,11 @@ def csv_from_form(code: str, fields: dict[str, str]) -> str:
 
 # -- contracts (icsatlas contracts import / remove) ------------------------------------------------
 def import_contracts(
-    who: Principal, code: str, content: bytes, media: str, kind: str, via: str, **meta: Any
+    who: Principal, area: str, content: bytes, media: str, kind: str, via: str, **meta: Any
 ) -> Written:
     """Import a contract register CSV, OCDS JSON or JSON Lines, a PSR decision log or a KPI
-    series for ICB ``code``: every row's buyer (or authority, or what a series monitors)
-    must be in ``code``, and so must every stored item the file replaces."""
+    series for ICB ``area``: every row's buyer (or authority, or what a series monitors)
+    must be in ``area``, and so must every stored item the file replaces."""
     suffix = {JSON: ".json", NDJSON: ".jsonl"}.get(media, ".csv")
 
     def write(ws: Workspace, path: Path, allow: Allow) -> tuple[int, int, str]:
@@ -264,7 +264,7 @@ def import_contracts(
         )
         return confirmed(result)
 
-    return run(who, "contracts", code, content, f"{kind}-{code}{suffix}", write)
+    return run(who, "contracts", area, content, f"{kind}-{area}{suffix}", write)
 
 
 def remove_contracts(
