@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import icsatlas
 from icsatlas import store as store_module
 from icsatlas.web import state
 from icsatlas.web.app import create_app
@@ -78,6 +79,8 @@ def site(request, web_home: Path, web_url: str, tmp_path_factory) -> Iterator[Si
 
 
 def _site(url: str, home: Path) -> Iterator[Site]:
+    with icsatlas.open(url, home=home) as ws:
+        assert ws.data.organisation("QWO")  # built, if the store is new
     tokens = {
         "editor": add_account(url, home, "amira", "editor", EDITOR_SCOPES),
         "reformer": add_account(url, home, "rhea", "editor", ["reforms:*"]),

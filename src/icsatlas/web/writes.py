@@ -171,6 +171,10 @@ def _latest(ws: Workspace) -> int:
     return int(ws.store.scalar("SELECT max(change_id) FROM change_log") or 0)
 
 
+def _many(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def source(via: str, who: Principal) -> str:
     """The audit log's source of a web write: the route, and who used it."""
     return f"{via} by {who.name}"
@@ -194,7 +198,7 @@ def add_board_members(who: Principal, code: str, content: bytes, reason: str, vi
                 ]
             ),
         )
-        return saved.change.change_id, saved.added, f"{saved.added} board members added"
+        return saved.change.change_id, saved.added, f"{_many(saved.added, 'board member')} added"
 
     return run(who, "board", code, content, f"board-{code}.csv", write)
 
@@ -311,7 +315,7 @@ def import_bcf(
         import_id = ws.finance.bcf_import(
             path, description, kind, who.name, source(via, who), _counted(allow, rows)
         )
-        return _latest(ws), len(rows), f"{len(rows)} BCF rows imported (import {import_id})"
+        return _latest(ws), len(rows), f"{_many(len(rows), 'BCF row')} imported (import {import_id})"
 
     return run(who, "finance", area, content, f"bcf-{area}.csv", write)
 
@@ -355,7 +359,7 @@ def apply_reform(who: Principal, content: bytes, reason: str, via: str) -> Writt
     def write(ws: Workspace, path: Path, allow: Allow) -> tuple[int, int, str]:
         operations = ws.register.check_reform(str(path))
         saved = ws.register.apply_reform(str(path), reason, who.name, source(via, who))
-        return saved.change.change_id, operations, f"reform applied: {operations} operations"
+        return saved.change.change_id, operations, f"reform applied: {_many(operations, 'operation')}"
 
     return run(who, "reforms", "*", content, "reform.yaml", write)
 
