@@ -368,7 +368,7 @@ def _write(summary: str, forbidden: str, limit: str, **media: Any) -> dict[str, 
     refusals = (
         (401, "No valid token (missing, unknown, expired, revoked)."),
         (403, forbidden),
-        (404, "No area with that code."),
+        (404, "No area with that code (or, for a removal, no such contract)."),
         (413, f"The body is larger than {limit}."),
         (415, f"The body is not {' or '.join(media)}."),
         (422, "Bad rows, each listed (row, field, message); nothing written."),

@@ -315,7 +315,8 @@ def import_bcf(
         import_id = ws.finance.bcf_import(
             path, description, kind, who.name, source(via, who), _counted(allow, rows)
         )
-        return _latest(ws), len(rows), f"{_many(len(rows), 'BCF row')} imported (import {import_id})"
+        summary = f"{_many(len(rows), 'BCF row')} imported (import {import_id})"
+        return _latest(ws), len(rows), summary
 
     return run(who, "finance", area, content, f"bcf-{area}.csv", write)
 
@@ -359,7 +360,8 @@ def apply_reform(who: Principal, content: bytes, reason: str, via: str) -> Writt
     def write(ws: Workspace, path: Path, allow: Allow) -> tuple[int, int, str]:
         operations = ws.register.check_reform(str(path))
         saved = ws.register.apply_reform(str(path), reason, who.name, source(via, who))
-        return saved.change.change_id, operations, f"reform applied: {_many(operations, 'operation')}"
+        summary = f"reform applied: {_many(operations, 'operation')}"
+        return saved.change.change_id, operations, summary
 
     return run(who, "reforms", "*", content, "reform.yaml", write)
 
