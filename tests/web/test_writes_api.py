@@ -251,14 +251,25 @@ def test_psr_decisions_are_placed_by_their_authority(site):
 def test_a_kpi_series_is_the_addresses_and_cannot_name_another_areas_contract(site):
     points = "date,value\n2026-01-01,0.91\n2026-02-01,0.88\n"
     kpi = {"code": "wy-beds", "name": "Bed occupancy"}
-    ok = site.post("/areas/QWO/kpi", points, CSV, "editor", **kpi, contract="csv:W-1")
+    ours, theirs = register_csv(contract("K-1")), register_csv(contract("K-9", S9B9J_BUYER))
+    assert site.post("/areas/QWO/contracts", ours, CSV, "editor").status_code == 201
+    assert site.post("/areas/S9B9J/contracts", theirs, CSV, "admin").status_code == 201
+    ok = site.post("/areas/QWO/kpi", points, CSV, "editor", **kpi, contract="csv:K-1")
     assert_written(site, ok, "/areas/QWO/kpi")
     before = site.snapshot()
     assert_refused(site.post("/areas/S9B9J/kpi", points, CSV, "editor", **kpi), 403, "S9B9J")
     assert_refused(
-        site.post("/areas/QWO/kpi", points, CSV, "editor", **kpi, contract="csv:S-1"),
+        site.post("/areas/QWO/kpi", points, CSV, "editor", **kpi, contract="csv:K-9"),
         403,
         "series wy-beds: amira may not change contracts of S9B9J",
+    )
+    series = {"code": "ss-beds", "name": "Bed occupancy"}
+    assert site.post("/areas/S9B9J/kpi", points, CSV, "admin", **series).status_code == 201
+    before = site.snapshot()
+    assert_refused(  # the same code would replace S9B9J's stored series
+        site.post("/areas/QWO/kpi", points, CSV, "editor", **series),
+        403,
+        "series ss-beds: amira may not change contracts of S9B9J",
     )
     bad = site.post("/areas/QWO/kpi", "date,value\n2026-13-01,x\n", CSV, "editor", **kpi)
     assert bad.status_code == 422
@@ -267,23 +278,26 @@ def test_a_kpi_series_is_the_addresses_and_cannot_name_another_areas_contract(si
 
 
 def test_withdrawing_a_contract_is_a_new_change_within_the_scope(site):
+    ours, theirs = register_csv(contract("R-1")), register_csv(contract("R-9", S9B9J_BUYER))
+    assert site.post("/areas/QWO/contracts", ours, CSV, "editor").status_code == 201
+    assert site.post("/areas/S9B9J/contracts", theirs, CSV, "admin").status_code == 201
     before = site.snapshot()
     assert_refused(
-        site.post("/areas/QWO/contracts/removals", '["csv:S-1"]', JSON, "editor", reason="gone"),
+        site.post("/areas/QWO/contracts/removals", '["csv:R-9"]', JSON, "editor", reason="gone"),
         403,
         "row 1: amira may not change contracts of S9B9J",
     )
     assert site.snapshot() == before
     response = site.post(
         "/areas/QWO/contracts/removals",
-        "contract_key\ncsv:W-2\n",
+        "contract_key\ncsv:R-1\n",
         CSV,
         "editor",
         reason="ended early",
     )
     assert_written(site, response, "/areas/QWO/contracts/removals")
     entry = log(site.url, site.home)[-1]
-    assert entry.kind == "remove" and entry.detail["contracts"][0]["contract_key"] == "csv:W-2"
+    assert entry.kind == "remove" and entry.detail["contracts"][0]["contract_key"] == "csv:R-1"
     after = site.snapshot()["counts"]
     assert after["contract"] == before["counts"]["contract"] - 1  # kept in the audit log
     assert after["contract_removal"] == before["counts"]["contract_removal"] + 1
