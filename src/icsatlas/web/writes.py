@@ -136,7 +136,7 @@ def run(
             raise InputErrors(_located(e, path) for e in error.errors) from None
         except InputError as error:
             raise _located(error, path) from None
-    return _done(who, code, change_id, count, summary)
+    return _done(who, code, change_id, count, summary.replace(path.name, BODY))
 
 
 def _done(who: Principal, area: str, change_id: int, count: int, summary: str) -> Written:
