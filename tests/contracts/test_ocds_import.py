@@ -205,3 +205,18 @@ def test_a_record_without_releases_names_file_and_record(store, tmp_path):
     path.write_text(json.dumps({"version": "1.1", "records": [{"ocid": "ocds-x-1"}]}))
     with pytest.raises(InputError, match=r"records\.json: records\[0\]: record has neither"):
         load.import_file(store, path)
+
+
+def test_allow_sees_each_process_by_its_buyer_and_a_refusal_keeps_nothing(store):
+    seen = []
+
+    def refuse(placings):
+        seen.extend(placings)
+        raise PermissionError("no")
+
+    with pytest.raises(PermissionError):
+        load.import_file(store, FIXTURES / "nhs_release_package.json", allow=refuse)
+    # the fixture's buyers are NHS Frimley ICB (QNQ) and others; every process is placed
+    assert {p.field for p in seen} == {"buyer"} and ("QNQ",) in {p.areas for p in seen}
+    assert store.scalar("SELECT count(*) FROM ocds_release") == 0
+    assert store.scalar("SELECT count(*) FROM contract") == 0

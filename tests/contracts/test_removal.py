@@ -75,3 +75,18 @@ def test_a_removed_ocds_contract_stays_removed_when_its_process_gets_new_release
     assert (
         store.scalar("SELECT count(*) FROM contract_amendment WHERE contract_key = ?", (MSK,)) == 0
     )
+
+
+def test_allow_sees_where_each_contract_is_before_anything_is_removed(store):
+    load.import_file(store, PACKAGE)
+    before, seen = len(changes(store)), []
+
+    def refuse(placings):
+        seen.extend(placings)
+        raise PermissionError("not this one")
+
+    with pytest.raises(PermissionError):
+        removal.remove(store, [MSK], reason="tidy up", allow=refuse)
+    # MSK's buyer is NHS Frimley ICB (QNQ), as the fixture's buyer party says
+    assert [(p.row, p.areas, p.field) for p in seen] == [(1, ("QNQ",), "contract_key")]
+    assert MSK in _keys(store) and len(changes(store)) == before

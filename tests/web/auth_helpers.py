@@ -35,6 +35,47 @@ def add_accounts(url: str, home: Path) -> dict[str, str]:
     return {"editor": editor, "admin": admin}
 
 
+def add_account(url: str, home: Path, name: str, role: str, scopes: list[str]) -> str:
+    """An account with ``scopes`` (``board:QWO``...); its token."""
+    with icsatlas.open(url, home=home) as ws:
+        users.add(ws.store, name, role, [Scope.parse(s) for s in scopes], PASSWORD, actor="test")
+        token, _ = users.create_token(ws.store, keys.server_key(home), name, days=1)
+    return token
+
+
+WRITTEN = (  # every table a write route changes (store/migrations)
+    "change_log",
+    "contract",
+    "contract_amendment",
+    "contract_import",
+    "contract_party",
+    "contract_removal",
+    "ocds_record",
+    "ocds_release",
+    "psr_decision",
+    "kpi_series",
+    "kpi_point",
+    "finance_bcf_import",
+    "finance_bcf_contribution",
+    "population_datasets",
+    "register_assignment",
+    "register_board_member",
+    "register_organisation",
+    "register_relationship",
+)
+
+
+def snapshot(url: str, home: Path) -> dict[str, object]:
+    """What a refused write must leave as it was: row counts, the audit log's head, the
+    population folders."""
+    with icsatlas.open(url, home=home, read_only=True) as ws:
+        counts = {t: ws.store.scalar(f"SELECT count(*) FROM {t}") for t in WRITTEN}
+        log = changes(ws.store)
+    folders = sorted(p.name for p in (home / "population").glob("*")) if home.exists() else []
+    head = (log[-1].change_id, log[-1].entry_hash) if log else None
+    return {"counts": counts, "head": head, "entries": len(log), "folders": folders}
+
+
 def member_row(person: str, board: str = "QWO", role: str = "non-executive") -> str:
     return f"{board},,{person},{role},,false,2026-05-01,,https://example.org/board-papers"
 

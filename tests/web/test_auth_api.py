@@ -48,9 +48,12 @@ def test_an_editor_adds_a_member_to_their_icbs_board_as_themselves(site):
     assert response.status_code == 201, response.text
     assert response.json() | {"release": None} == {
         "change": response.json()["change"],
+        "count": 1,
         "added": 1,
         "actor": "amira",
+        "area": "QWO",
         "board": "QWO",
+        "summary": "1 board member added",
         "release": None,
     }
     entry = log(site["url"], site["home"])[-1]
@@ -94,7 +97,7 @@ def test_a_csv_row_cannot_reach_another_board(site):
     body = f"{CSV_HEADER}\n{member_row('Di')}\n{member_row('Ed', 'S9B9J')}\n"
     response = post(site, "QWO", body, site["editor"])
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("row 3: amira may not change the board of S9B9J")
+    assert response.json()["detail"].startswith("row 3: amira may not change board of S9B9J")
     assert len(log(site["url"], site["home"])) == before
 
 
@@ -106,7 +109,7 @@ def test_an_admin_posting_another_boards_row_gets_the_row_named(site):
         {
             "row": 2,
             "field": "board_ods",
-            "message": "'S9B9J' is not the board of QWO this request changes",
+            "message": "is in S9B9J, not QWO this request changes",
         }
     ]
 

@@ -22,8 +22,10 @@ from fastapi.routing import APIRoute
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from icsatlas.web import api
+import icsatlas
+from icsatlas.web import api, state
 from icsatlas.web.app import create_app
+from tests.web.auth_helpers import add_account, copy_home, log
 from tests.web.routes import parameters
 
 pytestmark = pytest.mark.slow
@@ -87,7 +89,9 @@ def test_the_server_on_postgresql_conforms_too(server, live_schemas, path, metho
     conforms(live_schemas[server][path][method], mode, LIVE_EXAMPLES)
 
 
-def conforms(operation, mode: GenerationMode, examples: int) -> None:
+def conforms(
+    operation, mode: GenerationMode, examples: int, headers: dict[str, str] | None = None
+) -> None:
     """Generated requests for ``operation`` all get answers the document allows."""
 
     @given(case=operation.as_strategy(generation_mode=mode))
@@ -98,7 +102,7 @@ def conforms(operation, mode: GenerationMode, examples: int) -> None:
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     def check(case):
-        case.call_and_validate(timeout=60)
+        case.call_and_validate(timeout=60, headers=headers)
 
     check()
 
@@ -120,3 +124,67 @@ def test_optional_parameters_are_never_null(api_schema):
         operation = api_schema.raw_schema["paths"][path][method.lower()]
         for parameter in operation.get("parameters", []):
             assert "anyOf" not in parameter["schema"], (path, parameter["name"])
+
+
+# -- with credentials (issue 12): the write routes, as a narrow editor, an admin, and no one -----
+WRITE_OPERATIONS = sorted((r.path, "POST") for r in api.writes.routes if isinstance(r, APIRoute))
+WRITE_EXAMPLES = 8  # per operation and mode: the three runs take 20 s (idle) to 65 s (busy)
+REFUSED = ["400", "403", "404", "413", "414", "415", "422"]
+
+
+def signed_in_config(who: str) -> dict:
+    """Signed in, a valid request is saved or refused for what it says (never 401);
+    signed out, every write is refused with 401."""
+    also = ["401"] if who == "anonymous" else []
+    return {
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2xx", *REFUSED, *also]},
+            "negative_data_rejection": {"expected-statuses": [*REFUSED, *also]},
+        },
+        "cache": {"enabled": False},
+    }
+
+
+@pytest.fixture(scope="module")
+def signed_in(web_home, web_url, tmp_path_factory):
+    """A workspace of its own with an editor of QWO's board only and an administrator."""
+    home = copy_home(web_home, tmp_path_factory.mktemp("contract-signed-in"))
+    url = f"duckdb:///{home / 'icsatlas.duckdb'}"
+    tokens = {
+        "editor": add_account(url, home, "nadia", "editor", ["board:QWO"]),
+        "admin": add_account(url, home, "root", "admin", []),
+    }
+    yield {"app": create_app(url, home), "url": url, "home": home, "tokens": tokens}
+    state.configure(web_url, web_home)  # the other web tests' workspace again
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor", "admin"])
+def test_writes_with_and_without_credentials_stay_in_scope(signed_in, who):
+    before = len(log(signed_in["url"], signed_in["home"]))
+    token = signed_in["tokens"].get(who)
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    config = schemathesis.config.SchemathesisConfig.from_dict(signed_in_config(who))
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", signed_in["app"], config=config)
+    for path, method in WRITE_OPERATIONS:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            conforms(schema[path][method], mode, WRITE_EXAMPLES, headers)
+    written = log(signed_in["url"], signed_in["home"])[before:]
+    if who == "anonymous":
+        assert written == []  # no write at all without credentials
+    elif who == "editor":  # only QWO's board, and only through its route
+        assert {c.actor for c in written} <= {"nadia"}
+        assert all(c.source.startswith("POST /api/v1/areas/QWO/board ") for c in written)
+        assert boards_written(signed_in, written) <= {"QWO"}
+    assert {c.actor for c in written} <= {"nadia", "root"}
+
+
+def boards_written(signed_in: dict, written: list) -> set[str]:
+    """The boards that members were recorded on in these changes."""
+    ids = [c.change_id for c in written] or [-1]
+    with icsatlas.open(signed_in["url"], home=signed_in["home"], read_only=True) as ws:
+        rows = ws.store.fetchall(
+            "SELECT DISTINCT board_id FROM register_board_member"
+            f" WHERE recorded_in IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+    return {board.removeprefix("icp:") for (board,) in rows}

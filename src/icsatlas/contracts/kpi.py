@@ -126,8 +126,18 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame([r.values for r in records], columns=["series", "date", "value"])
 
 
-def import_csv(store: Store, path: str | Path, meta: SeriesMeta, actor: str | None = None) -> int:
-    """Import a KPI CSV; with a ``series`` column each series becomes ``CODE/SERIES``."""
+def import_csv(
+    store: Store,
+    path: str | Path,
+    meta: SeriesMeta,
+    actor: str | None = None,
+    *,
+    source: str | None = None,
+    allow: Callable[[list[SeriesMeta]], None] | None = None,
+) -> int:
+    """Import a KPI CSV; with a ``series`` column each series becomes ``CODE/SERIES``.
+    ``allow`` sees the series (what each monitors, and so where it is) before anything is
+    written; ``source`` names where the file came from (its path)."""
     if meta.improvement not in DIRECTIONS:
         raise InputError(f"improvement must be one of {', '.join(DIRECTIONS)}")
     frame = read_csv(path)
@@ -140,7 +150,23 @@ def import_csv(store: Store, path: str | Path, meta: SeriesMeta, actor: str | No
     else:
         frame["code"] = meta.code
         metas = [meta]
-    return save(store, metas, frame, str(path), actor)
+    if allow is not None:
+        allow(metas)
+    return save(store, metas, frame, source or str(path), actor)
+
+
+def stored(store: Store, codes: list[str]) -> list[SeriesMeta]:
+    """The stored series with these codes (those an import of them would replace)."""
+    marks = ", ".join("?" * len(codes))
+    rows = store.fetchall(
+        "SELECT code, name, contract_key, provider_code, icb_ods_code FROM kpi_series"
+        f" WHERE code IN ({marks})",
+        codes,
+    )
+    return [
+        SeriesMeta(code, name, contract_key=c, provider_code=p, icb_ods_code=i)
+        for code, name, c, p, i in rows
+    ]
 
 
 # --- shipped series -------------------------------------------------------------------

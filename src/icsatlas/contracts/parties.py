@@ -255,6 +255,11 @@ def icb_of(register: Register, org_id: str | None) -> str | None:
     return _trust_icbs().get(org.ods_code or "")
 
 
+def council_icb(ons_code: str | None) -> str | None:
+    """The ICB (ODS code) holding most of an upper-tier council's population."""
+    return _council_icbs().get(ons_code or "")
+
+
 @cache
 def _council_icbs() -> dict[str, str]:
     """Each upper-tier council's ICB (42-ICB geography): the one holding most of its

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from icsatlas.contracts import calendar
+from icsatlas.contracts import calendar, parties
 from icsatlas.inputs.columns import Column
-from icsatlas.inputs.rows import Record, read_rows
+from icsatlas.inputs.rows import Allow, Placing, Record, read_rows
 from icsatlas.parameters import ParameterSet
+from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
 
@@ -175,16 +176,29 @@ def _check_standstill(decision: dict, today: date, params: ParameterSet) -> list
     return findings
 
 
-def import_decisions(store: Store, path: str | Path, actor: str | None = None) -> int:
+def import_decisions(
+    store: Store,
+    path: str | Path,
+    actor: str | None = None,
+    *,
+    source: str | None = None,
+    allow: Allow | None = None,
+    register: Register | None = None,
+) -> int:
     """Load a decision log (CSV, one row per decision) in one transaction; re-importing a
-    reference replaces it. Every bad cell is reported as ``file:row: field: message``."""
-    parsed = [r.values for r in read_rows(path, COLUMNS, check=_check)]
+    reference replaces it. Every bad cell is reported as ``file:row: field: message``.
+    ``allow`` sees where every decision (its authority's ICB, read with ``register``) and
+    every decision it replaces are before anything is written."""
+    records = read_rows(path, COLUMNS, check=_check)
+    parsed = [r.values for r in records]
     with store.transaction():
+        if allow is not None:
+            allow(_placings(store, records, register or parties.baseline_register()))
         change = record_change(
             store,
             kind="import",
             reason="import Provider Selection Regime decisions",
-            source=str(path),
+            source=source or str(path),
             actor=actor,
             detail={"decisions": len(parsed)},
         )
@@ -197,6 +211,24 @@ def import_decisions(store: Store, path: str | Path, actor: str | None = None) -
                 (*decision.values(), change.change_id),
             )
     return len(parsed)
+
+
+def _placings(store: Store, records: list[Record], register: Register) -> list[Placing]:
+    """Each decision's authority's ICB, then that of each stored decision it replaces."""
+    listed = parties.listed(store)
+
+    def icb(authority: str) -> tuple[str, ...]:
+        found = parties.icb_of(register, parties.classify(authority, [], listed, register).org_id)
+        return (found,) if found else ()
+
+    placings = [Placing(r.row, icb(r["authority"]), "authority") for r in records]
+    for record in records:
+        stored = store.fetchall(
+            "SELECT authority FROM psr_decision WHERE reference = ?", (record["reference"],)
+        )
+        where = f"the stored decision {record['reference']}"
+        placings += [Placing(where, icb(authority), "reference") for (authority,) in stored]
+    return placings
 
 
 def _check(decision: Record) -> Iterator[tuple[str, str]]:

@@ -22,7 +22,7 @@ from icsatlas.contracts import parties
 from icsatlas.contracts.psr import process_code
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.inputs.columns import Column
-from icsatlas.inputs.rows import Record, read_rows
+from icsatlas.inputs.rows import Allow, Placing, Record, read_rows
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
@@ -62,33 +62,44 @@ COLUMNS = (
 
 
 def import_register(
-    store: Store, path: str | Path, *, register: Register | None = None, actor: str | None = None
+    store: Store,
+    path: str | Path,
+    *,
+    register: Register | None = None,
+    actor: str | None = None,
+    source: str | None = None,
+    allow: Allow | None = None,
 ) -> int:
-    """Load a CSV contract register in one transaction; returns the number of contracts."""
+    """Load a CSV contract register in one transaction; returns the number of contracts.
+    ``allow`` sees where every row (its buyer's ICB) and every contract it replaces are
+    before anything is written; ``source`` names where the file came from (its path)."""
     register = register or parties.baseline_register()
+    source = source or str(path)
     records = read_rows(path, COLUMNS, check=_check)
     if not records:
         raise InputErrors([InputError("the file has no contracts", file=path, row=1)])
     # object dtype keeps a blank cell None (a string column would make it NaN)
-    frame = pd.DataFrame([r.values for r in records], dtype=object)
+    frame = pd.DataFrame([{**r.values, "row": r.row} for r in records], dtype=object)
     frame = frame.sort_values(["contract_id", "as_of"], na_position="first")
     with store.transaction():
-        change = record_change(
-            store,
-            kind="import",
-            reason="import contract register (CSV)",
-            source=str(path),
-            actor=actor,
-            detail={"rows": len(frame)},
-        )
-        import_id = store.scalar("SELECT nextval('contract_import_seq')")
         listed = parties.listed(store)
         contracts, amendments = [], []
         for contract_id, history in frame.groupby("contract_id", sort=True):
             key = f"csv:{contract_id}"
-            contracts.append(_contract(key, history.iloc[-1], listed, register, str(path)))
+            contracts.append(_contract(key, history.iloc[-1], listed, register, source))
             amendments += _amendments(key, history)
         keys = [c["contract_key"] for c in contracts]
+        if allow is not None:
+            allow(_placings(store, frame, keys, listed, register))
+        change = record_change(
+            store,
+            kind="import",
+            reason="import contract register (CSV)",
+            source=source,
+            actor=actor,
+            detail={"rows": len(frame)},
+        )
+        import_id = store.scalar("SELECT nextval('contract_import_seq')")
         for key in keys:
             store.execute("DELETE FROM contract_amendment WHERE contract_key = ?", (key,))
             store.execute("DELETE FROM contract WHERE contract_key = ?", (key,))
@@ -97,9 +108,28 @@ def import_register(
         store.execute(
             "INSERT INTO contract_import (import_id, change_id, source, format, imported_at, items)"
             " VALUES (?, ?, ?, 'csv contract register', CURRENT_TIMESTAMP, ?)",
-            (import_id, change.change_id, str(path), len(frame)),
+            (import_id, change.change_id, source, len(frame)),
         )
     return len(contracts)
+
+
+def _placings(
+    store: Store, frame: pd.DataFrame, keys: list[str], listed: dict, register: Register
+) -> list[Placing]:
+    """Each row's buyer's ICB, then the ICB of each stored contract the file replaces."""
+    placings = []
+    for row in frame.sort_values("row").itertuples(index=False):
+        codes = [c for c in [row.buyer_code] if c]
+        buyer = parties.classify(row.buyer_name, codes, listed, register)
+        icb = parties.icb_of(register, buyer.org_id)
+        placings.append(Placing(row.row, (icb,) if icb else (), "buyer_name"))
+    for key in keys:
+        for (icb,) in store.fetchall(
+            "SELECT icb_ods_code FROM contract WHERE contract_key = ?", (key,)
+        ):
+            where = f"the stored contract {key}"
+            placings.append(Placing(where, (icb,) if icb else (), "contract_id"))
+    return placings
 
 
 def _check(record: Record) -> Iterator[tuple[str, str]]:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.inputs.rows import Allow, Placing
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
 
@@ -29,8 +30,17 @@ class Removed:
     kpi_series: int  # KPI series that still name a removed contract (kept)
 
 
-def remove(store: Store, keys: Sequence[str], reason: str, actor: str | None = None) -> Removed:
-    """Remove contracts by ``contract_key``; if any is unknown, none is removed."""
+def remove(
+    store: Store,
+    keys: Sequence[str],
+    reason: str,
+    actor: str | None = None,
+    *,
+    source: str | None = None,
+    allow: Allow | None = None,
+) -> Removed:
+    """Remove contracts by ``contract_key``; if any is unknown, none is removed. ``allow``
+    sees where each contract is (its buyer's ICB) before anything is written."""
     if not reason or not reason.strip():
         raise InputError("say why the contracts are removed", field="reason")
     keys = tuple(dict.fromkeys(keys))
@@ -38,10 +48,13 @@ def remove(store: Store, keys: Sequence[str], reason: str, actor: str | None = N
         raise InputError("name at least one contract to remove", field="contract_key")
     with store.transaction():
         rows = [_contract(store, key) for key in keys]
+        if allow is not None:
+            allow([_placing(number, row) for number, row in enumerate(rows, start=1)])
         change = record_change(
             store,
             kind="remove",
             reason=reason.strip(),
+            source=source,
             actor=actor,
             detail={"contracts": rows},
         )
@@ -56,6 +69,11 @@ def remove(store: Store, keys: Sequence[str], reason: str, actor: str | None = N
     marks = ", ".join("?" * len(keys))
     linked = store.scalar(f"SELECT count(*) FROM kpi_series WHERE contract_key IN ({marks})", keys)
     return Removed(keys, change.change_id, int(linked))
+
+
+def _placing(number: int, row: dict) -> Placing:
+    icb = row["icb_ods_code"]
+    return Placing(number, (icb,) if icb else (), "contract_key")
 
 
 def removed(store: Store) -> set[str]:

@@ -31,7 +31,7 @@ from icsatlas.errors import InputError
 from icsatlas.finance import sourcing, years
 from icsatlas.inputs.columns import Column
 from icsatlas.inputs.numbers import AT_LEAST_ZERO, POSITIVE
-from icsatlas.inputs.rows import Record, Unique, read_rows
+from icsatlas.inputs.rows import Allow, Placing, Record, Unique, read_rows
 from icsatlas.parameters import ParameterSet
 from icsatlas.results import Result
 from icsatlas.store import Store
@@ -111,6 +111,10 @@ _REPEAT = Unique(
 
 def read_contributions(path: str | Path) -> pd.DataFrame:
     """Parse and check an import CSV; every bad cell is reported as file:row: field."""
+    return _frame(_records(path))
+
+
+def _records(path: str | Path) -> list[Record]:
     names = areas().set_index("area_code").area_name
 
     def check(record: Record) -> Iterator[tuple[str, str]]:
@@ -122,13 +126,35 @@ def read_contributions(path: str | Path) -> pd.DataFrame:
     records = read_rows(path, COLUMNS, others="ignore", check=check, unique=[_REPEAT])
     if not records:
         raise InputError("no rows to import", file=str(path))
+    return records
+
+
+def _frame(records: list[Record]) -> pd.DataFrame:
     return pd.DataFrame([r.values for r in records], columns=_COLUMNS[1:])
 
 
+def placing(record: Record) -> Placing:
+    """Where a row is: its council, and the ICB holding most of the council's population."""
+    from icsatlas.contracts.parties import council_icb
+
+    code = record["area_code"]
+    icb = council_icb(code)
+    return Placing(record.row, (code, icb) if icb else (code,), "area_code")
+
+
 def import_contributions(
-    store: Store, path: str | Path, description: str, kind: str = "data", actor: str | None = None
+    store: Store,
+    path: str | Path,
+    description: str,
+    kind: str = "data",
+    actor: str | None = None,
+    *,
+    source: str | None = None,
+    allow: Allow | None = None,
 ) -> int:
-    """Load a checked CSV in one transaction (all rows or none), logged; returns the import id."""
+    """Load a checked CSV in one transaction (all rows or none), logged; returns the import
+    id. ``allow`` sees where every row is (its council and that council's ICB) before
+    anything is written; ``source`` names where the file came from (its name)."""
     if kind not in KINDS:
         raise InputError(f"kind must be {' or '.join(KINDS)}, got {kind!r}", field="kind")
     if not description.strip():
@@ -136,23 +162,27 @@ def import_contributions(
             "say where the figures come from (e.g. 'BCF plan 2025/26, Kent HWB')",
             field="description",
         )
-    frame = read_contributions(path)
+    records = _records(path)
+    if allow is not None:
+        allow([placing(r) for r in records])
+    frame = _frame(records)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     actor = actor or default_actor()
+    named = source or Path(path).name
     with store.transaction():
         import_id = int(store.scalar("SELECT nextval('finance_bcf_import_seq')"))
         store.execute(
             "INSERT INTO finance_bcf_import (import_id, imported_at, actor, source_file,"
             " source_sha256, source_description, kind, row_count)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (import_id, _now(), actor, Path(path).name, digest, description, kind, len(frame)),
+            (import_id, _now(), actor, named, digest, description, kind, len(frame)),
         )
         store.insert_df("finance_bcf_contribution", frame.assign(import_id=import_id)[_COLUMNS])
         record_change(
             store,
             kind="finance.bcf.import",
             reason=f"imported {len(frame)} BCF contribution rows ({kind})",
-            source=f"{Path(path).name} sha256:{digest[:12]}: {description}",
+            source=f"{named} sha256:{digest[:12]}: {description}",
             actor=actor,
             detail={"import_id": import_id, "rows": len(frame), "kind": kind},
         )

@@ -46,6 +46,22 @@ class Record:
         return self.values.get(name, default)
 
 
+@dataclass(frozen=True)
+class Placing:
+    """Where one row of an import lands: the areas (ICB ODS codes, or a council's ONS code
+    and its ICB's) the change is to, none where the row cannot be placed; ``row`` is its
+    line in the file, or what else names it (an OCDS process, a KPI series)."""
+
+    row: int | str | None
+    areas: tuple[str, ...]
+    field: str
+
+
+Allow = Callable[[Sequence[Placing]], None]
+"""A check an importer runs on every row's placing before it writes anything (the web's
+scope check): it raises to refuse the whole import."""
+
+
 Check = Callable[[Record], Iterable[tuple[str, str]]]
 """A per-row check: yields ``(field, message)`` for each problem (the field then counts as
 wrong); it may replace or add values in ``record.values`` (a resolved code, say)."""

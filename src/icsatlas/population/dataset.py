@@ -155,6 +155,8 @@ def writing(
     store: Store | None = None,
     reason: str = "",
     folder: Path | None = None,
+    actor: str | None = None,
+    source: str | None = None,
 ) -> Iterator[Path]:
     """A temporary directory to build dataset ``name`` in. When the block ends without
     error, the dataset is recorded in ``store`` (if given, with an audit-log entry) and
@@ -177,7 +179,9 @@ def writing(
 
             manifest = json.loads(manifest_file.read_text())
             with store.transaction():
-                registry.record(store, name, str(final), manifest, reason=reason)
+                registry.record(
+                    store, name, str(final), manifest, reason=reason, actor=actor, source=source
+                )
                 _swap(temporary, final)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from icsatlas import __version__
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.inputs import columns as cells
-from icsatlas.inputs.rows import match_header
+from icsatlas.inputs.rows import Allow, Placing, match_header
 from icsatlas.inputs.text import check_utf8, sniff
 from icsatlas.population import dataset, schema, sources
 from icsatlas.population.schema import Column
@@ -65,11 +65,18 @@ def import_population(
     replace: bool = False,
     store: Store | None = None,
     folder: Path | None = None,
+    actor: str | None = None,
+    source: str | None = None,
+    allow: Allow | None = None,
 ) -> dataset.Dataset:
     """Check ``file`` whole and store it as population ``name`` (partitioned by the ICB of
     each person's practice on ``extract_date``); raise :class:`InputErrors` and store
-    nothing if any row is wrong."""
-    dataset.check_free(name, replace=replace, folder=folder)
+    nothing if any row is wrong. ``allow`` sees the ICBs of the population it replaces,
+    then of each batch of rows, before they are written; ``actor`` and ``source`` go into
+    the audit log."""
+    final = dataset.check_free(name, replace=replace, folder=folder)
+    if allow is not None and final.exists():
+        allow(_stored_placings(name, folder))
     path = Path(file)
     if not path.exists():
         raise InputError("no such file", file=path)
@@ -78,10 +85,18 @@ def import_population(
     checked = _Checked()
     reason = f"imported {path.name} as population {name!r}"
     with dataset.writing(
-        name, replace=replace, store=store, reason=reason, folder=folder
+        name,
+        replace=replace,
+        store=store,
+        reason=reason,
+        folder=folder,
+        actor=actor,
+        source=source,
     ) as directory:
         for row_numbers, batch in _batches(path, checked):
             frame = _check_batch(batch, row_numbers, path, practices, imd, checked)
+            if allow is not None:
+                allow(_placings(frame, row_numbers))
             if not checked.errors:
                 _write(frame, directory, checked)
         _check_duplicates(path, checked)
@@ -92,6 +107,25 @@ def import_population(
             raise InputError("the file has no rows", file=path)
         dataset.write_manifest(directory, _manifest(name, path, extract_date, checked, practices))
     return dataset.open_dataset(name, folder)
+
+
+def _stored_placings(name: str, folder: Path | None) -> list[Placing]:
+    """The ICBs of the stored population ``name`` (which an import would replace)."""
+    stored = dataset.open_dataset(name, folder)
+    where = f"the stored population {name}"
+    icbs = sorted(stored.manifest.get("rows_by_icb") or {}) or [""]
+    return [Placing(where, (icb,) if icb else (), "name") for icb in icbs]
+
+
+def _placings(frame: pd.DataFrame, row_numbers: np.ndarray) -> list[Placing]:
+    """Each row's ICB (that of its practice); rows whose practice is unknown are already
+    errors, so are left out."""
+    icbs = frame[schema.PARTITION_COLUMN].to_numpy(dtype=object, na_value=None)
+    return [
+        Placing(int(row), (str(icb),), "practice_code")
+        for row, icb in zip(row_numbers, icbs, strict=True)
+        if icb is not None
+    ]
 
 
 def _batches(path: Path, checked: _Checked) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:

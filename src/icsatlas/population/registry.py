@@ -11,15 +11,26 @@ from icsatlas.store.audit import record_change
 from icsatlas.store.base import Store
 
 
-def record(store: Store, name: str, path: str, manifest: dict[str, Any], *, reason: str) -> int:
-    """Record (or replace) population ``name`` in the store, with an audit-log entry; run it
-    inside the caller's transaction. Returns the change id."""
+def record(
+    store: Store,
+    name: str,
+    path: str,
+    manifest: dict[str, Any],
+    *,
+    reason: str,
+    actor: str | None = None,
+    source: str | None = None,
+) -> int:
+    """Record (or replace) population ``name`` in the store, with an audit-log entry naming
+    ``actor`` and ``source`` (default: the manifest's source); run it inside the caller's
+    transaction. Returns the change id."""
     kind = str(manifest.get("kind", "synthetic"))
     change = record_change(
         store,
         kind=f"population.{'generate' if kind == 'synthetic' else 'import'}",
         reason=reason,
-        source=str(manifest.get("source") or manifest.get("generator") or ""),
+        source=source or str(manifest.get("source") or manifest.get("generator") or ""),
+        actor=actor,
         detail={
             "name": name,
             "people": manifest.get("rows"),

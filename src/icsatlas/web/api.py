@@ -357,42 +357,68 @@ Reason = Annotated[
     str,
     Query(min_length=1, max_length=500, description="Why: kept in the audit log."),
 ]
+IcbCode = Annotated[str, Path(min_length=1, max_length=60, description="The ICB's ODS code.")]
+_CSV = {"type": "string", "description": "A CSV file (UTF-8, or with a byte-order mark)."}
+_LINES = {"type": "string", "description": "JSON Lines: one OCDS release or record a line."}
+_YAML = {"type": "string", "description": "A reform file (see docs/reference/reforms.md)."}
+
+
+def _write(summary: str, forbidden: str, limit: str, **media: Any) -> dict[str, Any]:
+    """What the OpenAPI document says of a write: its body's media types and its answers."""
+    problem = {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}}
+    refusals = (
+        (401, "No valid token (missing, unknown, expired, revoked)."),
+        (403, forbidden),
+        (404, "No area with that code (or, for a removal, no such contract)."),
+        (413, f"The body is larger than {limit}."),
+        (415, f"The body is not {' or '.join(media)}."),
+        (422, "Bad rows, each listed (row, field, message); nothing written."),
+        (503, "The store is busy with another write: retry in a few seconds."),
+    )
+    return {
+        "status_code": 201,
+        "summary": summary,
+        "responses": {
+            201: {"description": "Saved: the audit log's change, how many, by whom, where."},
+            **{status: {"description": why, "content": problem} for status, why in refusals},
+        },
+        "openapi_extra": {
+            "requestBody": {
+                "required": True,
+                "content": {name: {"schema": schema} for name, schema in media.items()},
+            }
+        },
+    }
+
+
+def _saved(done: Any, **extra: Any) -> Response:
+    """A write's answer (201): its change in the audit log, how many, by whom, where."""
+    document = {
+        "change": done.change_id,
+        "count": done.count,
+        "actor": done.actor,
+        "area": done.area,
+        "summary": done.summary,
+        **extra,
+        "release": release(),
+    }
+    return Response(orjson.dumps(document), status_code=201, media_type="application/json")
 
 
 @writes.post(
     "/areas/{icb}/board",
-    status_code=201,
-    summary="Add board members to an ICB's board (an editor of that ICB's board)",
-    responses={
-        201: {"description": "Saved: the audit log's change, how many added, by whom."},
+    **_write(
+        "Add board members to an ICB's board (an editor of that ICB's board)",
+        "The ICB, or a row's board, is outside the token's scopes.",
+        "1 MB",
         **{
-            status: {
-                "description": why,
-                "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
-            }
-            for status, why in (
-                (401, "No valid token (missing, unknown, expired, revoked)."),
-                (403, "The ICB, or a row's board, is outside the token's scopes."),
-                (404, "No ICB with that code."),
-                (413, "The body is larger than 1 MB."),
-                (422, "Bad rows, each listed (row, field, message); nothing written."),
-            )
+            "text/csv": _CSV,
+            "application/json": {"type": "array", "items": {"type": "object"}},
         },
-    },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-            },
-        }
-    },
+    ),
 )
 async def add_board_members(
-    request: Request,
-    icb: Annotated[str, Path(min_length=1, max_length=60)],
-    reason: Reason = "board members added through the API",
+    request: Request, icb: IcbCode, reason: Reason = "board members added through the API"
 ) -> Response:
     """The body is a CSV in the board template (or JSON rows with its columns), checked by
     the same code as ``icsatlas board import``; needs ``Authorization: Bearer TOKEN``."""
@@ -401,18 +427,224 @@ async def add_board_members(
     who = auth.require(request)
     code = writes.board_code(icb)
     who.require("board", code)
-    data = await writes.body(request)
-    if "json" in request.headers.get("content-type", ""):
+    media = writes.media_type(request, (writes.CSV, writes.JSON))
+    data = await writes.body(request, writes.MAX_BODY)
+    if media == writes.JSON:
         data = writes.csv_from_json(data).encode()
     done = writes.add_board_members(who, code, data, reason, f"POST /api/v1/areas/{code}/board")
-    document = {
-        "change": done.change_id,
-        "added": done.added,
-        "actor": done.actor,
-        "board": done.board,
-        "release": release(),
+    return _saved(done, added=done.count, board=done.area)
+
+
+CONTRACTS_FORBIDDEN = "The ICB, or a row's buyer (or a contract it replaces), is outside scope."
+
+
+@writes.post(
+    "/areas/{icb}/contracts",
+    **_write(
+        "Import contracts of an ICB: a contract register CSV, or OCDS JSON or JSON Lines",
+        CONTRACTS_FORBIDDEN,
+        "8 MB (CSV) or 16 MB (OCDS)",
+        **{
+            "text/csv": _CSV,
+            "application/json": {"type": "object"},
+            "application/x-ndjson": _LINES,
+        },
+    ),
+)
+async def import_contracts(request: Request, icb: IcbCode) -> Response:
+    """Checked by the same code as ``icsatlas contracts import``: every row's buyer must be
+    in the ICB, and so must every stored contract the file replaces (scope ``contracts``)."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.icb_code(icb)
+    who.require("contracts", code)
+    media = writes.media_type(request, (writes.CSV, writes.JSON, writes.NDJSON))
+    limit = 8 * writes.MB if media == writes.CSV else 16 * writes.MB
+    data = await writes.body(request, limit)
+    kind = "register" if media == writes.CSV else "ocds"
+    via = f"POST /api/v1/areas/{code}/contracts"
+    return _saved(writes.import_contracts(who, code, data, media, kind, via))
+
+
+@writes.post(
+    "/areas/{icb}/contracts/psr",
+    **_write(
+        "Import Provider Selection Regime decisions of an ICB (a decision log CSV)",
+        "The ICB, or a row's authority (or a decision it replaces), is outside the scopes.",
+        "2 MB",
+        **{"text/csv": _CSV},
+    ),
+)
+async def import_psr_decisions(request: Request, icb: IcbCode) -> Response:
+    """Checked by the same code as ``icsatlas contracts import LOG.csv --kind psr``."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.icb_code(icb)
+    who.require("contracts", code)
+    writes.media_type(request, (writes.CSV,))
+    data = await writes.body(request, 2 * writes.MB)
+    via = f"POST /api/v1/areas/{code}/contracts/psr"
+    return _saved(writes.import_contracts(who, code, data, writes.CSV, "psr", via))
+
+
+@writes.post(
+    "/areas/{icb}/contracts/removals",
+    **_write(
+        "Remove contracts of an ICB (a new change in the audit log; the history is kept)",
+        "The ICB, or a contract's buyer, is outside the token's scopes.",
+        "256 KB",
+        **{
+            "application/json": {"type": "array", "items": {"type": "string"}},
+            "text/csv": _CSV,
+        },
+    ),
+)
+async def remove_contracts(request: Request, icb: IcbCode, reason: Reason) -> Response:
+    """The same as ``icsatlas contracts remove KEY... --reason``: the contracts (a JSON list
+    of keys, or a CSV with a ``contract_key`` column) must all be the ICB's."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.icb_code(icb)
+    who.require("contracts", code)
+    media = writes.media_type(request, (writes.JSON, writes.CSV))
+    data = await writes.body(request, 256 * writes.KB)
+    via = f"POST /api/v1/areas/{code}/contracts/removals"
+    return _saved(writes.remove_contracts(who, code, data, media, reason, via))
+
+
+Short = Annotated[str | None, Query(max_length=200)]
+
+
+@writes.post(
+    "/areas/{icb}/kpi",
+    **_write(
+        "Import a KPI series (a date,value CSV) monitored for an ICB",
+        "The ICB, or the series' contract or provider (or a series it replaces), is outside "
+        "the token's scopes.",
+        "2 MB",
+        **{"text/csv": _CSV},
+    ),
+)
+async def import_kpi(
+    request: Request,
+    icb: IcbCode,
+    code: Annotated[str, Query(min_length=1, max_length=100, description="The series' code.")],
+    name: Annotated[str, Query(min_length=1, max_length=200, description="What it measures.")],
+    unit: Annotated[str, Query(max_length=40)] = "",
+    improvement: Literal["increase", "decrease"] = "increase",
+    target: Annotated[float | None, Query(allow_inf_nan=False)] = None,
+    contract: Short = None,
+    provider: Short = None,
+) -> Response:
+    """The same as ``icsatlas contracts import FILE --kind kpi``, with the series' ICB the
+    address's; a contract or provider it names must be the ICB's too."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    area = writes.icb_code(icb)
+    who.require("contracts", area)
+    writes.media_type(request, (writes.CSV,))
+    data = await writes.body(request, 2 * writes.MB)
+    via = f"POST /api/v1/areas/{area}/kpi"
+    meta = {
+        "code": code,
+        "name": name,
+        "unit": unit,
+        "improvement": improvement,
+        "target": target,
+        "contract": contract,
+        "provider": provider,
+        "icb": area,
     }
-    return Response(orjson.dumps(document), status_code=201, media_type="application/json")
+    return _saved(writes.import_contracts(who, area, data, writes.CSV, "kpi", via, **meta))
+
+
+@writes.post(
+    "/areas/{area}/bcf",
+    **_write(
+        "Import Better Care Fund contributions of a council, or of the councils of an ICB",
+        "The area, or a row's council, is outside the token's scopes (finance).",
+        "1 MB",
+        **{"text/csv": _CSV},
+    ),
+)
+async def import_bcf(
+    request: Request,
+    area: Annotated[str, Path(min_length=1, max_length=60, description="ONS or ODS code.")],
+    description: Annotated[
+        str, Query(min_length=1, max_length=500, description="Where the figures come from.")
+    ],
+    kind: Literal["data", "scenario"] = "data",
+) -> Response:
+    """The same as ``icsatlas finance bcf import``: every row's council must be the address's
+    (or, for an ICB, have most of its population in it)."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.bcf_area(area)
+    who.require("finance", code)
+    writes.media_type(request, (writes.CSV,))
+    data = await writes.body(request, 1 * writes.MB)
+    via = f"POST /api/v1/areas/{code}/bcf"
+    return _saved(writes.import_bcf(who, code, data, description, kind, via))
+
+
+@writes.post(
+    "/areas/{icb}/populations/{name}",
+    **_write(
+        "Import an ICB's de-identified population extract (CSV) as a population",
+        "The ICB, a row's practice, or a population it replaces, is outside the scopes.",
+        "64 MB",
+        **{"text/csv": _CSV},
+    ),
+)
+async def import_population(
+    request: Request,
+    icb: IcbCode,
+    name: Annotated[
+        str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$", description="The population's name.")
+    ],
+    extract_date: Annotated[str, Query(max_length=40, description="YYYY-MM-DD")],
+    replace: bool = False,
+) -> Response:
+    """The same as ``icsatlas population import``: every row's practice must be in the ICB
+    (population extracts are an ICB's; one covering England is imported at the command
+    line by an administrator)."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    code = writes.icb_code(icb)
+    who.require("population", code)
+    writes.media_type(request, (writes.CSV,))
+    data = await writes.body(request, 64 * writes.MB)
+    via = f"POST /api/v1/areas/{code}/populations/{name}"
+    return _saved(writes.import_population(who, code, name, data, extract_date, replace, via))
+
+
+@writes.post(
+    "/reforms",
+    **_write(
+        "Apply a reform file to the register (an administrator, or scope reforms:*)",
+        "The token may not change reforms (reforms:* or admin).",
+        "256 KB",
+        **{"application/yaml": _YAML},
+    ),
+)
+async def apply_reform(
+    request: Request, reason: Reason = "reform applied through the API"
+) -> Response:
+    """Checked by the same code as ``icsatlas reform check``, then applied as ``icsatlas
+    reform apply`` does (one change in the audit log)."""
+    from icsatlas.web import auth, writes
+
+    who = auth.require(request)
+    who.require("reforms", "*")
+    writes.media_type(request, (writes.YAML,))
+    data = await writes.body(request, 256 * writes.KB)
+    return _saved(writes.apply_reform(who, data, reason, "POST /api/v1/reforms"))
 
 
 Email = Annotated[str, StringConstraints(max_length=254, pattern=ADDRESS.pattern)]

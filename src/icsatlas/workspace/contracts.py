@@ -30,6 +30,7 @@ from icsatlas.contracts import kpi, outsourcing, parties, psr, removal
 from icsatlas.contracts.areas import Placed, Placer
 from icsatlas.contracts.spc import SpcResult, analyse, names, rule_set
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.inputs.rows import Allow, Placing
 from icsatlas.names import short_name
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result, Table
@@ -120,51 +121,109 @@ class ContractsQuestions:
         icb: str | None = None,
         actor: str | None = None,
         progress: Callable[[int], None] | None = None,
+        source: str | None = None,
+        allow: Allow | None = None,
     ) -> Result:
         """Import a file (one transaction: a bad file changes nothing): OCDS JSON or JSON
         Lines, or a CSV contract register, supplier classification, PSR decision log or KPI
         series (``kind`` detected from the suffix or header unless given). A KPI needs
         ``code`` and ``name``; ``icb`` (any area the resolver knows) names the ICB it
-        monitors."""
+        monitors. ``allow`` sees where every row, and every stored item it replaces, is
+        before the import is kept (the web's scope check; not for a classification, which
+        is for all of England); ``source`` names where the file came from (its path)."""
         store = self.ws.writable_store()
         path = Path(path)
         chosen = kind or detect(path)
         if chosen not in KINDS:
             raise InputError(f"unknown kind {chosen!r}; choose from {', '.join(KINDS)}")
+        named = source or str(path)
         if chosen == "ocds":
-            return self._import_ocds(store, path, actor, progress)
+            return self._import_ocds(store, path, actor, progress, named, allow)
         if chosen == "register":
             from icsatlas.contracts import register_csv
 
-            count = register_csv.import_register(store, path, register=self.ws.data, actor=actor)
+            count = register_csv.import_register(
+                store, path, register=self.ws.data, actor=actor, source=named, allow=allow
+            )
             what = f"{_many(count, 'contract')} imported from {path.name}"
         elif chosen == "classification":
+            if allow is not None:
+                raise InputError("a supplier classification is for all of England", field="kind")
             count = parties.import_classification(store, path, actor=actor)
             again = parties.reclassify(store, self.ws.data)
             what = f"{_many(count, 'supplier')} classified; {_many(again, 'contract')} reclassified"
         elif chosen == "psr":
-            count = psr.import_decisions(store, path, actor=actor)
+            count = psr.import_decisions(
+                store, path, actor, source=named, allow=allow, register=self.ws.data
+            )
             what = f"{_many(count, 'decision')} imported from {path.name}"
         else:
             if not code or not name:
                 raise InputError("a KPI import needs a code and a name (--code and --name)")
             where = self._icb_code(icb) if icb else None
             meta = kpi.SeriesMeta(code, name, unit, improvement, target, contract, provider, where)
-            count = kpi.import_csv(store, path, meta, actor=actor)
+            check = self._series_allow(allow) if allow is not None else None
+            count = kpi.import_csv(store, path, meta, actor, source=named, allow=check)
             what = f"{count:,} KPI series imported from {path.name}"
-        return self._written(what, chosen, count, source=str(path))
+        return self._written(what, chosen, count, source=named)
+
+    def _series_allow(self, allow: Allow) -> Callable[[list[kpi.SeriesMeta]], None]:
+        """``allow`` over where KPI series are: those imported and those they replace."""
+
+        def check(metas: list[kpi.SeriesMeta]) -> None:
+            replaced = kpi.stored(self.store, [m.code for m in metas])
+            allow([p for meta in [*metas, *replaced] for p in self._series_placings(meta)])
+
+        return check
+
+    def _series_placings(self, meta: kpi.SeriesMeta) -> list[Placing]:
+        """Where a KPI series is: the ICB it names, its contract's buyer's, its provider's
+        (each that it names; unplaced if none)."""
+        row = f"series {meta.code}"
+        placings = []
+        if meta.icb_ods_code:
+            placings.append(Placing(row, (meta.icb_ods_code,), "icb"))
+        if meta.contract_key:
+            icb = self.store.scalar(
+                "SELECT icb_ods_code FROM contract WHERE contract_key = ?", (meta.contract_key,)
+            )
+            placings.append(Placing(row, (icb,) if icb else (), "contract"))
+        if meta.provider_code:
+            icb = parties.icb_of(self.ws.data, self._org_id(meta.provider_code))
+            placings.append(Placing(row, (icb,) if icb else (), "provider"))
+        return placings or [Placing(row, (), "icb")]
+
+    def _org_id(self, code: str) -> str | None:
+        try:
+            return self.ws.data.organisation(code).org_id
+        except NotFoundError:
+            return None
 
     def _import_ocds(
-        self, store: Store, path: Path, actor: str | None, progress: Callable[[int], None] | None
+        self,
+        store: Store,
+        path: Path,
+        actor: str | None,
+        progress: Callable[[int], None] | None,
+        source: str,
+        allow: Allow | None,
     ) -> Result:
         from icsatlas.contracts.ocds import load
 
-        done = load.import_file(store, path, register=self.ws.data, actor=actor, progress=progress)
+        done = load.import_file(
+            store,
+            path,
+            register=self.ws.data,
+            actor=actor,
+            progress=progress,
+            source_name=source,
+            allow=allow,
+        )
         what = (
             f"{done.releases:,} releases read ({done.new_releases:,} new) from {done.format}; "
             f"{done.records:,} records compiled; {done.contracts:,} contracts"
         )
-        return self._written(what, "ocds", done.contracts, str(path), done.change_id)
+        return self._written(what, "ocds", done.contracts, source, done.change_id)
 
     def load_kpi(self, name: str, actor: str | None = None) -> Result:
         """Store a shipped family of KPI series (NHS England statistics): ``ae-4h``,
@@ -172,9 +231,19 @@ class ContractsQuestions:
         count = kpi.load_shipped(self.ws.writable_store(), name, actor=actor)
         return self._written(f"loaded {count:,} shipped series ({name})", "kpi", count)
 
-    def remove(self, contract_keys: Sequence[str], reason: str, actor: str | None = None) -> Result:
-        """Remove contracts, recorded in the audit log with the reason (all or nothing)."""
-        done = removal.remove(self.ws.writable_store(), contract_keys, reason, actor=actor)
+    def remove(
+        self,
+        contract_keys: Sequence[str],
+        reason: str,
+        actor: str | None = None,
+        source: str | None = None,
+        allow: Allow | None = None,
+    ) -> Result:
+        """Remove contracts, recorded in the audit log with the reason (all or nothing);
+        ``allow`` sees where each is before anything is written."""
+        done = removal.remove(
+            self.ws.writable_store(), contract_keys, reason, actor, source=source, allow=allow
+        )
         what = f"{_many(len(done.keys), 'contract')} removed"
         if done.kpi_series:
             what += f"; KPI series that name them are kept: {done.kpi_series:,}"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from icsatlas.finance.weighted_population import Basis
     from icsatlas.geography import Resolution
+    from icsatlas.inputs.rows import Allow
     from icsatlas.register.model import Area
     from icsatlas.workspace import Workspace
 
@@ -328,13 +329,20 @@ class FinanceQuestions:
         return self._answer(bcf.national_minimums(self.ws.params, year))
 
     def bcf_import(
-        self, file: PathLike, description: str, kind: str = "data", actor: str | None = None
+        self,
+        file: PathLike,
+        description: str,
+        kind: str = "data",
+        actor: str | None = None,
+        source: str | None = None,
+        allow: Allow | None = None,
     ) -> int:
-        """Load BCF contributions into the store (all rows or none), audited; the import id."""
+        """Load BCF contributions into the store (all rows or none), audited; the import id.
+        ``allow`` sees where every row is before anything is written."""
         from icsatlas.finance import bcf
 
         import_id = bcf.import_contributions(
-            self.ws.writable_store(), file, description, kind, actor
+            self.ws.writable_store(), file, description, kind, actor, source=source, allow=allow
         )
         self.ws.recorded()
         return import_id

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from icsatlas.geography import Resolution
     from icsatlas.geography.on_date import Geography
+    from icsatlas.inputs.rows import Allow
     from icsatlas.parameters import ParameterSet
     from icsatlas.population.areas import Focus
     from icsatlas.population.dataset import Dataset
@@ -95,17 +96,34 @@ class PopulationQuestions:
         return self._answer(describe(done.dataset, params=self.ws.params)).with_notes(*notes)
 
     def import_extract(
-        self, file: str | Path, name: str, *, extract_date: DateLike, replace: bool = False
+        self,
+        file: str | Path,
+        name: str,
+        *,
+        extract_date: DateLike,
+        replace: bool = False,
+        actor: str | None = None,
+        source: str | None = None,
+        allow: Allow | None = None,
     ) -> Result:
         """Import an ICB's own de-identified extract (CSV or Parquet; columns: :meth:`schema`);
-        every row is checked and a file with any error is rejected whole."""
+        every row is checked and a file with any error is rejected whole. ``allow`` sees the
+        ICB of every row (and of a population replaced) before it is written."""
         from icsatlas.population.catalogue import describe
         from icsatlas.population.importer import import_population
 
         day = as_date(extract_date, "extract-date")
         store = self.ws.writable_store()
         population = import_population(
-            file, name, extract_date=day, replace=replace, store=store, folder=self.folder
+            file,
+            name,
+            extract_date=day,
+            replace=replace,
+            store=store,
+            folder=self.folder,
+            actor=actor,
+            source=source,
+            allow=allow,
         )
         self.ws.recorded()
         return self._answer(describe(population, params=self.ws.params))

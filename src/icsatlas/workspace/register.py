@@ -809,8 +809,11 @@ class RegisterQuestions:
             return self.data.organisations[area.org_id]
 
     # -- writes (each one change in the audit log) -------------------------------------------
-    def apply_reform(self, name_or_path: str, reason: str, actor: str | None = None) -> Saved:
-        """Apply a reform and save it: the register changes for everyone using the workspace."""
+    def apply_reform(
+        self, name_or_path: str, reason: str, actor: str | None = None, source: str | None = None
+    ) -> Saved:
+        """Apply a reform and save it: the register changes for everyone using the workspace;
+        ``source`` names where the reform came from (default: its file)."""
         from icsatlas.register import operations, persist, reforms
 
         store = self.ws.writable_store()
@@ -822,7 +825,7 @@ class RegisterQuestions:
             after,
             kind="reform",
             reason=f"{reason} (apply reform {reform.name}: {reform.title})",
-            source=reform.source,
+            source=source or reform.source,
             actor=actor,
             detail={"reform": reform.name},
         )

@@ -24,6 +24,7 @@ from icsatlas.contracts import parties, removal
 from icsatlas.contracts.ocds import reader, schema
 from icsatlas.contracts.ocds.contracts import extract
 from icsatlas.errors import InputError, InputErrors
+from icsatlas.inputs.rows import Allow, Placing
 from icsatlas.register.register import Register
 from icsatlas.store import Store
 from icsatlas.store.audit import record_change
@@ -58,9 +59,15 @@ def import_file(
     register: Register | None = None,
     actor: str | None = None,
     progress: Callable[[int], None] | None = None,
+    source_name: str | None = None,
+    allow: Allow | None = None,
 ) -> Imported:
-    """Import one OCDS file (JSON or JSON Lines: releases, records or packages)."""
+    """Import one OCDS file (JSON or JSON Lines: releases, records or packages).
+    ``allow`` sees where each process touched is (its contracts' buyers' ICBs, before and
+    after) before the transaction commits, and may refuse it all; ``source_name`` names
+    where the file came from (its path)."""
     path = Path(path)
+    named = source_name or str(path)
     source = reader.detect(path)
     register = register or parties.baseline_register()
     with store.transaction():
@@ -68,7 +75,7 @@ def import_file(
             store,
             kind="import",
             reason="import OCDS contracting data",
-            source=str(path),
+            source=named,
             actor=actor,
             detail={"format": source.format},
         )
@@ -87,14 +94,17 @@ def import_file(
                 progress(total)
         touched |= _insert(store, checker.new_in(batch), import_id)
         checker.finish(total)
-        contracts = _compile(store, sorted(touched), import_id, register)
+        placings: list[Placing] = []
+        contracts = _compile(store, sorted(touched), import_id, register, placings)
+        if allow is not None:
+            allow(placings)
         store.execute(
             "INSERT INTO contract_import (import_id, change_id, source, format, ocds_version,"
             " imported_at, items) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 import_id,
                 change.change_id,
-                str(path),
+                named,
                 source.format,
                 checker.version,
                 datetime.now(UTC).replace(tzinfo=None),
@@ -102,7 +112,7 @@ def import_file(
             ),
         )
     return Imported(
-        str(path), source.format, total, checker.new, len(touched), contracts, change.change_id
+        named, source.format, total, checker.new, len(touched), contracts, change.change_id
     )
 
 
@@ -224,10 +234,12 @@ def _chunks(values: list, size: int = BATCH) -> list[list]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def _compile(store: Store, ocids: list[str], import_id: int, register: Register) -> int:
+def _compile(
+    store: Store, ocids: list[str], import_id: int, register: Register, placings: list[Placing]
+) -> int:
     """Merge every release of each touched ocid into a compiled release and re-derive its
     contracts (except those removed), parties and amendments, a chunk of processes at a
-    time."""
+    time; adds to ``placings`` where each process's contracts were and are."""
     listed = parties.listed(store)
     gone = removal.removed(store)
     count = 0
@@ -251,9 +263,22 @@ def _compile(store: Store, ocids: list[str], import_id: int, register: Register)
             contracts += [row for row in rows_c if row["contract_key"] not in gone]
             party_rows += rows_p
             amendments += [row for row in rows_a if row["contract_key"] not in gone]
+        placings += _placed(store, chunk, marks, contracts)
         _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id)
         count += len(contracts)
     return count
+
+
+def _placed(store: Store, chunk: list[str], marks: str, contracts: list[dict]) -> list[Placing]:
+    """Each process's contracts' buyers' ICBs as stored and as compiled now (a process
+    with no contract is not placed)."""
+    before = store.fetchall(
+        f"SELECT ocid, icb_ods_code FROM contract WHERE ocid IN ({marks})", chunk
+    )
+    after = [(c["ocid"], c["icb_ods_code"]) for c in contracts]
+    placed = [Placing(ocid, (icb,) if icb else (), "buyer") for ocid, icb in [*before, *after]]
+    unplaced = sorted(set(chunk) - {ocid for ocid, _ in after})
+    return placed + [Placing(ocid, (), "buyer") for ocid in unplaced]
 
 
 def _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id):
