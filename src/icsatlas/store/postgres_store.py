@@ -49,15 +49,19 @@ class PostgresStore(Store):
 
     def __init__(self, url: str, schema: str | None = None) -> None:
         super().__init__()
+        if schema and not _SCHEMA_NAME.match(schema):
+            raise ValueError(f"invalid schema name {schema!r}")
         self.url = url
         self.schema = schema
-        self.connection = _connect(url)
-        if schema:
-            if not _SCHEMA_NAME.match(schema):
-                raise ValueError(f"invalid schema name {schema!r}")
-            ident = pgsql.Identifier(schema)
-            self.connection.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
-            self.connection.execute(pgsql.SQL("SET search_path TO {}").format(ident))
+        self.connection = self._opened()
+
+    def _opened(self) -> psycopg.Connection:
+        connection = _connect(self.url)
+        if self.schema:
+            ident = pgsql.Identifier(self.schema)
+            connection.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
+            connection.execute(pgsql.SQL("SET search_path TO {}").format(ident))
+        return connection
 
     def execute(self, sql: str, params: Params = ()) -> None:
         with self._kept():
@@ -110,7 +114,11 @@ class PostgresStore(Store):
     @contextmanager
     def _kept(self, committing: bool = False) -> Iterator[None]:
         """Turn a connection lost mid-statement into a :class:`StoreUnavailable` that says
-        whether the write may have landed (only a lost COMMIT leaves that unknown)."""
+        whether the write may have landed (only a lost COMMIT leaves that unknown). A store
+        whose connection was lost connects again at its next statement outside a transaction
+        (a long-running server recovers once the database is back)."""
+        if self.connection.closed and not self.in_transaction:
+            self.connection = self._opened()
         try:
             yield
         except psycopg.OperationalError as error:
