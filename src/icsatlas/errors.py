@@ -19,6 +19,14 @@ class StoreBusy(IcsatlasError):
     public = "the store is busy with another write: retry in a few seconds"
 
 
+class StoreUnavailable(IcsatlasError):
+    """The database server could not be reached, or the connection to it was lost mid-write
+    (a restart, a network cut): the transaction was rolled back by the server; retry."""
+
+    http_status = 503
+    public = "the database is unavailable: retry in a few seconds"
+
+
 class InputError(IcsatlasError):
     """Bad input, located as precisely as we can: ``file:row: field: message``."""
 

@@ -3,6 +3,7 @@ Blueprint moves, as reported), §1.4 (the April 2026 mergers), §4 (ICB function
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -158,3 +159,22 @@ def test_who_and_gaps_show_a_disputed_destination_naming_both_sources(blueprint)
     found = queries.gaps(blueprint, AFTER, area)
     [gap] = [g for g in found if g.function.function_id == "digital-transformation"]
     assert gap.status == "uncertain holder" and "buildingbetterhealthcare" in gap.detail
+
+
+def test_organisation_lookup_by_code_exact_name_or_part_of_a_name(register):
+    # Frimley ICB: ODS QNQ (NHS England's ODS); its name as the register holds it
+    assert [o.name for o in register.find_organisations("qnq ")] == [
+        "NHS Frimley Integrated Care Board"
+    ]
+    exact = register.find_organisations("Frimley Integrated Care Board")
+    assert {o.ods_code for o in exact} == {"QNQ"}
+    assert any(o.ods_code == "QNQ" for o in register.find_organisations("frimley"))
+
+
+def test_organisation_lookups_do_not_grow_with_each_name_looked_up(register):
+    """A large contracts import looks up every supplier's name: 2,000 unknown names took
+    over 5 minutes when each lookup normalised every organisation's name again."""
+    start = time.perf_counter()
+    for n in range(2000):
+        assert register.find_organisations(f"Supplier {n} Limited") == []
+    assert time.perf_counter() - start < 30

@@ -173,16 +173,23 @@ def writing(
         if not manifest_file.exists():
             raise RuntimeError("a dataset must be written with its manifest")
         if store is None:
-            _swap(temporary, final)
+            _discard(_swap(temporary, final))
         else:
             from icsatlas.population import registry
 
             manifest = json.loads(manifest_file.read_text())
-            with store.transaction():
-                registry.record(
-                    store, name, str(final), manifest, reason=reason, actor=actor, source=source
-                )
-                _swap(temporary, final)
+            swapped: list[Path | None] = []
+            try:
+                with store.transaction():
+                    registry.record(
+                        store, name, str(final), manifest, reason=reason, actor=actor, source=source
+                    )
+                    swapped.append(_swap(temporary, final))
+            except BaseException:
+                if swapped:  # the commit failed: the folder goes back to what the store says
+                    _swap_back(temporary, final, swapped[0])
+                raise
+            _discard(swapped[0])
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 
@@ -198,9 +205,9 @@ def _clear_leftovers(base: Path) -> None:
             continue
 
 
-def _swap(temporary: Path, final: Path) -> None:
-    """Put ``temporary`` at ``final``; an existing dataset is moved aside first and only
-    deleted once the new one is in place."""
+def _swap(temporary: Path, final: Path) -> Path | None:
+    """Put ``temporary`` at ``final``; an existing dataset is moved aside (returned, to be
+    deleted by :func:`_discard` once the store has committed the change)."""
     old = final.parent / f".{final.name}.{uuid.uuid4().hex[:8]}.old"
     if final.exists():
         final.rename(old)
@@ -210,7 +217,19 @@ def _swap(temporary: Path, final: Path) -> None:
         if old.exists():
             old.rename(final)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    return old if old.exists() else None
+
+
+def _swap_back(temporary: Path, final: Path, old: Path | None) -> None:
+    """Undo :func:`_swap`: the new dataset back to ``temporary``, the old one to ``final``."""
+    final.rename(temporary)
+    if old is not None:
+        old.rename(final)
+
+
+def _discard(old: Path | None) -> None:
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:

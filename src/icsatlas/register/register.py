@@ -270,13 +270,12 @@ class Register:
 
     def find_organisations(self, query: str) -> list[Organisation]:
         """Every organisation, at any date, that ``query`` names by code or name."""
-        code = query.strip().upper()
-        found = [o for o in self.organisations.values() if code in (o.ods_code, o.ons_code)]
+        found = self._orgs_by_code.get(query.strip().upper(), [])
         if found or query in self.organisations:
             return found or [self.organisations[query]]
         key = normalise(query)
-        exact = [o for o in self.organisations.values() if normalise(o.name) == key]
-        return exact or [o for o in self.organisations.values() if key and key in normalise(o.name)]
+        exact = list(self._orgs_by_name.get(key, ()))
+        return exact or [o for name, o in self._org_names if key and key in name]
 
     # -- invariants -----------------------------------------------------------------
     def check(self, added: Iterable[Record]) -> None:
@@ -388,6 +387,27 @@ class Register:
             for code in (org.ods_code, org.ons_code):
                 if code:
                     index[code.upper()] = org
+        return index
+
+    @cached_property
+    def _orgs_by_code(self) -> dict[str, list[Organisation]]:
+        index: dict[str, list[Organisation]] = defaultdict(list)
+        for org in self.organisations.values():
+            for code in dict.fromkeys(c for c in (org.ods_code, org.ons_code) if c):
+                index[code].append(org)
+        return index
+
+    @cached_property
+    def _org_names(self) -> list[tuple[str, Organisation]]:
+        """Every organisation with its name normalised once (a large contracts import looks
+        up thousands of names: normalising 9,000 names per lookup took 0.16 s each)."""
+        return [(normalise(o.name), o) for o in self.organisations.values()]
+
+    @cached_property
+    def _orgs_by_name(self) -> dict[str, list[Organisation]]:
+        index: dict[str, list[Organisation]] = defaultdict(list)
+        for name, org in self._org_names:
+            index[name].append(org)
         return index
 
     @cached_property
