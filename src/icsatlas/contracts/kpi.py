@@ -119,7 +119,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     """A plain ``date,value`` CSV (optionally with a ``series`` column) as a frame; a date
     may be a month (``Jan-24``: its first day). Every bad cell is reported as
     ``file:row: field: message``."""
-    repeat = Unique(("series", "date"), "a second value for {date}")
+    repeat = Unique(("series", "date"), "a second value for {date}", optional=("series",))
     records = read_rows(path, CSV_COLUMNS, unique=[repeat])
     if not records:
         raise InputError("no data rows", file=str(path), row=2)

@@ -113,6 +113,8 @@ def read_spend(path: str | Path, basis: wp.Basis) -> pd.DataFrame:
             yield "icb", f"not an ICB code on {basis.on}: {record['icb']!r}"
 
     records = read_rows(path, SPEND_COLUMNS, others="ignore", check=check)
+    if not records:
+        raise InputError("no spend rows: the file has a header only", file=path, row=2)
     columns = ["icb_ods", "financial_year", "setting", "spend_gbp"]
     frame = pd.DataFrame([r.values for r in records], columns=columns)
     wide = frame.pivot_table(

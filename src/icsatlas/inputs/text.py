@@ -7,6 +7,7 @@ by Excel as "CSV (Comma delimited)", which is Windows-1252, where "CSV UTF-8" is
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 
@@ -68,6 +69,23 @@ def sniff(path: str | PathLike[str], size: int = 1 << 16) -> str:
     except UnicodeDecodeError as error:
         raise InputError(_not_utf8(head, error.start), file=path) from None
     return "utf-8"
+
+
+def read_lines(path: str | PathLike[str], fix: str = SAVE_AS) -> Iterator[tuple[int, str]]:
+    """Each line of the file at ``path`` with its number (from 1), read as :func:`sniff`
+    says, one line at a time; an InputError naming the file and line at the first that is
+    not text in that encoding (``fix``: what to do about it)."""
+    encoding = sniff(path)
+    number = 0
+    with Path(path).open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                yield number, line
+        except UnicodeDecodeError as error:
+            byte = error.object[error.start]
+            where = f"byte 0x{byte:02x} on line {number + 1}"
+            hint = ": Windows-1252 or Latin-1?" if encoding == "utf-8" else ""
+            raise InputError(f"not {encoding.upper()} ({where}{hint}): {fix}", file=path) from None
 
 
 def check_utf8(path: str | PathLike[str], block: int = 1 << 24) -> None:

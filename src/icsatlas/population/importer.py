@@ -29,7 +29,7 @@ from icsatlas import __version__
 from icsatlas.errors import InputError, InputErrors
 from icsatlas.inputs import columns as cells
 from icsatlas.inputs.rows import match_header
-from icsatlas.inputs.text import check_utf8, sniff
+from icsatlas.inputs.text import SAVE_AS, check_utf8, sniff
 from icsatlas.population import dataset, schema, sources
 from icsatlas.population.schema import Column
 from icsatlas.register import geography
@@ -180,8 +180,14 @@ def _parquet_batches(path: Path) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
 
 
 def _csv_header(path: Path, encoding: str) -> list[str]:
-    with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
-        names = next(csv.reader(f), None)
+    try:
+        with path.open(encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as f:
+            names = next(csv.reader(f), None)
+    except csv.Error as error:  # a cell over the field limit: a quote left open?
+        raise InputError(f"the header is not readable as CSV ({error})", file=path, row=1) from None
+    except UnicodeDecodeError as error:
+        message = f"not {encoding.upper()} text (byte {error.start} of the header): {SAVE_AS}"
+        raise InputError(message, file=path, row=1) from None
     if not names:
         raise InputError("the file is empty: its first row must name the columns", file=path)
     return names
