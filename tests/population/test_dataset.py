@@ -16,7 +16,6 @@ import pytest
 
 from icsatlas.population import dataset
 
-
 WRITER = """
 import sys, time
 from pathlib import Path

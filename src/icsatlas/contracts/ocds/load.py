@@ -189,7 +189,7 @@ class _Checker:
         for chunk in _chunks(ocids):
             marks = ", ".join("?" * len(chunk))
             for ocid, release_id, body in self.store.fetchall(
-                f"SELECT ocid, release_id, body FROM ocds_release WHERE ocid IN ({marks})",
+                f"SELECT ocid, release_id, body FROM ocds_release WHERE ocid IN ({marks})",  # noqa: S608 - placeholders only: the values are bound
                 chunk,
             ):
                 stored[(ocid, release_id)] = body
@@ -234,7 +234,7 @@ def _compile(store: Store, ocids: list[str], import_id: int, register: Register)
     for chunk in _chunks(ocids):
         marks = ", ".join("?" * len(chunk))
         rows = store.fetchall(
-            "SELECT ocid, body, ocds_version FROM ocds_release"
+            "SELECT ocid, body, ocds_version FROM ocds_release"  # noqa: S608 - placeholders only: the values are bound
             f" WHERE ocid IN ({marks}) ORDER BY ocid, release_date",
             chunk,
         )
@@ -259,12 +259,12 @@ def _compile(store: Store, ocids: list[str], import_id: int, register: Register)
 def _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id):
     """Swap a chunk of processes' derived rows for the new ones, in bulk."""
     store.execute(
-        "DELETE FROM contract_amendment WHERE contract_key IN"
+        "DELETE FROM contract_amendment WHERE contract_key IN"  # noqa: S608 - placeholders only: the values are bound
         f" (SELECT contract_key FROM contract WHERE ocid IN ({marks}))",
         chunk,
     )
     for table in ("ocds_record", "contract", "contract_party"):
-        store.execute(f"DELETE FROM {table} WHERE ocid IN ({marks})", chunk)
+        store.execute(f"DELETE FROM {table} WHERE ocid IN ({marks})", chunk)  # noqa: S608 - placeholders only: the values are bound
     columns = ["ocid", "ocds_version", "compiled", "import_id"]
     store.insert_df("ocds_record", pd.DataFrame(records, columns=columns))
     if contracts:
