@@ -1,5 +1,6 @@
 """The fuzzing property, shared by every importer's test (issue 12): a generated file is
-either imported (it was still valid: then the write is in the audit log) or refused with an
+either imported (it was still valid: then the write is in the audit log, and no number
+stored is infinite or NaN) or refused with an
 :class:`~icsatlas.errors.IcsatlasError` naming the file; any other exception is a traceback,
 and a refused file leaves the store - every table's row count, the audit log's head and the
 population folder - exactly as it was.
@@ -76,6 +77,18 @@ class Fingerprint:
         self.sql = f"SELECT {head}, {counts}"  # names from the catalogue, not from input
         self.tables = ["change_id", "entry_hash", *tables]
         self.last: dict[str, Any] | None = None
+        floats = store.fetchall(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND data_type IN ('DOUBLE', 'FLOAT', 'REAL')"
+        )
+        non_finite = [
+            f'(SELECT count(*) FROM "{t}" WHERE isinf("{c}") OR isnan("{c}"))' for t, c in floats
+        ]
+        self.garbage_sql = f"SELECT {' + '.join(non_finite) or '0'}"
+
+    def non_finite(self) -> int:
+        """How many stored numbers are infinite or NaN (garbage accepted as a figure)."""
+        return int(self.store.scalar(self.garbage_sql))
 
     def take(self) -> dict[str, Any]:
         row = self.store.fetchone(self.sql) or ()
@@ -106,6 +119,7 @@ def holds(
         after = fingerprint.take()
         if writes:
             assert after["change_id"] != before["change_id"], "an import went unaudited"
+            assert fingerprint.non_finite() == 0, "infinity or NaN stored as a number"
         else:
             assert after == before, "a read changed the store"
     leftovers = [p for p in (fingerprint.population or path.parent).glob(".*.tmp")]

@@ -84,6 +84,8 @@ def _csv(rows: list[list[str]]) -> str:
 def _table_change(draw: st.DrawFn, rows: list[list[str]]) -> list[list[str]]:
     """``rows`` (the header first) with one change to a cell, row or column."""
     rows = [list(r) for r in rows]
+    if not any(rows):
+        return [[draw(TEXT)]]
     width = max(len(r) for r in rows)
     r = draw(st.integers(0, len(rows) - 1))
     body = draw(st.integers(1, len(rows) - 1)) if len(rows) > 1 else 0
@@ -121,7 +123,8 @@ def _table_change(draw: st.DrawFn, rows: list[list[str]]) -> list[list[str]]:
     elif change == "duplicate column":
         rows = [row + row[c : c + 1] for row in rows]
     elif change == "rename column":
-        rows[0][c : c + 1] = [draw(TEXT | st.sampled_from([rows[0][c].upper(), rows[0][c][1:]]))]
+        name = rows[0][c] if c < len(rows[0]) else "x"
+        rows[0][c : c + 1] = [draw(TEXT | st.sampled_from([name.upper(), name[1:]]))]
     elif change == "extra column":
         rows[0].append(draw(st.text(max_size=8) | st.just("extra")))
         for row in rows[1:]:

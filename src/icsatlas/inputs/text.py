@@ -50,7 +50,7 @@ def decode(data: bytes, *, file: Where = None) -> str:
     return _decode(data, "utf-8", file)
 
 
-def sniff(path: str | PathLike[str], size: int = 1 << 16) -> str:
+def sniff(path: str | PathLike[str], size: int = 1 << 16, fix: str = SAVE_AS) -> str:
     """The encoding of a file too big to read whole, judged from its first ``size`` bytes:
     ``"utf-8"`` (a byte-order mark is left in place), ``"utf-16"`` or ``"utf-32"`` (whose
     codecs read their mark); the same InputError as :func:`decode` if they are not text.
@@ -67,7 +67,7 @@ def sniff(path: str | PathLike[str], size: int = 1 << 16) -> str:
     try:  # the block may end part-way through a character: not final
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as error:
-        raise InputError(_not_utf8(head, error.start), file=path) from None
+        raise InputError(_not_utf8(head, error.start, fix=fix), file=path) from None
     return "utf-8"
 
 
@@ -75,7 +75,7 @@ def read_lines(path: str | PathLike[str], fix: str = SAVE_AS) -> Iterator[tuple[
     """Each line of the file at ``path`` with its number (from 1), read as :func:`sniff`
     says, one line at a time; an InputError naming the file and line at the first that is
     not text in that encoding (``fix``: what to do about it)."""
-    encoding = sniff(path)
+    encoding = sniff(path, fix=fix)
     number = 0
     with Path(path).open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
         try:
@@ -137,11 +137,9 @@ def _decode(data: bytes, encoding: str, file: Where) -> str:
         raise InputError(message, file=file) from None
 
 
-def _not_utf8(data: bytes, offset: int, lines_before: int = 0) -> str:
+def _not_utf8(data: bytes, offset: int, lines_before: int = 0, fix: str = SAVE_AS) -> str:
     line = lines_before + _line_of(data, offset)
-    return (
-        f"not UTF-8 (byte 0x{data[offset]:02x} on line {line}: Windows-1252 or Latin-1?): {SAVE_AS}"
-    )
+    return f"not UTF-8 (byte 0x{data[offset]:02x} on line {line}: Windows-1252 or Latin-1?): {fix}"
 
 
 def _line_of(data: bytes, offset: int) -> int:

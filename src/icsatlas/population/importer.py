@@ -275,7 +275,9 @@ def _parse(column: Column, text: pd.Series) -> tuple[pd.Series, np.ndarray]:
         whole = numbers.notna() & (numbers.abs() < 2**63) & (numbers == np.floor(numbers))
         bad = (~empty & ~whole) | missing
         if column.low is not None:
-            bad |= whole & ((numbers < column.low) | (numbers > column.high))
+            bad |= whole & (numbers < column.low)
+        if column.high is not None:
+            bad |= whole & (numbers > column.high)
         return numbers.where(whole & ~bad).astype("Int64"), bad.to_numpy()
     values = text.where(~empty)
     bad = missing.copy()
@@ -291,7 +293,13 @@ def _problem(column: Column, value) -> str:
     if pa.types.is_boolean(column.type):
         return f"{value!r} is not a yes/no value (use true/false, 1/0 or y/n)"
     if pa.types.is_integer(column.type):
-        bounds = f" from {column.low} to {column.high}" if column.low is not None else ""
+        bounds = (
+            f" from {column.low} to {column.high}"
+            if column.high is not None
+            else f" of {column.low} or more"
+            if column.low is not None
+            else ""
+        )
         return f"{value!r} is not a whole number{bounds}"
     return f"{value!r} is not one of {', '.join(column.allowed)}"
 
@@ -301,7 +309,7 @@ def _check_places(out, batch, row_numbers, path, practices, imd, checked) -> Non
     fill sub-ICB, ICB and IMD decile from them where absent."""
     known = practices.set_index("practice_code")
     practice = out.practice_code
-    unknown = practice.notna() & ~practice.isin(known.index)
+    unknown = practice.notna() & ~_among(practice, known.index)
     for i in np.flatnonzero(unknown.to_numpy()):
         checked.add(
             InputError(
@@ -327,7 +335,7 @@ def _check_places(out, batch, row_numbers, path, practices, imd, checked) -> Non
     out["sub_icb_code"] = sub_icb.astype("string")
     out[schema.PARTITION_COLUMN] = practice.map(known.icb_ods).astype("string")
     lsoa = out.lsoa_code
-    bad_lsoa = lsoa.notna() & ~lsoa.isin(imd.index)
+    bad_lsoa = lsoa.notna() & ~_among(lsoa, imd.index)
     for i in np.flatnonzero(bad_lsoa.to_numpy()):
         checked.add(
             InputError(
@@ -339,6 +347,12 @@ def _check_places(out, batch, row_numbers, path, practices, imd, checked) -> Non
         )
     fill = out.imd_decile.isna() & lsoa.notna() & ~bad_lsoa
     out.loc[fill, "imd_decile"] = lsoa[fill].map(imd).astype("Int64")
+
+
+def _among(values: pd.Series, known: pd.Index) -> pd.Series:
+    """``values.isin(known)`` by hashing (pandas' Arrow strings compare against a large
+    ``known`` value by value: a third of a second for England's LSOAs, batch after batch)."""
+    return values.astype(object).isin(known)
 
 
 def _check_duplicates(path: Path, checked: _Checked) -> None:

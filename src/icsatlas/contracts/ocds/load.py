@@ -135,9 +135,11 @@ class _Checker:
         if not isinstance(ocid, str) or not ocid.strip():
             self.error(item, "ocid", "release has no ocid")
             return None
-        for where, message in schema.errors(schema.release_validator(), release):
+        problems = schema.errors(schema.release_validator(), release)
+        problems += sorted(schema.bad_numbers(release))[:5]
+        for where, message in problems:
             self.error(item, where, message)
-        if "date" not in release or "id" not in release:
+        if problems or "date" not in release or "id" not in release:
             return None
         body = json.dumps(release, sort_keys=True, separators=(",", ":"))
         key = (ocid, str(release["id"]))

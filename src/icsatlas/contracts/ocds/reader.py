@@ -48,6 +48,7 @@ def detect(path: Path) -> Source:
     if path.suffix.lower() in JSON_LINES:
         return Source(path, "json lines")
     try:
+        _check_nesting(path)
         found, concatenated, array = detect_format(str(path))
     except (UnknownFormatError, ijson.JSONError, StopIteration) as error:
         raise InputError(f"not an OCDS file: {error or 'empty'}", file=path) from None
@@ -57,6 +58,20 @@ def detect(path: Path) -> Source:
         raise InputError(f"{found} files cannot be imported; use releases or records", file=path)
     shape = " (array)" if array else " (concatenated)" if concatenated else ""
     return Source(path, f"{found}{shape}")
+
+
+def _check_nesting(path: Path) -> None:
+    """Refuse a file nested deeper than any OCDS data, before ijson reads it by path (a path
+    per value: a deep enough nest takes it hours, as a bomb intends)."""
+    depth = 0
+    with path.open("rb") as stream:
+        for event, _ in ijson.basic_parse(stream, multiple_values=True):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > MAX_DEPTH + 2:  # a package and its releases array around a release
+                    raise InputError(NESTED, file=path)
+            elif event in ("end_map", "end_array"):
+                depth -= 1
 
 
 def items(source: Source) -> Iterator[Item]:
