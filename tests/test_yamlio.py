@@ -39,3 +39,10 @@ def test_non_utf8_file_is_refused_naming_the_file(tmp_path):
     file.write_bytes("name: Southend-on-Sea \xa3\n".encode("latin-1"))
     with pytest.raises(InputError, match=r"latin\.yaml: not UTF-8"):
         yamlio.load(file)
+
+
+def test_utf16_with_a_byte_order_mark_is_read_as_every_input(tmp_path):
+    """Issue 12 defect 7: YAML is decoded by the one rule of icsatlas.inputs.text."""
+    file = tmp_path / "utf16.yaml"
+    file.write_bytes("name: Southend-on-Sea £\n".encode("utf-16"))
+    assert yamlio.load(file).data == {"name": "Southend-on-Sea £"}

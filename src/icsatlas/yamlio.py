@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from icsatlas.errors import InputError
+from icsatlas.inputs.text import decode
 
 Path_ = tuple[str | int, ...]
 MAX_BYTES = 5_000_000  # the largest shipped YAML is under 50 kB
@@ -77,12 +78,7 @@ def _read(path: Path, name: str) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", file=name) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"not UTF-8 text (byte {error.start}): save the file as UTF-8", file=name
-        ) from None
+    return decode(raw, file=name, fix="save the file as UTF-8")
 
 
 class _Loader(yaml.SafeLoader):

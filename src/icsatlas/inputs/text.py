@@ -41,13 +41,13 @@ def read_text(path: str | PathLike[str]) -> str:
     return decode(data, file=path)
 
 
-def decode(data: bytes, *, file: Where = None) -> str:
+def decode(data: bytes, *, file: Where = None, fix: str = SAVE_AS) -> str:
     """``data`` as text, by its byte-order mark or else as UTF-8 (see the module)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode(data[len(bom) :], encoding, file)
+            return _decode(data[len(bom) :], encoding, file, fix)
     _refuse_binary(data, file)
-    return _decode(data, "utf-8", file)
+    return _decode(data, "utf-8", file, fix)
 
 
 def sniff(path: str | PathLike[str], size: int = 1 << 16, fix: str = SAVE_AS) -> str:
@@ -126,14 +126,14 @@ def _refuse_binary(data: bytes, file: Where) -> None:
         )
 
 
-def _decode(data: bytes, encoding: str, file: Where) -> str:
+def _decode(data: bytes, encoding: str, file: Where, fix: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         if encoding == "utf-8":
-            raise InputError(_not_utf8(data, error.start), file=file) from None
+            raise InputError(_not_utf8(data, error.start, fix=fix), file=file) from None
         byte = data[error.start]
-        message = f"not {encoding.upper()} (byte 0x{byte:02x}): {SAVE_AS}"
+        message = f"not {encoding.upper()} (byte 0x{byte:02x}): {fix}"
         raise InputError(message, file=file) from None
 
 
