@@ -4,6 +4,8 @@ in conftest.holds."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from hypothesis import given
 
 from tests.fuzz.conftest import FUZZ, Fingerprint, holds
@@ -62,7 +64,7 @@ def test_scenario_yaml(ws, tmp_path):
     @given(yaml_files(SCENARIO))
     def run(data: bytes) -> None:
         path.write_bytes(data)
-        bill = lambda: ws.finance.blueprint_bill(scenario=path, draws=20, years=2)  # noqa: E731
+        bill = partial(ws.finance.blueprint_bill, scenario=path, draws=20, years=2)
         holds(fingerprint, path, bill, writes=False)
 
     run()

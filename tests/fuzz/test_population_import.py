@@ -4,6 +4,8 @@ too (and no half-built ``.NAME.*.tmp`` folder left)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pyarrow.parquet as pq
 from hypothesis import given
 
@@ -32,8 +34,8 @@ def test_population_extract_csv(ws, tmp_path):
     @given(csv_files(seed))
     def run(data: bytes) -> None:
         path.write_bytes(data)
-        load = lambda: ws.population.import_extract(  # noqa: E731
-            path, "fuzzed", extract_date="2026-08-01", replace=True
+        load = partial(
+            ws.population.import_extract, path, "fuzzed", extract_date="2026-08-01", replace=True
         )
         holds(fingerprint, path, load)
 
