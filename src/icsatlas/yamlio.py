@@ -18,6 +18,7 @@ MAX_BYTES = 5_000_000  # the largest shipped YAML is under 50 kB
 MAX_NODES = 200_000  # values after aliases are expanded: refuses "billion laughs" files
 MAX_DEPTH = 64  # nesting of mappings and lists
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # plain mappings and lists
 
 
 @dataclass
@@ -98,6 +99,8 @@ def _convert(node: yaml.Node, path: Path_, located: Located, loader: _Loader) ->
     if len(path) > MAX_DEPTH:
         raise located.error(path, f"nested more than {MAX_DEPTH} levels deep: refused")
     located.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTIONS:
+        raise located.error(path, f"a YAML tag that is not allowed here: {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -115,6 +118,8 @@ def _scalar(node: yaml.Node, path: Path_, located: Located, loader: _Loader) -> 
         return loader.construct_object(node, deep=True)
     except ValueError:  # e.g. a timestamp that is no date, like 2026-02-30
         raise located.error(path, f"not a valid value: {node.value!r}") from None
+    except yaml.constructor.ConstructorError:  # a tag the safe loader has no type for
+        raise located.error(path, f"a YAML tag that is not allowed here: {node.tag!r}") from None
 
 
 def as_date(value: Any) -> date | None:
