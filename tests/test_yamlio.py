@@ -39,3 +39,26 @@ def test_non_utf8_file_is_refused_naming_the_file(tmp_path):
     file.write_bytes("name: Southend-on-Sea \xa3\n".encode("latin-1"))
     with pytest.raises(InputError, match=r"latin\.yaml: not UTF-8"):
         yamlio.load(file)
+
+
+def test_utf16_with_a_byte_order_mark_is_read_as_every_input(tmp_path):
+    """Issue 12 defect 7: YAML is decoded by the one rule of icsatlas.inputs.text."""
+    file = tmp_path / "utf16.yaml"
+    file.write_bytes("name: Southend-on-Sea £\n".encode("utf-16"))
+    assert yamlio.load(file).data == {"name": "Southend-on-Sea £"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "evil: !!python/object/apply:os.system ['true']\n",
+        "evil: !!python/object/a\n",
+        "evil: !!python/name:os.system\n",
+        "evil: !!set {a, b}\n",
+    ],
+)
+def test_python_and_other_tags_are_refused_with_the_line_not_a_traceback(text):
+    """Issue 12 (fuzzing): a truncated ``!!python/object`` tag raised yaml's
+    ConstructorError; a tag on a list was silently dropped."""
+    with pytest.raises(InputError, match=r"^evil\.yaml:1: evil: a YAML tag that is not allowed"):
+        yamlio.load("evil.yaml", text)

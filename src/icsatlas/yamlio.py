@@ -11,12 +11,14 @@ from typing import Any
 import yaml
 
 from icsatlas.errors import InputError
+from icsatlas.inputs.text import decode
 
 Path_ = tuple[str | int, ...]
 MAX_BYTES = 5_000_000  # the largest shipped YAML is under 50 kB
 MAX_NODES = 200_000  # values after aliases are expanded: refuses "billion laughs" files
 MAX_DEPTH = 64  # nesting of mappings and lists
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # plain mappings and lists
 
 
 @dataclass
@@ -77,12 +79,7 @@ def _read(path: Path, name: str) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", file=name) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"not UTF-8 text (byte {error.start}): save the file as UTF-8", file=name
-        ) from None
+    return decode(raw, file=name, fix="save the file as UTF-8")
 
 
 class _Loader(yaml.SafeLoader):
@@ -102,6 +99,8 @@ def _convert(node: yaml.Node, path: Path_, located: Located, loader: _Loader) ->
     if len(path) > MAX_DEPTH:
         raise located.error(path, f"nested more than {MAX_DEPTH} levels deep: refused")
     located.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTIONS:
+        raise located.error(path, f"a YAML tag that is not allowed here: {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -119,6 +118,8 @@ def _scalar(node: yaml.Node, path: Path_, located: Located, loader: _Loader) -> 
         return loader.construct_object(node, deep=True)
     except ValueError:  # e.g. a timestamp that is no date, like 2026-02-30
         raise located.error(path, f"not a valid value: {node.value!r}") from None
+    except yaml.constructor.ConstructorError:  # a tag the safe loader has no type for
+        raise located.error(path, f"a YAML tag that is not allowed here: {node.tag!r}") from None
 
 
 def as_date(value: Any) -> date | None:

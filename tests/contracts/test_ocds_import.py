@@ -220,3 +220,60 @@ def test_allow_sees_each_process_by_its_buyer_and_a_refusal_keeps_nothing(store)
     assert {p.field for p in seen} == {"buyer"} and ("QNQ",) in {p.areas for p in seen}
     assert store.scalar("SELECT count(*) FROM ocds_release") == 0
     assert store.scalar("SELECT count(*) FROM contract") == 0
+
+
+def _refused(store, path, data: bytes) -> str:
+    """The message of the refusal of ``data`` written at ``path``; the store is untouched."""
+    path.write_bytes(data)
+    with pytest.raises((InputError, InputErrors)) as caught:
+        load.import_file(store, path)
+    assert store.scalar("SELECT count(*) FROM ocds_release") == 0
+    return str(caught.value)
+
+
+def test_impossible_dates_huge_and_non_finite_amounts_are_refused(store, tmp_path):
+    """Issue 12 defect 8: 2024-02-30 was stored; an amount of 10**400 crashed with
+    OverflowError; Infinity was stored as an amount."""
+    lines = (FIXTURES / "nhs_releases.jsonl").read_text().splitlines()
+    first = lines[0].replace('"2024-03-01T09:00:00Z"', '"2024-02-30T09:00:00Z"', 1)
+    release = json.loads(lines[1])
+    release["tender"]["value"] = {"amount": 10**400, "currency": "GBP"}
+    second = json.dumps(release)
+    third = lines[2].replace('"amount": ', '"amount": Infinity, "x": ', 1)
+    text = _refused(store, tmp_path / "bad.jsonl", "\n".join([first, second, third]).encode())
+    assert "bad.jsonl:1: line 1.date: '2024-02-30T09:00:00Z' is not a 'date-time'" in text
+    assert "bad.jsonl:2: line 2.tender.value.amount: a number of 401 digits is not" in text
+    assert "bad.jsonl:3: line 3." in text and "inf is not a finite number up to 1e+15" in text
+
+
+def test_a_tag_that_is_not_a_list_is_a_schema_error_not_a_type_error(store, tmp_path):
+    """Issue 12 defect 8: ``"tag": 5`` crashed with TypeError after the schema error."""
+    line = (FIXTURES / "nhs_releases.jsonl").read_text().splitlines()[0]
+    text = _refused(store, tmp_path / "bad.jsonl", line.replace('["tender"]', "5", 1).encode())
+    assert "bad.jsonl:1: line 1.tag: 5 is not of type 'array'" in text
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_deeply_nested_json_is_refused_not_a_recursion_error(store, tmp_path, suffix):
+    """Issue 12 defect 8: a deeply nested value crashed with RecursionError."""
+    bomb = '{"ocid": "x", "id": "1", "tender": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    text = _refused(store, tmp_path / f"deep{suffix}", bomb.encode())
+    assert f"deep{suffix}" in text and "nested more than 32 levels deep" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("\n".join(["{}", '{"a": "\u00a3"}']).encode("latin-1"), "not UTF-8 (byte 0xa3 on line 2"),
+        (b'{"a": 1}\n'.decode().encode("utf-16-le"), "a NUL byte on line 1"),
+    ],
+)
+def test_json_lines_in_another_encoding_are_refused_naming_the_line(store, tmp_path, data, message):
+    """Issue 12 defect 7: UTF-16 or Latin-1 JSON Lines crashed with UnicodeDecodeError."""
+    assert message in _refused(store, tmp_path / "x.jsonl", data)
+
+
+def test_json_lines_in_utf16_with_a_byte_order_mark_are_read(store, tmp_path):
+    path = tmp_path / "utf16.jsonl"
+    path.write_bytes((FIXTURES / "nhs_releases.jsonl").read_text().encode("utf-16"))
+    assert load.import_file(store, path).releases == 6  # as from UTF-8: fixtures/README.md

@@ -350,3 +350,15 @@ def test_a_psr_decision_sets_the_route_of_its_contract(store, tmp_path):
     years = outsourcing.by_year(frame)
     routes = outsourcing.award_routes(years).set_index(["financial_year", "route"])
     assert routes.loc[("2024/25", "most suitable provider"), "contracts"] == 1
+
+
+def test_a_kpi_file_without_a_series_column_may_not_repeat_a_date(tmp_path):
+    """Issue 12 (fuzzing): two values on one date with no series column passed the reader
+    and crashed the KPI import with a raw DuckDB TransactionException."""
+    path = tmp_path / "kpi.csv"
+    path.write_text("date,value\n2024-01-01,5\nJan-24,6\n")
+    with pytest.raises(InputErrors) as caught:
+        kpi.read_csv(path)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:3: date: a second value for 2024-01-01 (first at row 2)"
+    ]

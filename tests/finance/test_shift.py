@@ -91,3 +91,20 @@ def test_a_spend_file_with_several_bad_rows_reports_them_all(tmp_path, b42):
         f"{bad}:4: financial_year: not a financial year: '24/25' (write it like 2025/26)",
         f"{bad}:4: spend_gbp: must be 0 or more, got -1",
     ]
+
+
+def test_a_spend_file_with_a_header_only_names_the_file(tmp_path, b42):
+    """Issue 12 (fuzzing): 'the spend file covers none of the ICBs' named no file."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("icb,financial_year,setting,spend_gbp\n")
+    with pytest.raises(InputError, match=r"empty\.csv:2: no spend rows: the file has a header"):
+        shift.read_spend(empty, b42)
+
+
+def test_too_little_acute_spend_in_the_file_names_the_file(tmp_path, b42):
+    """Issue 12 (fuzzing): a spend file without acute spend was refused naming only --points."""
+    path = tmp_path / "spend.csv"
+    path.write_text("icb,financial_year,setting,spend_gbp\nQWO,2024/25,community,400000000\n")
+    spend = shift.read_spend(path, b42)
+    with pytest.raises(InputError, match=rf"^{path}: points: moving 1 points would take more"):
+        shift.scenario(PARAMS, b42, 1.0, 2, spend=spend)

@@ -12,7 +12,7 @@ import codecs
 import pytest
 
 from icsatlas.errors import InputError
-from icsatlas.inputs.text import check_utf8, decode, read_text, sniff
+from icsatlas.inputs.text import check_utf8, decode, read_lines, read_text, sniff
 
 TEXT = "code,name\nA,Zoë £5\n"
 
@@ -90,3 +90,21 @@ def test_the_rest_of_a_big_file_is_checked_block_by_block(tmp_path):
         check_utf8(path)
     with pytest.raises(InputError, match=r"not UTF-8 \(byte 0xe9 on line 13"):
         check_utf8(path, block=5)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-32"])
+def test_lines_are_read_one_by_one_in_any_accepted_encoding(tmp_path, encoding):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(TEXT.encode(encoding))
+    assert list(read_lines(path)) == [(1, "code,name\n"), (2, "A,Zoë £5\n")]
+
+
+def test_a_line_that_is_not_utf8_is_named(tmp_path):
+    """Issue 12 defect 7: a Latin-1 JSON Lines file crashed with UnicodeDecodeError."""
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"a": 1}\n{"b": "\xa35"}\n')
+    with pytest.raises(InputError) as caught:
+        list(read_lines(path, fix="save it as UTF-8"))
+    assert str(caught.value) == (
+        f"{path}: not UTF-8 (byte 0xa3 on line 2: Windows-1252 or Latin-1?): save it as UTF-8"
+    )

@@ -174,3 +174,21 @@ def test_an_accepted_file_is_recorded_with_an_audit_entry(
     last = changes(store)[-1]
     assert last.kind == "population.import" and last.detail["name"] == "accepted"
     assert last.change_id == recorded.loc["accepted", "change_id"]
+
+
+def test_a_header_longer_than_a_cell_may_be_is_refused_naming_the_file(population_home, tmp_path):
+    """Issue 12 defect 9 (fuzzing): a header cell of 200,000 characters crashed with the csv
+    module's 'field larger than field limit'."""
+    file = tmp_path / "huge.csv"
+    file.write_text("person_id,practice_code," + "x" * 200_000 + "\n1,M81001\n")
+    assert _errors(file) == [
+        f"{file}:1: the header is not readable as CSV (field larger than field limit (131072))"
+    ]
+
+
+def test_a_negative_person_id_is_refused(population_home, extract, tmp_path):
+    """Issue 12: person_id -1 was accepted."""
+    extract.loc[3, "person_id"] = -1
+    assert _errors(_csv(extract, tmp_path / "negative.csv")) == [
+        f"{tmp_path / 'negative.csv'}:5: person_id: '-1' is not a whole number of 0 or more"
+    ]

@@ -118,6 +118,24 @@ def test_roles_and_councillor_status_are_read_in_any_case(register, tmp_path):
     assert {m.valid_from for m in members} == {date(2024, 4, 1)}
 
 
+def test_a_member_listed_twice_or_already_recorded_is_named_by_row(register, tmp_path):
+    """Issue 12 (fuzzing): a repeated row, or a member the register already holds, was an
+    'already exists' error naming neither the file nor the row."""
+    path = csv_file(tmp_path, [FULL_BOARD[0], FULL_BOARD[1], FULL_BOARD[0]])
+    with pytest.raises(InputErrors) as caught:
+        governance.read_members(path, register)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:4: valid_from: Chair A is listed twice as chair of this board from the same "
+        "date (first at row 2)"
+    ]
+    after = with_members(register, csv_file(tmp_path, FULL_BOARD[:1]))
+    with pytest.raises(InputErrors) as caught:
+        governance.read_members(csv_file(tmp_path, FULL_BOARD[:2]), after)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{path}:2: person: already in the register in this role from this date"
+    ]
+
+
 def test_missing_columns_are_an_error(register, tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("board_ods,person,role\nQYG,A,chair\n")

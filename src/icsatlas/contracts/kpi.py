@@ -119,7 +119,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     """A plain ``date,value`` CSV (optionally with a ``series`` column) as a frame; a date
     may be a month (``Jan-24``: its first day). Every bad cell is reported as
     ``file:row: field: message``."""
-    repeat = Unique(("series", "date"), "a second value for {date}")
+    repeat = Unique(("series", "date"), "a second value for {date}", optional=("series",))
     records = read_rows(path, CSV_COLUMNS, unique=[repeat])
     if not records:
         raise InputError("no data rows", file=str(path), row=2)
@@ -159,7 +159,7 @@ def stored(store: Store, codes: list[str]) -> list[SeriesMeta]:
     """The stored series with these codes (those an import of them would replace)."""
     marks = ", ".join("?" * len(codes))
     rows = store.fetchall(
-        "SELECT code, name, contract_key, provider_code, icb_ods_code FROM kpi_series"
+        "SELECT code, name, contract_key, provider_code, icb_ods_code FROM kpi_series"  # noqa: S608 - placeholders only; values bound
         f" WHERE code IN ({marks})",
         codes,
     )

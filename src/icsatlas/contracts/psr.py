@@ -206,7 +206,7 @@ def import_decisions(
             store.execute("DELETE FROM psr_decision WHERE reference = ?", (decision["reference"],))
             columns = [*decision, "change_id"]
             store.execute(
-                f"INSERT INTO psr_decision ({', '.join(columns)})"
+                f"INSERT INTO psr_decision ({', '.join(columns)})"  # noqa: S608 - column names from PSR_COLUMNS, values bound
                 f" VALUES ({', '.join('?' * len(columns))})",
                 (*decision.values(), change.change_id),
             )

@@ -44,7 +44,7 @@ def _root() -> Path:
 def sources() -> dict[str, DataSource]:
     """Every shipped file's provenance, by key."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load((_root() / "sources.yaml").read_text(), Loader=loader)
+    raw = yaml.load((_root() / "sources.yaml").read_text(), Loader=loader)  # noqa: S506 - the safe loader (libyaml's when present)
     return {
         key: DataSource(key=key, **{k: str(v) for k, v in meta.items()})
         for key, meta in raw.items()

@@ -113,12 +113,16 @@ def read_spend(path: str | Path, basis: wp.Basis) -> pd.DataFrame:
             yield "icb", f"not an ICB code on {basis.on}: {record['icb']!r}"
 
     records = read_rows(path, SPEND_COLUMNS, others="ignore", check=check)
+    if not records:
+        raise InputError("no spend rows: the file has a header only", file=path, row=2)
     columns = ["icb_ods", "financial_year", "setting", "spend_gbp"]
     frame = pd.DataFrame([r.values for r in records], columns=columns)
     wide = frame.pivot_table(
         index=["icb_ods", "financial_year"], columns="setting", values="spend_gbp", aggfunc="sum"
     )
-    return wide.reindex(columns=list(SETTINGS), fill_value=0.0).fillna(0.0).reset_index()
+    spend = wide.reindex(columns=list(SETTINGS), fill_value=0.0).fillna(0.0).reset_index()
+    spend.attrs["file"] = str(path)  # for errors its figures cause
+    return spend
 
 
 def scenario(
@@ -156,6 +160,7 @@ def scenario(
         raise InputError(
             f"moving {points:g} points would take more than 100% of acute spend in {worst}",
             field="points",
+            file=spend.attrs.get("file") if spend is not None else None,
         )
     frame = _paths(basis, shares, budgets, per_icb, count)
     spread = frame.groupby("financial_year").community_vs_need.agg(

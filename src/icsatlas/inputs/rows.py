@@ -69,11 +69,13 @@ wrong); it may replace or add values in ``record.values`` (a resolved code, say)
 
 @dataclass(frozen=True)
 class Unique:
-    """Rows may not repeat these columns' values (if the file has the columns); ``message``
-    may name them: ``"a second value for {date}"``."""
+    """Rows may not repeat these columns' values (if the file has the columns, but for
+    ``optional`` ones, blank when absent); ``message`` may name them: ``"a second value for
+    {date}"``."""
 
     columns: tuple[str, ...]
     message: str
+    optional: tuple[str, ...] = ()
 
 
 @dataclass
@@ -280,7 +282,8 @@ def _record(
 def _repeats(records: list[Record], rule: Unique, report: _Report) -> None:
     first: dict[tuple, int] = {}
     for record in records:
-        if record.wrong & set(rule.columns) or not record.given >= set(rule.columns):
+        needed = set(rule.columns) - set(rule.optional)
+        if record.wrong & set(rule.columns) or not record.given >= needed:
             continue
         value = tuple(record[c] for c in rule.columns)
         if value in first:

@@ -7,6 +7,7 @@ by Excel as "CSV (Comma delimited)", which is Windows-1252, where "CSV UTF-8" is
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 
@@ -40,16 +41,16 @@ def read_text(path: str | PathLike[str]) -> str:
     return decode(data, file=path)
 
 
-def decode(data: bytes, *, file: Where = None) -> str:
+def decode(data: bytes, *, file: Where = None, fix: str = SAVE_AS) -> str:
     """``data`` as text, by its byte-order mark or else as UTF-8 (see the module)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode(data[len(bom) :], encoding, file)
+            return _decode(data[len(bom) :], encoding, file, fix)
     _refuse_binary(data, file)
-    return _decode(data, "utf-8", file)
+    return _decode(data, "utf-8", file, fix)
 
 
-def sniff(path: str | PathLike[str], size: int = 1 << 16) -> str:
+def sniff(path: str | PathLike[str], size: int = 1 << 16, fix: str = SAVE_AS) -> str:
     """The encoding of a file too big to read whole, judged from its first ``size`` bytes:
     ``"utf-8"`` (a byte-order mark is left in place), ``"utf-16"`` or ``"utf-32"`` (whose
     codecs read their mark); the same InputError as :func:`decode` if they are not text.
@@ -66,8 +67,25 @@ def sniff(path: str | PathLike[str], size: int = 1 << 16) -> str:
     try:  # the block may end part-way through a character: not final
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as error:
-        raise InputError(_not_utf8(head, error.start), file=path) from None
+        raise InputError(_not_utf8(head, error.start, fix=fix), file=path) from None
     return "utf-8"
+
+
+def read_lines(path: str | PathLike[str], fix: str = SAVE_AS) -> Iterator[tuple[int, str]]:
+    """Each line of the file at ``path`` with its number (from 1), read as :func:`sniff`
+    says, one line at a time; an InputError naming the file and line at the first that is
+    not text in that encoding (``fix``: what to do about it)."""
+    encoding = sniff(path, fix=fix)
+    number = 0
+    with Path(path).open(encoding="utf-8-sig" if encoding == "utf-8" else encoding) as handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                yield number, line
+        except UnicodeDecodeError as error:
+            byte = error.object[error.start]
+            where = f"byte 0x{byte:02x} on line {number + 1}"
+            hint = ": Windows-1252 or Latin-1?" if encoding == "utf-8" else ""
+            raise InputError(f"not {encoding.upper()} ({where}{hint}): {fix}", file=path) from None
 
 
 def check_utf8(path: str | PathLike[str], block: int = 1 << 24) -> None:
@@ -108,22 +126,20 @@ def _refuse_binary(data: bytes, file: Where) -> None:
         )
 
 
-def _decode(data: bytes, encoding: str, file: Where) -> str:
+def _decode(data: bytes, encoding: str, file: Where, fix: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         if encoding == "utf-8":
-            raise InputError(_not_utf8(data, error.start), file=file) from None
+            raise InputError(_not_utf8(data, error.start, fix=fix), file=file) from None
         byte = data[error.start]
-        message = f"not {encoding.upper()} (byte 0x{byte:02x}): {SAVE_AS}"
+        message = f"not {encoding.upper()} (byte 0x{byte:02x}): {fix}"
         raise InputError(message, file=file) from None
 
 
-def _not_utf8(data: bytes, offset: int, lines_before: int = 0) -> str:
+def _not_utf8(data: bytes, offset: int, lines_before: int = 0, fix: str = SAVE_AS) -> str:
     line = lines_before + _line_of(data, offset)
-    return (
-        f"not UTF-8 (byte 0x{data[offset]:02x} on line {line}: Windows-1252 or Latin-1?): {SAVE_AS}"
-    )
+    return f"not UTF-8 (byte 0x{data[offset]:02x} on line {line}: Windows-1252 or Latin-1?): {fix}"
 
 
 def _line_of(data: bytes, offset: int) -> int:

@@ -3,11 +3,16 @@
 Layout: ``$ICSATLAS_HOME/population/<name>/icb_code=<ODS>/<part>.parquet`` and
 ``manifest.json``. Writers build the whole dataset in a hidden temporary directory next to
 it and rename it into place at the end, so a failed run or a rejected import leaves nothing.
+A writer holds a lock on its directory while it lives (the system releases it when the
+process dies, even by SIGKILL), so the next write deletes the directories of killed writers
+and leaves those of writers still running.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 import shutil
 import time
@@ -25,6 +30,7 @@ from icsatlas.store.base import Store
 DEFAULT_NAME = "england"
 ENGLAND_SUB_ICBS = 106  # sub-ICB locations in England from 1 July 2022
 MANIFEST = "manifest.json"
+FOLDER_LOCK = ".lock"  # held while a writer clears leftovers and makes its directory
 PARTITION = "icb_code"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -164,9 +170,7 @@ def writing(
     is untouched. Refuses to overwrite unless ``replace``."""
     final = check_free(name, replace=replace, folder=folder)
     final.parent.mkdir(parents=True, exist_ok=True)
-    _clear_leftovers(final.parent)
-    temporary = final.parent / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
-    temporary.mkdir()
+    temporary, owned = _building(final.parent, name)
     try:
         yield temporary
         manifest_file = temporary / MANIFEST
@@ -192,17 +196,51 @@ def writing(
             _discard(swapped[0])
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+        os.close(owned)
+
+
+def _building(base: Path, name: str) -> tuple[Path, int]:
+    """A new hidden directory to build ``name`` in, and the open descriptor that holds its
+    lock. Under the folder's lock, so another writer clearing leftovers never sees the
+    directory before it is locked."""
+    with (base / FOLDER_LOCK).open("a") as folder:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        _clear_leftovers(base)
+        temporary = base / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+        temporary.mkdir()
+        owned = os.open(temporary, os.O_RDONLY)
+        fcntl.flock(owned, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return temporary, owned
 
 
 def _clear_leftovers(base: Path) -> None:
-    """Delete half-built populations left by a process killed while writing (more than an
-    hour old, so a write running now in another process is left alone)."""
-    for leftover in [*base.glob(".*.tmp"), *base.glob(".*.old")]:
+    """Delete half-built populations left by processes killed while writing: a building
+    directory nobody holds the lock of, and a dataset moved aside for a swap more than an
+    hour ago (a swap running now in another process is left alone)."""
+    for leftover in base.glob(".*.tmp"):
+        if _abandoned(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in base.glob(".*.old"):
         try:
             if leftover.stat().st_mtime < time.time() - 3600:
                 shutil.rmtree(leftover, ignore_errors=True)
         except OSError:
             continue
+
+
+def _abandoned(directory: Path) -> bool:
+    """Whether no living process holds ``directory``'s lock."""
+    try:
+        handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(handle)
+    return True
 
 
 def _swap(temporary: Path, final: Path) -> Path | None:

@@ -60,13 +60,13 @@ class DuckDBEngine(Engine):
     def use_population(self, population: Dataset) -> None:
         files = population.glob.replace("'", "''")
         self.connection.execute(
-            "CREATE OR REPLACE VIEW population AS SELECT * FROM read_parquet("
+            "CREATE OR REPLACE VIEW population AS SELECT * FROM read_parquet("  # noqa: S608 - view/table names from code; the dataset path is quoted
             f"'{files}', hive_partitioning = true, union_by_name = true)"
         )
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.connection.register(f"_{name}_frame", frame)
-        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_frame")
+        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_frame")  # noqa: S608 - view/table names from code; the dataset path is quoted
         self.connection.unregister(f"_{name}_frame")
 
     def query(self, sql: str) -> pd.DataFrame:

@@ -32,7 +32,12 @@ class Column:
 _STRING = pa.string()
 
 IDENTITY: tuple[Column, ...] = (
-    Column("person_id", pa.int64(), "Pseudonymous person id: an integer, unique in the file."),
+    Column(
+        "person_id",
+        pa.int64(),
+        "Pseudonymous person id: a whole number, 0 or more, unique in the file.",
+        low=0,
+    ),
     Column("practice_code", _STRING, "ODS code of the GP practice the person is registered with."),
     Column(
         "sub_icb_code",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from icsatlas.errors import InputError, NotFoundError
 from icsatlas.inputs.columns import Column
-from icsatlas.inputs.rows import Check, Record, read_rows
+from icsatlas.inputs.rows import Check, Record, Unique, read_rows
 from icsatlas.register.model import BoardMember
 from icsatlas.register.register import Register
 
@@ -60,12 +60,18 @@ MEMBER_COLUMNS = (
     Column("source", present=True),
 )
 COLUMNS = tuple(c.name for c in MEMBER_COLUMNS)
+REPEATED = Unique(
+    ("board_ods", "role", "person", "valid_from"),
+    "{person} is listed twice as {role} of this board from the same date",
+)
 
 
 def read_members(path: str | Path, register: Register) -> list[BoardMember]:
     """Board members from a CSV in the documented template; every row is checked and all
     errors are reported together, each with file, row and field (roles in any case)."""
-    records = read_rows(path, MEMBER_COLUMNS, others="ignore", check=_checker(register))
+    records = read_rows(
+        path, MEMBER_COLUMNS, others="ignore", check=_checker(register), unique=[REPEATED]
+    )
     if not records:
         raise InputError("no board members in the file", file=path)
     return [_member(record) for record in records]
@@ -87,6 +93,8 @@ def _checker(register: Register) -> Check:
             yield "valid_from", f"outside the board's lifetime {lifetime}"
         if not record["source"]:
             yield "source", "every member needs a source"
+        if board is not None and _member_id(board, record) in register.records["board_member"]:
+            yield "person", "already in the register in this role from this date"
 
     return check
 
@@ -100,7 +108,7 @@ def _outside(board, start: date | None, end: date | None) -> bool:
 def _member(record: Record) -> BoardMember:
     board = record["board"]
     return BoardMember(
-        member_id=f"{board.org_id}:{record['role']}:{record['person']}:{record['valid_from']}",
+        member_id=_member_id(board, record),
         board_id=board.org_id,
         person=record["person"],
         role=record["role"],
@@ -110,6 +118,10 @@ def _member(record: Record) -> BoardMember:
         valid_to=record["valid_to"],
         source=record["source"],
     )
+
+
+def _member_id(board, record: Record) -> str:
+    return f"{board.org_id}:{record['role']}:{record['person']}:{record['valid_from']}"
 
 
 def _board(code: str, register: Register):

@@ -79,7 +79,7 @@ class _Segments(Mapping[str, Any]):
     def __getitem__(self, name: str) -> Any:
         if name not in self._loaded:
             start, length = self._offsets[name]
-            self._loaded[name] = pickle.loads(self._blob[start : start + length])
+            self._loaded[name] = pickle.loads(self._blob[start : start + length])  # noqa: S301 - our own cache file in the workspace folder, never user input
         return self._loaded[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -111,7 +111,7 @@ def _read(path: Path) -> Snapshot | None:
     try:
         blob = path.read_bytes()
         (size,) = _HEADER.unpack_from(blob)
-        header = pickle.loads(blob[_HEADER.size : _HEADER.size + size])
+        header = pickle.loads(blob[_HEADER.size : _HEADER.size + size])  # noqa: S301 - our own cache file in the workspace folder, never user input
         if header.get("format") != FORMAT:
             return None
         body = memoryview(blob)[_HEADER.size + size :]

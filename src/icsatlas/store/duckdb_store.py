@@ -54,7 +54,7 @@ class DuckDBStore(Store):
         self.connection.register("_icsatlas_insert", frame)
         try:
             self.connection.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _icsatlas_insert"
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _icsatlas_insert"  # noqa: S608 - table and column names from code, never from input
             )
         finally:
             self.connection.unregister("_icsatlas_insert")

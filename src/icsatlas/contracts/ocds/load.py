@@ -145,9 +145,11 @@ class _Checker:
         if not isinstance(ocid, str) or not ocid.strip():
             self.error(item, "ocid", "release has no ocid")
             return None
-        for where, message in schema.errors(schema.release_validator(), release):
+        problems = schema.errors(schema.release_validator(), release)
+        problems += sorted(schema.bad_numbers(release))[:5]
+        for where, message in problems:
             self.error(item, where, message)
-        if "date" not in release or "id" not in release:
+        if problems or "date" not in release or "id" not in release:
             return None
         body = json.dumps(release, sort_keys=True, separators=(",", ":"))
         key = (ocid, str(release["id"]))
@@ -199,7 +201,7 @@ class _Checker:
         for chunk in _chunks(ocids):
             marks = ", ".join("?" * len(chunk))
             for ocid, release_id, body in self.store.fetchall(
-                f"SELECT ocid, release_id, body FROM ocds_release WHERE ocid IN ({marks})",
+                f"SELECT ocid, release_id, body FROM ocds_release WHERE ocid IN ({marks})",  # noqa: S608 - placeholders only: the values are bound
                 chunk,
             ):
                 stored[(ocid, release_id)] = body
@@ -246,7 +248,7 @@ def _compile(
     for chunk in _chunks(ocids):
         marks = ", ".join("?" * len(chunk))
         rows = store.fetchall(
-            "SELECT ocid, body, ocds_version FROM ocds_release"
+            "SELECT ocid, body, ocds_version FROM ocds_release"  # noqa: S608 - placeholders only: the values are bound
             f" WHERE ocid IN ({marks}) ORDER BY ocid, release_date",
             chunk,
         )
@@ -273,7 +275,8 @@ def _placed(store: Store, chunk: list[str], marks: str, contracts: list[dict]) -
     """Each process's contracts' buyers' ICBs as stored and as compiled now (a process
     with no contract is not placed)."""
     before = store.fetchall(
-        f"SELECT ocid, icb_ods_code FROM contract WHERE ocid IN ({marks})", chunk
+        f"SELECT ocid, icb_ods_code FROM contract WHERE ocid IN ({marks})",  # noqa: S608 - placeholders only; values bound
+        chunk,
     )
     after = [(c["ocid"], c["icb_ods_code"]) for c in contracts]
     placed = [Placing(ocid, (icb,) if icb else (), "buyer") for ocid, icb in [*before, *after]]
@@ -284,12 +287,12 @@ def _placed(store: Store, chunk: list[str], marks: str, contracts: list[dict]) -
 def _replace(store, chunk, marks, records, contracts, party_rows, amendments, import_id):
     """Swap a chunk of processes' derived rows for the new ones, in bulk."""
     store.execute(
-        "DELETE FROM contract_amendment WHERE contract_key IN"
+        "DELETE FROM contract_amendment WHERE contract_key IN"  # noqa: S608 - placeholders only: the values are bound
         f" (SELECT contract_key FROM contract WHERE ocid IN ({marks}))",
         chunk,
     )
     for table in ("ocds_record", "contract", "contract_party"):
-        store.execute(f"DELETE FROM {table} WHERE ocid IN ({marks})", chunk)
+        store.execute(f"DELETE FROM {table} WHERE ocid IN ({marks})", chunk)  # noqa: S608 - placeholders only: the values are bound
     columns = ["ocid", "ocds_version", "compiled", "import_id"]
     store.insert_df("ocds_record", pd.DataFrame(records, columns=columns))
     if contracts:

@@ -18,8 +18,11 @@ from ocdskit.exceptions import UnknownFormatError
 from ocdskit.util import Format, detect_format
 
 from icsatlas.errors import InputError
+from icsatlas.inputs.text import read_lines
 
 JSON_LINES = (".jsonl", ".jsonlines", ".ndjson")
+MAX_DEPTH = 32  # nesting of objects and arrays in a release; OCDS 1.1's deepest is under 10
+NESTED = f"nested more than {MAX_DEPTH} levels deep: not an OCDS release"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ def detect(path: Path) -> Source:
     if path.suffix.lower() in JSON_LINES:
         return Source(path, "json lines")
     try:
+        _check_nesting(path)
         found, concatenated, array = detect_format(str(path))
     except (UnknownFormatError, ijson.JSONError, StopIteration) as error:
         raise InputError(f"not an OCDS file: {error or 'empty'}", file=path) from None
@@ -56,18 +60,28 @@ def detect(path: Path) -> Source:
     return Source(path, f"{found}{shape}")
 
 
+def _check_nesting(path: Path) -> None:
+    """Refuse a file nested deeper than any OCDS data, before ijson reads it by path (a path
+    per value: a deep enough nest takes it hours, as a bomb intends)."""
+    depth = 0
+    with path.open("rb") as stream:
+        for event, _ in ijson.basic_parse(stream, multiple_values=True):
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > MAX_DEPTH + 2:  # a package and its releases array around a release
+                    raise InputError(NESTED, file=path)
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+
+
 def items(source: Source) -> Iterator[Item]:
     """Every release in the file, in file order."""
     path = source.path
     try:
-        if source.format == "json lines":
-            yield from _json_lines(path)
-        elif source.format == "release package":
-            yield from _package(path, "releases")
-        elif source.format == "record package":
-            yield from _package(path, "records")
-        else:
-            yield from _values(path)
+        for item in _read(source):
+            if _deeper_than(item.release, MAX_DEPTH):
+                raise InputError(NESTED, file=path, row=item.line, field=item.position)
+            yield item
     except ijson.JSONError as error:
         raise InputError(f"not valid JSON: {error}", file=path) from None
     except InputError as error:
@@ -76,16 +90,42 @@ def items(source: Source) -> Iterator[Item]:
         raise InputError(error.message, file=path, row=error.row, field=error.field) from None
 
 
+def _read(source: Source) -> Iterator[Item]:
+    path = source.path
+    if source.format == "json lines":
+        return _json_lines(path)
+    if source.format == "release package":
+        return _package(path, "releases")
+    if source.format == "record package":
+        return _package(path, "records")
+    return _values(path)
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether objects and arrays nest in ``value`` more than ``limit`` deep (counted
+    without recursion, so a bomb cannot exhaust the stack)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        if isinstance(node, dict | list):
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _json_lines(path: Path) -> Iterator[Item]:
-    with path.open(encoding="utf-8") as lines:
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise InputError(f"not valid JSON: {error.msg}", file=path, row=number) from None
-            yield from _unpack(value, f"line {number}", number)
+    for number, text in read_lines(path, fix="save it as UTF-8"):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"not valid JSON: {error.msg}", file=path, row=number) from None
+        except RecursionError:
+            raise InputError(NESTED, file=path, row=number) from None
+        yield from _unpack(value, f"line {number}", number)
 
 
 def _package(path: Path, key: str) -> Iterator[Item]:

@@ -8,15 +8,19 @@ package schema's reference to the release schema resolves to the same file.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 SUPPORTED = "1.1"
+LARGEST = 1e15  # a number beyond this is no amount, count or quantity (NHS budgets: ~1e11)
 RELEASE_SCHEMA = "ocds_release_schema_1_1_2.json"
 PACKAGE_SCHEMA = "ocds_release_package_schema_1_1_5.json"
 
@@ -32,9 +36,41 @@ def release_schema() -> dict[str, Any]:
     return _load(RELEASE_SCHEMA)
 
 
+DATES = FormatChecker(formats=())
+
+
+@DATES.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    """An ISO 8601 date and time that exists (``2024-02-30T00:00:00Z`` does not)."""
+    return not isinstance(value, str) or bool(datetime.fromisoformat(value))
+
+
 @cache
 def release_validator() -> Draft4Validator:
-    return Draft4Validator(release_schema())
+    """Validates a release against the schema, its date-times included."""
+    return Draft4Validator(release_schema(), format_checker=DATES)
+
+
+def bad_numbers(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, message) of each number in ``value`` that is not finite or is too large to
+    be one (JSON allows ``1e400``; Python reads ``NaN`` and ``Infinity``), walked without
+    recursion."""
+    stack: list[tuple[str, object]] = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [(f"{where}.{k}" if where else str(k), v) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [(f"{where}[{i}]", v) for i, v in enumerate(node)]
+        elif _not_a_figure(node):
+            shown = str(node) if len(str(node)) < 20 else f"a number of {len(str(node))} digits"
+            yield where, f"{shown} is not a finite number up to {LARGEST:.0e}"
+
+
+def _not_a_figure(node: object) -> bool:
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        return False
+    return abs(node) > LARGEST or (isinstance(node, float) and math.isnan(node))
 
 
 @cache
