@@ -99,10 +99,14 @@ def server(request: pytest.FixtureRequest, web_url: str, web_home: Path) -> Iter
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def _served(url: str, home: Path) -> Iterator[str]:
+def _served(
+    url: str, home: Path, workers: int = 1, settings: dict[str, str] | None = None
+) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "ICSATLAS_HOME": str(home), "ICSATLAS_DATABASE_URL": url}
+    env = {**os.environ, **(settings or {}), "ICSATLAS_HOME": str(home)}
+    env["ICSATLAS_DATABASE_URL"] = url
     command = [sys.executable, "-m", "icsatlas", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     log = home / f"serve-{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)

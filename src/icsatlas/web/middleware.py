@@ -5,7 +5,7 @@
   with ``Retry-After``) before any route is reached (:mod:`icsatlas.web.limits`: one place
   every write passes through, whichever router it is on);
 * a request for anything but a static file or the health check first asks whether the
-  audit log has moved on (:func:`state.look`), so a write through another worker is seen
+  audit log has moved on (:func:`state.refresh`), so a write through another worker is seen
   by the next request to this one;
 * a successful GET is tagged (``ETag``) by its URL, the data release and the day (answers
   default to today); a GET whose ``If-None-Match`` names that tag gets 304 without the
@@ -81,7 +81,7 @@ class Guard:
             )
             return
         if not path.startswith(_UNCACHED):
-            state.look()
+            await state.refresh()
         if _private(scope):
             await self.app(scope, receive, _secured(send, path, [PRIVATE]))
             return

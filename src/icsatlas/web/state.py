@@ -6,10 +6,10 @@ computed from: the icsatlas version, the audit log's latest change and the param
 fingerprint. It is part of every answer's ``ETag`` and of the key of the rendered-page
 cache, so a client (or a cache in front of the server) can revalidate cheaply.
 
-At the start of every request that reads the workspace (:func:`look`) the process asks
+At the start of every request that reads the workspace (:func:`refresh`) the process asks
 whether anything has been recorded since: on PostgreSQL, the audit log's latest change id
-(one query on its primary key, about 0.1 ms on loopback); for a DuckDB file, which the
-server does not keep open, the file's size, time and inode (a ``stat``). If something has
+(one query on its primary key, shared by requests that arrive together); for a DuckDB
+file, which the server does not keep open, its size, time and inode (a ``stat``). If so
 (a write through another worker, or a command), the workspace is reopened, so every worker
 answers from the new release from the next request on, and no cached page or ETag of the
 old release is served again.
@@ -33,6 +33,7 @@ from icsatlas import __version__, exports
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.results import Result, Table, plain
 from icsatlas.store import Store
+from icsatlas.web.watch import ChangeWatch
 from icsatlas.workspace import Workspace, as_date, stamp
 
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
@@ -65,6 +66,7 @@ class Settings:
 
 settings = Settings()
 _open: dict[str, Any] = {}
+_watches: dict[str, ChangeWatch] = {}
 
 
 def configure(url: str | None = None, home: str | Path | None = None) -> None:
@@ -93,9 +95,21 @@ def _current() -> Workspace:
     return _open["workspace"]
 
 
+async def refresh() -> None:
+    """At the start of a request: reopen the workspace if anything has been recorded since
+    it was opened. On PostgreSQL the audit log is asked without holding up other requests,
+    one query shared by the requests that arrive while another is in flight (web/watch.py)."""
+    opened = _open.get("workspace")
+    if opened is not None and _open["file"] is None and not _open.get("stale"):
+        watch = _watches.setdefault(opened.url, ChangeWatch(opened.url))
+        if await watch.latest() == _open["change"]:
+            return
+    look()
+
+
 def look() -> None:
-    """Reopen the workspace if anything has been recorded since it was opened (called at
-    the start of each request, and after a write from this process)."""
+    """Reopen the workspace if anything has been recorded since it was opened (after a
+    write from this process; and, for a DuckDB file, at the start of each request)."""
     if "workspace" in _open and _unchanged(_open["workspace"]):
         _open.pop("stale", None)
         return
