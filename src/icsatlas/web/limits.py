@@ -24,6 +24,7 @@ import math
 import os
 import sqlite3
 import time
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -210,7 +211,7 @@ def configure(url: str, home: Path, text: str | None = None) -> None:
     _limiter["current"] = Limiter(url, home, chosen)
 
 
-def check(scope: dict[str, Any] | Any) -> None:
+def check(scope: MutableMapping[str, Any]) -> None:
     """Count the request ``scope`` describes if it is limited, or refuse it (TooMany)."""
     chosen = bucket(scope["method"], scope["path"])
     if chosen is None:
