@@ -221,5 +221,6 @@ def check(scope: MutableMapping[str, Any]) -> None:
 
 
 def close() -> None:
+    """Let go of the counters' connection (the next request opens it again)."""
     if "current" in _limiter:
-        _limiter.pop("current").close()
+        _limiter["current"].close()
