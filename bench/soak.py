@@ -9,7 +9,8 @@ started as a user starts it. Then, from this process, over loopback:
    the run (at least 10 s): the baseline, measured in the same run on the same machine;
 2. the mixed phase (``--seconds``, default 600): ``--writers`` of the connections each add
    a board member to QWO (``POST /api/v1/areas/QWO/board`` with the token) every
-   ``--write-every`` seconds, while the others keep reading. Every write changes the
+   ``--write-every`` seconds (default 30: with two writers, four changes a minute, more
+   than a register kept by people sees), while the others keep reading. Every write changes the
    audit log, so every worker reopens its workspace and re-renders the pages it had
    cached: the reads of this phase pay for the writes.
 
@@ -197,7 +198,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--writers", type=int, default=2, help="connections that write")
-    parser.add_argument("--write-every", type=float, default=5.0, help="seconds, per writer")
+    parser.add_argument("--write-every", type=float, default=30.0, help="seconds, per writer")
     args = parser.parse_args()
     args.read_only_seconds = max(10.0, args.seconds / 6)
     with tempfile.TemporaryDirectory() as folder, database(True, Path(folder)) as url:
