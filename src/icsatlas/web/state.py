@@ -118,8 +118,8 @@ def look() -> None:
 
     opened = icsatlas.open(settings.url, home=settings.home, read_only=True)
     state = stamp.file_state(opened.url)
+    change = audit_change(opened.store)  # before the register: a write in between is seen
     opened.resolver  # noqa: B018 - the register and its name index, read now
-    change = audit_change(opened.store)
     _open.update(workspace=opened, change=change, register=opened.latest_change, file=state)
     idle()  # a DuckDB file is not held open (and locked) between questions
 
