@@ -15,7 +15,11 @@ Targets (issue 10, "Speed"):
 * p99 latency <= 50 ms at 32 concurrent connections (cached pages);
 * no errors (anything but 200, or a connection failing).
 
-    python bench/serve.py [--seconds 5] [--connections 32] [--quick]
+    python bench/serve.py [--seconds 5] [--connections 32] [--quick] [--postgres] [--workers N]
+
+With ``--postgres`` the register is built in a schema of its own in the PostgreSQL database
+``ICSATLAS_TEST_POSTGRES_URL`` names (dropped afterwards), as the web tests do; every answer
+then asks PostgreSQL for the audit log's latest change.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,14 +194,40 @@ def uncached_pages(base: str, dates: list[str]) -> list[str]:
     return paths
 
 
-def start_server(home: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    env = {**os.environ, "ICSATLAS_HOME": str(home)}
-    env.pop("ICSATLAS_DATABASE_URL", None)
+@contextmanager
+def database(postgres: bool, home: Path) -> Iterator[str]:
+    """A DuckDB file in ``home``, or a fresh schema in the test PostgreSQL database (its URL
+    setting the search path to it), dropped afterwards."""
+    if not postgres:
+        yield f"duckdb:///{home / 'icsatlas.duckdb'}"
+        return
+    from icsatlas import store
+
+    base = os.environ.get("ICSATLAS_TEST_POSTGRES_URL")
+    if not base:
+        raise SystemExit("--postgres needs ICSATLAS_TEST_POSTGRES_URL (a database to use)")
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    store.connect(base, schema=schema).close()
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with store.connect(base, upgrade=False) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def start_server(
+    home: Path, log: Path, url: str, workers: int = 1, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``icsatlas serve`` over the store at ``url`` (built first), once it answers."""
+    env = {**os.environ, **(env or {}), "ICSATLAS_HOME": str(home), "ICSATLAS_DATABASE_URL": url}
     subprocess.run(
         [sys.executable, "-m", "icsatlas", "build"], env=env, check=True, capture_output=True
     )
     port = free_port()
-    command = [sys.executable, "-m", "icsatlas", "serve", "--port", str(port), "--workers", "1"]
+    command = [
+        *(sys.executable, "-m", "icsatlas", "serve", "--port", str(port)),
+        *("--workers", str(workers)),
+    ]
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + STARTUP_S
@@ -223,7 +255,11 @@ def verdict(ok: bool) -> str:
 
 def report(args: argparse.Namespace, base: Run, cached: Run, uncached: Run, pages: int) -> None:
     c = args.connections
-    print(f"\nicsatlas serve (granian, 1 worker) on loopback, {c} connections, {args.seconds} s")
+    engine, workers = "PostgreSQL" if args.postgres else "DuckDB", args.workers
+    print(
+        f"\nicsatlas serve (granian, {workers} worker{'s' if workers > 1 else ''}, {engine}) "
+        f"on loopback, {c} connections, {args.seconds} s"
+    )
     print(
         f"{'':38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'server CPU':>10} "
         f"{'ms/req':>6} {'ratio':>6}  target"
@@ -271,11 +307,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="each load phase")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--quick", action="store_true", help="1.5 s phases, two dates")
+    parser.add_argument("--postgres", action="store_true", help="ICSATLAS_TEST_POSTGRES_URL")
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     if args.quick:
         args.seconds = min(args.seconds, 1.5)
-    with tempfile.TemporaryDirectory() as folder:
-        process, port = start_server(Path(folder), Path(folder) / "serve.log")
+    with tempfile.TemporaryDirectory() as folder, database(args.postgres, Path(folder)) as url:
+        home = Path(folder)
+        process, port = start_server(home, home / "serve.log", url, args.workers)
         try:
             asyncio.run(measure(args, port, process.pid))
         finally:

@@ -23,10 +23,21 @@ import pytest
 
 import icsatlas
 from icsatlas import store as store_module
-from icsatlas.web import state
+from icsatlas.web import limits, state
 from icsatlas.web.app import create_app
 
 STARTUP_S = 90
+# The hostile-input sweep and the contract test send hundreds of searches from one address
+# in a minute: far over the default rate limits, whose own tests (test_limits.py) set them.
+GENEROUS_LIMITS = "write=100000/60,search=100000/60,login=100000/300,subscribe=100000/300"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def generous_limits() -> Iterator[None]:
+    """Every app and server of the session allows far more than the tests send."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(limits.ENV, GENEROUS_LIMITS)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -88,10 +99,14 @@ def server(request: pytest.FixtureRequest, web_url: str, web_home: Path) -> Iter
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-def _served(url: str, home: Path) -> Iterator[str]:
+def _served(
+    url: str, home: Path, workers: int = 1, settings: dict[str, str] | None = None
+) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "ICSATLAS_HOME": str(home), "ICSATLAS_DATABASE_URL": url}
+    env = {**os.environ, **(settings or {}), "ICSATLAS_HOME": str(home)}
+    env["ICSATLAS_DATABASE_URL"] = url
     command = [sys.executable, "-m", "icsatlas", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     log = home / f"serve-{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from icsatlas.web import auth, state
+from icsatlas.web import limits, state
 from icsatlas.web.app import create_app
 from tests.web.auth_helpers import PASSWORD, add_accounts, copy_home, log, members
 from tests.web.conftest import InProcess
@@ -28,8 +28,9 @@ def site(web_home: Path, web_url: str, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    auth._attempts.clear()
+def fresh_limits(site: dict, tmp_path: Path) -> None:
+    """Each test's requests counted afresh (in a counter file of its own)."""
+    limits.configure(site["url"], tmp_path)
 
 
 def cookies(response: httpx.Response) -> dict[str, str]:
@@ -183,10 +184,11 @@ def test_wrong_passwords_lock_the_account_and_the_page_says_so(site):
     assert "try again" in sign_in(site, "root", PASSWORD).text  # locked even with the right one
 
 
-def test_too_many_sign_ins_from_one_address_are_refused(site, monkeypatch):
-    monkeypatch.setattr(auth, "LOGIN_ATTEMPTS", 2)
+def test_too_many_sign_ins_from_one_address_are_refused(site, tmp_path):
+    limits.configure(site["url"], tmp_path, "login=2/300")
     for _ in range(2):
         sign_in(site, "nobody", "not the password")
     refused = sign_in(site, "nobody", "not the password")
     assert refused.status_code == 429
     assert "too many sign-in attempts from this address" in refused.text
+    assert 0 < int(refused.headers["retry-after"]) <= 300

@@ -22,7 +22,7 @@ def test_release_names_version_change_and_parameters(app_client):
     ws = state.workspace()
     version, change, digest = state.release().rsplit(".", 2)
     assert version == icsatlas.__version__
-    assert int(change) == ws.latest_change
+    assert int(change) == state.audit_change(ws.store)
     assert len(digest) == 8
 
 
@@ -31,9 +31,9 @@ def test_the_workspace_is_opened_once_and_read_only(app_client):
     assert state.workspace()._shared.read_only
 
 
-def test_the_workspace_is_rechecked_and_kept_when_nothing_changed(app_client, monkeypatch):
+def test_the_workspace_is_rechecked_and_kept_when_nothing_changed(app_client):
     opened = state.workspace()
-    monkeypatch.setattr(state, "RECHECK_S", 0.0)
+    state.look()
     assert state.workspace() is opened
 
 
@@ -60,9 +60,9 @@ def test_an_unbuilt_store_is_refused_read_only(tmp_path, elsewhere):
         state.workspace()
 
 
-def test_a_change_written_by_another_process_is_seen(tmp_path, monkeypatch, elsewhere):
+def test_a_change_written_by_another_process_is_seen(tmp_path, elsewhere):
     """The server does not hold the DuckDB file: a command can record a change while it runs,
-    and the next answer after RECHECK_S comes from the new register."""
+    and the next request (which looks first) is answered from the new register."""
     url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
     built = icsatlas.open(url, home=tmp_path)
     assert built.latest_change  # builds the register
@@ -72,7 +72,7 @@ def test_a_change_written_by_another_process_is_seen(tmp_path, monkeypatch, else
     writer = icsatlas.open(url, home=tmp_path)
     writer.register.apply_reform("blueprint-2025", reason="a test")
     writer.close()
-    monkeypatch.setattr(state, "RECHECK_S", 0.0)
+    state.look()
     after = state.release()
     assert after != before
     assert int(after.split(".")[-2]) == int(before.split(".")[-2]) + 1

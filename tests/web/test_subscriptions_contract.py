@@ -16,7 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from icsatlas.web import auth, state
+from icsatlas.web import state
 from icsatlas.web.app import create_app
 from tests.notify.mailserver import mail_server
 from tests.notify.mailserver import settings as mail_settings
@@ -58,7 +58,6 @@ def test_asking_for_email_conforms_to_the_document(operation, mode):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     def check(case):
-        auth._attempts.clear()  # the per-address limit is tested in test_subscriptions_portal
         case.call_and_validate(timeout=60)
 
     check()

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from icsatlas.web import auth, state
+from icsatlas.web import limits, state
 from icsatlas.web.app import create_app
 from tests.notify.mailserver import mail_server, use
 from tests.web.auth_helpers import copy_home
@@ -24,11 +24,6 @@ def site(web_home: Path, web_url: str, tmp_path_factory: pytest.TempPathFactory)
     url = f"duckdb:///{home / 'icsatlas.duckdb'}"
     yield {"client": InProcess(create_app(url, home)), "url": url, "home": home}
     state.configure(web_url, web_home)
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> None:
-    auth._attempts.clear()
 
 
 def stored(site: dict) -> int:
@@ -98,12 +93,19 @@ def test_a_bad_address_is_shown_on_the_form(site, monkeypatch):
 
 
 def test_requests_are_limited_like_sign_ins(site, monkeypatch):
+    """The shared limit of web/limits.py, on a counter of its own (a new file in the home)."""
     monkeypatch.delenv("ICSATLAS_SMTP_HOST", raising=False)
-    answers = [
-        post(site, {"area": "QWO", "email": "ann@example.org"}).status_code
-        for _ in range(auth.LOGIN_ATTEMPTS + 1)
-    ]
-    assert answers[-1] == 429 and set(answers[:-1]) == {503}
+    limits.close()
+    for counts in site["home"].glob("rate-limits.sqlite3*"):
+        counts.unlink()
+    limits.configure(site["url"], site["home"], "subscribe=3/300")
+    try:
+        answers = [post(site, {"area": "QWO", "email": "ann@example.org"}) for _ in range(4)]
+    finally:
+        limits.configure(site["url"], site["home"])
+    assert [a.status_code for a in answers] == [503, 503, 503, 429]
+    assert "too many requests for email" in answers[-1].text
+    assert int(answers[-1].headers["retry-after"]) > 0
 
 
 def test_a_link_that_is_not_valid_is_a_page_saying_so(site):

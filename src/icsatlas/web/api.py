@@ -62,8 +62,16 @@ router = APIRouter(
         **_PROBLEMS,
     },
 )
-# Writes: no downloads, no ETags; each refusal a problem document.
-writes = APIRouter(prefix="/api/v1", tags=["icsatlas"], responses=_PROBLEMS)
+_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "description": "Over this client address's rate limit (see Retry-After)",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+        "content": {problems.MEDIA_TYPE: {"schema": {"$ref": f"{_SCHEMAS}Problem"}}},
+    }
+}
+# Writes: no downloads, no ETags; each refusal a problem document; rate-limited per client
+# address (web/limits.py, applied to every write before it reaches its route).
+writes = APIRouter(prefix="/api/v1", tags=["icsatlas"], responses={**_PROBLEMS, **_LIMITED})
 
 Text = Annotated[str, Query(min_length=1, max_length=200)]
 Day = Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or DD/MM/YYYY; today")]
@@ -144,7 +152,12 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/where", response_model=Answer, summary="How a name, code or postcode is read")
+@router.get(
+    "/where",
+    response_model=Answer,
+    summary="How a name, code or postcode is read",
+    responses=_LIMITED,  # a search: rate-limited per client address
+)
 async def where(request: Request, q: Text, on: Day = None, reform: Reforms = None) -> Response:
     return answer(request, _ws(reform).register.where(q, on))
 
@@ -702,7 +715,6 @@ async def subscribe(request: Request, asked: AreaSubscription | FunctionSubscrip
     from icsatlas import notify
     from icsatlas.web import auth
 
-    auth.count_attempt(request, "subscribe")
     with auth.writable() as ws:
         topic = {name: str(value) for name, value in asked.items() if name != "email"}
         found = notify.subscribe(ws, asked["email"], **topic)

@@ -20,8 +20,8 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from icsatlas import __version__
-from icsatlas.web import api, pages, problems, state
+from icsatlas import __version__, config
+from icsatlas.web import api, limits, pages, problems, state
 from icsatlas.web.middleware import Guard
 
 STATIC = Path(__file__).parent / "static"
@@ -36,6 +36,10 @@ DESCRIPTION = (
 def create_app(url: str | None = None, home: str | Path | None = None) -> Guard:
     """The ASGI application over the workspace at ``url`` (default as for ``icsatlas``)."""
     state.configure(url, home)
+    limits.configure(
+        state.settings.url or config.database_url(state.settings.home),
+        state.settings.home or config.home(),
+    )
     app = FastAPI(
         title="icsatlas",
         version=__version__,
@@ -61,3 +65,4 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.workspace()  # opened (and its snapshot read) before the first request
     yield
     state.close()
+    limits.close()

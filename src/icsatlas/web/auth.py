@@ -1,10 +1,11 @@
-"""Who is asking, and the writes they may make: tokens, sessions, CSRF, sign-in limits.
+"""Who is asking, and the writes they may make: tokens, sessions, CSRF.
 
 Reading needs no account. A write names its author by an API token
 (``Authorization: Bearer icsa_...``) or, in the portal, by a session cookie set when they
 sign in (signed under the server key, HttpOnly, SameSite=Lax, Secure over HTTPS). Every form
 a signed-in person submits carries a CSRF token derived from their session, and the sign-in
-form one derived from a cookie of its own, so another site cannot submit either.
+form one derived from a cookie of its own, so another site cannot submit either. Sign-ins,
+like writes and searches, are rate-limited per client address (``icsatlas.web.limits``).
 
 A write opens the workspace writable for that one request (a server's workers otherwise
 read it read-only, and do not hold a DuckDB file between requests), so the change is
@@ -14,8 +15,6 @@ recorded with the signed-in account as its actor and seen by the next question.
 from __future__ import annotations
 
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -34,10 +33,7 @@ from icsatlas.workspace import Workspace
 SESSION_COOKIE = "icsatlas_session"
 LOGIN_COOKIE = "icsatlas_login"
 MAX_FORM = 64 * 1024
-LOGIN_ATTEMPTS = 10  # per client address
-LOGIN_WINDOW_S = 300.0
 PRIVATE = "private, no-store"
-_attempts: dict[str, deque[float]] = defaultdict(deque)
 
 
 def server_key() -> bytes:
@@ -118,21 +114,20 @@ def csrf_token(request: Request) -> str:
     return keys.digest(server_key(), "csrf:" + found.token_id)
 
 
-def login_csrf(request: Request, form: str = "login") -> tuple[str, str | None]:
-    """The CSRF token of a form anyone may submit (signing in, subscribing), bound to a
-    cookie of its own; and that cookie's new value when the browser has none yet (to be
-    set on the response)."""
+def login_csrf(request: Request) -> tuple[str, str | None]:
+    """The sign-in form's CSRF token, bound to a cookie of its own; and that cookie's new
+    value when the browser has none yet (to be set on the response)."""
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
     fresh = None
     if seed is None:
         seed = fresh = secrets.token_urlsafe(24)
-    return keys.digest(server_key(), f"{form}:" + seed), fresh
+    return keys.digest(server_key(), "login:" + seed), fresh
 
 
-def check_login_csrf(request: Request, fields: dict[str, str], form: str = "login") -> None:
+def check_login_csrf(request: Request, form: dict[str, str]) -> None:
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
-    expected = keys.digest(server_key(), f"{form}:" + seed) if seed else ""
-    if not expected or not keys.same(fields.get("csrf", ""), expected):
+    expected = keys.digest(server_key(), "login:" + seed) if seed else ""
+    if not expected or not keys.same(form.get("csrf", ""), expected):
         raise Forbidden(_EXPIRED)
 
 
@@ -155,27 +150,6 @@ async def form(request: Request) -> dict[str, str]:
         raise InputError(f"the form is larger than {MAX_FORM // 1024} KB")
     fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
     return {k: v[0] for k, v in fields.items()}
-
-
-# -- sign-in limits ----------------------------------------------------------------------------
-class TooMany(Forbidden):
-    """Too many sign-in (or subscribe) attempts from one address."""
-
-    http_status = 429
-
-
-def count_attempt(request: Request, what: str = "sign-in") -> None:
-    """Refuse (429) more than ``LOGIN_ATTEMPTS`` sign-ins (or other attempts of ``what``)
-    from one address in the window."""
-    address = request.client.host if request.client else "unknown"
-    now = time.monotonic()
-    seen = _attempts[address if what == "sign-in" else f"{what} {address}"]
-    while seen and now - seen[0] > LOGIN_WINDOW_S:
-        seen.popleft()
-    if len(seen) >= LOGIN_ATTEMPTS:
-        wait = int(LOGIN_WINDOW_S - (now - seen[0])) + 1
-        raise TooMany(f"too many {what} attempts from this address: try again in {wait} seconds")
-    seen.append(now)
 
 
 # -- writes ------------------------------------------------------------------------------------

@@ -1,6 +1,12 @@
 """What every response passes through: limits, revalidation, a cache, security headers.
 
 * a request line longer than ``MAX_URL`` is refused (414) before any route parses it;
+* a write, a search or a sign-in over its client address's rate limit is refused (429,
+  with ``Retry-After``) before any route is reached (:mod:`icsatlas.web.limits`: one place
+  every write passes through, whichever router it is on);
+* a request for anything but a static file or the health check first asks whether the
+  audit log has moved on (:func:`state.refresh`), so a write through another worker is seen
+  by the next request to this one;
 * a successful GET is tagged (``ETag``) by its URL, the data release and the day (answers
   default to today); a GET whose ``If-None-Match`` names that tag gets 304 without the
   answer being computed again;
@@ -21,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
-from icsatlas.web import problems, state
+from icsatlas.web import limits, problems, state
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -69,6 +75,15 @@ class Guard:
         if len(path) + len(query) > MAX_URL:
             await _send(_secured(send, path), problems.too_long(scope))
             return
+        try:
+            limits.check(scope)
+        except limits.TooMany as refused:
+            await _send(
+                _secured(send, path), problems.too_many(scope, str(refused), refused.retry_after)
+            )
+            return
+        if not path.startswith(_UNCACHED):
+            await state.refresh()
         if _private(scope):
             await self.app(scope, receive, _secured(send, path, [PRIVATE]))
             return

@@ -61,6 +61,7 @@ _PAGE_TITLES = {
     404: "Page not found",
     405: "Page not found",
     414: "The web address is too long",
+    429: "Too many requests: please wait",
     500: "Sorry, there is a problem with this service",
 }
 
@@ -74,10 +75,22 @@ def problem(status: int, detail: str, instance: str, **extra: Any) -> Response:
 def too_long(scope: MutableMapping[str, Any]) -> list[dict[str, Any]]:
     """A 414 as raw ASGI messages (sent before any route is reached): a problem document
     for the API, a page for the portal."""
+    return _raw(scope, 414, "the request's URL is too long")
+
+
+def too_many(scope: MutableMapping[str, Any], detail: str, wait: int) -> list[dict[str, Any]]:
+    """A 429 (a client over its rate limit) as raw ASGI messages, saying when to retry."""
+    return _raw(scope, 429, detail, {"retry-after": str(wait)})
+
+
+def _raw(
+    scope: MutableMapping[str, Any], status: int, detail: str, headers: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     cut = {**scope, "path": scope["path"][:200], "raw_path": None, "query_string": b""}
-    response = _respond(Request(cut), 414, "the request's URL is too long", {})
+    response = _respond(Request(cut), status, detail, {})
+    response.headers.update(headers or {})
     return [
-        {"type": "http.response.start", "status": 414, "headers": response.raw_headers},
+        {"type": "http.response.start", "status": status, "headers": response.raw_headers},
         {"type": "http.response.body", "body": response.body},
     ]
 

@@ -2,11 +2,17 @@
 
 A server process opens the workspace once, read-only (so several workers can share one
 DuckDB file), and answers every request from it. The *release* names what the answers were
-computed from: the icsatlas version, the register's latest recorded change and the
-parameters' fingerprint. It is part of every answer's ``ETag``, so a client (or a cache in
-front of the server) can revalidate cheaply. Every ``RECHECK_S`` seconds the server looks
-for a change recorded by another process (a command writing to the DuckDB file, which the
-server does not keep open, or to PostgreSQL) and, if there is one, reopens the workspace.
+computed from: the icsatlas version, the audit log's latest change and the parameters'
+fingerprint. It is part of every answer's ``ETag`` and of the key of the rendered-page
+cache, so a client (or a cache in front of the server) can revalidate cheaply.
+
+At the start of every request that reads the workspace (:func:`refresh`) the process asks
+whether anything has been recorded since: on PostgreSQL, the audit log's latest change id
+(one query on its primary key, shared by requests that arrive together); for a DuckDB
+file, which the server does not keep open, its size, time and inode (a ``stat``). If so
+(a write through another worker, or a command), the workspace is reopened, so every worker
+answers from the new release from the next request on, and no cached page or ETag of the
+old release is served again.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,9 +32,10 @@ from fastapi.responses import Response
 from icsatlas import __version__, exports
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.results import Result, Table, plain
+from icsatlas.store import Store
+from icsatlas.web.watch import ChangeWatch
 from icsatlas.workspace import Workspace, as_date, stamp
 
-RECHECK_S = 30.0
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
 
 
@@ -60,6 +66,7 @@ class Settings:
 
 settings = Settings()
 _open: dict[str, Any] = {}
+_watches: dict[str, ChangeWatch] = {}
 
 
 def configure(url: str | None = None, home: str | Path | None = None) -> None:
@@ -83,21 +90,44 @@ def workspace(*reforms: str) -> Workspace:
 
 
 def _current() -> Workspace:
-    now = time.monotonic()
-    if "workspace" in _open and now - _open["checked"] < RECHECK_S:
-        return _open["workspace"]
+    if "workspace" not in _open or _open.get("stale"):
+        look()
+    return _open["workspace"]
+
+
+async def refresh() -> None:
+    """At the start of a request: reopen the workspace if anything has been recorded since
+    it was opened. On PostgreSQL the audit log is asked without holding up other requests,
+    one query shared by the requests that arrive while another is in flight (web/watch.py)."""
+    opened = _open.get("workspace")
+    if opened is not None and _open["file"] is None and not _open.get("stale"):
+        watch = _watches.setdefault(opened.url, ChangeWatch(opened.url))
+        if await watch.latest() == _open["change"]:
+            return
+    look()
+
+
+def look() -> None:
+    """Reopen the workspace if anything has been recorded since it was opened (after a
+    write from this process; and, for a DuckDB file, at the start of each request)."""
     if "workspace" in _open and _unchanged(_open["workspace"]):
-        _open["checked"] = now
-        return _open["workspace"]
+        _open.pop("stale", None)
+        return
     close()
     import icsatlas
 
     opened = icsatlas.open(settings.url, home=settings.home, read_only=True)
     state = stamp.file_state(opened.url)
-    _open.update(workspace=opened, change=opened.latest_change, file=state, checked=now)
+    change = audit_change(opened.store)  # before the register: a write in between is seen
     opened.resolver  # noqa: B018 - the register and its name index, read now
-    opened.close()  # a DuckDB file is not held open (and locked) between questions
-    return opened
+    _open.update(workspace=opened, change=change, register=opened.latest_change, file=state)
+    idle()  # a DuckDB file is not held open (and locked) between questions
+
+
+def audit_change(store: Store) -> int:
+    """The audit log's latest change id: every write (register, contracts, population,
+    accounts) records one, in the write's own transaction."""
+    return int(store.scalar("SELECT max(change_id) FROM change_log") or 0)
 
 
 def _unchanged(ws: Workspace) -> bool:
@@ -105,9 +135,7 @@ def _unchanged(ws: Workspace) -> bool:
     PostgreSQL's audit log at the same change."""
     if _open["file"] is not None:
         return stamp.file_state(ws.url) == _open["file"]
-    from icsatlas.register import persist
-
-    return persist.latest_change(ws.store) == _open["change"]
+    return audit_change(ws.store) == _open["change"]
 
 
 def idle() -> None:
@@ -118,8 +146,8 @@ def idle() -> None:
 
 def written() -> None:
     """After a write from this process: look for the change at the next question."""
-    if "checked" in _open:
-        _open["checked"] = float("-inf")
+    if "workspace" in _open:
+        _open["stale"] = True
 
 
 def close() -> None:
@@ -222,7 +250,7 @@ def _public(provenance: dict[str, Any]) -> dict[str, Any]:
     """Provenance without the server's file paths: the register is named by its change."""
     data = dict(provenance.get("data", {}))
     if "register" in data:
-        data["register"] = f"icsatlas register, change {_open['change']}"
+        data["register"] = f"icsatlas register, change {_open['register']}"
     return {**provenance, "data": data}
 
 

@@ -79,7 +79,7 @@ def elsewhere():
     state.configure(url, home)
 
 
-def test_a_board_import_appears_with_its_time_and_author(tmp_path, monkeypatch, elsewhere):
+def test_a_board_import_appears_with_its_time_and_author(tmp_path, elsewhere):
     url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
     built = icsatlas.open(url, home=tmp_path)
     assert built.latest_change  # builds the register
@@ -91,7 +91,6 @@ def test_a_board_import_appears_with_its_time_and_author(tmp_path, monkeypatch, 
         str(BOARD), "from the <constitution> & minutes", actor="board-clerk"
     )
     writer.close()
-    monkeypatch.setattr(state, "RECHECK_S", 0.0)
     for address in ("/feeds/changes.atom", "/feeds/area/QM7.atom"):
         root = feed(client, address)
         check_atom(root)

@@ -1,7 +1,7 @@
 """Signing in and out, and the board-member form an editor submits.
 
 ``/login`` takes an account name and password (a POST with a CSRF token bound to a cookie of
-its own; at most ``auth.LOGIN_ATTEMPTS`` tries per address in five minutes; an account locks
+its own; at most ten tries per address in five minutes, ``icsatlas.web.limits``; an account locks
 after five wrong passwords in a row, and the page says so and for how long) and sets a
 session cookie. ``/logout`` ends the session. ``/icb/{code}/board-members`` is the
 board-member form: the ICB page shows it to an editor of that board, and it is submitted
@@ -40,7 +40,6 @@ async def login(request: Request) -> Response:
     fields = await auth.form(request)
     target, name = _safe(fields.get("next", "/")), fields.get("username", "")[:64]
     try:
-        auth.count_attempt(request)
         auth.check_login_csrf(request, fields)
         text = _sign_in(name, fields.get("password", ""))
     except (Unauthenticated, Forbidden) as refused:

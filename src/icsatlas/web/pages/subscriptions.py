@@ -43,7 +43,6 @@ async def subscribe_page(
 async def subscribe(request: Request) -> Response:
     fields = await auth.form(request)
     try:
-        auth.count_attempt(request, "subscribe")
         auth.check_login_csrf(request, fields, FORM)
         with auth.writable() as ws:
             found = notify.subscribe(
