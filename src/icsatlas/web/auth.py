@@ -114,20 +114,21 @@ def csrf_token(request: Request) -> str:
     return keys.digest(server_key(), "csrf:" + found.token_id)
 
 
-def login_csrf(request: Request) -> tuple[str, str | None]:
-    """The sign-in form's CSRF token, bound to a cookie of its own; and that cookie's new
-    value when the browser has none yet (to be set on the response)."""
+def login_csrf(request: Request, form: str = "login") -> tuple[str, str | None]:
+    """The CSRF token of a form anyone may submit (signing in, subscribing), bound to a
+    cookie of its own; and that cookie's new value when the browser has none yet (to be
+    set on the response)."""
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
     fresh = None
     if seed is None:
         seed = fresh = secrets.token_urlsafe(24)
-    return keys.digest(server_key(), "login:" + seed), fresh
+    return keys.digest(server_key(), f"{form}:" + seed), fresh
 
 
-def check_login_csrf(request: Request, form: dict[str, str]) -> None:
+def check_login_csrf(request: Request, fields: dict[str, str], form: str = "login") -> None:
     seed = unsign(request.cookies.get(LOGIN_COOKIE, ""))
-    expected = keys.digest(server_key(), "login:" + seed) if seed else ""
-    if not expected or not keys.same(form.get("csrf", ""), expected):
+    expected = keys.digest(server_key(), f"{form}:" + seed) if seed else ""
+    if not expected or not keys.same(fields.get("csrf", ""), expected):
         raise Forbidden(_EXPIRED)
 
 
