@@ -26,18 +26,25 @@ class Received:
     """What the server accepted: each message with its envelope recipients."""
 
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    raw: list[tuple[list[str], bytes]] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append((list(envelope.rcpt_tos), parsed))
+        self.raw.append((list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for rcpt, m in self.messages if address in rcpt]
 
+    def raw_to(self, address: str) -> list[bytes]:
+        """The messages to ``address`` as they came over the wire."""
+        return [m for rcpt, m in self.raw if address in rcpt]
+
     def clear(self) -> None:
         self.messages.clear()
+        self.raw.clear()
 
 
 def free_port() -> int:

@@ -4,6 +4,7 @@ nothing for other areas, nothing twice, and nothing lost when the server is down
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -66,6 +67,10 @@ def test_a_change_reaches_only_the_subscribers_whose_area_it_touches(ws, smtp, t
     assert message["List-Unsubscribe"] == f"<{unsubscribe}>"  # RFC 8058
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in text
+    # on the wire the link is the header's literal value (RFC 2369), never an encoded word
+    (raw,) = received.raw_to(QWO)
+    header = rb"^List-Unsubscribe: <" + re.escape(unsubscribe.encode()) + rb">\r?$"
+    assert re.search(header, raw, re.MULTILINE), raw[:800]
 
 
 def test_nothing_is_sent_twice_and_the_next_message_lists_only_what_is_new(

@@ -8,6 +8,7 @@ List-Unsubscribe=One-Click``, and the same link in the text.
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from collections.abc import Iterator
@@ -158,8 +159,14 @@ def _list_id(smtp: config.Smtp, found: Subscription) -> str:
     return f"{found.topic.kind}-{found.topic.code.lower()}.changes.{host}"
 
 
+# Headers are folded only past RFC 5322's hard limit: the default folds at 78 characters,
+# and a List-Unsubscribe link longer than that became an RFC 2047 encoded word, which mail
+# clients do not read as the link (RFC 2369 wants the URL itself between angle brackets).
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
 def _message(smtp: config.Smtp, to: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = smtp.sender
     message["To"] = to
     message["Subject"] = subject
