@@ -13,6 +13,7 @@ def test_a_successful_answer_is_tagged_and_kept(app_client):
     assert first.content == again.content
     assert first.headers["etag"].encode() + b"+gzip" in app_client.app.cache  # httpx accepts gzip
     assert again.headers["etag"] == first.headers["etag"]
+    assert "Cookie" in first.headers.get_list("vary") and "Cookie" in again.headers["vary"]
 
 
 def test_compressed_and_plain_answers_are_kept_apart(app_client):
@@ -32,6 +33,7 @@ def test_if_none_match_gets_304_without_a_body(app_client):
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["etag"] == tag
+    assert response.headers["vary"] == "Cookie"  # as the 200 it stands for (RFC 9110 15.4.5)
 
 
 def test_errors_are_not_tagged_or_kept(app_client):

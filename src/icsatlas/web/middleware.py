@@ -38,6 +38,10 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 MAX_URL = 2048
 CACHE_ENTRIES = 512
 CACHE_BODY = 512 * 1024
+# A shared answer is the one for a reader who is not signed in: a cache in front of the
+# server must not give it to someone whose session cookie would show them more (the
+# board-member form), nor theirs to anyone else (signed-in answers are private anyway).
+VARY = (b"vary", b"Cookie")
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -106,7 +110,7 @@ class Guard:
     def _recording(self, tag: bytes, key: bytes, send: Send) -> Send:
         """Tag a successful answer with its validator, and keep it (compressed or not)."""
         messages: list[Message] = []
-        validators = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode())]
+        validators = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode()), VARY]
 
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
@@ -188,7 +192,7 @@ def _header(scope: Scope, name: bytes) -> bytes:
 
 
 def _not_modified(tag: bytes) -> list[Message]:
-    headers = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode())]
+    headers = [(b"etag", tag), (b"cache-control", state.CACHE_CONTROL.encode()), VARY]
     return [
         {"type": "http.response.start", "status": 304, "headers": headers + SECURITY_HEADERS},
         {"type": "http.response.body", "body": b""},
