@@ -62,6 +62,7 @@ class _Group(TyperGroup):
     _listing = False
 
     def invoke(self, ctx: Any) -> Any:
+        from icsatlas.cli.options import close_opened
         from icsatlas.cli.render import fit_width
 
         fit_width()
@@ -75,6 +76,8 @@ class _Group(TyperGroup):
             for line in lines[1:]:
                 typer.secho(line, err=True, fg="red")
             raise typer.Exit(USER_ERROR) from error
+        finally:
+            close_opened()
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]

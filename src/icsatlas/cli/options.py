@@ -81,13 +81,26 @@ def workspace(
     with any what-if reforms (or ``--reforms law|announced``) and parameter overrides."""
     from icsatlas import workspace as workspace_module
 
-    return workspace_module.open(
+    opened = workspace_module.open(
         parameters=parameters,
         reforms=reforms or (),
         as_of_change=as_of_change,
         on_build=_BuildProgress(),
         reform_set=reform_set,
     )
+    _opened.append(opened)
+    return opened
+
+
+_opened: list[Workspace] = []
+
+
+def close_opened() -> None:
+    """When a command ends: let go of the stores its workspaces opened (a DuckDB file stays
+    locked until then; in one process, such as a test's, that would be until garbage
+    collection)."""
+    while _opened:
+        _opened.pop().close()
 
 
 class _BuildProgress:
