@@ -129,7 +129,9 @@ def test_an_editor_adds_a_board_member_with_the_form(site):
     entry = log(site["url"], site["home"])[-1]
     assert (entry.actor, entry.reason) == ("amira", "appointed on 1 May 2026")
     assert "Iris Example" in members(site["url"], site["home"])
-    assert none not in site["client"].get("/icb/QWO").text  # the public page shows the change
+    public = site["client"].get("/icb/QWO").text  # the public page shows the change
+    assert none not in public
+    assert "Iris Example" in public
 
 
 def test_the_form_shows_the_command_lines_errors_and_writes_nothing(site):

@@ -24,7 +24,15 @@ from icsatlas.results import Result
 from icsatlas.web import maps, state
 from icsatlas.web.maps import Layer
 from icsatlas.web.pages import briefing
-from icsatlas.web.pages.view import PATHS, PageQuery, area_path, page_query, render, table
+from icsatlas.web.pages.view import (
+    PATHS,
+    PageQuery,
+    area_path,
+    page_query,
+    public_source,
+    render,
+    table,
+)
 from icsatlas.workspace.report import Report, memo
 
 router = APIRouter()
@@ -82,15 +90,24 @@ async def england(request: Request, query: Page) -> Response:
 
 
 def sections(query: PageQuery, report: Report) -> list[dict[str, Any]]:
-    """Each section of the report as the page shows it: an anchor, a heading and its table."""
+    """Each section of the report as the page shows it: an anchor, a heading, its table and
+    the section's further tables (a board's members)."""
     return [
         {
             "id": f"section-{key}",
             "heading": HEADINGS[key],
             "table": _shown(query, key, result, report.code),
+            "parts": _parts(result),
         }
         for key, result in report.sections.items()
     ]
+
+
+def _parts(result: Result) -> list[dict[str, Any]]:
+    """A section's further tables, each without a source line that repeats the section's."""
+    shown = [table(part) for part in result.sections]
+    source = public_source(result.provenance)
+    return [part | {"source": ""} if part["source"] == source else part for part in shown]
 
 
 def _shown(query: PageQuery, key: str, result: Result, code: str) -> dict[str, Any]:

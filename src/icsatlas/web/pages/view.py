@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from icsatlas.provenance import Provenance
 from icsatlas.results import Result, display, plain
@@ -217,4 +218,13 @@ def _cell(value: Any, column: str = "") -> Any:
         return {"text": percent(value), "format": "numeric"}
     if isinstance(value, (int, float)):
         return {"text": display(value), "format": "numeric"}
+    if isinstance(value, str) and value.startswith(("https://", "http://")):
+        return _web_link(value)
     return str(value)
+
+
+def _web_link(url: str) -> dict[str, Markup]:
+    """A web address in a cell (a member's source, a contract notice) as a link named by its
+    site, so a long address does not widen the table; the whole address is the link's."""
+    site = urlsplit(url).hostname or url
+    return {"html": Markup(f'<a href="{escape(url)}">{escape(site)}</a>')}  # noqa: S704 - escaped
