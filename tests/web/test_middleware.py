@@ -11,7 +11,8 @@ def test_a_successful_answer_is_tagged_and_kept(app_client):
     again = app_client.get("/api/v1/where?q=Frimley")
     assert first.status_code == again.status_code == 200
     assert first.content == again.content
-    assert first.headers["etag"].encode() + b"+gzip" in app_client.app.cache  # httpx accepts gzip
+    (key,) = app_client.app.cache  # httpx accepts gzip; kept for the host it was asked of
+    assert key == first.headers["etag"].encode() + b"+gzip http://testserver"
     assert again.headers["etag"] == first.headers["etag"]
     assert "Cookie" in first.headers.get_list("vary") and "Cookie" in again.headers["vary"]
 
@@ -24,6 +25,16 @@ def test_compressed_and_plain_answers_are_kept_apart(app_client):
     assert zipped.headers["content-encoding"] == "gzip"
     assert "content-encoding" not in plain.headers and "content-encoding" not in again.headers
     assert zipped.json() == plain.json() == again.json()
+    assert len(app_client.app.cache) == 2
+
+
+def test_an_answer_for_a_made_up_host_is_not_served_to_anyone_else(app_client):
+    """Web cache poisoning: the next page's link is absolute, made from the request's Host."""
+    app_client.app.cache.clear()
+    poisoned = app_client.get("/api/v1/areas?limit=2", headers={"Host": "evil.example"})
+    assert poisoned.json()["next"].startswith("http://evil.example/")
+    honest = app_client.get("/api/v1/areas?limit=2")
+    assert honest.json()["next"].startswith("http://testserver/api/v1/areas?")
     assert len(app_client.app.cache) == 2
 
 

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
-from icsatlas.web import limits, problems, state
+from icsatlas.web import limits, problems, proxies, state
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -61,14 +61,17 @@ PRIVATE = (b"cache-control", b"private, no-store")
 class Guard:
     """The ASGI wrapper around the whole application."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, behind: proxies.Proxies | None = None) -> None:
         self.app = app
+        self.behind = behind  # the reverse proxies whose forwarding headers are believed
         self.cache: OrderedDict[bytes, list[Message]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.behind is not None:
+            scope = proxies.forwarded(scope, self.behind)
         try:
             await self._answer(scope, receive, send)
         finally:
@@ -100,7 +103,7 @@ class Guard:
         if tag in _header(scope, b"if-none-match"):
             await _send(send, _not_modified(tag))
             return
-        key = tag + (b"+gzip" if b"gzip" in _header(scope, b"accept-encoding") else b"")
+        key = _cache_key(scope, tag)
         if key in self.cache:
             self.cache.move_to_end(key)
             await _replay(self.cache[key], _secured(send, path), scope["method"])
@@ -185,6 +188,16 @@ async def _replay(messages: list[Message], send: Send, method: str) -> None:
         if method == "HEAD" and message["type"] == "http.response.body":
             message = {**message, "body": b""}
         await send(message)
+
+
+def _cache_key(scope: Scope, tag: bytes) -> bytes:
+    """What a kept answer is kept under: its validator, and whether it is compressed, and the
+    scheme and ``Host`` it was asked for by, since an answer's links (the next page, a feed's
+    own address, a CSV's CSVW description) are absolute: a request with a made-up ``Host``
+    gets links to it, and must not leave them for everyone else (web cache poisoning)."""
+    zipped = b"+gzip" if b"gzip" in _header(scope, b"accept-encoding") else b""
+    origin = scope.get("scheme", "http").encode() + b"://" + _header(scope, b"host")
+    return tag + zipped + b" " + origin
 
 
 def _header(scope: Scope, name: bytes) -> bytes:
