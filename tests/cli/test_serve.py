@@ -37,6 +37,12 @@ def test_reload_without_uvicorn_says_how_to_install_it(built_home, monkeypatch):
     assert "pip install 'icsatlas[dev]'" in result.output
 
 
+def test_a_proxy_setting_it_cannot_read_is_refused(built_home):
+    result = serve(built_home, "--forwarded-allow-ips", "10.0.0.300")
+    assert result.exit_code == 2
+    assert "'10.0.0.300' is not an IP address or network" in result.output
+
+
 @pytest.mark.slow
 def test_reload_serves_the_portal_with_uvicorn(built_home, tmp_path):
     port = _free_port()

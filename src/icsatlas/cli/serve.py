@@ -15,6 +15,8 @@ import typer
 
 from icsatlas import config
 from icsatlas.cli.options import workspace
+from icsatlas.errors import IcsatlasError
+from icsatlas.web import proxies
 
 APP = "icsatlas.web.app:create_app"
 PACKAGE = Path(__file__).resolve().parents[1]  # src/icsatlas: what --reload watches
@@ -35,6 +37,15 @@ def serve(
             help="Development: restart when the icsatlas source changes (uvicorn, one process)."
         ),
     ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            envvar=proxies.ENV,
+            help="Behind a reverse proxy: the proxies' addresses or networks, comma-separated "
+            "(or *), whose X-Forwarded-For and X-Forwarded-Proto are believed, so rate limits "
+            "count each visitor and the sign-in cookie is Secure under https.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the portal (/) and the open API (/api/v1) until stopped (Ctrl-C).
 
@@ -47,11 +58,17 @@ def serve(
         )
     if reload:
         _require_uvicorn()
+    try:
+        proxies.parse(forwarded_allow_ips)
+    except IcsatlasError as error:
+        raise typer.BadParameter(str(error), param_hint="'--forwarded-allow-ips'") from None
     ws = workspace()
     typer.echo(f"icsatlas: register change {ws.latest_change}; {ws.params.fingerprint}")
     ws.resolver  # noqa: B018 - the snapshot and name index, read once before the workers fork
     os.environ[config.HOME_ENV] = str(ws.home)
     os.environ[config.DATABASE_ENV] = ws.url
+    if forwarded_allow_ips:
+        os.environ[proxies.ENV] = forwarded_allow_ips  # read by each worker's application
     ws.close()
     typer.echo(f"icsatlas: serving http://{host}:{port}/ (the API at /api/v1)")
     if reload:

@@ -21,7 +21,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from icsatlas import __version__, config
-from icsatlas.web import api, limits, pages, problems, state
+from icsatlas.web import api, limits, pages, problems, proxies, state
 from icsatlas.web.middleware import Guard
 
 STATIC = Path(__file__).parent / "static"
@@ -57,7 +57,7 @@ def create_app(url: str | None = None, home: str | Path | None = None) -> Guard:
     app.openapi = partial(api.openapi, app)  # type: ignore[method-assign]
     for error, handler in problems.HANDLERS.items():
         app.add_exception_handler(error, handler)
-    return Guard(app)
+    return Guard(app, proxies.configured())
 
 
 @asynccontextmanager

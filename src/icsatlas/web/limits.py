@@ -15,9 +15,8 @@ request is not counted, so a client that waits for ``Retry-After`` is served. Th
 live where every worker process sees them, each request one atomic upsert: on PostgreSQL an
 UNLOGGED table in the store (no write-ahead log: counters need not survive a crash), and
 with DuckDB, whose file the read-only server does not hold, a SQLite file (WAL mode) in the
-server's home. Behind a reverse proxy every request comes from the proxy's address: the
-proxy must then limit per client itself, or pass the client's address on (granian's
-``--forwarded-allow-ips``).
+server's home. Behind a reverse proxy the client is the address the proxy forwards
+(``icsatlas serve --forwarded-allow-ips``: web/proxies.py).
 """
 
 from __future__ import annotations
