@@ -121,6 +121,16 @@ def test_xlsx_writes_each_section_on_a_sheet_of_its_own():
     assert book["Section 2"]["A2"].value == 2
 
 
+def test_xlsx_writes_a_sections_own_sections_after_it():
+    """An area report's boards section holds each board's members as its own section."""
+    members = Result(Table(("person",), (("Rt Hon Paul Burstow",),)), title="members")
+    boards = Result(Table(("board",), (("QM7",),)), title="boards", sections=[members])
+    report = Result(Table(("name",), (("QM7",),)), sections=[Result(Table(("n",))), boards])
+    book = openpyxl.load_workbook(io.BytesIO(exports.encode(report, "xlsx")))
+    assert book.sheetnames == ["Data", "Section 1", "Section 2", "Section 2.1", "Provenance"]
+    assert book["Section 2.1"]["A2"].value == "Rt Hon Paul Burstow"
+
+
 def test_json_is_the_one_shape_with_release_and_licence(result, about):
     document = json.loads(exports.encode(result, "json", about))
     assert set(document) == {"title", "data", "provenance", "notes", "release"}

@@ -42,6 +42,37 @@ def test_the_client_is_the_rightmost_address_that_is_not_a_proxy():
     assert proxies.forwarded(scope("10.0.0.1", *headers), behind)["client"][0] == "203.0.113.9"
 
 
+def test_with_any_peer_believed_the_client_is_what_the_nearest_proxy_appended():
+    """nginx appends the address it saw to whatever the visitor sent."""
+    sent = scope("10.0.0.1", ("x-forwarded-for", "1.2.3.4, 203.0.113.9"))
+    assert proxies.forwarded(sent, proxies.parse("*"))["client"][0] == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "client"),
+    [
+        ("203.0.113.9:4431", "203.0.113.9"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+    ],
+)
+def test_a_forwarded_address_is_named_without_its_port(forwarded_for, client):
+    sent = scope("10.0.0.1", ("x-forwarded-for", forwarded_for))
+    assert proxies.forwarded(sent, proxies.parse("10.0.0.1"))["client"][0] == client
+
+
+def test_a_proxy_seen_on_an_ipv6_socket_is_still_the_proxy():
+    sent = scope("::ffff:127.0.0.1", ("x-forwarded-for", "203.0.113.9"))
+    assert proxies.forwarded(sent, proxies.parse("127.0.0.1"))["client"][0] == "203.0.113.9"
+
+
+def test_the_scheme_is_the_nearest_proxys_even_without_an_address():
+    sent = scope("10.0.0.1", ("x-forwarded-proto", "http, https"))
+    seen = proxies.forwarded(sent, proxies.parse("10.0.0.1"))
+    assert (seen["client"][0], seen["scheme"]) == ("10.0.0.1", "https")
+
+
 def test_headers_from_anyone_else_are_ignored():
     behind = proxies.parse("10.0.0.1")
     sent = scope("198.51.100.7", ("x-forwarded-for", "1.2.3.4"), ("x-forwarded-proto", "https"))

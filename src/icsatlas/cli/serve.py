@@ -104,6 +104,7 @@ def _develop(host: str, port: int, access_log: bool) -> None:
         reload=True,
         reload_dirs=[str(PACKAGE)],
         access_log=access_log,
+        proxy_headers=False,  # the proxies believed are --forwarded-allow-ips's (web/proxies.py)
     )
 
 

@@ -37,9 +37,17 @@ def to_xlsx(result: Result, about: About) -> bytes:
 
 
 def _sheets(result: Result) -> list[tuple[str, Result]]:
-    """A "Data" sheet (unless the answer is only sections), then "Section 1", "Section 2"."""
+    """A "Data" sheet (unless the answer is only sections), then "Section 1", "Section 2",
+    and a section's own sections after it ("Section 3.1": an area report's board members)."""
     main = [("Data", result)] if result.columns or not result.sections else []
-    return main + [(f"Section {n}", s) for n, s in enumerate(result.sections, 1)]
+    return main + _section_sheets(result, "Section ")
+
+
+def _section_sheets(result: Result, prefix: str) -> list[tuple[str, Result]]:
+    sheets = []
+    for n, section in enumerate(result.sections, 1):
+        sheets += [(f"{prefix}{n}", section), *_section_sheets(section, f"{prefix}{n}.")]
+    return sheets
 
 
 def _write(sheet: WriteOnlyWorksheet, head: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:

@@ -6,9 +6,12 @@ would look as if they used plain http (so the sign-in cookie would not be marked
 ``Secure``). ``icsatlas serve --forwarded-allow-ips`` (``ICSATLAS_FORWARDED_ALLOW_IPS``)
 names the proxies to believe: addresses and networks, comma-separated, or ``*``. For a
 connection from one of them, the client is the right-most address in ``X-Forwarded-For``
-that is not itself a trusted proxy (the left-most if all are), and the scheme is
-``X-Forwarded-Proto`` when it is ``http`` or ``https``. From anyone else both headers are
-ignored, so a visitor cannot choose their own address and escape a limit.
+that is not itself a trusted proxy (with ``*``, the right-most: the one the nearest proxy
+appended), and the scheme is the last ``X-Forwarded-Proto`` when it is ``http`` or
+``https``. From anyone else both headers are ignored, so a visitor cannot choose their own
+address and escape a limit. An IPv4 address seen on an IPv6 socket (``::ffff:10.0.0.1``)
+is the IPv4 address, and a forwarded address may carry a port (``203.0.113.9:4431``,
+``[2001:db8::1]:443``), which is not part of the client's name.
 """
 
 from __future__ import annotations
@@ -35,16 +38,16 @@ class Proxies:
     def trusted(self, host: str | None) -> bool:
         if self.everyone:
             return True
-        try:
-            address = ipaddress.ip_address(host or "")
-        except ValueError:
-            return False
-        return any(address in network for network in self.networks)
+        address = _address(host or "")
+        return address is not None and any(address in network for network in self.networks)
 
-    def client(self, forwarded_for: list[str]) -> str:
-        """The first address, from the right, that is not one of the proxies."""
-        untrusted = [host for host in reversed(forwarded_for) if not self.trusted(host)]
-        return untrusted[0] if untrusted and not self.everyone else forwarded_for[0]
+    def client(self, forwarded_for: list[str]) -> str | None:
+        """The first address, from the right, that is not one of the proxies (the left-most
+        if all are; the right-most if any peer is believed); None if it is not an address."""
+        hosts = [_address(host) for host in forwarded_for]
+        untrusted = [h for h in reversed(hosts) if h is None or not self.trusted(str(h))]
+        chosen = hosts[-1] if self.everyone else (untrusted or hosts)[0]
+        return str(chosen) if chosen is not None else None
 
 
 def parse(text: str | None) -> Proxies | None:
@@ -76,25 +79,31 @@ def forwarded(scope: MutableMapping[str, Any], proxies: Proxies) -> MutableMappi
     peer = scope.get("client")
     if not proxies.trusted(peer[0] if peer else None):
         return scope
+    changed = dict(scope)
     hosts = _header_list(scope, b"x-forwarded-for")
-    if not hosts:
-        return scope
-    client = proxies.client(hosts)
-    if not _is_address(client):  # what a proxy forwards is an address; anything else is not
-        return scope
-    changed = {**scope, "client": (client, 0)}
+    client = proxies.client(hosts) if hosts else None
+    if client is not None:  # what a proxy forwards is an address; anything else is not
+        changed["client"] = (client, 0)
     proto = _header_list(scope, b"x-forwarded-proto")
-    if proto and proto[0].lower() in ("http", "https"):
-        changed["scheme"] = proto[0].lower()
+    if proto and proto[-1].lower() in ("http", "https"):
+        changed["scheme"] = proto[-1].lower()
     return changed
 
 
-def _is_address(text: str) -> bool:
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``text`` names (without a port; an IPv4-mapped IPv6 address as IPv4)."""
+    text = text.strip()
+    if text.startswith("["):  # [v6] or [v6]:port
+        text = text[1 : text.find("]")] if "]" in text else text
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":")[0]
     try:
-        ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _header_list(scope: MutableMapping[str, Any], name: bytes) -> list[str]:

@@ -8,6 +8,7 @@ so it can be shared and cached: :class:`PageQuery` reads ``on`` and ``reform`` o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -223,8 +224,22 @@ def _cell(value: Any, column: str = "") -> Any:
     return str(value)
 
 
-def _web_link(url: str) -> dict[str, Markup]:
+_UNCLEAR_URL = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
+def _web_link(url: str) -> dict[str, Markup] | str:
     """A web address in a cell (a member's source, a contract notice) as a link named by its
-    site, so a long address does not widen the table; the whole address is the link's."""
-    site = urlsplit(url).hostname or url
+    site, so a long address does not widen the table; the whole address is the link's. An
+    address a browser might read differently from Python (a backslash, a user name before
+    the site, spaces) or that is malformed is shown as text: the link's name must be the
+    site it opens, and a typo in a source must not break the page."""
+    if _UNCLEAR_URL.search(url):
+        return url
+    try:
+        parts = urlsplit(url)
+        site = parts.hostname
+    except ValueError:
+        return url
+    if not site or "@" in parts.netloc:
+        return url
     return {"html": Markup(f'<a href="{escape(url)}">{escape(site)}</a>')}  # noqa: S704 - escaped
