@@ -38,6 +38,19 @@ def test_an_answer_for_a_made_up_host_is_not_served_to_anyone_else(app_client):
     assert len(app_client.app.cache) == 2
 
 
+def test_with_a_public_address_no_link_depends_on_the_host_sent(app_client, monkeypatch):
+    """A cache in front that keys on its own name (nginx's $proxy_host) is not poisoned."""
+    monkeypatch.setenv("ICSATLAS_PUBLIC_URL", "https://atlas.example.org/")
+    app_client.app.cache.clear()
+    page = app_client.get("/api/v1/areas?limit=2", headers={"Host": "evil.example"})
+    assert page.json()["next"].startswith("https://atlas.example.org/api/v1/areas?limit=2&")
+    csv = app_client.get("/api/v1/areas?format=csv", headers={"Host": "evil.example"})
+    assert csv.headers["link"].startswith("<https://atlas.example.org/api/v1/areas?format=csvw>")
+    feed = app_client.get("/feeds/area/QWO.atom", headers={"Host": "evil.example"}).text
+    assert 'href="https://atlas.example.org/feeds/area/QWO.atom"' in feed
+    app_client.app.cache.clear()
+
+
 def test_if_none_match_gets_304_without_a_body(app_client):
     tag = app_client.get("/api/v1/reforms").headers["etag"]
     response = app_client.get("/api/v1/reforms", headers={"If-None-Match": f'"x", {tag}'})

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import Query, Request
 from fastapi.responses import Response
 
-from icsatlas import __version__, exports
+from icsatlas import __version__, config, exports
 from icsatlas.errors import IcsatlasError, NotFoundError
 from icsatlas.results import Result, Table, plain
 from icsatlas.store import Store
@@ -215,14 +217,26 @@ def download(request: Request, result: Result, fmt: str) -> Response:
     links (``Link: rel=describedby``) to its CSVW metadata, ``format=csvw``."""
     fmt = exports.chosen(fmt)
     about = exports.About.of(result, release(), _public(result.provenance.to_dict()))
-    csv_url = str(request.url.include_query_params(format="csv"))
+    csv_url = absolute(request, format="csv")
     body = exports.encode(result, fmt, about, url=csv_url)
     name = exports.filename(_stem(request.url.path), fmt, _day(request))
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
-        described = request.url.include_query_params(format="csvw")
+        described = absolute(request, format="csvw")
         headers["Link"] = f'<{described}>; rel="describedby"; type="{exports.MEDIA_TYPES["csvw"]}"'
     return Response(body, media_type=exports.MEDIA_TYPES[fmt], headers=headers)
+
+
+def absolute(request: Request, **params: str) -> str:
+    """The request's own address with ``params`` set, on the site's public address
+    (``ICSATLAS_PUBLIC_URL``) when it is configured, so no link depends on the ``Host`` a
+    client sent; else on the address the request was made to."""
+    url = request.url.include_query_params(**params) if params else request.url
+    public = os.environ.get(config.PUBLIC_URL_ENV, "").strip().rstrip("/")
+    if public.startswith(("https://", "http://")):
+        site = urlsplit(public)
+        url = url.replace(scheme=site.scheme, netloc=site.netloc)
+    return str(url)
 
 
 def _stem(path: str) -> str:
@@ -260,7 +274,7 @@ def _page(request: Request, table: Table, limit: int, cursor: str | None) -> dic
     data = [{c: plain(v) for c, v in zip(table.columns, r, strict=True)} for r in rows]
     page: dict[str, Any] = {"data": data, "total": len(table), "next": None}
     if start + limit < len(table):
-        page["next"] = str(request.url.include_query_params(cursor=_cursor(start + limit)))
+        page["next"] = absolute(request, cursor=_cursor(start + limit))
     return page
 
 

@@ -47,7 +47,7 @@ def _feed(request: Request, result: Result) -> Response:
     rows = result.table.records()[:ENTRIES]
     ET.register_namespace("", ATOM)
     feed = ET.Element(_tag("feed"))
-    self_link = str(request.url)
+    self_link = state.absolute(request)
     _text(feed, "id", f"tag:icsatlas,2026:feed{request.url.path}")
     _text(feed, "title", "icsatlas: " + result.title.replace(f" since {EPOCH}", ""))
     _text(feed, "updated", _time(rows[0]["recorded_at"]) if rows else _latest())
