@@ -31,6 +31,7 @@ def database_url(folder: Path | None = None) -> str:
 
 SMTP_HOST_ENV = "ICSATLAS_SMTP_HOST"
 PUBLIC_URL_ENV = "ICSATLAS_PUBLIC_URL"
+FORWARDED_ENV = "ICSATLAS_FORWARDED_ALLOW_IPS"  # the reverse proxies believed (web/proxies.py)
 SECURITY = ("starttls", "tls", "none")
 
 
@@ -65,8 +66,8 @@ def smtp() -> Smtp | None:
     if security not in SECURITY:
         raise IcsatlasError(f"ICSATLAS_SMTP_SECURITY must be one of {', '.join(SECURITY)}")
     sender = os.environ.get("ICSATLAS_SMTP_FROM", "").strip()
-    public = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
-    if not sender or not public.startswith(("https://", "http://")):
+    public = public_url()
+    if not sender or public is None:
         raise IcsatlasError(
             f"{SMTP_HOST_ENV} is set, so ICSATLAS_SMTP_FROM (the sender's address) and "
             f"{PUBLIC_URL_ENV} (the site's https:// address, for links in email) are needed too"
@@ -74,3 +75,10 @@ def smtp() -> Smtp | None:
     user = os.environ.get("ICSATLAS_SMTP_USER") or None
     password = os.environ.get("ICSATLAS_SMTP_PASSWORD") or None
     return Smtp(host, port, sender, public, security, user, password)
+
+
+def public_url() -> str | None:
+    """The site's public address (``ICSATLAS_PUBLIC_URL``, without a trailing ``/``), if
+    set to an http(s) address: links in email, and every absolute link in an answer."""
+    public = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/")
+    return public if public.startswith(("https://", "http://")) else None

@@ -15,8 +15,6 @@ import typer
 
 from icsatlas import config
 from icsatlas.cli.options import workspace
-from icsatlas.errors import IcsatlasError
-from icsatlas.web import proxies
 
 APP = "icsatlas.web.app:create_app"
 PACKAGE = Path(__file__).resolve().parents[1]  # src/icsatlas: what --reload watches
@@ -40,7 +38,7 @@ def serve(
     forwarded_allow_ips: Annotated[
         str | None,
         typer.Option(
-            envvar=proxies.ENV,
+            envvar=config.FORWARDED_ENV,
             help="Behind a reverse proxy: the proxies' addresses or networks, comma-separated "
             "(or *), whose X-Forwarded-For and X-Forwarded-Proto are believed, so rate limits "
             "count each visitor and the sign-in cookie is Secure under https.",
@@ -58,17 +56,14 @@ def serve(
         )
     if reload:
         _require_uvicorn()
-    try:
-        proxies.parse(forwarded_allow_ips)
-    except IcsatlasError as error:
-        raise typer.BadParameter(str(error), param_hint="'--forwarded-allow-ips'") from None
+    _require_proxies(forwarded_allow_ips)
     ws = workspace()
     typer.echo(f"icsatlas: register change {ws.latest_change}; {ws.params.fingerprint}")
     ws.resolver  # noqa: B018 - the snapshot and name index, read once before the workers fork
     os.environ[config.HOME_ENV] = str(ws.home)
     os.environ[config.DATABASE_ENV] = ws.url
     if forwarded_allow_ips:
-        os.environ[proxies.ENV] = forwarded_allow_ips  # read by each worker's application
+        os.environ[config.FORWARDED_ENV] = forwarded_allow_ips  # read by each worker's application
     ws.close()
     typer.echo(f"icsatlas: serving http://{host}:{port}/ (the API at /api/v1)")
     if reload:
@@ -106,6 +101,17 @@ def _develop(host: str, port: int, access_log: bool) -> None:
         access_log=access_log,
         proxy_headers=False,  # the proxies believed are --forwarded-allow-ips's (web/proxies.py)
     )
+
+
+def _require_proxies(text: str | None) -> None:
+    """``--forwarded-allow-ips`` read as each worker will read it, refused now if it cannot."""
+    from icsatlas.errors import IcsatlasError
+    from icsatlas.web import proxies
+
+    try:
+        proxies.parse(text)
+    except IcsatlasError as error:
+        raise typer.BadParameter(str(error), param_hint="'--forwarded-allow-ips'") from None
 
 
 def _require_uvicorn() -> None:

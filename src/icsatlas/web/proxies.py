@@ -22,9 +22,10 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from icsatlas import config
 from icsatlas.errors import IcsatlasError
 
-ENV = "ICSATLAS_FORWARDED_ALLOW_IPS"
+ENV = config.FORWARDED_ENV
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 

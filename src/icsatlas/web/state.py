@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -232,8 +231,8 @@ def absolute(request: Request, **params: str) -> str:
     (``ICSATLAS_PUBLIC_URL``) when it is configured, so no link depends on the ``Host`` a
     client sent; else on the address the request was made to."""
     url = request.url.include_query_params(**params) if params else request.url
-    public = os.environ.get(config.PUBLIC_URL_ENV, "").strip().rstrip("/")
-    if public.startswith(("https://", "http://")):
+    public = config.public_url()
+    if public is not None:
         site = urlsplit(public)
         url = url.replace(scheme=site.scheme, netloc=site.netloc)
     return str(url)
