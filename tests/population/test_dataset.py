@@ -71,3 +71,12 @@ def test_a_failed_write_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError), dataset.writing("sample", folder=tmp_path):
         raise RuntimeError("killed half-way")
     assert [p.name for p in tmp_path.iterdir()] == [".lock"]
+
+
+def test_a_half_built_or_moved_aside_population_is_not_listed(tmp_path):
+    """CI's crash test (seed 531660) killed a population import after its manifest was
+    written and before the swap: the building folder was then listed as a population."""
+    for name in (".england.b9578ae6.tmp", ".england.deadbeef.old", "sample"):
+        (tmp_path / name).mkdir()
+        dataset.write_manifest(tmp_path / name, {"extract_date": "2026-08-01"})
+    assert [d.name for d in dataset.list_datasets(tmp_path)] == ["sample"]

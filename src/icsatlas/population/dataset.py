@@ -131,15 +131,16 @@ def open_dataset(name: str = DEFAULT_NAME, folder: Path | None = None) -> Datase
 
 
 def list_datasets(folder: Path | None = None) -> list[Dataset]:
+    """The stored populations: folders with a manifest, not the hidden ones a write is
+    building (``.NAME.*.tmp``) or has moved aside (``.NAME.*.old``)."""
     base = root(folder)
     if not base.exists():
         return []
-    found = []
-    for manifest in sorted(base.glob(f"*/{MANIFEST}")):
-        found.append(
-            Dataset(manifest.parent.name, manifest.parent, json.loads(manifest.read_text()))
-        )
-    return found
+    return [
+        Dataset(manifest.parent.name, manifest.parent, json.loads(manifest.read_text()))
+        for manifest in sorted(base.glob(f"*/{MANIFEST}"))
+        if not manifest.parent.name.startswith(".")
+    ]
 
 
 def check_free(name: str, *, replace: bool = False, folder: Path | None = None) -> Path:
