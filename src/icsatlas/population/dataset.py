@@ -25,12 +25,13 @@ from typing import Any
 
 from icsatlas import config
 from icsatlas.errors import InputError, NotFoundError
+from icsatlas.store import journal
 from icsatlas.store.base import Store
+from icsatlas.store.journal import folder_locked
 
 DEFAULT_NAME = "england"
 ENGLAND_SUB_ICBS = 106  # sub-ICB locations in England from 1 July 2022
 MANIFEST = "manifest.json"
-FOLDER_LOCK = ".lock"  # held while a writer clears leftovers and makes its directory
 PARTITION = "icb_code"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -171,7 +172,7 @@ def writing(
     is untouched. Refuses to overwrite unless ``replace``."""
     final = check_free(name, replace=replace, folder=folder)
     final.parent.mkdir(parents=True, exist_ok=True)
-    temporary, owned = _building(final.parent, name)
+    temporary, owned = _building(final.parent, name, store)
     try:
         yield temporary
         manifest_file = temporary / MANIFEST
@@ -180,32 +181,54 @@ def writing(
         if store is None:
             _discard(_swap(temporary, final))
         else:
-            from icsatlas.population import registry
-
-            manifest = json.loads(manifest_file.read_text())
-            swapped: list[Path | None] = []
-            try:
-                with store.transaction():
-                    registry.record(
-                        store, name, str(final), manifest, reason=reason, actor=actor, source=source
-                    )
-                    swapped.append(_swap(temporary, final))
-            except BaseException:
-                if swapped:  # the commit failed: the folder goes back to what the store says
-                    _swap_back(temporary, final, swapped[0])
-                raise
-            _discard(swapped[0])
+            _record_and_swap(store, temporary, final, reason=reason, actor=actor, source=source)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
         os.close(owned)
 
 
-def _building(base: Path, name: str) -> tuple[Path, int]:
+def _record_and_swap(
+    store: Store,
+    temporary: Path,
+    final: Path,
+    *,
+    reason: str,
+    actor: str | None,
+    source: str | None,
+) -> None:
+    """Record the dataset in ``store`` and put it in place, in the store's transaction, with
+    a :class:`~icsatlas.store.journal.Journal` so a kill before the commit is undone."""
+    from icsatlas.population import registry
+
+    manifest = json.loads((temporary / MANIFEST).read_text())
+    swapped: list[Path | None] = []
+    note: journal.Journal | None = None
+    try:
+        with store.transaction():
+            change = registry.record(
+                store, final.name, str(final), manifest, reason=reason, actor=actor, source=source
+            )
+            with folder_locked(final.parent):
+                note = journal.Journal(temporary, store, str(change.entry_hash))
+            swapped.append(_swap(temporary, final))
+    except BaseException:
+        if swapped:  # the commit failed: the folder goes back to what the store says
+            _swap_back(temporary, final, swapped[0])
+        raise
+    else:
+        _discard(swapped[0])
+    finally:
+        if note is not None:
+            note.close()
+
+
+def _building(base: Path, name: str, store: Store | None) -> tuple[Path, int]:
     """A new hidden directory to build ``name`` in, and the open descriptor that holds its
     lock. Under the folder's lock, so another writer clearing leftovers never sees the
     directory before it is locked."""
-    with (base / FOLDER_LOCK).open("a") as folder:
-        fcntl.flock(folder, fcntl.LOCK_EX)
+    with folder_locked(base):
+        if store is not None:
+            journal.recover(base, store)
         _clear_leftovers(base)
         temporary = base / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
         temporary.mkdir()
@@ -217,11 +240,15 @@ def _building(base: Path, name: str) -> tuple[Path, int]:
 def _clear_leftovers(base: Path) -> None:
     """Delete half-built populations left by processes killed while writing: a building
     directory nobody holds the lock of, and a dataset moved aside for a swap more than an
-    hour ago (a swap running now in another process is left alone)."""
+    hour ago (a swap running now in another process is left alone), except those a swap's
+    note names, which only its store can settle."""
+    noted = journal.pending(base)
     for leftover in base.glob(".*.tmp"):
-        if _abandoned(leftover):
+        if leftover.name.removesuffix(".tmp") not in noted and _abandoned(leftover):
             shutil.rmtree(leftover, ignore_errors=True)
     for leftover in base.glob(".*.old"):
+        if leftover.name.removesuffix(".old") in noted:
+            continue
         try:
             if leftover.stat().st_mtime < time.time() - 3600:
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -246,8 +273,9 @@ def _abandoned(directory: Path) -> bool:
 
 def _swap(temporary: Path, final: Path) -> Path | None:
     """Put ``temporary`` at ``final``; an existing dataset is moved aside (returned, to be
-    deleted by :func:`_discard` once the store has committed the change)."""
-    old = final.parent / f".{final.name}.{uuid.uuid4().hex[:8]}.old"
+    deleted by :func:`_discard` once the store has committed the change) under the building
+    directory's name, so a swap's note names both."""
+    old = temporary.with_suffix(".old")
     if final.exists():
         final.rename(old)
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from icsatlas.store.audit import record_change
+from icsatlas.store.audit import Change, record_change
 from icsatlas.store.base import Store
 
 
@@ -20,10 +20,10 @@ def record(
     reason: str,
     actor: str | None = None,
     source: str | None = None,
-) -> int:
+) -> Change:
     """Record (or replace) population ``name`` in the store, with an audit-log entry naming
     ``actor`` and ``source`` (default: the manifest's source); run it inside the caller's
-    transaction. Returns the change id."""
+    transaction. Returns the audit-log entry."""
     kind = str(manifest.get("kind", "synthetic"))
     change = record_change(
         store,
@@ -58,7 +58,7 @@ def record(
             change.change_id,
         ),
     )
-    return change.change_id
+    return change
 
 
 def forget(store: Store, name: str, *, reason: str) -> None:

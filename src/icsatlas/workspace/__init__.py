@@ -77,9 +77,12 @@ class _Shared:
 
     @cached_property
     def store(self) -> Store:
-        from icsatlas.store import connect
+        """The store, once a population swap a killed writer left half done is settled."""
+        from icsatlas.store import connect, journal
 
-        return connect(self.url, read_only=self.read_only)
+        store = connect(self.url, read_only=self.read_only)
+        journal.recover_folder(self.home / "population", store)
+        return store
 
     @cached_property
     def latest_change(self) -> int:

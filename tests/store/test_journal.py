@@ -1,0 +1,150 @@
+"""A population write killed between putting its dataset in place and the store's commit is
+settled by the next process that opens the store: undone if the commit did not happen,
+finished if it did (CI's crash test, seed 531660, caught the folder and the store apart)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import icsatlas
+from icsatlas.population import dataset, registry
+from icsatlas.store import connect, journal
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from icsatlas.population import dataset
+from icsatlas.store import connect
+url, folder, pause_after = sys.argv[1:]
+original = getattr(dataset, pause_after)
+def pausing(*args):
+    result = original(*args)
+    print("paused", flush=True)
+    time.sleep(600)
+    return result
+setattr(dataset, pause_after, pausing)
+store = connect(url)
+with dataset.writing("england", replace=True, store=store, reason="new", folder=Path(folder)) as d:
+    dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 2, "made": "new"})
+"""
+
+
+@pytest.fixture
+def url(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A store's URL: a DuckDB file, or a schema of its own on the test server."""
+    if engine == "duckdb":
+        yield f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    schema = f"journal_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in server else "?"
+    try:
+        yield f"{server}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _stored_old_england(url: str, folder: Path) -> None:
+    with connect(url) as store, dataset.writing("england", store=store, folder=folder) as d:
+        dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 1, "made": "old"})
+
+
+def _killed_writer(url: str, folder: Path, pause_after: str) -> None:
+    """A replacing write in another process, killed with SIGKILL just after ``pause_after``."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, str(folder), pause_after],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "paused", child.stderr.read() if child.stderr else ""
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate()
+
+
+def _after_opening(url: str, home: Path) -> tuple[str, list[str], list[str]]:
+    """Open the workspace as a user would, then: which dataset is ``england``, what the store
+    recorded, and the folder's hidden entries."""
+    with icsatlas.open(url, home=home) as ws:
+        recorded = [c.reason for c in _population_changes(ws.store)]
+        assert list(registry.recorded(ws.store).name) == ["england"]
+    folder = home / "population"
+    made = dataset.open_dataset("england", folder).manifest["made"]
+    return made, recorded, sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def _population_changes(store):
+    from icsatlas.store.audit import changes
+
+    return [c for c in changes(store) if c.kind.startswith("population.")]
+
+
+def test_a_writer_killed_before_the_commit_is_undone(url, tmp_path):
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    _killed_writer(url, folder, "_swap")  # the new dataset in place, the store not committed
+    assert dataset.open_dataset("england", folder).manifest["made"] == "new"  # folder ≠ store
+    made, recorded, hidden = _after_opening(url, tmp_path)
+    assert (made, recorded, hidden) == ("old", [""], [".lock"])
+
+
+def test_a_writer_killed_after_the_commit_is_finished(url, tmp_path):
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    _killed_writer(url, folder, "_discard")  # committed; the old dataset and the note remain
+    assert any(p.suffix == journal.SUFFIX for p in folder.iterdir())
+    made, recorded, hidden = _after_opening(url, tmp_path)
+    assert (made, recorded, hidden) == ("new", ["", "new"], [".lock"])
+
+
+def test_a_swap_in_progress_or_of_another_store_is_left_alone(tmp_path):
+    folder = tmp_path / "population"
+    folder.mkdir()
+    building = folder / ".england.cafebabe.tmp"
+    building.mkdir()
+    ours, theirs = (f"duckdb:///{tmp_path / name}" for name in ("a.duckdb", "b.duckdb"))
+    with connect(ours) as store:
+        note = journal.Journal(building, store, "0" * 64)  # its writer (this process) lives
+        journal.recover_folder(folder, store)
+        assert note.path.exists() and building.exists()
+    os.close(note._handle)  # the writer dies: its lock goes, its note stays
+    with connect(theirs) as other:
+        journal.recover_folder(folder, other)  # not this store's swap: only ours can settle it
+    with dataset.writing("sample", folder=folder) as d:  # nor does a write without a store
+        dataset.write_manifest(d, {"extract_date": "2026-08-01"})
+    assert note.path.exists() and building.exists()
+    with connect(ours) as store:
+        journal.recover_folder(folder, store)  # never committed: the building dataset goes
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", "sample"]
+
+
+def test_a_note_cut_short_before_anything_moved_is_removed(tmp_path):
+    folder = tmp_path / "population"
+    folder.mkdir()
+    (folder / ".england.cafebabe.swap").write_text('{"entry_ha')
+    with connect(f"duckdb:///{tmp_path / 'a.duckdb'}") as store:
+        journal.recover_folder(folder, store)
+    assert sorted(p.name for p in folder.iterdir()) == [".lock"]
+
+
+def test_a_note_names_its_store_without_its_password(tmp_path):
+    building = tmp_path / ".england.cafebabe.tmp"
+    with connect(f"duckdb:///{tmp_path / 'secret-pw.duckdb'}") as store:
+        note = journal.Journal(building, store, "0" * 64)
+        written = json.loads(note.path.read_text())
+        note.close()
+    assert "secret-pw" not in json.dumps(written)
