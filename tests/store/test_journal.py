@@ -17,26 +17,50 @@ import psycopg
 import pytest
 
 import icsatlas
+from icsatlas.errors import StoreUnavailable
 from icsatlas.population import dataset, registry
 from icsatlas.store import connect, journal
 
-WRITER = """
-import sys, time
+DATASET = "icsatlas.population.dataset"
+PAUSE = """
+import importlib, sys, time
+module, name, when, nth = sys.argv[1:5]
+owner = importlib.import_module(module)
+original = getattr(owner, name)
+calls = []
+def pausing(*args, **kwargs):
+    calls.append(1)
+    if when == "before" and len(calls) == int(nth):
+        print("paused", flush=True)
+        time.sleep(600)
+    result = original(*args, **kwargs)
+    if when == "after" and len(calls) == int(nth):
+        print("paused", flush=True)
+        time.sleep(600)
+    return result
+setattr(owner, name, pausing)
+sys.argv = sys.argv[4:]
+"""
+WRITER = (
+    PAUSE
+    + """
 from pathlib import Path
 from icsatlas.population import dataset
 from icsatlas.store import connect
-url, folder, pause_after = sys.argv[1:]
-original = getattr(dataset, pause_after)
-def pausing(*args):
-    result = original(*args)
-    print("paused", flush=True)
-    time.sleep(600)
-    return result
-setattr(dataset, pause_after, pausing)
+url, folder = sys.argv[1:]
 store = connect(url)
 with dataset.writing("england", replace=True, store=store, reason="new", folder=Path(folder)) as d:
     dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 2, "made": "new"})
 """
+)
+SETTLER = (
+    PAUSE
+    + """
+import icsatlas
+url, home = sys.argv[1:]
+icsatlas.open(url, home=home).store
+"""
+)
 
 
 @pytest.fixture
@@ -62,10 +86,11 @@ def _stored_old_england(url: str, folder: Path) -> None:
         dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 1, "made": "old"})
 
 
-def _killed_writer(url: str, folder: Path, pause_after: str) -> None:
-    """A replacing write in another process, killed with SIGKILL just after ``pause_after``."""
+def _killed(script: str, pause: str, *args: str) -> None:
+    """``script`` in another process, killed with SIGKILL at ``pause``: "MODULE NAME before N"
+    or "... after N", before or after the Nth call of that function."""
     child = subprocess.Popen(
-        [sys.executable, "-c", WRITER, url, str(folder), pause_after],
+        [sys.executable, "-c", script, *pause.split(), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -96,7 +121,7 @@ def _population_changes(store):
 def test_a_writer_killed_before_the_commit_is_undone(url, tmp_path):
     folder = tmp_path / "population"
     _stored_old_england(url, folder)
-    _killed_writer(url, folder, "_swap")  # the new dataset in place, the store not committed
+    _killed(WRITER, f"{DATASET} _swap after 1", url, str(folder))  # in place, not committed
     assert dataset.open_dataset("england", folder).manifest["made"] == "new"  # folder ≠ store
     made, recorded, hidden = _after_opening(url, tmp_path)
     assert (made, recorded, hidden) == ("old", [""], [".lock"])
@@ -105,10 +130,63 @@ def test_a_writer_killed_before_the_commit_is_undone(url, tmp_path):
 def test_a_writer_killed_after_the_commit_is_finished(url, tmp_path):
     folder = tmp_path / "population"
     _stored_old_england(url, folder)
-    _killed_writer(url, folder, "_discard")  # committed; the old dataset and the note remain
-    assert any(p.suffix == journal.SUFFIX for p in folder.iterdir())
+    _killed(WRITER, f"{DATASET} _discard before 1", url, str(folder))  # committed, old kept
+    assert {p.suffix for p in folder.iterdir()} >= {journal.SUFFIX, ".old"}
     made, recorded, hidden = _after_opening(url, tmp_path)
     assert (made, recorded, hidden) == ("new", ["", "new"], [".lock"])
+
+
+def test_a_settler_killed_while_deleting_is_settled_again(tmp_path):
+    """Killed after putting the old dataset back and deleting the new one: the note was
+    deleted first, so the next opener never takes the restored dataset for the new one."""
+    url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    _killed(WRITER, f"{DATASET} _swap after 1", url, str(folder))
+    _killed(SETTLER, "shutil rmtree after 2", url, str(tmp_path))  # the old, then the new
+    assert dataset.open_dataset("england", folder).manifest["made"] == "old"
+    assert _after_opening(url, tmp_path) == ("old", [""], [".lock"])
+
+
+def test_the_next_population_write_settles_a_killed_writers_swap(url, tmp_path):
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    _killed(WRITER, f"{DATASET} _swap after 1", url, str(folder))
+    with connect(url) as store, dataset.writing("sample", store=store, folder=folder) as d:
+        dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 1})
+    assert dataset.open_dataset("england", folder).manifest["made"] == "old"
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", "england", "sample"]
+
+
+def test_a_commit_whose_outcome_is_unknown_is_decided_by_the_store_later(tmp_path, monkeypatch):
+    """A lost COMMIT ("the write may or may not have been stored"): here it did commit, and
+    the store could not be asked at once; the note stays and the next opener finishes it."""
+    url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    store = connect(url)
+    committing = store._commit
+
+    def lost_after_committing() -> None:
+        committing()
+        raise StoreUnavailable("the connection was lost while committing")
+
+    monkeypatch.setattr(store, "_commit", lost_after_committing)
+    monkeypatch.setattr(journal, "_committed", _unreachable)
+    with (
+        pytest.raises(StoreUnavailable),
+        dataset.writing("england", replace=True, store=store, reason="new", folder=folder) as d,
+    ):
+        dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 2, "made": "new"})
+    store.close()
+    monkeypatch.undo()
+    assert {p.suffix for p in folder.iterdir()} >= {journal.SUFFIX, ".old"}
+    made, recorded, hidden = _after_opening(url, tmp_path)
+    assert (made, recorded, hidden) == ("new", ["", "new"], [".lock"])
+
+
+def _unreachable(store, entry_hash):
+    raise StoreUnavailable("cannot connect to the database")
 
 
 def test_a_swap_in_progress_or_of_another_store_is_left_alone(tmp_path):

@@ -201,8 +201,9 @@ def _record_and_swap(
     from icsatlas.population import registry
 
     manifest = json.loads((temporary / MANIFEST).read_text())
-    swapped: list[Path | None] = []
     note: journal.Journal | None = None
+    old: Path | None = None
+    swapped = committing = False
     try:
         with store.transaction():
             change = registry.record(
@@ -210,16 +211,40 @@ def _record_and_swap(
             )
             with folder_locked(final.parent):
                 note = journal.Journal(temporary, store, str(change.entry_hash))
-            swapped.append(_swap(temporary, final))
+            old = _swap(temporary, final)
+            swapped = committing = True
     except BaseException:
-        if swapped:  # the commit failed: the folder goes back to what the store says
-            _swap_back(temporary, final, swapped[0])
-        raise
-    else:
-        _discard(swapped[0])
-    finally:
         if note is not None:
-            note.close()
+            _undo(note, store, temporary, final, old, swapped=swapped, committing=committing)
+        raise
+    _discard(old)
+    if note is not None:
+        note.close()
+
+
+def _undo(
+    note: journal.Journal,
+    store: Store,
+    temporary: Path,
+    final: Path,
+    old: Path | None,
+    *,
+    swapped: bool,
+    committing: bool,
+) -> None:
+    """After a failed write: the folder back to what the store says. A commit that raised
+    may still have committed (a lost connection); if the store cannot say, the note is kept
+    for the next process that opens it."""
+    committed = journal.outcome(store, note) if committing else False
+    settled = False
+    try:
+        if committed is False and swapped:
+            _swap_back(temporary, final, old)
+        elif committed:
+            _discard(old)
+        settled = committed is not None
+    finally:
+        note.close(settled=settled)
 
 
 def _building(base: Path, name: str, store: Store | None) -> tuple[Path, int]:

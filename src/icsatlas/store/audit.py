@@ -76,11 +76,14 @@ def record_change(
     return Change(change_id, when, who, kind, reason, source, detail, prev_hash, entry_hash)
 
 
+LOG_LOCK = "hashtext('icsatlas.change_log')"  # PostgreSQL: held by a transaction writing it
+
+
 def _lock_log(store: Store) -> None:
     """One writer at a time appends (PostgreSQL; a DuckDB file has one writer already), so two
     changes never both follow the same entry."""
     if store.dialect == "postgresql":
-        store.execute("SELECT pg_advisory_xact_lock(hashtext('icsatlas.change_log'))")
+        store.execute(f"SELECT pg_advisory_xact_lock({LOG_LOCK})")
 
 
 def _digest(fields: tuple[Any, ...], prev_hash: str | None) -> str:

@@ -1,30 +1,33 @@
 """Notes of directory swaps a store's transaction decides (a stored population), so a writer
 killed between putting a directory in place and its store's commit is undone, or finished, by
-the next process that opens the store.
+the next process that opens the store to write.
 
 A writer builds ``.NAME.ID.tmp`` in a folder, then, inside the store's transaction, writes
 ``.NAME.ID.swap`` (its audit-log entry's hash and which store), moves the directory it
-replaces to ``.NAME.ID.old`` and the new one to ``NAME``. The note goes once the commit is
-done and the old directory deleted. A note nobody holds the lock of belonged to a killed
-writer: if its entry is in the store the change was committed and only the old directory is
-deleted; otherwise the folder is put back as the store says it is.
+replaces to ``.NAME.ID.old`` and the new one to ``NAME``. Once the commit is done the old
+directory goes, then the note. A note nobody holds the lock of belonged to a writer that died
+or whose commit failed: if its entry is in the store the change was committed and only the
+old directory is deleted; otherwise the folder is put back as the store says it is.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
+from icsatlas.errors import StoreUnavailable
+from icsatlas.store.audit import LOG_LOCK
 from icsatlas.store.base import Store
 
 SUFFIX = ".swap"
 FOLDER_LOCK = ".lock"  # held while a writer makes, notes or clears directories in the folder
+LOG_WAIT = 5.0  # seconds a settler waits for a writer's transaction on PostgreSQL to end
 
 
 @contextmanager
@@ -36,22 +39,39 @@ def folder_locked(base: Path) -> Iterator[None]:
 
 
 class Journal:
-    """The note of one swap, locked by this process while it lives."""
+    """The note of one swap, locked by this process while it lives. Make it holding the
+    folder's lock, inside the store's transaction."""
 
     def __init__(self, temporary: Path, store: Store, entry_hash: str) -> None:
         self.path = temporary.with_suffix(SUFFIX)
-        self.old = temporary.with_suffix(".old")
+        self.entry_hash = entry_hash
         self._handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         fcntl.flock(self._handle, fcntl.LOCK_EX)
-        note = {"entry_hash": entry_hash, "store": _identity(store)}
+        note = {"entry_hash": entry_hash, "store": identity(store)}
         os.write(self._handle, json.dumps(note).encode())
         os.fsync(self._handle)
 
-    def close(self) -> None:
-        """The swap is settled (committed and the old dataset deleted, or undone)."""
-        with suppress(FileNotFoundError):
-            self.path.unlink()
+    def close(self, *, settled: bool = True) -> None:
+        """Let the note go: deleted when the swap is ``settled`` (committed, or undone); kept,
+        unlocked, for the store to decide when the commit's outcome is unknown."""
+        if settled:
+            self.path.unlink(missing_ok=True)
         os.close(self._handle)
+
+
+def outcome(store: Store, note: Journal) -> bool | None:
+    """After its commit raised: whether ``note``'s change was committed, or None if the store
+    cannot say now (the connection is gone: the next process to open the store decides)."""
+    try:
+        return _committed(store, note.entry_hash)
+    except StoreUnavailable:
+        return None
+
+
+def identity(store: Store) -> str:
+    """The store's random name, written once by its migrations (not its URL, which holds a
+    password and may be spelt several ways)."""
+    return str(store.scalar("SELECT id FROM store_identity"))
 
 
 def pending(base: Path) -> set[str]:
@@ -61,16 +81,17 @@ def pending(base: Path) -> set[str]:
 
 
 def recover_folder(base: Path, store: Store) -> None:
-    """Settle the swaps in ``base`` of writers to ``store`` that were killed before they
-    finished; a folder without notes is only looked at."""
+    """Settle the swaps in ``base`` of writers to ``store`` that did not finish; a folder
+    without notes is only looked at."""
     if base.is_dir() and any(base.glob(f".*{SUFFIX}")):
         with folder_locked(base):
             recover(base, store)
 
 
 def recover(base: Path, store: Store) -> None:
-    """Settle every swap in ``base`` whose writer died, by what ``store`` committed. Call it
-    holding the folder's lock; a note of another store is left for that store."""
+    """Settle every swap in ``base`` whose writer is gone, by what ``store`` committed. Call
+    it holding the folder's lock. A note of another store is left for that store, and one
+    whose transaction may still be committing (PostgreSQL) for a later opener."""
     for note in sorted(base.glob(f".*{SUFFIX}")):
         handle = _abandoned(note)
         if handle is None:
@@ -87,20 +108,23 @@ def _settle(note: Path, base: Path, store: Store, text: bytes) -> None:
     final = base / stem.rsplit(".", 1)[0].removeprefix(".")
     try:
         noted = json.loads(text)
-    except ValueError:  # killed while writing the note: nothing was moved yet
+    except ValueError:  # cut short while being written: nothing was moved yet
         note.unlink()
         return
-    if noted.get("store") != _identity(store):
+    if noted.get("store") != identity(store):
         return
-    if not _committed(store, str(noted.get("entry_hash"))):
+    committed = _committed(store, str(noted.get("entry_hash")))
+    if committed is None:
+        return
+    if not committed:
         _put_back(temporary, final, old)
+    note.unlink()  # before deleting anything: what is left then is a plain leftover
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(temporary, ignore_errors=True)
-    note.unlink()
 
 
 def _put_back(temporary: Path, final: Path, old: Path) -> None:
-    """The folder as before the swap: a new dataset already at ``final`` goes back to
+    """The folder as before the swap: a new directory already at ``final`` goes back to
     ``temporary`` (the swap moves it from there last), the old one back to ``final``."""
     if not temporary.exists() and final.exists():
         final.rename(temporary)
@@ -108,13 +132,25 @@ def _put_back(temporary: Path, final: Path, old: Path) -> None:
         old.rename(final)
 
 
-def _committed(store: Store, entry_hash: str) -> bool:
-    found = store.scalar("SELECT count(*) FROM change_log WHERE entry_hash = ?", (entry_hash,))
-    return bool(found)
+def _committed(store: Store, entry_hash: str) -> bool | None:
+    """Whether the audit-log entry is in the store; None if, on PostgreSQL, a transaction
+    writing the log (perhaps the dead writer's own, still committing) outlasts
+    :data:`LOG_WAIT`."""
+    sql = "SELECT count(*) FROM change_log WHERE entry_hash = ?"
+    if store.dialect != "postgresql":
+        return bool(store.scalar(sql, (entry_hash,)))
+    with store.transaction():
+        deadline = time.monotonic() + LOG_WAIT
+        while not store.scalar(f"SELECT pg_try_advisory_xact_lock({LOG_LOCK})"):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        return bool(store.scalar(sql, (entry_hash,)))
 
 
 def _abandoned(note: Path) -> int | None:
-    """An open, locked handle on ``note`` if no living process holds it, else None."""
+    """An open, locked handle on ``note`` if no living process holds it and it is still in
+    the folder (a writer deletes its note before letting go of the lock), else None."""
     try:
         handle = os.open(note, os.O_RDONLY)
     except OSError:
@@ -124,10 +160,7 @@ def _abandoned(note: Path) -> int | None:
     except BlockingIOError:
         os.close(handle)
         return None
+    if os.fstat(handle).st_nlink == 0:
+        os.close(handle)
+        return None
     return handle
-
-
-def _identity(store: Store) -> str:
-    """Which store a note belongs to, without writing its URL (and any password) to disk."""
-    where = f"{store.url}|{getattr(store, 'schema', None) or ''}"
-    return hashlib.sha256(where.encode()).hexdigest()[:16]

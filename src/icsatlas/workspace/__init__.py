@@ -77,11 +77,17 @@ class _Shared:
 
     @cached_property
     def store(self) -> Store:
-        """The store, once a population swap a killed writer left half done is settled."""
+        """The store; opened to write, once any population swap a killed writer left half
+        done is settled (read-only openers, a web server's workers, leave that to writers)."""
         from icsatlas.store import connect, journal
 
         store = connect(self.url, read_only=self.read_only)
-        journal.recover_folder(self.home / "population", store)
+        if not self.read_only:
+            try:
+                journal.recover_folder(self.home / "population", store)
+            except BaseException:
+                store.close()
+                raise
         return store
 
     @cached_property
