@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 import icsatlas
-from icsatlas.errors import StoreUnavailable
+from icsatlas.errors import InputError, StoreUnavailable
 from icsatlas.population import dataset, registry
 from icsatlas.store import connect, journal
 
@@ -158,7 +158,12 @@ def test_the_next_population_write_settles_a_killed_writers_swap(url, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [".lock", "england", "sample"]
 
 
-def test_a_commit_whose_outcome_is_unknown_is_decided_by_the_store_later(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "unreachable", [StoreUnavailable("cannot connect"), RuntimeError("database invalidated")]
+)
+def test_a_commit_whose_outcome_is_unknown_is_decided_by_the_store_later(
+    tmp_path, monkeypatch, unreachable
+):
     """A lost COMMIT ("the write may or may not have been stored"): here it did commit, and
     the store could not be asked at once; the note stays and the next opener finishes it."""
     url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
@@ -172,7 +177,7 @@ def test_a_commit_whose_outcome_is_unknown_is_decided_by_the_store_later(tmp_pat
         raise StoreUnavailable("the connection was lost while committing")
 
     monkeypatch.setattr(store, "_commit", lost_after_committing)
-    monkeypatch.setattr(journal, "_committed", _unreachable)
+    monkeypatch.setattr(journal, "_committed", lambda *_: (_ for _ in ()).throw(unreachable))
     with (
         pytest.raises(StoreUnavailable),
         dataset.writing("england", replace=True, store=store, reason="new", folder=folder) as d,
@@ -185,8 +190,60 @@ def test_a_commit_whose_outcome_is_unknown_is_decided_by_the_store_later(tmp_pat
     assert (made, recorded, hidden) == ("new", ["", "new"], [".lock"])
 
 
-def _unreachable(store, entry_hash):
-    raise StoreUnavailable("cannot connect to the database")
+@pytest.mark.parametrize("moved", [1, 2])
+def test_a_write_interrupted_inside_the_swap_puts_the_folder_back(tmp_path, monkeypatch, moved):
+    """Ctrl-C after the swap moved the old dataset aside (1) or both (2), before the commit."""
+    url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+
+    def interrupted(temporary: Path, final: Path) -> None:
+        final.rename(temporary.with_suffix(".old"))
+        if moved == 2:
+            temporary.rename(final)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dataset, "_swap", interrupted)
+    with (
+        connect(url) as store,
+        pytest.raises(KeyboardInterrupt),
+        dataset.writing("england", replace=True, store=store, folder=folder) as d,
+    ):
+        dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 2, "made": "new"})
+    assert dataset.open_dataset("england", folder).manifest["made"] == "old"
+    assert sorted(p.name for p in folder.iterdir()) == [".lock", "england"]
+
+
+def test_a_population_is_not_recorded_inside_another_transaction(tmp_path):
+    """Its commit would be the outer transaction's, after the old dataset was deleted."""
+    folder = tmp_path / "population"
+    with (
+        connect(f"duckdb:///{tmp_path / 'a.duckdb'}") as store,
+        store.transaction(),
+        pytest.raises(RuntimeError, match="transaction of its own"),
+        dataset.writing("england", store=store, folder=folder) as d,
+    ):
+        dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 1})
+    assert dataset.list_datasets(folder) == []
+
+
+def test_a_name_put_back_by_settling_is_not_overwritten_without_replace(tmp_path):
+    """A writer killed between the swap's two renames leaves NAME missing, so the write
+    after it passed the name check; settling puts NAME back, and the write is refused."""
+    url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    with connect(url) as store:
+        building = folder / ".england.cafebabe.tmp"
+        building.mkdir()
+        os.close(journal.Journal(building, store, "0" * 64)._handle)  # killed: never committed
+        (folder / "england").rename(building.with_suffix(".old"))
+        with (
+            pytest.raises(InputError, match="already exists"),
+            dataset.writing("england", store=store, folder=folder) as d,
+        ):
+            dataset.write_manifest(d, {"extract_date": "2026-08-01", "rows": 2})
+    assert dataset.open_dataset("england", folder).manifest["made"] == "old"
 
 
 def test_a_swap_in_progress_or_of_another_store_is_left_alone(tmp_path):

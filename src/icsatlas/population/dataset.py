@@ -172,7 +172,7 @@ def writing(
     is untouched. Refuses to overwrite unless ``replace``."""
     final = check_free(name, replace=replace, folder=folder)
     final.parent.mkdir(parents=True, exist_ok=True)
-    temporary, owned = _building(final.parent, name, store)
+    temporary, owned = _building(final.parent, name, store, replace=replace)
     try:
         yield temporary
         manifest_file = temporary / MANIFEST
@@ -200,10 +200,11 @@ def _record_and_swap(
     a :class:`~icsatlas.store.journal.Journal` so a kill before the commit is undone."""
     from icsatlas.population import registry
 
+    if store.in_transaction:  # its commit would not be this write's to judge
+        raise RuntimeError("a population is recorded in a transaction of its own")
     manifest = json.loads((temporary / MANIFEST).read_text())
     note: journal.Journal | None = None
-    old: Path | None = None
-    swapped = committing = False
+    committing = False
     try:
         with store.transaction():
             change = registry.record(
@@ -211,49 +212,45 @@ def _record_and_swap(
             )
             with folder_locked(final.parent):
                 note = journal.Journal(temporary, store, str(change.entry_hash))
-            old = _swap(temporary, final)
-            swapped = committing = True
+            _swap(temporary, final)
+            committing = True
     except BaseException:
         if note is not None:
-            _undo(note, store, temporary, final, old, swapped=swapped, committing=committing)
+            _undo(note, store, temporary, final, committing=committing)
         raise
-    _discard(old)
+    _discard(temporary.with_suffix(".old"))
     if note is not None:
         note.close()
 
 
 def _undo(
-    note: journal.Journal,
-    store: Store,
-    temporary: Path,
-    final: Path,
-    old: Path | None,
-    *,
-    swapped: bool,
-    committing: bool,
+    note: journal.Journal, store: Store, temporary: Path, final: Path, *, committing: bool
 ) -> None:
-    """After a failed write: the folder back to what the store says. A commit that raised
-    may still have committed (a lost connection); if the store cannot say, the note is kept
-    for the next process that opens it."""
-    committed = journal.outcome(store, note) if committing else False
+    """After a failed write: the folder back to what the store says, by what is in it (an
+    interruption may come half-way through the swap). A commit that raised may still have
+    committed (a lost connection); if the store cannot say, the note is kept for the next
+    process that opens it."""
     settled = False
     try:
-        if committed is False and swapped:
-            _swap_back(temporary, final, old)
+        committed = journal.outcome(store, note) if committing else False
+        if committed is False:
+            journal.put_back(temporary, final)
         elif committed:
-            _discard(old)
+            _discard(temporary.with_suffix(".old"))
         settled = committed is not None
     finally:
         note.close(settled=settled)
 
 
-def _building(base: Path, name: str, store: Store | None) -> tuple[Path, int]:
+def _building(base: Path, name: str, store: Store | None, *, replace: bool) -> tuple[Path, int]:
     """A new hidden directory to build ``name`` in, and the open descriptor that holds its
     lock. Under the folder's lock, so another writer clearing leftovers never sees the
-    directory before it is locked."""
+    directory before it is locked; ``name`` is checked free again once swaps a killed writer
+    left are settled (one may have put a population back)."""
     with folder_locked(base):
         if store is not None:
             journal.recover(base, store)
+            check_free(name, replace=replace, folder=base)
         _clear_leftovers(base)
         temporary = base / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
         temporary.mkdir()
@@ -310,13 +307,6 @@ def _swap(temporary: Path, final: Path) -> Path | None:
             old.rename(final)
         raise
     return old if old.exists() else None
-
-
-def _swap_back(temporary: Path, final: Path, old: Path | None) -> None:
-    """Undo :func:`_swap`: the new dataset back to ``temporary``, the old one to ``final``."""
-    final.rename(temporary)
-    if old is not None:
-        old.rename(final)
 
 
 def _discard(old: Path | None) -> None:

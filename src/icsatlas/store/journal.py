@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from icsatlas.errors import StoreUnavailable
 from icsatlas.store.audit import LOG_LOCK
 from icsatlas.store.base import Store
 
@@ -45,11 +44,15 @@ class Journal:
     def __init__(self, temporary: Path, store: Store, entry_hash: str) -> None:
         self.path = temporary.with_suffix(SUFFIX)
         self.entry_hash = entry_hash
+        text = json.dumps({"entry_hash": entry_hash, "store": identity(store)}).encode()
         self._handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        fcntl.flock(self._handle, fcntl.LOCK_EX)
-        note = {"entry_hash": entry_hash, "store": identity(store)}
-        os.write(self._handle, json.dumps(note).encode())
-        os.fsync(self._handle)
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX)
+            os.write(self._handle, text)
+            os.fsync(self._handle)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self, *, settled: bool = True) -> None:
         """Let the note go: deleted when the swap is ``settled`` (committed, or undone); kept,
@@ -61,10 +64,10 @@ class Journal:
 
 def outcome(store: Store, note: Journal) -> bool | None:
     """After its commit raised: whether ``note``'s change was committed, or None if the store
-    cannot say now (the connection is gone: the next process to open the store decides)."""
+    cannot say now (the connection is gone, say: the next process to open it decides)."""
     try:
         return _committed(store, note.entry_hash)
-    except StoreUnavailable:
+    except Exception:  # a store that cannot answer now: a later opener asks again
         return None
 
 
@@ -117,15 +120,17 @@ def _settle(note: Path, base: Path, store: Store, text: bytes) -> None:
     if committed is None:
         return
     if not committed:
-        _put_back(temporary, final, old)
+        put_back(temporary, final)
     note.unlink()  # before deleting anything: what is left then is a plain leftover
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(temporary, ignore_errors=True)
 
 
-def _put_back(temporary: Path, final: Path, old: Path) -> None:
-    """The folder as before the swap: a new directory already at ``final`` goes back to
-    ``temporary`` (the swap moves it from there last), the old one back to ``final``."""
+def put_back(temporary: Path, final: Path) -> None:
+    """The folder as before a swap that did not commit, by what is in it: a new directory
+    already at ``final`` goes back to ``temporary`` (the swap moves it from there last), the
+    one it replaced back from ``.NAME.ID.old`` to ``final``."""
+    old = temporary.with_suffix(".old")
     if not temporary.exists() and final.exists():
         final.rename(temporary)
     if old.exists() and not final.exists():

@@ -17,6 +17,7 @@ the one geography resolver. The CLI, the HTTP API and the briefings are thin she
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache, cached_property
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from icsatlas.workspace.trends import TrendsQuestions
 
 DateLike = date | str | None
+log = logging.getLogger(__name__)
 
 
 def as_date(value: DateLike, what: str = "--on") -> date:
@@ -85,6 +87,8 @@ class _Shared:
         if not self.read_only:
             try:
                 journal.recover_folder(self.home / "population", store)
+            except OSError as error:  # a folder this user cannot write: population writers settle
+                log.warning("population swaps left unsettled: %s", error)
             except BaseException:
                 store.close()
                 raise
