@@ -127,6 +127,16 @@ def test_a_writer_killed_before_the_commit_is_undone(url, tmp_path):
     assert (made, recorded, hidden) == ("old", [""], [".lock"])
 
 
+def test_asking_about_populations_settles_a_swap_first(tmp_path):
+    """`icsatlas population list` after a killed replace showed the uncommitted population."""
+    url = f"duckdb:///{tmp_path / 'icsatlas.duckdb'}"
+    folder = tmp_path / "population"
+    _stored_old_england(url, folder)
+    _killed(WRITER, f"{DATASET} _swap after 1", url, str(folder))
+    with icsatlas.open(url, home=tmp_path) as ws:
+        assert dataset.open_dataset("england", ws.population.folder).manifest["made"] == "old"
+
+
 def test_a_writer_killed_after_the_commit_is_finished(url, tmp_path):
     folder = tmp_path / "population"
     _stored_old_england(url, folder)

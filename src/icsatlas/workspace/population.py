@@ -49,7 +49,18 @@ class PopulationQuestions:
 
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
-        self.folder = workspace.home / "population"
+
+    @property
+    def folder(self) -> Path:
+        """The populations folder, with any swap a killed writer left half done settled first
+        (opening the store settles it), so no answer reads a population the store did not
+        commit."""
+        from icsatlas.store import journal
+
+        folder = self.ws.home / "population"
+        if folder.is_dir() and journal.pending(folder):
+            self.ws.store  # noqa: B018 - opened for what opening does
+        return folder
 
     # -- stored populations ------------------------------------------------------------------
     def list(self) -> Result:
