@@ -7,7 +7,7 @@ import contextlib
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from icsatlas.errors import InputError
@@ -163,6 +163,8 @@ def test_every_integer_reads_back_with_thousands_separators(value):
 
 
 @given(st.text(max_size=30))
+@example("E0")  # an exponent with no digits before it: a ValueError traceback (CI, Dec 2026)
+@example("-.e5")
 def test_any_text_is_a_finite_number_or_an_input_error(text):
     for parse in (parse_number, parse_money, parse_fraction, parse_percent, parse_int):
         with contextlib.suppress(InputError):

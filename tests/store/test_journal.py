@@ -134,7 +134,8 @@ def test_asking_about_populations_settles_a_swap_first(tmp_path):
     _stored_old_england(url, folder)
     _killed(WRITER, f"{DATASET} _swap after 1", url, str(folder))
     with icsatlas.open(url, home=tmp_path) as ws:
-        assert dataset.open_dataset("england", ws.population.folder).manifest["made"] == "old"
+        ws.population.list()
+        assert dataset.open_dataset("england", folder).manifest["made"] == "old"
 
 
 def test_a_writer_killed_after_the_commit_is_finished(url, tmp_path):

@@ -147,7 +147,7 @@ def _number(text: str, percent: Percent | None, currency: bool) -> float:
             sign, body = _sign(body)
     if currency and (match := _SCALE.match(body)):
         body, scale = match[1], scale * _SCALES[match[2]]
-    if not _DIGIT.search(body) or not _BODY.match(body):
+    if not _DIGIT.search(body.partition("e")[0]) or not _BODY.match(body):  # "e0": no digits
         raise _Refused(_hint(body))
     value = float(body.replace(",", "")) * scale
     if not math.isfinite(value):

@@ -51,7 +51,7 @@ class PopulationQuestions:
         self.ws = workspace
 
     @property
-    def folder(self) -> Path:
+    def _folder(self) -> Path:
         """The populations folder, with any swap a killed writer left half done settled first
         (opening the store settles it), so no answer reads a population the store did not
         commit."""
@@ -67,7 +67,7 @@ class PopulationQuestions:
         """The populations stored in this workspace (people published: rounded to 5)."""
         from icsatlas.population.catalogue import catalogue
 
-        return self._answer(catalogue(params=self.ws.params, folder=self.folder))
+        return self._answer(catalogue(params=self.ws.params, folder=self._folder))
 
     def generate(
         self,
@@ -89,7 +89,7 @@ class PopulationQuestions:
         from icsatlas.population.catalogue import describe
 
         name = name or _default_name(fraction or DEFAULT_FRACTION, areas)
-        dataset.check_free(name, replace=replace, folder=self.folder)
+        dataset.check_free(name, replace=replace, folder=self._folder)
         sub_icbs, notes = _covering_sub_icbs(self.ws, areas)
         plan = generator.plan(sub_icbs, fraction or DEFAULT_FRACTION, seed)
         store = self.ws.writable_store()
@@ -101,7 +101,7 @@ class PopulationQuestions:
             jobs=jobs,
             progress=_counted(plan, progress) if progress else None,
             store=store,
-            folder=self.folder,
+            folder=self._folder,
         )
         self.ws.recorded()
         return self._answer(describe(done.dataset, params=self.ws.params)).with_notes(*notes)
@@ -131,7 +131,7 @@ class PopulationQuestions:
             extract_date=day,
             replace=replace,
             store=store,
-            folder=self.folder,
+            folder=self._folder,
             actor=actor,
             source=source,
             allow=allow,
@@ -143,9 +143,9 @@ class PopulationQuestions:
         """Delete a stored population (recorded in the audit log)."""
         from icsatlas.population import dataset, registry
 
-        population = dataset.open_dataset(name, self.folder)
+        population = dataset.open_dataset(name, self._folder)
         registry.forget(self.ws.writable_store(), name, reason=f"removed population {name!r}")
-        dataset.remove(name, self.folder)
+        dataset.remove(name, self._folder)
         self.ws.recorded()
         removed = (name, population.kind, population.extract_date)
         table = Table(("name", "kind", "as_at"), (removed,))
@@ -369,8 +369,8 @@ class PopulationQuestions:
         from icsatlas.population import dataset
 
         if name:
-            return dataset.open_dataset(name, self.folder)
-        stored = dataset.list_datasets(self.folder)
+            return dataset.open_dataset(name, self._folder)
+        stored = dataset.list_datasets(self._folder)
         if not stored:
             raise NotFoundError(
                 "no population is stored yet: generate one with `icsatlas population generate`"
