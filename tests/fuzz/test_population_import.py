@@ -27,8 +27,9 @@ def _seed(folder) -> str:
 def test_population_extract_csv(ws, tmp_path):
     seed = _seed(tmp_path / "seed")
     path = tmp_path / "extract.csv"
-    fingerprint = Fingerprint(ws.store, ws.population.folder)
-    ws.population.folder.mkdir(parents=True, exist_ok=True)
+    folder = ws.home / "population"
+    fingerprint = Fingerprint(ws.store, folder)
+    folder.mkdir(parents=True, exist_ok=True)
 
     @FUZZ
     @given(csv_files(seed))
