@@ -141,7 +141,7 @@ def test_asking_about_populations_settles_a_swap_first(tmp_path):
 def test_a_writer_killed_after_the_commit_is_finished(url, tmp_path):
     folder = tmp_path / "population"
     _stored_old_england(url, folder)
-    _killed(WRITER, f"{DATASET} _discard before 1", url, str(folder))  # committed, old kept
+    _killed(WRITER, f"{DATASET} _discard_replaced before 1", url, str(folder))  # committed
     assert {p.suffix for p in folder.iterdir()} >= {journal.SUFFIX, ".old"}
     made, recorded, hidden = _after_opening(url, tmp_path)
     assert (made, recorded, hidden) == ("new", ["", "new"], [".lock"])

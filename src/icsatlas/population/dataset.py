@@ -179,7 +179,8 @@ def writing(
         if not manifest_file.exists():
             raise RuntimeError("a dataset must be written with its manifest")
         if store is None:
-            _discard(_swap(temporary, final))
+            _swap(temporary, final)
+            _discard_replaced(temporary)
         else:
             _record_and_swap(store, temporary, final, reason=reason, actor=actor, source=source)
     finally:
@@ -218,7 +219,7 @@ def _record_and_swap(
         if note is not None:
             _undo(note, store, temporary, final, committing=committing)
         raise
-    _discard(temporary.with_suffix(".old"))
+    _discard_replaced(temporary)
     if note is not None:
         note.close()
 
@@ -236,7 +237,7 @@ def _undo(
         if committed is False:
             journal.put_back(temporary, final)
         elif committed:
-            _discard(temporary.with_suffix(".old"))
+            _discard_replaced(temporary)
         settled = committed is not None
     finally:
         note.close(settled=settled)
@@ -293,11 +294,11 @@ def _abandoned(directory: Path) -> bool:
     return True
 
 
-def _swap(temporary: Path, final: Path) -> Path | None:
-    """Put ``temporary`` at ``final``; an existing dataset is moved aside (returned, to be
-    deleted by :func:`_discard` once the store has committed the change) under the building
+def _swap(temporary: Path, final: Path) -> None:
+    """Put ``temporary`` at ``final``; an existing dataset is moved aside (to be deleted by
+    :func:`_discard_replaced` once the store has committed the change) under the building
     directory's name, so a swap's note names both."""
-    old = temporary.with_suffix(".old")
+    old = journal.aside(temporary)
     if final.exists():
         final.rename(old)
     try:
@@ -306,12 +307,11 @@ def _swap(temporary: Path, final: Path) -> Path | None:
         if old.exists():
             old.rename(final)
         raise
-    return old if old.exists() else None
 
 
-def _discard(old: Path | None) -> None:
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _discard_replaced(temporary: Path) -> None:
+    """Delete the dataset a committed swap from ``temporary`` replaced, if there was one."""
+    shutil.rmtree(journal.aside(temporary), ignore_errors=True)
 
 
 def write_manifest(directory: Path, manifest: dict[str, Any]) -> None:

@@ -86,7 +86,7 @@ def pending(base: Path) -> set[str]:
 def recover_folder(base: Path, store: Store) -> None:
     """Settle the swaps in ``base`` of writers to ``store`` that did not finish; a folder
     without notes is only looked at."""
-    if base.is_dir() and any(base.glob(f".*{SUFFIX}")):
+    if base.is_dir() and pending(base):
         with folder_locked(base):
             recover(base, store)
 
@@ -107,7 +107,7 @@ def recover(base: Path, store: Store) -> None:
 
 def _settle(note: Path, base: Path, store: Store, text: bytes) -> None:
     stem = note.name.removesuffix(SUFFIX)
-    temporary, old = base / f"{stem}.tmp", base / f"{stem}.old"
+    temporary = base / f"{stem}.tmp"
     final = base / stem.rsplit(".", 1)[0].removeprefix(".")
     try:
         noted = json.loads(text)
@@ -122,15 +122,20 @@ def _settle(note: Path, base: Path, store: Store, text: bytes) -> None:
     if not committed:
         put_back(temporary, final)
     note.unlink()  # before deleting anything: what is left then is a plain leftover
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(aside(temporary), ignore_errors=True)
     shutil.rmtree(temporary, ignore_errors=True)
+
+
+def aside(temporary: Path) -> Path:
+    """Where a swap from ``.NAME.ID.tmp`` moves the directory it replaces: ``.NAME.ID.old``."""
+    return temporary.with_suffix(".old")
 
 
 def put_back(temporary: Path, final: Path) -> None:
     """The folder as before a swap that did not commit, by what is in it: a new directory
     already at ``final`` goes back to ``temporary`` (the swap moves it from there last), the
     one it replaced back from ``.NAME.ID.old`` to ``final``."""
-    old = temporary.with_suffix(".old")
+    old = aside(temporary)
     if not temporary.exists() and final.exists():
         final.rename(temporary)
     if old.exists() and not final.exists():
